@@ -1,0 +1,48 @@
+"""Why a file is not a genuine sealed ruling: stable problem codes with Chinese messages for the person checking.
+
+The codes are part of the public API (``POST /api/v1/verify``, ``jiudi verify --json``); never rename one.
+``confirm/`` adds registry codes of its own (``verify.unregistered``, ``verify.revoked`` for a revoked ruling), so
+the certificate's revocation is ``verify.cert_revoked`` here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# code → message shown to the person who checks the file
+PROBLEM_MESSAGES: dict[str, str] = {
+    # not a readable PDF: garbage, truncated, broken cross-reference data (the CLI exits 2)
+    "verify.not_pdf": "文件不是有效的PDF文件",
+    # a readable PDF without any author signature (document timestamps alone do not count)
+    "verify.unsigned": "文件没有电子签章",
+    # more than one author signature; a ruling carries exactly one court seal
+    "verify.multiple_signatures": "文件含有多个电子签章，裁定书只应有一个",
+    # the signature cannot be checked: malformed CMS, unknown SubFilter, or the signature value is wrong
+    "verify.signature_invalid": "电子签章数据无效，无法验证",
+    # the signed bytes were changed, or a later revision changed more than long-term-validation data
+    "verify.modified": "文件在签章后被修改",
+    # bytes after the end of the last revision, or a byte range that leaves part of its own revision out
+    "verify.not_whole_file": "签章未覆盖整个文件，签章后有追加内容",
+    # the signer's certificate does not chain to any of the given trust roots
+    "verify.untrusted": "签章证书不受信任",
+    # the signer's certificate is revoked (by revocation data available offline)
+    "verify.cert_revoked": "签章证书已被吊销",
+    # the signature timestamp or a document timestamp is broken or from an untrusted TSA
+    "verify.timestamp_invalid": "时间戳无效",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason the file is not genuine: a stable ``code`` and a Chinese ``message``."""
+
+    code: str
+    message: str
+
+    @classmethod
+    def of(cls, code: str) -> Problem:
+        """The problem with this code, with its message from ``PROBLEM_MESSAGES``."""
+        return cls(code=code, message=PROBLEM_MESSAGES[code])
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
