@@ -1,0 +1,120 @@
+"""The values templates/ renders: what a ruling (民事裁定书) and a service receipt (送达回证) say.
+
+confirm/ builds these from the database; templates/ turns them into PDF bytes and knows nothing else.
+All values are frozen: a rendering is a pure function of its content (and of the wording in templates/texts/).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+PartyKind = Literal["person", "organization"]
+Outcome = Literal["confirmed", "rejected", "not_accepted", "withdrawal_permitted", "treated_as_withdrawn"]
+VerificationMethod = Literal["video", "in_person"]
+ServiceMethod = Literal["in_person", "electronic"]
+
+OUTCOMES: tuple[str, ...] = (
+    "confirmed",
+    "rejected",
+    "not_accepted",
+    "withdrawal_permitted",
+    "treated_as_withdrawn",
+)
+
+
+@dataclass(frozen=True)
+class AgentInfo:
+    """A party's authorised agent (委托代理人)."""
+
+    name: str
+    id_number: str | None = None
+    authorization: str | None = None  # printed as given, e.g. "北京市某律师事务所律师" or "特别授权"
+
+
+@dataclass(frozen=True)
+class PartyInfo:
+    """One applicant (申请人): a natural person or an organisation."""
+
+    kind: PartyKind
+    name: str
+    sex: str | None = None  # "男" / "女"
+    birth_date: date | None = None
+    ethnicity: str | None = None  # printed as given, e.g. "汉族"
+    address: str | None = None  # 住所 of a person, 住所地 of an organisation
+    id_number: str | None = None  # 公民身份号码
+    credit_code: str | None = None  # 统一社会信用代码
+    representative: str | None = None  # 法定代表人 (or 负责人) of an organisation
+    agent: AgentInfo | None = None
+
+
+@dataclass(frozen=True)
+class RulingContent:
+    """Everything a ruling on an application for judicial confirmation (司法确认) prints."""
+
+    court_name: str
+    case_number: str  # e.g. "（2026）渝0241民特123号"
+    outcome: Outcome
+    parties: tuple[PartyInfo, ...]
+    dispute_type: str  # 案由, e.g. "民间借贷纠纷"
+    mediation_organization: str
+    mediation_concluded_on: date
+    applied_on: date
+    accepted_on: date
+    agreement_text: str  # one clause per line
+    verification_method: VerificationMethod | None
+    verification_at: datetime | None
+    grounds: tuple[str, ...]  # ground codes, see templates/texts/grounds.yaml
+    reasoning: str
+    judge_name: str
+    clerk_name: str
+    decided_on: date
+    verify_url: str  # encoded in the QR code
+    check_code: str  # printed under the QR code, typed in on the verification site
+    dev_mode: bool
+    verify_site: str | None = None  # printed in the instruction line; default: scheme and host of verify_url
+
+
+@dataclass(frozen=True)
+class ReceiptRecipient:
+    """One person served (受送达人) and how."""
+
+    name: str
+    method: ServiceMethod
+    served_at: datetime
+    place: str
+    signature_png: bytes | None  # the recipient's signature, captured on the spot
+
+
+@dataclass(frozen=True)
+class ReceiptContent:
+    """A service receipt (送达回证, CPL 87–88)."""
+
+    court_name: str
+    case_number: str
+    document_name: str  # e.g. "民事裁定书"
+    recipients: tuple[ReceiptRecipient, ...]
+    served_by: str
+    organization: str  # the serving body, e.g. the court or its people's tribunal
+    dev_mode: bool
+    issued_on: date | None = None  # the date under the seal; default: the last service date
+
+
+@dataclass(frozen=True)
+class SealBox:
+    """Where the court's seal goes: PDF points, origin bottom-left of page `page_index` (0-based)."""
+
+    page_index: int
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    """A rendered, unsealed PDF and the square its seal is to cover."""
+
+    pdf: bytes
+    seal_box: SealBox

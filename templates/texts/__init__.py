@@ -1,0 +1,212 @@
+"""The legal texts: fixed wording, citations and grounds of the documents, kept in YAML beside this module.
+
+A court corrects its wording (样式) by editing ruling.yaml, grounds.yaml and receipt.yaml, never the code.
+`load_texts()` reads and checks a directory of these files once per process (cached); a template that names an
+unknown placeholder, or an outcome that cites an unknown list of grounds, fails at load time, not mid-issuance.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from templates.model import OUTCOMES
+
+DEFAULT_DIRECTORY = Path(__file__).resolve().parent
+
+# Placeholders a ruling paragraph may use (documented at the top of ruling.yaml).
+RULING_FIELDS = frozenset(
+    {
+        "court_name",
+        "case_number",
+        "applicants",
+        "applicant_list",
+        "sides",
+        "dispute_type",
+        "mediation_organization",
+        "mediation_concluded_on",
+        "applied_on",
+        "accepted_on",
+        "verification",
+        "reasoning",
+        "grounds",
+        "citations",
+        "agreement",
+    }
+)
+AGREEMENT_MARKER = "{agreement}"
+
+
+class TextsError(ValueError):
+    """A texts directory is missing a file or a key, or a template is malformed."""
+
+
+@dataclass(frozen=True)
+class Ground:
+    """A ground for an outcome (事由): its stable code, printed label and the item (第×项) it cites."""
+
+    code: str
+    group: str  # the list it belongs to, e.g. "interp_358"
+    label: str
+    item: str
+    needs_reason: bool
+
+
+@dataclass(frozen=True)
+class OutcomeTexts:
+    """The wording of one outcome's ruling, paragraph by paragraph."""
+
+    code: str
+    min_grounds: int
+    citations: Mapping[str, str]  # ground list → citation template with {items}
+    facts: tuple[str, ...]
+    view: tuple[str, ...]
+    operative: tuple[str, ...]
+    tail: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LegalTexts:
+    """Everything loaded from one texts directory."""
+
+    directory: Path
+    grounds: Mapping[str, Ground]
+    outcomes: Mapping[str, OutcomeTexts]
+    ruling: Mapping[str, Any]  # ruling.yaml as read (common wording)
+    receipt: Mapping[str, Any]  # receipt.yaml as read
+
+    def outcome_grounds(self, outcome: str) -> dict[str, str]:
+        """The grounds an outcome may be given with: code → label (empty for outcomes without grounds)."""
+        texts = self.outcome(outcome)
+        return {g.code: g.label for g in self.grounds.values() if g.group in texts.citations}
+
+    def outcome(self, outcome: str) -> OutcomeTexts:
+        try:
+            return self.outcomes[outcome]
+        except KeyError:
+            raise TextsError(f"unknown outcome {outcome!r}") from None
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TextsError(f"{path} is missing") from None
+    except yaml.YAMLError as e:
+        raise TextsError(f"{path} is not valid YAML: {e}") from None
+    if not isinstance(data, dict):
+        raise TextsError(f"{path} must hold a mapping")
+    return data
+
+
+def _check_template(template: str, allowed: frozenset[str], where: str) -> None:
+    try:
+        names = {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+    except ValueError as e:
+        raise TextsError(f"{where}: malformed template {template!r}: {e}") from None
+    unknown = names - allowed
+    if unknown:
+        raise TextsError(f"{where}: unknown placeholder(s) {sorted(unknown)} in {template!r}")
+
+
+def _paragraphs(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TextsError(f"{where} must be a string or a list of strings")
+    for i, template in enumerate(value):
+        _check_template(template, RULING_FIELDS, f"{where}[{i}]")
+    return tuple(value)
+
+
+def _require(mapping: Mapping[str, Any], key: str, where: str) -> Any:
+    if key not in mapping:
+        raise TextsError(f"{where}: missing key {key!r}")
+    return mapping[key]
+
+
+def _load_grounds(data: dict[str, Any], where: str) -> dict[str, Ground]:
+    grounds: dict[str, Ground] = {}
+    for group, items in data.items():
+        if not isinstance(items, dict):
+            raise TextsError(f"{where}: {group} must map codes to grounds")
+        for code, entry in items.items():
+            if code in grounds:
+                raise TextsError(
+                    f"{where}: ground code {code!r} appears in both {grounds[code].group} and {group}"
+                )
+            label = _require(entry, "label", f"{where}: {group}.{code}")
+            item = _require(entry, "item", f"{where}: {group}.{code}")
+            grounds[code] = Ground(code, group, str(label), str(item), bool(entry.get("needs_reason", False)))
+    return grounds
+
+
+def _load_outcomes(ruling: dict[str, Any], groups: set[str], where: str) -> dict[str, OutcomeTexts]:
+    raw = _require(ruling, "outcomes", where)
+    outcomes: dict[str, OutcomeTexts] = {}
+    for code in OUTCOMES:
+        entry = _require(raw, code, f"{where}: outcomes")
+        here = f"{where}: outcomes.{code}"
+        citations = dict(entry.get("grounds") or {})
+        for group, template in citations.items():
+            if group not in groups:
+                raise TextsError(f"{here}: cites unknown ground list {group!r}")
+            _check_template(template, frozenset({"items"}), f"{here}.grounds.{group}")
+        outcomes[code] = OutcomeTexts(
+            code=code,
+            min_grounds=int(entry.get("min_grounds", 0)),
+            citations=MappingProxyType(citations),
+            facts=_paragraphs(_require(entry, "facts", here), f"{here}.facts"),
+            view=_paragraphs(_require(entry, "view", here), f"{here}.view"),
+            operative=_paragraphs(_require(entry, "operative", here), f"{here}.operative"),
+            tail=_paragraphs(entry.get("tail"), f"{here}.tail"),
+        )
+    return outcomes
+
+
+@lru_cache(maxsize=8)
+def _load(directory: Path) -> LegalTexts:
+    ruling = _read_yaml(directory / "ruling.yaml")
+    receipt = _read_yaml(directory / "receipt.yaml")
+    grounds = _load_grounds(_read_yaml(directory / "grounds.yaml"), str(directory / "grounds.yaml"))
+    groups = {g.group for g in grounds.values()}
+    outcomes = _load_outcomes(ruling, groups, str(directory / "ruling.yaml"))
+    for key in (
+        "document_name",
+        "party",
+        "same_day",
+        "sides",
+        "verification",
+        "closing",
+        "verification_block",
+        "footer",
+    ):
+        _require(ruling, key, str(directory / "ruling.yaml"))
+    for key in ("document_name", "labels", "methods", "no_signature"):
+        _require(receipt, key, str(directory / "receipt.yaml"))
+    return LegalTexts(
+        directory=directory,
+        grounds=MappingProxyType(grounds),
+        outcomes=MappingProxyType(outcomes),
+        ruling=MappingProxyType(ruling),
+        receipt=MappingProxyType(receipt),
+    )
+
+
+def load_texts(directory: str | Path | None = None) -> LegalTexts:
+    """Load (once per process and directory) the texts in `directory`, by default the ones shipped here."""
+    return _load(Path(directory).resolve() if directory is not None else DEFAULT_DIRECTORY)
+
+
+def outcome_grounds(outcome: str, directory: str | Path | None = None) -> dict[str, str]:
+    """The grounds that belong to `outcome`: code → label. The API refuses any other code for that outcome."""
+    return load_texts(directory).outcome_grounds(outcome)

@@ -1,0 +1,298 @@
+"""Fixtures for templates/: realistic rulings and receipts, and the real poppler tools to read what was rendered.
+
+The poppler tools are required: a missing tool fails the test rather than skipping it, since these checks are
+what tells us a printed ruling reads right.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import io
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw
+
+from templates.model import (
+    AgentInfo,
+    PartyInfo,
+    ReceiptContent,
+    ReceiptRecipient,
+    RulingContent,
+)
+
+COURT = "秀山土家族苗族自治县人民法院"
+CASE_NUMBER = "（2026）渝0241民特123号"
+VERIFY_URL = "https://verify.jiudi.example.cn/v/Zq3xK9vL2mN8pR4tW6yB1cD5fG7hJ0kA"
+
+AGREEMENT = """一、申请人张三与申请人重庆秀山某某商贸有限公司确认，截至2026年11月20日，重庆秀山某某商贸有限公司尚欠张三货款人民币86000元。
+二、重庆秀山某某商贸有限公司于2026年12月31日前向张三支付货款人民币50000元，于2027年3月31日前支付剩余货款人民币36000元。
+三、如重庆秀山某某商贸有限公司未按期足额支付任何一期款项，张三有权就全部未付款项一次性申请强制执行。
+四、双方就本纠纷再无其他争议。"""
+
+
+@dataclasses.dataclass(frozen=True)
+class Word:
+    text: str
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+POPPLER_TOOLS = ("pdftotext", "pdffonts", "pdftoppm", "pdftocairo", "pdfimages", "pdfinfo")
+
+
+class Poppler:
+    """The poppler command-line tools, run on PDF bytes."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self._n = 0
+
+    def _write(self, pdf: bytes) -> Path:
+        self._n += 1
+        path = self.workdir / f"doc{self._n}.pdf"
+        path.write_bytes(pdf)
+        return path
+
+    @staticmethod
+    def _run(*args: str) -> str:
+        return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+    def text(self, pdf: bytes, *, page: int | None = None, layout: bool = False) -> str:
+        args = ["pdftotext", "-enc", "UTF-8"]
+        if layout:
+            args.append("-layout")
+        if page is not None:
+            args += ["-f", str(page + 1), "-l", str(page + 1)]
+        return self._run(*args, str(self._write(pdf)), "-")
+
+    def pages(self, pdf: bytes) -> list[str]:
+        """The text of each page (pdftotext separates pages with form feeds)."""
+        return self.text(pdf).split("\f")[:-1]
+
+    def words(self, pdf: bytes) -> list[list[Word]]:
+        """Each page's words with their boxes (pdftotext -bbox), in PDF coordinates (origin bottom-left)."""
+        out = self.workdir / f"bbox{self._n}.html"
+        self._run("pdftotext", "-bbox", "-enc", "UTF-8", str(self._write(pdf)), str(out))
+        pages: list[list[Word]] = []
+        for page in re.finditer(
+            r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out.read_text("utf-8"), re.DOTALL
+        ):
+            height = float(page.group(2))
+            pages.append(
+                [
+                    Word(
+                        html.unescape(m.group(5)),
+                        float(m.group(1)),
+                        height - float(m.group(4)),
+                        float(m.group(3)),
+                        height - float(m.group(2)),
+                    )
+                    for m in re.finditer(
+                        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+                        page.group(3),
+                    )
+                ]
+            )
+        return pages
+
+    def fonts(self, pdf: bytes) -> list[list[str]]:
+        """pdffonts rows, split on whitespace (name, type…, emb, sub, uni, object id)."""
+        lines = self._run("pdffonts", str(self._write(pdf))).splitlines()
+        return [line.split() for line in lines[2:] if line.strip()]
+
+    def info(self, pdf: bytes) -> dict[str, str]:
+        lines = self._run("pdfinfo", str(self._write(pdf))).splitlines()
+        return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in lines)}
+
+    def images(self, pdf: bytes) -> list[list[str]]:
+        """pdfimages -list rows (page, num, type, width, height, color, …)."""
+        lines = self._run("pdfimages", "-list", str(self._write(pdf))).splitlines()
+        return [line.split() for line in lines[2:] if line.strip()]
+
+    def transparent_png(self, pdf: bytes, *, dpi: int = 300) -> Image.Image:
+        stem = self.workdir / f"transp{self._n}"
+        self._run(
+            "pdftocairo", "-png", "-transp", "-r", str(dpi), "-singlefile", str(self._write(pdf)), str(stem)
+        )
+        return Image.open(f"{stem}.png").convert("RGBA")
+
+    def png(self, pdf: bytes, *, page: int = 0, dpi: int = 150) -> Image.Image:
+        stem = self.workdir / f"page{self._n}"
+        path = self._write(pdf)
+        self._run(
+            "pdftoppm",
+            "-r",
+            str(dpi),
+            "-png",
+            "-f",
+            str(page + 1),
+            "-l",
+            str(page + 1),
+            "-singlefile",
+            str(path),
+            str(stem),
+        )
+        return Image.open(f"{stem}.png").convert("RGB")
+
+
+@pytest.fixture
+def poppler(tmp_path: Path) -> Poppler:
+    missing = [tool for tool in POPPLER_TOOLS if shutil.which(tool) is None]
+    if missing:
+        pytest.fail(f"poppler-utils tools missing: {missing} (apt-get install poppler-utils)")
+    return Poppler(tmp_path)
+
+
+def _person() -> PartyInfo:
+    return PartyInfo(
+        kind="person",
+        name="张三",
+        sex="女",
+        birth_date=date(1949, 12, 31),
+        ethnicity="汉族",
+        address="重庆市秀山土家族苗族自治县中和街道渝秀大道88号",
+        id_number="11010519491231002X",
+        credit_code=None,
+        representative=None,
+        agent=AgentInfo(name="李四", authorization="重庆某某律师事务所律师"),
+    )
+
+
+def _company() -> PartyInfo:
+    return PartyInfo(
+        kind="organization",
+        name="重庆秀山某某商贸有限公司",
+        sex=None,
+        birth_date=None,
+        ethnicity=None,
+        address="重庆市秀山土家族苗族自治县乌杨街道工业园区12号",
+        id_number=None,
+        credit_code="914403001922038216",
+        representative="王五",
+    )
+
+
+def _older_person() -> PartyInfo:
+    return PartyInfo(
+        kind="person",
+        name="欧阳镕",
+        sex="男",
+        birth_date=date(1880, 1, 1),
+        ethnicity="苗族",
+        address="广东省潮州市饶平县黄冈镇",
+        id_number="440524188001010014",
+        credit_code=None,
+        representative=None,
+    )
+
+
+@pytest.fixture
+def confirmed() -> RulingContent:
+    return RulingContent(
+        court_name=COURT,
+        case_number=CASE_NUMBER,
+        outcome="confirmed",
+        parties=(_person(), _company()),
+        dispute_type="买卖合同纠纷",
+        mediation_organization="秀山土家族苗族自治县中和街道人民调解委员会",
+        mediation_concluded_on=date(2026, 11, 20),
+        applied_on=date(2026, 11, 25),
+        accepted_on=date(2026, 11, 25),
+        agreement_text=AGREEMENT,
+        verification_method="video",
+        verification_at=datetime(2026, 11, 27, 10, 30),
+        grounds=(),
+        reasoning="",
+        judge_name="赵六",
+        clerk_name="钱七",
+        decided_on=date(2026, 11, 28),
+        verify_url=VERIFY_URL,
+        check_code="7K4M-Q2XP",
+        dev_mode=True,
+    )
+
+
+@pytest.fixture
+def rejected(confirmed: RulingContent) -> RulingContent:
+    return dataclasses.replace(
+        confirmed,
+        outcome="rejected",
+        parties=(_person(), _older_person()),
+        grounds=("unclear_content", "violates_mandatory_law"),
+        reasoning="调解协议约定的利息超过法律规定的上限，且未载明履行期限。",
+        verification_method="in_person",
+        accepted_on=date(2026, 11, 26),
+        dev_mode=False,
+    )
+
+
+@pytest.fixture
+def long_agreement(confirmed: RulingContent) -> RulingContent:
+    clauses = [
+        f"第{i}条　申请人张三同意于2027年{(i % 12) + 1}月{(i % 28) + 1}日前向重庆秀山某某商贸有限公司交付第{i}批货物，"
+        f"货物数量、规格以双方于2026年11月20日签订的《供货清单》（编号XS-2026-{i:03d}）为准；"
+        for i in range(1, 41)
+    ]
+    return dataclasses.replace(confirmed, agreement_text="\n".join(clauses))
+
+
+def signature_png() -> bytes:
+    """A handwritten-looking stroke on a transparent background, as the signing pad delivers it."""
+    image = Image.new("RGBA", (360, 120), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(image)
+    points = [(20 + i * 8, 60 + (25 if i % 4 < 2 else -25) * (1 - i / 50)) for i in range(40)]
+    pen.line(points, fill=(10, 10, 60, 255), width=5, joint="curve")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def receipt() -> ReceiptContent:
+    return ReceiptContent(
+        court_name=COURT,
+        case_number=CASE_NUMBER,
+        document_name="民事裁定书",
+        recipients=(
+            ReceiptRecipient(
+                name="张三",
+                method="in_person",
+                served_at=datetime(2026, 11, 28, 15, 5),
+                place="秀山土家族苗族自治县人民法院诉讼服务中心",
+                signature_png=signature_png(),
+            ),
+            ReceiptRecipient(
+                name="重庆秀山某某商贸有限公司",
+                method="electronic",
+                served_at=datetime(2026, 11, 28, 15, 20),
+                place="当事人确认的电子送达地址",
+                signature_png=None,
+            ),
+        ),
+        served_by="钱七",
+        organization=COURT,
+        dev_mode=True,
+    )
+
+
+@pytest.fixture
+def texts_copy(tmp_path: Path) -> Callable[[], Path]:
+    """Copy the shipped texts directory somewhere editable."""
+
+    def copy() -> Path:
+        from templates.texts import DEFAULT_DIRECTORY
+
+        target = tmp_path / "texts"
+        shutil.copytree(DEFAULT_DIRECTORY, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+        return target
+
+    return copy

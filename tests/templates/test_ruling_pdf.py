@@ -1,0 +1,243 @@
+"""The ruling (民事裁定书) as printed: its wording, fonts, QR code, pagination and seal position."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import zxingcpp
+
+from templates import render_ruling
+from templates.layout import NO_LINE_END, NO_LINE_START
+from templates.model import RulingContent
+from templates.page import PAGE_HEIGHT, PAGE_WIDTH, TEXT_BOTTOM, TEXT_LEFT, TEXT_RIGHT, TEXT_TOP
+
+COURT = "秀山土家族苗族自治县人民法院"
+CASE_NUMBER = "（2026）渝0241民特123号"
+DATE = "二〇二六年十一月二十八日"
+
+
+def flat(text: str) -> str:
+    """Text with line breaks and layout spaces removed, to search for phrases that wrap."""
+    return re.sub(r"\s+", "", text)
+
+
+def test_confirmed_ruling_states_parties_agreement_basis_and_outcome(confirmed: RulingContent, poppler):
+    text = flat(poppler.text(render_ruling(confirmed).pdf))
+    for expected in (
+        COURT,
+        "民事裁定书",
+        CASE_NUMBER,
+        (
+            "申请人：张三，女，1949年12月31日出生，汉族，住重庆市秀山土家族苗族自治县中和街道渝秀大道88号，"
+            "公民身份号码11010519491231002X。"
+        ),
+        "委托代理人：李四，重庆某某律师事务所律师。",
+        (
+            "申请人：重庆秀山某某商贸有限公司，住所地重庆市秀山土家族苗族自治县乌杨街道工业园区12号，"
+            "统一社会信用代码914403001922038216。法定代表人：王五。"
+        ),
+        "于2026年11月20日经秀山土家族苗族自治县中和街道人民调解委员会主持调解，达成如下调解协议：",
+        "四、双方就本纠纷再无其他争议。",
+        "申请人于2026年11月25日共同向本院申请司法确认。本院于同日立案",
+        "于2026年11月27日通过在线视频方式",
+        "《中华人民共和国民事诉讼法》第二百零五条、第二百零六条规定，裁定如下：",
+        "一、申请人张三与申请人重庆秀山某某商贸有限公司于2026年11月20日经",
+        "主持调解达成的调解协议有效。",
+        "对方当事人可以向人民法院申请执行。",
+        "审判员赵六",
+        DATE,
+        "书记员钱七",
+        "核验码：7K4M-Q2XP",
+        "扫描二维码或访问verify.jiudi.example.cn核验本文书真伪",
+    ):
+        assert expected in text, expected
+    assert "第三百五十八条" not in text
+
+
+def test_rejected_ruling_cites_358_items_and_tells_parties_what_they_may_do(rejected: RulingContent, poppler):
+    text = flat(poppler.text(render_ruling(rejected).pdf))
+    for expected in (
+        CASE_NUMBER,
+        "申请人：张三",
+        "申请人：欧阳镕，男，1880年1月1日出生，苗族，住广东省潮州市饶平县黄冈镇，公民身份号码440524188001010014。",
+        "本院于2026年11月26日立案",  # not the same day as the application
+        "于2026年11月27日通知双方申请人共同到场进行了核实",
+        "调解协议约定的利息超过法律规定的上限，且未载明履行期限。",
+        "存在违反法律强制性规定、内容不明确的情形",
+        "《中华人民共和国民事诉讼法》第二百零六条",
+        "《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第三百五十八条第一项、第五项规定，裁定如下：",
+        "驳回申请人张三、欧阳镕的司法确认申请。",
+        "变更原调解协议或者达成新的调解协议，也可以向人民法院提起诉讼。",
+        DATE,
+    ):
+        assert expected in text, expected
+    assert "调解协议有效" not in text
+    assert "开发测试文书" not in text  # not a development ruling
+
+
+@pytest.mark.parametrize(
+    ("outcome", "grounds", "expected"),
+    [
+        (
+            "not_accepted",
+            ("outside_jurisdiction",),
+            ["存在不属于本院管辖的情形", "第三百五十五条第一款第二项规定", "的司法确认申请，本院不予受理。"],
+        ),
+        (
+            "rejected",
+            ("property_right_determination",),
+            [
+                "第三百五十五条第一款第五项、第二款规定",
+                "驳回申请人张三、重庆秀山某某商贸有限公司的司法确认申请。",
+            ],
+        ),
+        (
+            "withdrawal_permitted",
+            (),
+            ["第三百五十七条第一款规定", "准许申请人张三、重庆秀山某某商贸有限公司撤回司法确认申请。"],
+        ),
+        (
+            "treated_as_withdrawn",
+            (),
+            ["第三百五十七条第二款规定", "本案按申请人张三、重庆秀山某某商贸有限公司撤回司法确认申请处理。"],
+        ),
+    ],
+)
+def test_every_outcome_has_its_own_basis_and_operative_part(
+    confirmed: RulingContent, poppler, outcome: str, grounds: tuple[str, ...], expected: list[str]
+):
+    content = dataclasses.replace(confirmed, outcome=outcome, grounds=grounds)  # type: ignore[arg-type]
+    text = flat(poppler.text(render_ruling(content).pdf))
+    for phrase in expected:
+        assert phrase in text, phrase
+    assert "第二百零五条" not in text
+
+
+def test_ruling_refuses_grounds_that_do_not_belong_to_its_outcome(confirmed: RulingContent):
+    with pytest.raises(ValueError, match="do not belong"):
+        render_ruling(dataclasses.replace(confirmed, outcome="not_accepted", grounds=("not_voluntary",)))
+    with pytest.raises(ValueError, match="do not belong"):
+        render_ruling(dataclasses.replace(confirmed, grounds=("unclear_content",)))
+    with pytest.raises(ValueError, match="at least 1"):
+        render_ruling(dataclasses.replace(confirmed, outcome="rejected", grounds=()))
+    with pytest.raises(ValueError, match="reason"):
+        render_ruling(dataclasses.replace(confirmed, outcome="rejected", grounds=("other",), reasoning=" "))
+
+
+def test_every_font_is_an_embedded_truetype_subset_and_no_base14_font_is_referenced(
+    confirmed: RulingContent, rejected: RulingContent, poppler
+):
+    for content in (confirmed, rejected):  # rejected has 镕, set in the fallback face
+        pdf = render_ruling(content).pdf
+        rows = poppler.fonts(pdf)
+        assert rows
+        for row in rows:
+            name, emb, sub = row[0], row[-5], row[-4]
+            assert (emb, sub) == ("yes", "yes"), row
+            assert re.match(r"[A-Z]{6}\+", name), row
+            assert "TrueType" in row
+        assert b"/Helvetica" not in pdf and b"/Times" not in pdf and b"/Courier" not in pdf
+    assert any("UMing" in row[0] for row in poppler.fonts(render_ruling(rejected).pdf))
+
+
+def test_qr_code_decodes_to_exactly_the_verify_url_and_is_at_least_20_mm(confirmed: RulingContent, poppler):
+    doc = render_ruling(confirmed)
+    last = doc.seal_box.page_index
+    image = poppler.png(doc.pdf, page=last, dpi=150)
+    codes = [c for c in zxingcpp.read_barcodes(image) if c.format == zxingcpp.BarcodeFormat.QRCode]
+    assert [c.text for c in codes] == [confirmed.verify_url]
+    position = codes[0].position
+    width_mm = (position.top_right.x - position.top_left.x) / 150 * 25.4
+    assert width_mm >= 20
+    # the QR code sits on the left of the closing, clear of the seal
+    qr_right_pt = max(position.top_right.x, position.bottom_right.x) / 150 * 72
+    assert qr_right_pt < doc.seal_box.x1
+    # and it is vector graphics, not a bitmap
+    assert poppler.images(doc.pdf) == []
+
+
+def test_seal_box_lies_over_the_closing_date_year_to_month(confirmed: RulingContent, poppler):
+    doc = render_ruling(confirmed)
+    box = doc.seal_box
+    pages = poppler.words(doc.pdf)
+    assert box.page_index == len(pages) - 1
+    [date] = [w for w in pages[box.page_index] if w.text == DATE]
+    per_char = (date.x2 - date.x1) / len(DATE)
+    year_x = date.x1 + (DATE.index("年") + 0.5) * per_char
+    month_x = date.x1 + (DATE.index("月") + 0.5) * per_char
+    assert box.x1 < year_x < month_x < box.x2  # 骑年压月
+    assert box.y1 < (date.y1 + date.y2) / 2 < box.y2
+    assert box.x2 - box.x1 == pytest.approx(119.0) and box.y2 - box.y1 == pytest.approx(119.0)
+    assert 0 <= box.x1 and box.x2 <= PAGE_WIDTH and 0 <= box.y1 and box.y2 <= PAGE_HEIGHT
+    assert box.x1 > (TEXT_LEFT + TEXT_RIGHT) / 2 - 60  # on the right of the page
+
+
+def test_a_40_clause_agreement_flows_over_pages_and_the_closing_stays_with_the_text(
+    long_agreement: RulingContent, poppler
+):
+    doc = render_ruling(long_agreement)
+    pages = poppler.pages(doc.pdf)
+    assert len(pages) >= 4
+    for i, page in enumerate(pages):
+        assert f"第 {i + 1} 页 共 {len(pages)} 页" in page
+    body = flat("".join(pages))
+    assert all(f"第{i}条" in body for i in range(1, 41))
+    last = flat(pages[-1])
+    assert doc.seal_box.page_index == len(pages) - 1
+    assert "审判员" in last and DATE in last and "书记员" in last
+    assert "本裁定书自即日起发生法律效力。" in last
+
+
+def test_the_closing_never_stands_alone_whatever_the_length(confirmed: RulingContent, poppler):
+    pushed = 0
+    for n in range(6, 26):  # one-line clauses: the closing meets the page end at some n
+        clauses = "\n".join(f"{i}. 申请人张三于2027年1月{i}日前交付货物一批。" for i in range(1, n + 1))
+        doc = render_ruling(dataclasses.replace(confirmed, agreement_text=clauses))
+        words = poppler.words(doc.pdf)[-1]
+        [judge] = [w for w in words if w.text == "审判员"]
+        text_lines = {round(w.y1) for w in words if judge.y2 < w.y1 and w.y2 <= TEXT_TOP}
+        assert len(text_lines) >= 2, f"{n} clauses: the closing has fewer than two lines of text with it"
+        pushed += len(text_lines) <= 3  # the closing and the end of the text moved to a page of their own
+    assert pushed, "no length exercised the page break before the closing"
+
+
+def test_no_printed_line_starts_with_closing_punctuation_or_ends_with_opening(
+    confirmed: RulingContent, rejected: RulingContent, long_agreement: RulingContent, poppler
+):
+    for content in (confirmed, rejected, long_agreement):
+        for line in poppler.text(render_ruling(content).pdf, layout=True).splitlines():
+            line = line.strip()
+            if line:
+                assert line[0] not in NO_LINE_START, line
+                assert line[-1] not in NO_LINE_END, line
+
+
+def test_development_ruling_is_marked_on_every_page(long_agreement: RulingContent, poppler):
+    pages = poppler.pages(render_ruling(long_agreement).pdf)
+    assert all("开发测试文书 DEV — 无法律效力" in page for page in pages)
+
+
+def test_page_is_a4_with_the_gb_t_9704_text_block(confirmed: RulingContent, poppler):
+    doc = render_ruling(dataclasses.replace(confirmed, dev_mode=False))
+    assert poppler.info(doc.pdf)["Page size"].startswith("595.276 x 841.89")
+    words = [w for page in poppler.words(doc.pdf) for w in page]
+    footer = [w for w in words if w.y2 < TEXT_BOTTOM]
+    body = [w for w in words if w.y2 >= TEXT_BOTTOM]
+    assert "".join(w.text for w in footer) == "第1页共2页第2页共2页"
+    assert min(w.x1 for w in body) >= TEXT_LEFT - 1
+    assert max(w.x2 for w in body) <= TEXT_RIGHT + 1
+    assert max(w.y2 for w in body) <= TEXT_TOP + 1
+
+
+def test_rulings_render_correctly_from_several_threads_at_once(
+    confirmed: RulingContent, rejected: RulingContent, poppler
+):
+    contents = [confirmed, rejected] * 4
+    expected = [flat(poppler.text(render_ruling(c).pdf)) for c in contents[:2]]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        documents = list(pool.map(render_ruling, contents))
+    for i, doc in enumerate(documents):
+        assert flat(poppler.text(doc.pdf)) == expected[i % 2]
