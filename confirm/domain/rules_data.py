@@ -1,0 +1,39 @@
+"""Loads the court-editable rule tables (templates/texts/*.yaml) once per process.
+
+The tables are data, not code, so a court can correct a list without a release; the pure rule functions take
+them as values.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TEXTS_DIR = Path(__file__).resolve().parents[2] / "templates" / "texts"
+
+
+def _load(name: str) -> dict[str, Any]:
+    with open(TEXTS_DIR / name, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@lru_cache(maxsize=1)
+def inadmissible_dispute_types() -> dict[str, tuple[str, int, str]]:
+    """案由 → (ground code, item of Interp. 355, Chinese reason)."""
+    table: dict[str, tuple[str, int, str]] = {}
+    for ground, entry in _load("admissibility.yaml").items():
+        for dispute_type in entry["dispute_types"]:
+            table[dispute_type] = (ground, int(entry["item"]), entry["reason"])
+    return table
+
+
+@lru_cache(maxsize=1)
+def risk_table() -> dict[str, Any]:
+    """High-risk dispute types and thresholds for false-mediation flags (domain.md §4)."""
+    data = _load("risk.yaml")
+    data["large_amount"] = Decimal(str(data["large_amount"]))
+    return data
