@@ -1,0 +1,86 @@
+"""First start: the database through Alembic, the development PKI, and the demo court with its users.
+
+Idempotent: run on every ``jiudi serve`` and by ``jiudi init``. Demo passwords are generated, printed once, and
+kept (development mode only) in a 0600 file under the data directory for whoever missed the console.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from confirm import admin, migrate
+from confirm.config import Settings
+from confirm.context import Jiudi
+from confirm.db import transaction
+from confirm.models import Court
+
+DEMO_COURT_CODE = "渝0241"
+DEMO_COURT_NAME = "秀山土家族苗族自治县人民法院"
+DEMO_ORG_NAME = "秀山县中和派出所驻所调解室"
+DEMO_USERS = (
+    # username, role, display name, organisation?
+    ("mediator", "mediator", "杨调解", DEMO_ORG_NAME),
+    ("judge", "judge", "田审判", None),
+    ("judge2", "judge", "白审判", None),
+    ("clerk", "clerk", "吴书记", None),
+    ("admin", "admin", "系统管理员", None),
+)
+
+
+@dataclass(frozen=True)
+class InitResult:
+    created_demo: bool
+    credentials: tuple[tuple[str, str, str], ...]  # username, role, password
+
+
+def initialize(settings: Settings, *, say: Callable[[str], None] = print) -> tuple[Jiudi, InitResult]:
+    """Create or upgrade everything the service needs under the data directory; returns the context."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(settings.data_dir, 0o700)
+    jiudi = Jiudi(settings)
+    migrate.upgrade(jiudi.engine)
+    if settings.dev_mode:
+        jiudi.seals.trust_roots()  # the first use of the seal service generates the development PKI
+    credentials: list[tuple[str, str, str]] = []
+    with transaction(jiudi.engine) as session:
+        created = session.exec(select(Court)).first() is None
+        if created:
+            admin.add_court(session, DEMO_COURT_CODE, DEMO_COURT_NAME, actor="system:init")
+            admin.add_organization(session, DEMO_COURT_CODE, DEMO_ORG_NAME, "police_station", actor="system:init")
+            for username, role, name, org in DEMO_USERS:
+                password = admin.generate_password()
+                admin.add_user(session, username, role=role, court_code=DEMO_COURT_CODE, password=password,
+                               organization=org, name=name, actor="system:init")
+                credentials.append((username, role, password))
+        courts = [(c.code, c.name) for c in session.exec(select(Court))]
+    if settings.dev_mode:
+        for code, name in courts:
+            jiudi.seals.ensure_court(code, name)
+    if created:
+        _announce(settings, credentials, say)
+    return jiudi, InitResult(created, tuple(credentials))
+
+
+def _announce(settings: Settings, credentials: list[tuple[str, str, str]], say: Callable[[str], None]) -> None:
+    lines = [
+        "",
+        "=" * 72,
+        f"就地 Jiudi — first start. Demo court {DEMO_COURT_CODE} {DEMO_COURT_NAME}",
+        f"Mediation organisation: {DEMO_ORG_NAME}",
+        "Demo users (passwords are shown once; development mode only):",
+        *[f"  {u:<10} {r:<9} {p}" for u, r, p in credentials],
+        "=" * 72,
+        "",
+    ]
+    text = "\n".join(lines)
+    say(text)
+    if settings.dev_mode:
+        path = settings.data_dir / "dev-credentials.txt"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        say(f"(also written to {path}, readable only by you)")

@@ -1,0 +1,154 @@
+"""The ``jiudi`` command (api.md "Command line")."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from confirm.config import Settings
+from confirm.domain.errors import DomainError
+
+
+def _cmd_init(settings: Settings, _args: argparse.Namespace) -> int:
+    from confirm.bootstrap import initialize
+
+    jiudi, result = initialize(settings)
+    print(f"data directory: {settings.data_dir}")
+    print(f"database: {jiudi.engine.url.render_as_string(hide_password=True)}")
+    if not result.created_demo:
+        print("already initialised; nothing to do")
+    return 0
+
+
+def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from confirm.api import create_app
+    from confirm.bootstrap import initialize
+
+    jiudi, _ = initialize(settings)
+    if settings.dev_mode:
+        print("DEVELOPMENT MODE — generated keys, DEV seals, built-in timestamp authority; rulings have no legal effect")
+    print(f"Jiudi listening on http://{args.host}:{args.port}  (public verify base: {settings.public_base_url})")
+    uvicorn.run(create_app(jiudi=jiudi), host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=5)
+    return 0
+
+
+def _with_session(settings: Settings, action):  # type: ignore[no-untyped-def]
+    from confirm import migrate
+    from confirm.context import Jiudi
+    from confirm.db import transaction
+
+    jiudi = Jiudi(settings)
+    migrate.upgrade(jiudi.engine)
+    with transaction(jiudi.engine) as session:
+        result = action(session)
+    return jiudi, result
+
+
+def _cmd_court_add(settings: Settings, args: argparse.Namespace) -> int:
+    from confirm import admin
+
+    jiudi, court = _with_session(settings, lambda s: admin.add_court(s, args.code, args.name, actor="cli"))
+    if settings.dev_mode:
+        jiudi.seals.ensure_court(court.code, court.name)
+        print(f"development seal certificate created for {court.name}")
+    print(f"court added: {court.code} {court.name}")
+    return 0
+
+
+def _cmd_org_add(settings: Settings, args: argparse.Namespace) -> int:
+    from confirm import admin
+
+    _, org = _with_session(settings, lambda s: admin.add_organization(s, args.court, args.name, args.kind, actor="cli"))
+    print(f"organisation added: {org.name} ({args.kind}) under {args.court}")
+    return 0
+
+
+def _cmd_user_add(settings: Settings, args: argparse.Namespace) -> int:
+    from confirm import admin
+
+    if not args.password_stdin:
+        raise DomainError("cli.password_stdin", "请用 --password-stdin 从标准输入提供密码", 2)
+    password = sys.stdin.readline().rstrip("\r\n")
+    _, user = _with_session(settings, lambda s: admin.add_user(
+        s, args.username, role=args.role, court_code=args.court, password=password, organization=args.org,
+        name=args.name, actor="cli"))
+    print(f"user added: {user.username} ({user.role})")
+    return 0
+
+
+def _cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
+    from confirm.offline import verify_file
+
+    report, code = verify_file(settings, Path(args.file), [Path(p) for p in args.trust_root])
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print("真实有效 (genuine)" if report.get("genuine") else "不能确认为真实文书 (NOT genuine)")
+        for key in ("court", "case_number", "signer", "signed_at", "timestamp_at"):
+            if report.get(key):
+                print(f"  {key}: {report[key]}")
+        for p in report.get("problems", []):
+            print(f"  ✖ {p['code']}: {p['message']}")
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="jiudi", description="就地 — judicial confirmation with sealed rulings")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("init", help="create the database, development keys and demo court (idempotent)")
+    serve = sub.add_parser("serve", help="run the service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+
+    court = sub.add_parser("court", help="courts").add_subparsers(dest="sub", required=True)
+    court_add = court.add_parser("add", help="add a court (and its development seal)")
+    court_add.add_argument("--code", required=True)
+    court_add.add_argument("--name", required=True)
+
+    org = sub.add_parser("org", help="mediation organisations").add_subparsers(dest="sub", required=True)
+    org_add = org.add_parser("add", help="add a mediation organisation")
+    org_add.add_argument("--court", required=True)
+    org_add.add_argument("--name", required=True)
+    org_add.add_argument("--kind", required=True, choices=["police_station", "judicial_office", "tribunal", "other"])
+
+    user = sub.add_parser("user", help="users").add_subparsers(dest="sub", required=True)
+    user_add = user.add_parser("add", help="add a user")
+    user_add.add_argument("username")
+    user_add.add_argument("--role", required=True, choices=["mediator", "judge", "clerk", "admin"])
+    user_add.add_argument("--court", required=True)
+    user_add.add_argument("--org")
+    user_add.add_argument("--name")
+    user_add.add_argument("--password-stdin", action="store_true")
+
+    verify = sub.add_parser("verify", help="check a sealed ruling PDF offline")
+    verify.add_argument("file")
+    verify.add_argument("--trust-root", action="append", default=[], metavar="CERT.pem")
+    verify.add_argument("--json", action="store_true")
+    return parser
+
+
+COMMANDS = {
+    ("init", None): _cmd_init, ("serve", None): _cmd_serve, ("court", "add"): _cmd_court_add,
+    ("org", "add"): _cmd_org_add, ("user", "add"): _cmd_user_add, ("verify", None): _cmd_verify,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        return COMMANDS[(args.command, getattr(args, "sub", None))](settings, args)
+    except DomainError as exc:
+        print(f"错误 [{exc.code}]: {exc.message}", file=sys.stderr)
+        return 2 if args.command == "verify" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

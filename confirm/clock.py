@@ -1,0 +1,31 @@
+"""Time in one place: UTC in the database, Asia/Shanghai for people and for the law's day counting."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+CHINA = ZoneInfo("Asia/Shanghai")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite returns naive datetimes; they were stored as UTC."""
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def china_time(value: datetime) -> datetime:
+    return as_utc(value).astimezone(CHINA)
+
+
+def china_today() -> date:
+    """The court's calendar day: deadlines are counted in China's days, not UTC's."""
+    return datetime.now(CHINA).date()
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with the +08:00 offset, as the contract asks."""
+    return None if value is None else china_time(value).isoformat(timespec="seconds")

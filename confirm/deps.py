@@ -1,0 +1,25 @@
+"""FastAPI dependencies: the service context and the authenticated staff member."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from confirm.auth import user_for_token
+from confirm.context import Jiudi
+from confirm.db import transaction
+from confirm.domain.errors import DomainError
+from confirm.models import User
+
+
+def get_jiudi(request: Request) -> Jiudi:
+    return request.app.state.jiudi
+
+
+def current_user(request: Request) -> User:
+    """The user behind ``Authorization: Bearer …``; 401 without a valid token."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise DomainError("auth.required", "请先登录", 401)
+    with transaction(get_jiudi(request).engine) as session:
+        return user_for_token(session, token.strip())

@@ -1,0 +1,280 @@
+"""The tables: courts, organisations, users, applications and everything that happens to them.
+
+All times are stored in UTC (timezone-aware columns on PostgreSQL; SQLite keeps them naive, read back via
+``clock.as_utc``). Applications use random UUIDs as ids so that no one can count or guess them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from confirm.clock import utcnow
+
+
+def _uuid() -> str:
+    return uuid.uuid4().hex
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """Timezone-aware in, UTC stored, UTC out, on every backend (SQLite would otherwise keep local wall time)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: Jiudi stores only timezone-aware times")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def _ts(**kw: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kw)
+
+
+def _json(**kw: Any) -> Any:
+    return Field(sa_type=sa.JSON, **kw)
+
+
+class Court(SQLModel, table=True):
+    """人民法院: a basic court with its court code (法院代字, e.g. 渝0241)."""
+
+    __tablename__ = "courts"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=20, unique=True)
+    name: str = Field(max_length=100)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class Organization(SQLModel, table=True):
+    """调解组织: a mediation room or committee under a court's jurisdiction."""
+
+    __tablename__ = "organizations"
+    __table_args__ = (sa.UniqueConstraint("court_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    court_id: int = Field(foreign_key="courts.id", index=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=30)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    """A mediator, judge, clerk or administrator."""
+
+    __tablename__ = "users"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=100, unique=True)
+    name: str = Field(max_length=100)
+    role: str = Field(max_length=20)
+    court_id: int = Field(foreign_key="courts.id", index=True)
+    organization_id: int | None = Field(default=None, foreign_key="organizations.id")
+    password_hash: str = Field(max_length=200)
+    disabled: bool = False
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class AuthToken(SQLModel, table=True):
+    """A bearer token; only its SHA-256 is kept so a database leak does not leak sessions."""
+
+    __tablename__ = "auth_tokens"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = _ts(default_factory=utcnow)
+    expires_at: datetime = _ts()
+
+
+class Application(SQLModel, table=True):
+    """申请: a joint application for judicial confirmation of one mediation agreement."""
+
+    __tablename__ = "applications"
+    id: str = Field(default_factory=_uuid, primary_key=True, max_length=32)
+    status: str = Field(max_length=20, index=True)
+    court_id: int = Field(foreign_key="courts.id", index=True)
+    organization_id: int = Field(foreign_key="organizations.id", index=True)
+    created_by: int = Field(foreign_key="users.id")
+    dispute_type: str = Field(max_length=100)
+    mediation_concluded_on: date
+    mediation_place: str = Field(max_length=200)
+    mediator_name: str = Field(max_length=100)
+    agreement_text: str = Field(sa_type=sa.Text)
+    agreement_amount: str | None = Field(default=None, max_length=20)
+    case_number: str | None = Field(default=None, max_length=60, unique=True)
+    submitted_at: datetime | None = _ts(default=None)
+    accepted_at: datetime | None = _ts(default=None)
+    claimed_by: int | None = Field(default=None, foreign_key="users.id")
+    return_reason: str | None = Field(default=None, sa_type=sa.Text)
+    risk_flags: list[dict[str, str]] = _json(default_factory=list)
+    created_at: datetime = _ts(default_factory=utcnow)
+    updated_at: datetime = _ts(default_factory=utcnow)
+
+
+class Party(SQLModel, table=True):
+    """申请人: one party to the agreement; all parties apply jointly (CPL 205)."""
+
+    __tablename__ = "parties"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    position: int
+    kind: str = Field(max_length=20)
+    name: str = Field(max_length=200)
+    id_number: str | None = Field(default=None, max_length=32)
+    credit_code: str | None = Field(default=None, max_length=32)
+    representative: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=32)
+    address: str | None = Field(default=None, max_length=300)
+    ethnicity: str | None = Field(default=None, max_length=20)
+    occupation: str | None = Field(default=None, max_length=100)
+    agent: dict[str, Any] | None = _json(default=None)
+
+
+class Document(SQLModel, table=True):
+    """A filed document (调解协议, 申请书, identity, evidence), kept by content hash in the document store."""
+
+    __tablename__ = "documents"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    kind: str = Field(max_length=30)
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=50)
+    sha256: str = Field(max_length=64)
+    size: int
+    uploaded_by: int = Field(foreign_key="users.id")
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class CaseCounter(SQLModel, table=True):
+    """The last case number sequence given per court, year and type code (gapless, domain.md §5)."""
+
+    __tablename__ = "case_counters"
+    court_id: int = Field(foreign_key="courts.id", primary_key=True)
+    year: int = Field(primary_key=True)
+    type_code: str = Field(primary_key=True, max_length=10)
+    last_sequence: int = 0
+
+
+class Decision(SQLModel, table=True):
+    """The judge's decision (裁定结果) with grounds and the record of the joint verification."""
+
+    __tablename__ = "decisions"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", unique=True, max_length=32)
+    outcome: str = Field(max_length=30)
+    grounds: list[str] = _json(default_factory=list)
+    reasoning: str = Field(default="", sa_type=sa.Text)
+    verification_method: str | None = Field(default=None, max_length=20)
+    verification_at: datetime | None = _ts(default=None)
+    judge_id: int = Field(foreign_key="users.id")
+    clerk_id: int = Field(foreign_key="users.id")
+    decided_at: datetime = _ts(default_factory=utcnow)
+
+
+class IssuanceJob(SQLModel, table=True):
+    """Transactional outbox: committed with the decision; the worker turns it into a sealed ruling."""
+
+    __tablename__ = "issuance_jobs"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", unique=True, max_length=32)
+    state: str = Field(default="pending", max_length=20, index=True)  # pending, running, done, failed
+    attempts: int = 0
+    next_attempt_at: datetime = _ts(default_factory=utcnow)
+    locked_until: datetime | None = _ts(default=None)
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = _ts(default_factory=utcnow)
+    finished_at: datetime | None = _ts(default=None)
+
+
+class Ruling(SQLModel, table=True):
+    """民事裁定书: the one authoritative sealed PDF of an application (unique per application)."""
+
+    __tablename__ = "rulings"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", unique=True, max_length=32)
+    outcome: str = Field(max_length=30)
+    token_nonce: str = Field(max_length=32)
+    token_hash: str = Field(max_length=64, unique=True)
+    check_code_hash: str = Field(max_length=64, unique=True)
+    sha256: str = Field(max_length=64, unique=True)
+    size: int
+    signer: str = Field(max_length=300)
+    signer_cert_sha256: str = Field(max_length=64)
+    level: str = Field(max_length=10)
+    issued_at: datetime = _ts(default_factory=utcnow)
+    revoked_at: datetime | None = _ts(default=None)
+    revoke_reason: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class ServiceRecord(SQLModel, table=True):
+    """送达: one party served, with the method, place, time and (in person) the recipient's signature."""
+
+    __tablename__ = "service_records"
+    __table_args__ = (sa.UniqueConstraint("application_id", "party_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    party_id: int = Field(foreign_key="parties.id")
+    method: str = Field(max_length=20)
+    served_at: datetime = _ts()
+    place: str = Field(max_length=200)
+    signature_sha256: str | None = Field(default=None, max_length=64)
+    recorded_by: int = Field(foreign_key="users.id")
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class ServiceReceipt(SQLModel, table=True):
+    """送达回证: the sealed receipt made once every party has been served."""
+
+    __tablename__ = "service_receipts"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", unique=True, max_length=32)
+    sha256: str = Field(max_length=64)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first response to a request with an Idempotency-Key, replayed for retries of the same body."""
+
+    __tablename__ = "idempotency_records"
+    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    key: str = Field(max_length=255, primary_key=True)
+    request_sha256: str = Field(max_length=64)
+    status_code: int
+    response: dict[str, Any] = _json()
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class Event(SQLModel, table=True):
+    """A live event (SSE); the id orders events and lets a client resume with Last-Event-ID."""
+
+    __tablename__ = "events"
+    id: int | None = Field(default=None, primary_key=True)
+    type: str = Field(max_length=50)
+    application_id: str = Field(max_length=32, index=True)
+    court_id: int = Field(index=True)
+    organization_id: int = Field(index=True)
+    data: dict[str, Any] = _json()
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class AuditRecord(SQLModel, table=True):
+    """Append-only audit log; each record carries the hash of the previous one (a hash chain)."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts(default_factory=utcnow)
+    actor: str = Field(max_length=100)
+    action: str = Field(max_length=50)
+    application_id: str | None = Field(default=None, max_length=32, index=True)
+    data: dict[str, Any] = _json()
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)

@@ -1,0 +1,134 @@
+"""当场送达: recording that each party was served, and the sealed service receipt (送达回证, CPL 87–88)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import Session, select
+
+from confirm.applications import get_visible, parties_of, require_role
+from confirm.clock import as_utc, china_time, utcnow
+from confirm.context import Jiudi
+from confirm.domain.errors import DomainError, FieldProblem
+from confirm.domain.lifecycle import Action, Status, require_allowed
+from confirm.domain.uploads import require_png
+from confirm.models import Application, Court, Organization, Party, Ruling, ServiceReceipt, ServiceRecord, User
+from confirm.workflow import mark_served
+from templates import render_service_receipt
+from templates.model import ReceiptContent, ReceiptRecipient
+
+
+class RecipientIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    party_id: int
+    method: Literal["in_person", "electronic"]
+    signature_png: str | None = Field(default=None, max_length=3_000_000)
+
+
+class ServiceIn(BaseModel):
+    """The body of ``POST /api/v1/applications/{id}/service``."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    served_at: datetime
+    place: str = Field(max_length=200)
+    recipients: list[RecipientIn] = Field(min_length=1, max_length=50)
+
+
+def _decode_signature(index: int, text: str) -> bytes:
+    try:
+        raw = base64.b64decode(text.split(",", 1)[-1] if text.startswith("data:") else text, validate=True)
+    except (binascii.Error, ValueError):
+        raise DomainError.for_field(f"recipients[{index}].signature_png", "service.signature_not_base64",
+                                    "签名图片数据无法识别，请重新签名") from None
+    require_png(raw)
+    return raw
+
+
+def record_service(jiudi: Jiudi, session: Session, user: User, application_id: str, body: ServiceIn) -> Application:
+    """Record service on the listed parties; once every party is served the application is ``served``."""
+    require_role(user, "mediator")
+    app = get_visible(session, user, application_id, for_update=True)
+    require_allowed(app.status, Action.SERVE)
+    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
+    parties = {p.id: p for p in parties_of(session, app.id)}
+    already = {r.party_id for r in session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id))}
+    problems: list[FieldProblem] = []
+    if body.served_at.tzinfo is None:
+        problems.append(FieldProblem("served_at", "service.time_zone", "送达时间须带时区"))
+    elif body.served_at > utcnow() + timedelta(minutes=5):
+        problems.append(FieldProblem("served_at", "service.in_future", "送达时间不能晚于现在"))
+    elif body.served_at < as_utc(ruling.issued_at) - timedelta(minutes=1):
+        problems.append(FieldProblem("served_at", "service.before_issue", "送达时间不能早于裁定书出具时间"))
+    if not body.place:
+        problems.append(FieldProblem("place", "service.place_required", "请填写送达地点"))
+    seen: set[int] = set()
+    for index, r in enumerate(body.recipients):
+        if r.party_id not in parties:
+            problems.append(FieldProblem(f"recipients[{index}].party_id", "service.unknown_party", "受送达人不是本案申请人"))
+        elif r.party_id in already or r.party_id in seen:
+            problems.append(FieldProblem(f"recipients[{index}].party_id", "service.already_served",
+                                         f"{parties[r.party_id].name}已经登记送达"))
+        seen.add(r.party_id)
+    if problems:
+        status = 409 if all(p.code == "service.already_served" for p in problems) else 422
+        raise DomainError.from_problems(problems, status)
+    for index, r in enumerate(body.recipients):
+        signature_sha = jiudi.store.put(_decode_signature(index, r.signature_png)) if r.signature_png else None
+        session.add(ServiceRecord(application_id=app.id, party_id=r.party_id, method=r.method,
+                                  served_at=body.served_at, place=body.place, signature_sha256=signature_sha,
+                                  recorded_by=user.id))
+    session.flush()
+    if already | seen >= set(parties):
+        mark_served(session, user, app)
+    return app
+
+
+def receipt_content(jiudi: Jiudi, session: Session, app: Application) -> ReceiptContent:
+    court = session.get(Court, app.court_id)
+    org = session.get(Organization, app.organization_id)
+    assert court and org and app.case_number
+    parties: dict[int | None, Party] = {p.id: p for p in parties_of(session, app.id)}
+    records = session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id)
+                           .order_by(ServiceRecord.id)).all()
+    recorders = {r.recorded_by: session.get(User, r.recorded_by) for r in records}
+    served_by = "、".join(sorted({u.name for u in recorders.values() if u}))
+    return ReceiptContent(
+        court_name=court.name, case_number=app.case_number, document_name="民事裁定书",
+        recipients=tuple(
+            ReceiptRecipient(name=parties[r.party_id].name, method=r.method, served_at=china_time(r.served_at),
+                             place=r.place,
+                             signature_png=jiudi.store.get(r.signature_sha256) if r.signature_sha256 else None)
+            for r in records
+        ),
+        served_by=served_by, organization=org.name, dev_mode=jiudi.settings.dev_mode,
+    )
+
+
+def service_receipt_pdf(jiudi: Jiudi, user: User, application_id: str) -> bytes:
+    """The sealed receipt, made once when service is complete and kept as it was first sealed."""
+    from confirm.db import transaction
+    from confirm.issuance import seal_document
+
+    with transaction(jiudi.engine) as session:
+        app = get_visible(session, user, application_id)
+        if app.status != Status.SERVED:
+            raise DomainError("service.not_complete", "尚未向全部申请人送达，送达回证尚未生成", 409)
+        existing = session.exec(select(ServiceReceipt).where(ServiceReceipt.application_id == app.id)).first()
+        if existing is not None:
+            return jiudi.store.get(existing.sha256)
+        content = receipt_content(jiudi, session, app)
+        court = session.get(Court, app.court_id)
+        assert court is not None
+    rendered = render_service_receipt(content)
+    sealed = seal_document(jiudi, court, rendered.pdf, rendered.seal_box, reason=f"{content.case_number} 送达回证")
+    digest = jiudi.store.put(sealed)
+    with transaction(jiudi.engine) as session:
+        existing = session.exec(select(ServiceReceipt).where(ServiceReceipt.application_id == application_id)).first()
+        if existing is not None:  # a concurrent request sealed it first: serve that one
+            return jiudi.store.get(existing.sha256)
+        session.add(ServiceReceipt(application_id=application_id, sha256=digest))
+    return sealed

@@ -1,0 +1,104 @@
+"""Public verification (一书一码): what anyone holding a ruling may learn, and checking an uploaded PDF.
+
+The public sees the minimum (domain.md §8): status, court, case number, outcome, date, judge, document hash and
+seal certificate; natural persons' names masked. Never ID numbers, phones, addresses or the agreement.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, select
+
+from confirm.applications import parties_of
+from confirm.clock import iso
+from confirm.context import Jiudi
+from confirm.db import transaction
+from confirm.domain.errors import DomainError
+from confirm.domain.masking import mask_party
+from confirm.models import Application, Court, Decision, Ruling, User
+from confirm.tokens import digest, normalize_check_code
+from verify import check_sealed_pdf
+
+OUTCOME_NAMES = {
+    "confirmed": "确认调解协议有效",
+    "rejected": "驳回司法确认申请",
+    "not_accepted": "不予受理",
+    "withdrawal_permitted": "准许撤回申请",
+    "treated_as_withdrawn": "按撤回申请处理",
+}
+
+_NOT_FOUND = DomainError("verify.not_found", "未找到该文书的核验记录，请核对二维码或核验码；如有疑问请联系出具法院", 404)
+
+
+def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:
+    app = session.get(Application, ruling.application_id)
+    assert app is not None
+    court = session.get(Court, app.court_id)
+    decision = session.exec(select(Decision).where(Decision.application_id == app.id)).one()
+    judge = session.get(User, decision.judge_id)
+    return {
+        "status": "revoked" if ruling.revoked_at is not None else "valid",
+        "court": court.name if court else None,
+        "case_number": app.case_number,
+        "outcome": ruling.outcome,
+        "outcome_name": OUTCOME_NAMES.get(ruling.outcome, ruling.outcome),
+        "issued_at": iso(ruling.issued_at),
+        "judge": judge.name if judge else None,
+        "parties": [mask_party(p.kind, p.name) for p in parties_of(session, app.id)],
+        "document_sha256": ruling.sha256,
+        "seal_certificate": {"subject": ruling.signer, "sha256": ruling.signer_cert_sha256},
+        "level": ruling.level,
+        "revoked_at": iso(ruling.revoked_at),
+        "revoke_reason": ruling.revoke_reason,
+    }
+
+
+def by_token(jiudi: Jiudi, token: str) -> dict[str, Any]:
+    """The public record for a QR token; 404 for an unknown token (one indexed hash lookup, whatever the token)."""
+    with transaction(jiudi.engine) as session:
+        ruling = session.exec(select(Ruling).where(Ruling.token_hash == digest(token[:200]))).first()
+        if ruling is None:
+            raise _NOT_FOUND
+        return _public_record(session, ruling)
+
+
+def by_check_code(jiudi: Jiudi, code: str) -> dict[str, Any]:
+    """The public record for a check code typed by hand from a paper copy."""
+    with transaction(jiudi.engine) as session:
+        ruling = session.exec(
+            select(Ruling).where(Ruling.check_code_hash == digest(normalize_check_code(code[:40])))
+        ).first()
+        if ruling is None:
+            raise _NOT_FOUND
+        return _public_record(session, ruling)
+
+
+def check_upload(jiudi: Jiudi, pdf: bytes, trust_roots: list[Any] | None = None) -> dict[str, Any]:
+    """A PDF is genuine only if its seal is intact, covers the whole file, chains to a court root, and the
+    exact file is in the registry and not revoked."""
+    report = check_sealed_pdf(pdf, trust_roots if trust_roots is not None else jiudi.seals.trust_roots())
+    problems = [{"code": p.code, "message": p.message} for p in report.problems]
+    record: dict[str, Any] | None = None
+    with transaction(jiudi.engine) as session:
+        ruling = session.exec(select(Ruling).where(Ruling.sha256 == report.document_sha256)).first()
+        if ruling is not None:
+            record = _public_record(session, ruling)
+    unusable = any(p["code"] == "verify.not_pdf" for p in problems)
+    if record is None and not unusable:
+        problems.append({"code": "verify.unregistered",
+                         "message": "本系统没有这份文书的出具记录（文件可能被修改、替换或并非本院出具）"})
+    elif record is not None and record["status"] == "revoked":
+        problems.append({"code": "verify.revoked", "message": f"该文书已被撤销：{record['revoke_reason'] or ''}"})
+    genuine = report.genuine and record is not None and record["status"] == "valid"
+    return {
+        "genuine": genuine,
+        "case_number": record["case_number"] if record else None,
+        "court": record["court"] if record else report.signer_organization,
+        "signed_at": report.signed_at,
+        "timestamp_at": report.timestamp_at,
+        "signer": report.signer,
+        "problems": problems,
+        "report": report.to_dict(),
+        "registry": None if record is None else {k: record[k] for k in ("status", "outcome", "issued_at", "parties")},
+    }

@@ -1,0 +1,78 @@
+"""Operations: liveness, readiness, Prometheus metrics, and the development timestamp authority endpoint."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Depends, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from sqlmodel import select
+
+from confirm.context import Jiudi
+from confirm.db import transaction
+from confirm.deps import get_jiudi
+from confirm.domain.errors import DomainError
+from confirm.models import IssuanceJob, Ruling
+
+router = APIRouter()
+JiudiDep = Annotated[Jiudi, Depends(get_jiudi)]
+
+
+@router.get("/healthz", tags=["operations"])
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", tags=["operations"])
+def readyz(jiudi: JiudiDep) -> JSONResponse:
+    """Ready when the database answers and the seal keys load."""
+    checks: dict[str, str] = {}
+    try:
+        with transaction(jiudi.engine) as session:
+            session.execute(sa.text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # readiness reports, it does not raise
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        jiudi.seals.trust_roots()
+        checks["signer"] = "ok"
+    except Exception as exc:
+        checks["signer"] = f"error: {type(exc).__name__}"
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks},
+                        status_code=200 if ready else 503)
+
+
+@router.get("/metrics", response_class=PlainTextResponse, tags=["operations"])
+def metrics(jiudi: JiudiDep) -> str:
+    with transaction(jiudi.engine) as session:
+        states = dict(session.exec(select(IssuanceJob.state, sa.func.count()).group_by(IssuanceJob.state)).all())
+        retrying = session.exec(select(sa.func.count()).select_from(IssuanceJob)
+                                .where(IssuanceJob.state == "pending", IssuanceJob.attempts > 0)).one()
+        rulings = session.exec(select(sa.func.count()).select_from(Ruling)).one()
+    lines = [
+        "# HELP jiudi_issuance_jobs Issuance jobs by state.",
+        "# TYPE jiudi_issuance_jobs gauge",
+        *[f'jiudi_issuance_jobs{{state="{s}"}} {states.get(s, 0)}' for s in ("pending", "running", "done")],
+        "# HELP jiudi_issuance_jobs_retrying Jobs that failed at least once and wait to be retried.",
+        "# TYPE jiudi_issuance_jobs_retrying gauge",
+        f"jiudi_issuance_jobs_retrying {retrying}",
+        "# HELP jiudi_rulings_total Sealed rulings recorded.",
+        "# TYPE jiudi_rulings_total counter",
+        f"jiudi_rulings_total {rulings}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@router.post("/dev/tsa", tags=["operations"], include_in_schema=True)
+async def dev_tsa(request: Request, jiudi: JiudiDep) -> Response:
+    """The built-in development RFC 3161 timestamp authority (development mode only)."""
+    if not jiudi.settings.dev_mode:
+        raise DomainError("not_found", "请求的地址不存在", 404)
+    body = await request.body()
+    if len(body) > 64 * 1024:
+        raise DomainError("tsa.request_too_large", "时间戳请求过大", 413)
+    answer = await run_in_threadpool(jiudi.seals.dev_tsa.respond, body)
+    return Response(answer, media_type="application/timestamp-reply")

@@ -1,0 +1,86 @@
+"""Public verification (no login): the QR page, its JSON twin, check codes and PDF uploads (api.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from confirm import verification
+from confirm.context import Jiudi
+from confirm.deps import get_jiudi
+from confirm.domain.errors import DomainError
+from confirm.domain.uploads import MAX_DOCUMENT_BYTES
+
+router = APIRouter()
+JiudiDep = Annotated[Jiudi, Depends(get_jiudi)]
+pages = Jinja2Templates(directory=str(Path(__file__).parent / "web" / "templates"))
+
+
+def _page(request: Request, jiudi: Jiudi, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return pages.TemplateResponse(request, name, {"dev_mode": jiudi.settings.dev_mode, **context},
+                                  status_code=status_code)
+
+
+@router.get("/api/v1/verify/{token}", tags=["verify"])
+def verify_token_json(jiudi: JiudiDep, token: str) -> dict[str, Any]:
+    """The public record behind a QR code; 404 ``verify.not_found`` for an unknown token."""
+    return verification.by_token(jiudi, token)
+
+
+@router.get("/api/v1/verify", tags=["verify"])
+def verify_check_code_json(jiudi: JiudiDep, check_code: str) -> dict[str, Any]:
+    """The public record behind a check code typed from a paper copy."""
+    return verification.by_check_code(jiudi, check_code)
+
+
+def _read_upload(file: UploadFile) -> bytes:
+    content = file.file.read(MAX_DOCUMENT_BYTES + 1)
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise DomainError("verify.too_large", "文件超过20MB，不是本院出具的裁定书", 413)
+    return content
+
+
+@router.post("/api/v1/verify", tags=["verify"])
+def verify_upload_json(jiudi: JiudiDep, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+    """Check an uploaded ruling PDF: seal intact, whole file, trusted court root, registered, not revoked."""
+    return verification.check_upload(jiudi, _read_upload(file))
+
+
+@router.get("/v/{token}", response_class=HTMLResponse, include_in_schema=False)
+def verify_page(request: Request, jiudi: JiudiDep, token: str) -> HTMLResponse:
+    try:
+        record = verification.by_token(jiudi, token)
+    except DomainError as exc:
+        return _page(request, jiudi, "verify.html", status_code=exc.status, record=None, error=exc.message)
+    return _page(request, jiudi, "verify.html", record=record, error=None)
+
+
+@router.get("/v", response_class=HTMLResponse, include_in_schema=False)
+def verify_home(request: Request, jiudi: JiudiDep, check_code: str | None = None) -> HTMLResponse:
+    """The verification start page: type a check code or upload a PDF. Works without JavaScript."""
+    if check_code:
+        try:
+            record = verification.by_check_code(jiudi, check_code)
+        except DomainError as exc:
+            return _page(request, jiudi, "verify.html", status_code=exc.status, record=None, error=exc.message,
+                         check_code=check_code)
+        return _page(request, jiudi, "verify.html", record=record, error=None)
+    return _page(request, jiudi, "verify_home.html")
+
+
+@router.post("/v/upload", response_class=HTMLResponse, include_in_schema=False)
+def verify_upload_page(request: Request, jiudi: JiudiDep, file: Annotated[UploadFile, File()]) -> HTMLResponse:
+    try:
+        result = verification.check_upload(jiudi, _read_upload(file))
+    except DomainError as exc:
+        return _page(request, jiudi, "verify_upload.html", status_code=exc.status, result=None, error=exc.message)
+    return _page(request, jiudi, "verify_upload.html", result=result, error=None)
+
+
+@router.get("/", include_in_schema=False)
+def home() -> RedirectResponse:
+    return RedirectResponse("/v", status_code=303)

@@ -1,0 +1,225 @@
+"""The staff API (api.md "Staff API"): thin routes over the domain services."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import select
+
+from confirm import applications, audit, servicing, workflow
+from confirm.auth import authenticate, issue_token
+from confirm.clock import china_today
+from confirm.context import Jiudi
+from confirm.db import transaction
+from confirm.deps import current_user, get_jiudi
+from confirm.domain.errors import DomainError
+from confirm.domain.intake import ApplicationIn
+from confirm.domain.lifecycle import Status
+from confirm.domain.review import DecisionIn
+from confirm.domain.uploads import MAX_DOCUMENT_BYTES
+from confirm.issuance import application_is_issued
+from confirm.models import Application, Court, Organization, Ruling, User
+from templates.texts import outcome_grounds
+
+router = APIRouter(prefix="/api/v1")
+UserDep = Annotated[User, Depends(current_user)]
+JiudiDep = Annotated[Jiudi, Depends(get_jiudi)]
+DECISION_WAIT_SECONDS = 10.0
+
+
+@router.post("/auth/token", tags=["auth"])
+def login(jiudi: JiudiDep, username: Annotated[str, Form()], password: Annotated[str, Form()]) -> dict[str, Any]:
+    """Exchange a username and password for a bearer token."""
+    with transaction(jiudi.engine) as session:
+        user = authenticate(session, username, password)
+        token, expires_in = issue_token(session, user)
+    return {"access_token": token, "token_type": "bearer", "expires_in": expires_in}
+
+
+@router.get("/me", tags=["auth"])
+def me(jiudi: JiudiDep, user: UserDep) -> dict[str, Any]:
+    with transaction(jiudi.engine) as session:
+        court = session.get(Court, user.court_id)
+        org = session.get(Organization, user.organization_id) if user.organization_id else None
+    return {"username": user.username, "name": user.name, "role": user.role,
+            "court_code": court.code if court else None, "court_name": court.name if court else None,
+            "organization": org.name if org else None}
+
+
+def _app_json(jiudi: Jiudi, session: Any, app: Application) -> dict[str, Any]:
+    return applications.application_json(session, app, public_base_url=jiudi.settings.public_base_url)
+
+
+@router.post("/applications", status_code=201, tags=["applications"])
+def create_application(
+    jiudi: JiudiDep, user: UserDep, body: ApplicationIn,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> JSONResponse:
+    """就地申请: a new draft. The same Idempotency-Key with the same body returns the first answer again."""
+
+    def run(session: Any) -> tuple[int, dict[str, Any]]:
+        app = applications.create_application(session, user, body, today=china_today())
+        audit.append(session, actor=user.username, action="application.draft", application_id=app.id)
+        return 201, _app_json(jiudi, session, app)
+
+    status, payload = applications.idempotent(jiudi.engine, user.id, idempotency_key, body.model_dump(mode="json"),
+                                              run)
+    return JSONResponse(payload, status_code=status)
+
+
+@router.put("/applications/{application_id}", tags=["applications"])
+def replace_application(jiudi: JiudiDep, user: UserDep, application_id: str, body: ApplicationIn) -> dict[str, Any]:
+    with transaction(jiudi.engine) as session:
+        app = applications.replace_application(session, user, application_id, body, today=china_today())
+        audit.append(session, actor=user.username, action="application.edited", application_id=app.id)
+        return _app_json(jiudi, session, app)
+
+
+@router.get("/applications", tags=["applications"])
+def list_applications(jiudi: JiudiDep, user: UserDep, status: str | None = None) -> dict[str, Any]:
+    with transaction(jiudi.engine) as session:
+        rows = applications.list_visible(session, user, status)
+        return {"items": [applications.summary_json(session, a) for a in rows]}
+
+
+@router.get("/applications/{application_id}", tags=["applications"])
+def get_application(jiudi: JiudiDep, user: UserDep, application_id: str) -> dict[str, Any]:
+    with transaction(jiudi.engine) as session:
+        return _app_json(jiudi, session, applications.get_visible(session, user, application_id))
+
+
+@router.post("/applications/{application_id}/documents", status_code=201, tags=["applications"])
+def upload_document(jiudi: JiudiDep, user: UserDep, application_id: str, kind: Annotated[str, Form()],
+                    file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+    """File a document (PDF, JPEG or PNG by content, at most 20 MB)."""
+    content = file.file.read(MAX_DOCUMENT_BYTES + 1)
+    with transaction(jiudi.engine) as session:
+        doc = applications.add_document(session, jiudi.store, user, application_id, kind=kind,
+                                        filename=file.filename or "", content=content)
+        audit.append(session, actor=user.username, action="document.uploaded", application_id=application_id,
+                     data={"kind": kind, "sha256": doc.sha256})
+        return {"id": doc.id, "kind": doc.kind, "sha256": doc.sha256, "size": doc.size,
+                "content_type": doc.content_type, "filename": doc.filename}
+
+
+@router.get("/applications/{application_id}/documents/{document_id}", tags=["applications"])
+def download_document(jiudi: JiudiDep, user: UserDep, application_id: str, document_id: int) -> Response:
+    with transaction(jiudi.engine) as session:
+        doc = applications.document_of(session, user, application_id, document_id)
+    return Response(jiudi.store.get(doc.sha256), media_type=doc.content_type,
+                    headers={"Content-Disposition": "inline", "X-Content-Type-Options": "nosniff"})
+
+
+def _transition(jiudi: Jiudi, user: User, application_id: str, change: Any) -> dict[str, Any]:
+    with transaction(jiudi.engine) as session:
+        app = change(session)
+        payload = _app_json(jiudi, session, app)
+    jiudi.bus.bump()
+    return payload
+
+
+@router.post("/applications/{application_id}/submit", tags=["applications"])
+def submit(jiudi: JiudiDep, user: UserDep, application_id: str) -> dict[str, Any]:
+    """Submit to the court: admissibility and required materials are checked; errors name the rule broken."""
+    return _transition(jiudi, user, application_id, lambda s: workflow.submit(s, user, application_id))
+
+
+@router.get("/review-queue", tags=["review"])
+def review_queue(jiudi: JiudiDep, user: UserDep) -> dict[str, Any]:
+    """The court's submitted and under-review applications, oldest first, with both clocks."""
+    applications.require_role(user, "judge", "clerk")
+    with transaction(jiudi.engine) as session:
+        rows = session.exec(
+            select(Application).where(Application.court_id == user.court_id,
+                                      Application.status.in_([Status.SUBMITTED, Status.UNDER_REVIEW]))  # type: ignore[attr-defined]
+            .order_by(Application.submitted_at)
+        ).all()
+        return {"items": [applications.summary_json(session, a) for a in rows]}
+
+
+@router.post("/applications/{application_id}/claim", tags=["review"])
+def claim(jiudi: JiudiDep, user: UserDep, application_id: str) -> dict[str, Any]:
+    return _transition(jiudi, user, application_id, lambda s: workflow.claim(s, user, application_id))
+
+
+@router.post("/applications/{application_id}/release", tags=["review"])
+def release(jiudi: JiudiDep, user: UserDep, application_id: str) -> dict[str, Any]:
+    return _transition(jiudi, user, application_id, lambda s: workflow.release(s, user, application_id))
+
+
+class ReturnIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(max_length=2000)
+
+
+@router.post("/applications/{application_id}/return", tags=["review"])
+def return_application(jiudi: JiudiDep, user: UserDep, application_id: str, body: ReturnIn) -> dict[str, Any]:
+    return _transition(jiudi, user, application_id,
+                       lambda s: workflow.return_for_correction(s, user, application_id, body.reason))
+
+
+class DecisionBody(DecisionIn):
+    clerk: str | None = Field(default=None, max_length=100, description="书记员 username; default the court's first")
+
+
+@router.post("/applications/{application_id}/decision", tags=["review"])
+def decide(jiudi: JiudiDep, user: UserDep, application_id: str, body: DecisionBody) -> JSONResponse:
+    """作出裁定. The ruling is sealed by the issuance worker; 200 once issued, 202 while sealing is queued."""
+    decision = DecisionIn.model_validate(body.model_dump(exclude={"clerk"}))
+    with transaction(jiudi.engine) as session:
+        workflow.decide(session, user, application_id, decision,
+                        allowed_grounds=outcome_grounds(decision.outcome), clerk_username=body.clerk)
+    jiudi.bus.bump()
+    worker = jiudi.worker
+    if worker is not None:
+        worker.wake()
+    deadline = time.monotonic() + DECISION_WAIT_SECONDS
+    while worker is not None and time.monotonic() < deadline and not application_is_issued(jiudi, application_id):
+        time.sleep(0.05)
+    with transaction(jiudi.engine) as session:
+        app = applications.get_visible(session, user, application_id)
+        payload = _app_json(jiudi, session, app)
+    return JSONResponse(payload, status_code=200 if payload["ruling"] else 202)
+
+
+@router.get("/applications/{application_id}/ruling.pdf", tags=["review"])
+def ruling_pdf(jiudi: JiudiDep, user: UserDep, application_id: str) -> Response:
+    """The sealed civil ruling (民事裁定书); every download is written to the audit log."""
+    with transaction(jiudi.engine) as session:
+        app = applications.get_visible(session, user, application_id)
+        ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).first()
+        if ruling is None:
+            raise DomainError("ruling.not_issued", "裁定书尚未出具", 409 if app.status == Status.UNDER_REVIEW else 404)
+        audit.append(session, actor=user.username, action="ruling.downloaded", application_id=app.id,
+                     data={"sha256": ruling.sha256})
+        filename = f"{app.case_number}.pdf"
+    from urllib.parse import quote
+
+    return Response(jiudi.store.get(ruling.sha256), media_type="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}"})
+
+
+@router.post("/applications/{application_id}/service", tags=["service"])
+def record_service(jiudi: JiudiDep, user: UserDep, application_id: str,
+                   body: servicing.ServiceIn) -> dict[str, Any]:
+    """当场送达: record service on parties; ``served`` once every party is served."""
+    return _transition(jiudi, user, application_id,
+                       lambda s: servicing.record_service(jiudi, s, user, application_id, body))
+
+
+@router.get("/applications/{application_id}/service-receipt.pdf", tags=["service"])
+def service_receipt(jiudi: JiudiDep, user: UserDep, application_id: str) -> Response:
+    pdf = servicing.service_receipt_pdf(jiudi, user, application_id)
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": "inline"})
+
+
+@router.get("/outcomes", tags=["review"])
+def outcomes(user: UserDep) -> dict[str, Any]:
+    """The outcome codes and, for each, the grounds that belong to it (from templates/texts)."""
+    from confirm.domain.review import OUTCOMES
+
+    return {"items": [{"outcome": o, "grounds": outcome_grounds(o)} for o in OUTCOMES]}

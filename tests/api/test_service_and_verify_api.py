@@ -1,0 +1,106 @@
+"""当场送达 and public verification through the API."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+from PIL import Image
+
+from tests.support import Staff, now_iso, verification_now
+
+
+def png_signature() -> str:
+    buf = io.BytesIO()
+    Image.new("RGBA", (120, 40), (0, 0, 0, 0)).save(buf, "PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def issued(client, passwords) -> tuple[Staff, str, dict]:
+    m = Staff(client, "mediator", passwords["mediator"])
+    judge = Staff(client, "judge", passwords["judge"])
+    app_id = m.filed()
+    judge.post(f"/api/v1/applications/{app_id}/claim")
+    r = judge.post(f"/api/v1/applications/{app_id}/decision",
+                   json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
+    assert r.json()["status"] == "issued", r.text
+    return m, app_id, r.json()
+
+
+def test_service_on_one_party_keeps_issued_and_on_all_makes_served(client, passwords):
+    m, app_id, app = issued(client, passwords)
+    first, second = app["parties"]
+    r = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now_iso(), "place": "调解室",
+        "recipients": [{"party_id": first["id"], "method": "in_person", "signature_png": png_signature()}]})
+    assert r.status_code == 200 and r.json()["status"] == "issued"
+    assert m.get(f"/api/v1/applications/{app_id}/service-receipt.pdf").status_code == 409
+    again = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now_iso(), "place": "调解室", "recipients": [{"party_id": first["id"], "method": "in_person"}]})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "service.already_served"
+    r = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now_iso(), "place": "调解室", "recipients": [{"party_id": second["id"], "method": "electronic"}]})
+    assert r.json()["status"] == "served" and r.json()["service"]["complete"] is True
+    receipt = m.get(f"/api/v1/applications/{app_id}/service-receipt.pdf")
+    assert receipt.status_code == 200 and receipt.content.startswith(b"%PDF")
+    assert m.get(f"/api/v1/applications/{app_id}/service-receipt.pdf").content == receipt.content
+
+
+def test_service_refuses_strangers_bad_signatures_and_future_times(client, passwords):
+    m, app_id, app = issued(client, passwords)
+    party = app["parties"][0]["id"]
+    stranger = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now_iso(), "place": "调解室", "recipients": [{"party_id": 999999, "method": "in_person"}]})
+    assert stranger.status_code == 422 and stranger.json()["error"]["code"] == "service.unknown_party"
+    jpeg = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now_iso(), "place": "调解室",
+        "recipients": [{"party_id": party, "method": "in_person",
+                        "signature_png": base64.b64encode(b"\xff\xd8\xff\xe0 jpeg").decode()}]})
+    assert jpeg.status_code == 415 and jpeg.json()["error"]["code"] == "service.signature_not_png"
+    future = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": "2099-01-01T10:00:00+08:00", "place": "调解室",
+        "recipients": [{"party_id": party, "method": "in_person"}]})
+    assert future.status_code == 422 and future.json()["error"]["code"] == "service.in_future"
+    assert m.get(f"/api/v1/applications/{app_id}").json()["service"] is None
+
+
+def test_unknown_verify_token_is_404_in_contract_shape(client):
+    r = client.get("/api/v1/verify/" + "A" * 32)
+    assert r.status_code == 404 and r.json()["error"]["code"] == "verify.not_found"
+    page = client.get("/v/" + "A" * 32)
+    assert page.status_code == 404 and "未找到记录" in page.text
+
+
+def test_upload_of_an_unregistered_or_garbage_file_is_not_genuine(client):
+    from tests.support import a_pdf
+
+    unsealed = client.post("/api/v1/verify", files={"file": ("x.pdf", a_pdf(), "application/pdf")}).json()
+    assert unsealed["genuine"] is False
+    assert {p["code"] for p in unsealed["problems"]} >= {"verify.unsigned", "verify.unregistered"}
+    garbage = client.post("/api/v1/verify", files={"file": ("x.pdf", b"garbage", "application/pdf")}).json()
+    assert garbage["genuine"] is False and [p["code"] for p in garbage["problems"]] == ["verify.not_pdf"]
+
+
+def test_check_code_finds_the_ruling(client, passwords):
+    import re
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    m, app_id, app = issued(client, passwords)
+    pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d) / "r.pdf").write_bytes(pdf)
+        text = subprocess.run(["pdftotext", str(Path(d) / "r.pdf"), "-"], capture_output=True, text=True).stdout
+    code = re.search(r"核验码[：:]\s*([A-Z0-9]{5}-[A-Z0-9]{5})", text).group(1)
+    record = client.get("/api/v1/verify", params={"check_code": code.lower().replace("-", " ")}).json()
+    assert record["case_number"] == app["case_number"] and record["status"] == "valid"
+    page = client.get("/v", params={"check_code": code})
+    assert page.status_code == 200 and "真实有效" in page.text
+
+
+def test_health_readiness_and_metrics(client):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "signer": "ok"}
+    assert "jiudi_rulings_total 0" in client.get("/metrics").text

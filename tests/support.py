@@ -1,0 +1,92 @@
+"""Helpers for tests that talk to the service over HTTP like a court system would."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from reportlab.pdfgen import canvas
+
+from confirm.clock import CHINA, china_today
+
+
+def a_pdf(text: str = "调解协议") -> bytes:
+    """A small real PDF, as a scanner would send."""
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 720, text.encode("ascii", "replace").decode())
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def application_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "court_code": "渝0241",
+        "dispute_type": "买卖合同纠纷",
+        "parties": [
+            {"kind": "person", "name": "张三", "id_number": "11010519491231002X", "phone": "13800000000",
+             "address": "重庆市秀山土家族苗族自治县中和街道渝秀大道1号", "ethnicity": "土家族"},
+            {"kind": "organization", "name": "秀山县武陵建材有限公司", "credit_code": "914403001922038216",
+             "representative": "李四", "phone": "13900000000", "address": "重庆市秀山土家族苗族自治县工业园区2号"},
+        ],
+        "mediation": {"concluded_on": (china_today() - timedelta(days=2)).isoformat(),
+                      "place": "秀山县中和派出所驻所调解室", "mediator_name": "杨调解"},
+        "agreement": {"text": "一、秀山县武陵建材有限公司于2026年12月31日前向张三支付货款人民币12000元。\n"
+                              "二、双方就本纠纷再无其他争议。", "amount": "12000.00"},
+    }
+    body.update(changes)
+    return body
+
+
+class Staff:
+    """One logged-in user of the API."""
+
+    def __init__(self, client: Any, username: str, password: str) -> None:
+        self.client = client
+        r = client.post("/api/v1/auth/token", data={"username": username, "password": password})
+        assert r.status_code == 200, r.text
+        self.headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+    def get(self, url: str, **kw: Any) -> Any:
+        return self.client.get(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+    def post(self, url: str, **kw: Any) -> Any:
+        return self.client.post(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+    def put(self, url: str, **kw: Any) -> Any:
+        return self.client.put(url, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+    # the steps of the chain
+    def create(self, body: dict[str, Any] | None = None, key: str | None = None) -> Any:
+        return self.post("/api/v1/applications", json=body or application_body(),
+                         headers={"Idempotency-Key": key or uuid.uuid4().hex})
+
+    def upload(self, app_id: str, kind: str, content: bytes, name: str = "scan.pdf") -> Any:
+        return self.post(f"/api/v1/applications/{app_id}/documents", data={"kind": kind},
+                         files={"file": (name, content, "application/octet-stream")})
+
+    def filed(self, body: dict[str, Any] | None = None) -> str:
+        """A submitted application's id."""
+        r = self.create(body)
+        assert r.status_code == 201, r.text
+        app_id = r.json()["id"]
+        for kind in ("agreement", "joint_application"):
+            assert self.upload(app_id, kind, a_pdf(kind)).status_code == 201
+        r = self.post(f"/api/v1/applications/{app_id}/submit")
+        assert r.status_code == 200, r.text
+        return app_id
+
+
+def verification_now() -> dict[str, str]:
+    return {"method": "video", "at": datetime.now(CHINA).replace(microsecond=0).isoformat()}
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).astimezone(CHINA).replace(microsecond=0).isoformat()
+
+
+def today() -> date:
+    return china_today()
