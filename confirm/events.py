@@ -15,19 +15,27 @@ from confirm.models import Application, Event
 
 
 class EventBus:
-    """A generation counter: writers bump it after commit, readers poll it cheaply and then read the database."""
+    """A generation counter: writers bump it after commit, readers poll it cheaply (or wait on it) and then read
+    the database."""
 
     def __init__(self) -> None:
         self._generation = 0
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
 
     def bump(self) -> None:
-        with self._lock:
+        with self._changed:
             self._generation += 1
+            self._changed.notify_all()
 
     @property
     def generation(self) -> int:
         return self._generation
+
+    def wait_for_change(self, seen: int, timeout: float) -> int:
+        """Block a worker thread until the generation moves past ``seen`` or ``timeout`` passes."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._generation != seen, timeout)
+            return self._generation
 
 
 def emit(session: Session, event_type: str, app: Application, **extra: Any) -> Event:

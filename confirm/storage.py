@@ -1,19 +1,18 @@
-"""The document store: files kept by SHA-256 under the data directory, written atomically, never overwritten."""
+"""The document store: files kept by SHA-256 under the data directory, written atomically, owner-only."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
+
+from keys.files import ensure_private_dir, write_private_file
 
 
 class DocumentStore:
     """Content-addressed storage: the same bytes are stored once; a key is the bytes' SHA-256."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root = ensure_private_dir(root)
 
     def _path(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
@@ -21,22 +20,12 @@ class DocumentStore:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
     def put(self, content: bytes) -> str:
-        """Store ``content`` durably (fsync before rename) and return its SHA-256."""
+        """Store ``content`` durably and privately (0600, fsync before rename) and return its SHA-256."""
         digest = hashlib.sha256(content).hexdigest()
         path = self._path(digest)
-        if path.exists():
-            return digest
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(content)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        if not path.exists():
+            ensure_private_dir(path.parent)
+            write_private_file(path, content)
         return digest
 
     def get(self, sha256: str) -> bytes:

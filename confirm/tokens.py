@@ -10,24 +10,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 from pathlib import Path
+
+from keys.files import ensure_private_dir, exclusive_lock, write_private_file
 
 CHECK_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: typed by hand from paper
 CHECK_LENGTH = 10
 
 
 def load_or_create_secret(path: Path) -> bytes:
-    """The server secret: 32 random bytes in a 0600 file under the data directory."""
-    if path.exists():
-        return path.read_bytes()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, secrets.token_bytes(32))
-    finally:
-        os.close(fd)
+    """The server secret: 32 random bytes in a 0600 file under the data directory, made once."""
+    ensure_private_dir(path.parent)
+    with exclusive_lock(path.parent / ".secret.lock"):
+        if not path.exists():
+            write_private_file(path, secrets.token_bytes(32))
     return path.read_bytes()
 
 

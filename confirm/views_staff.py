@@ -178,8 +178,12 @@ def decide(jiudi: JiudiDep, user: UserDep, application_id: str, body: DecisionBo
     if worker is not None:
         worker.wake()
     deadline = time.monotonic() + DECISION_WAIT_SECONDS
-    while worker is not None and time.monotonic() < deadline and not application_is_issued(jiudi, application_id):
-        time.sleep(0.05)
+    seen = jiudi.bus.generation
+    while worker is not None and not application_is_issued(jiudi, application_id):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        seen = jiudi.bus.wait_for_change(seen, min(remaining, 0.5))
     with transaction(jiudi.engine) as session:
         app = applications.get_visible(session, user, application_id)
         payload = _app_json(jiudi, session, app)

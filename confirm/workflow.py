@@ -147,14 +147,18 @@ def _require_claimant(app: Application, user: User) -> None:
         raise DomainError("application.not_claimant", "只有领取该申请的法官才能进行此操作", 409)
 
 
+def _require_undecided(session: Session, app: Application, consequence: str) -> None:
+    if session.exec(select(Decision).where(Decision.application_id == app.id)).first() is not None:
+        raise DomainError("application.already_decided", f"该申请已作出裁定，{consequence}", 409)
+
+
 def release(session: Session, user: User, application_id: str) -> Application:
     """The claiming judge puts it back in the queue; the case number stays (it is never reused)."""
     require_role(user, "judge")
     app = get_visible(session, user, application_id, for_update=True)
     require_allowed(app.status, Action.RELEASE)
     _require_claimant(app, user)
-    if session.exec(select(Decision).where(Decision.application_id == app.id)).first() is not None:
-        raise DomainError("application.already_decided", "该申请已作出裁定，不能放弃领取", 409)
+    _require_undecided(session, app, "不能放弃领取")
     app.claimed_by = None
     _move(session, app, Status.SUBMITTED, actor=user, event="application.released")
     return app
@@ -169,8 +173,7 @@ def return_for_correction(session: Session, user: User, application_id: str, rea
     app = get_visible(session, user, application_id, for_update=True)
     require_allowed(app.status, Action.RETURN)
     _require_claimant(app, user)
-    if session.exec(select(Decision).where(Decision.application_id == app.id)).first() is not None:
-        raise DomainError("application.already_decided", "该申请已作出裁定，不能退回", 409)
+    _require_undecided(session, app, "不能退回")
     app.claimed_by = None
     app.return_reason = reason[:2000]
     _move(session, app, Status.RETURNED, actor=user, event="application.returned", reason=app.return_reason)
@@ -193,8 +196,7 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
     """作出裁定: record the decision and, in the same transaction, the job that will seal the ruling."""
     require_role(user, "judge")
     app = get_visible(session, user, application_id, for_update=True)
-    if session.exec(select(Decision).where(Decision.application_id == app.id)).first() is not None:
-        raise DomainError("application.already_decided", "该申请已作出裁定，不能重复裁定", 409)
+    _require_undecided(session, app, "不能重复裁定")
     require_allowed(app.status, Action.DECIDE)
     _require_claimant(app, user)
     assert app.submitted_at is not None
