@@ -32,6 +32,7 @@ from confirm.models import (
     User,
 )
 from confirm.storage import DocumentStore
+from confirm.tokens import verify_url
 
 
 def scope_clause(user: User) -> Any:
@@ -214,7 +215,7 @@ def parties_of(session: Session, application_id: str) -> list[Party]:
     return list(session.exec(select(Party).where(Party.application_id == application_id).order_by(Party.position)))
 
 
-def application_json(session: Session, app: Application, *, public_base_url: str) -> dict[str, Any]:
+def application_json(session: Session, app: Application, *, public_base_url: str, secret: bytes) -> dict[str, Any]:
     """The application as api.md shows it."""
     court = session.get(Court, app.court_id)
     org = session.get(Organization, app.organization_id)
@@ -254,7 +255,8 @@ def application_json(session: Session, app: Application, *, public_base_url: str
             "issuance": _issuance_state(job, ruling),
         },
         "ruling": None if ruling is None else {
-            "outcome": ruling.outcome, "issued_at": iso(ruling.issued_at), "pdf_url": f"{base}/ruling.pdf",
+            "outcome": ruling.outcome, "issued_at": iso(ruling.issued_at),
+            "verify_url": verify_url(public_base_url, secret, ruling.token_nonce), "pdf_url": f"{base}/ruling.pdf",
             "sha256": ruling.sha256, "level": ruling.level, "revoked": ruling.revoked_at is not None,
         },
         "service": None if not served else {

@@ -29,3 +29,8 @@ def china_today() -> date:
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 with the +08:00 offset, as the contract asks."""
     return None if value is None else china_time(value).isoformat(timespec="seconds")
+
+
+def iso_text(value: str | None) -> str | None:
+    """An ISO 8601 time from another component (any offset), restated in China's offset."""
+    return None if value is None else iso(datetime.fromisoformat(value))

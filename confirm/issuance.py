@@ -23,7 +23,7 @@ from confirm.db import is_postgresql, transaction
 from confirm.domain.identity import person_facts
 from confirm.domain.lifecycle import Status
 from confirm.models import Application, Court, Decision, IssuanceJob, Organization, Ruling, User
-from confirm.tokens import check_code_for, digest, new_nonce, token_for
+from confirm.tokens import check_code_for, digest, new_nonce, token_for, verify_url
 from confirm.workflow import mark_issued
 from signing import SealRequest
 from templates import render_ruling
@@ -59,7 +59,6 @@ def ruling_content(jiudi: Jiudi, application_id: str, nonce: str) -> tuple[Rulin
                 birth_date=facts.birth_date if facts else None, ethnicity=p.ethnicity, address=p.address,
                 id_number=p.id_number, credit_code=p.credit_code, representative=p.representative, agent=agent,
             ))
-        token = token_for(jiudi.secret, nonce)
         content = RulingContent(
             court_name=court.name, case_number=app.case_number, outcome=decision.outcome,
             parties=tuple(parties), dispute_type=app.dispute_type, mediation_organization=org.name,
@@ -69,7 +68,7 @@ def ruling_content(jiudi: Jiudi, application_id: str, nonce: str) -> tuple[Rulin
             verification_at=china_time(decision.verification_at) if decision.verification_at else None,
             grounds=tuple(decision.grounds), reasoning=decision.reasoning, judge_name=judge.name,
             clerk_name=clerk.name, decided_on=china_time(decision.decided_at).date(),
-            verify_url=f"{jiudi.settings.public_base_url}/v/{token}",
+            verify_url=verify_url(jiudi.settings.public_base_url, jiudi.secret, nonce),
             check_code=check_code_for(jiudi.secret, nonce), dev_mode=jiudi.settings.dev_mode,
         )
         return content, court

@@ -9,6 +9,7 @@ from typing import Any
 from cryptography import x509
 from sqlalchemy.exc import SQLAlchemyError
 
+from confirm.clock import iso_text
 from confirm.config import Settings
 from confirm.context import Jiudi
 from confirm.verification import check_upload
@@ -45,7 +46,7 @@ def verify_file(settings: Settings, path: Path, trust_root_paths: list[Path]) ->
         # No local registry (a verifier outside the court): the seal alone decides, and the report says so.
         crypto = check_sealed_pdf(pdf, roots)
         report = {"genuine": crypto.genuine, "case_number": None, "court": crypto.signer_organization,
-                  "signed_at": crypto.signed_at, "timestamp_at": crypto.timestamp_at, "signer": crypto.signer,
+                  "signed_at": iso_text(crypto.signed_at), "timestamp_at": iso_text(crypto.timestamp_at), "signer": crypto.signer,
                   "problems": [{"code": p.code, "message": p.message} for p in crypto.problems],
                   "report": crypto.to_dict(), "registry": "not_checked"}
     if any(p["code"] == "verify.not_pdf" for p in report["problems"]):

@@ -38,6 +38,11 @@ def token_for(secret: bytes, nonce: str) -> str:
     return base64.urlsafe_b64encode(mac[:24]).decode().rstrip("=")
 
 
+def verify_url(public_base_url: str, secret: bytes, nonce: str) -> str:
+    """The URL printed in the QR code: ``{JIUDI_PUBLIC_BASE_URL}/v/{token}`` (api.md)."""
+    return f"{public_base_url}/v/{token_for(secret, nonce)}"
+
+
 def check_code_for(secret: bytes, nonce: str) -> str:
     """A 10-character code (50 bits) from an unambiguous alphabet, printed as XXXXX-XXXXX."""
     mac = hmac.new(secret, b"check-code|" + nonce.encode(), hashlib.sha256).digest()

@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from confirm.applications import parties_of
-from confirm.clock import iso
+from confirm.clock import iso, iso_text
 from confirm.context import Jiudi
 from confirm.db import transaction
 from confirm.domain.errors import DomainError
@@ -95,8 +95,8 @@ def check_upload(jiudi: Jiudi, pdf: bytes, trust_roots: list[Any] | None = None)
         "genuine": genuine,
         "case_number": record["case_number"] if record else None,
         "court": record["court"] if record else report.signer_organization,
-        "signed_at": report.signed_at,
-        "timestamp_at": report.timestamp_at,
+        "signed_at": iso_text(report.signed_at),
+        "timestamp_at": iso_text(report.timestamp_at),
         "signer": report.signer,
         "problems": problems,
         "report": report.to_dict(),

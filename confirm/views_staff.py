@@ -51,7 +51,8 @@ def me(jiudi: JiudiDep, user: UserDep) -> dict[str, Any]:
 
 
 def _app_json(jiudi: Jiudi, session: Any, app: Application) -> dict[str, Any]:
-    return applications.application_json(session, app, public_base_url=jiudi.settings.public_base_url)
+    return applications.application_json(session, app, public_base_url=jiudi.settings.public_base_url,
+                                         secret=jiudi.secret)
 
 
 @router.post("/applications", status_code=201, tags=["applications"])

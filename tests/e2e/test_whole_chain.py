@@ -144,6 +144,7 @@ def test_the_whole_chain(live_server, tmp_path):
     wait_for(events, "ruling.issued", app_id)
     ruling = r.json()["ruling"]
     assert ruling["outcome"] == "confirmed" and ruling["level"] == "B-T"
+    assert ruling["verify_url"].startswith(f"{base}/v/")
 
     pdf_response = mediator.http.get(f"/api/v1/applications/{app_id}/ruling.pdf")
     assert pdf_response.status_code == 200 and pdf_response.headers["content-type"] == "application/pdf"
@@ -176,7 +177,7 @@ def test_the_whole_chain(live_server, tmp_path):
     urls = []
     for png in sorted(tmp_path.glob("page*.png")):
         urls += [b.text for b in zxingcpp.read_barcodes(Image.open(png))]
-    assert len(urls) == 1 and urls[0].startswith(f"{base}/v/"), urls
+    assert urls == [ruling["verify_url"]], urls
     page = httpx.get(urls[0])
     assert page.status_code == 200 and "真实有效" in page.text and f"（{year}）渝0241民特1号" in page.text
     assert "张某某" in page.text and "张三" not in page.text and "11010519491231002X" not in page.text
@@ -189,6 +190,7 @@ def test_the_whole_chain(live_server, tmp_path):
     # uploads: the ruling is genuine; a flipped byte and an incremental update are not
     genuine = httpx.post(f"{base}/api/v1/verify", files={"file": ("r.pdf", pdf, "application/pdf")}).json()
     assert genuine["genuine"] is True and genuine["case_number"] == f"（{year}）渝0241民特1号", genuine
+    assert genuine["timestamp_at"].endswith("+08:00") and genuine["problems"] == []
     flipped = bytearray(pdf)
     at = pdf.index(b"stream", len(pdf) // 3) + 20
     flipped[at] ^= 0x01
