@@ -34,3 +34,11 @@ def iso(value: datetime | None) -> str | None:
 def iso_text(value: str | None) -> str | None:
     """An ISO 8601 time from another component (any offset), restated in China's offset."""
     return None if value is None else iso(datetime.fromisoformat(value))
+
+
+def chinese_datetime_text(value: datetime | None) -> str | None:
+    """2026年11月28日 22:09, in China's time, for people."""
+    if value is None:
+        return None
+    t = china_time(value)
+    return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}"

@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from confirm.applications import parties_of
-from confirm.clock import iso, iso_text
+from confirm.clock import chinese_datetime_text, iso, iso_text
 from confirm.context import Jiudi
 from confirm.db import transaction
 from confirm.domain.errors import DomainError
@@ -44,12 +44,14 @@ def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:
         "outcome": ruling.outcome,
         "outcome_name": OUTCOME_NAMES.get(ruling.outcome, ruling.outcome),
         "issued_at": iso(ruling.issued_at),
+        "issued_at_text": chinese_datetime_text(ruling.issued_at),
         "judge": judge.name if judge else None,
         "parties": [mask_party(p.kind, p.name) for p in parties_of(session, app.id)],
         "document_sha256": ruling.sha256,
         "seal_certificate": {"subject": ruling.signer, "sha256": ruling.signer_cert_sha256},
         "level": ruling.level,
         "revoked_at": iso(ruling.revoked_at),
+        "revoked_at_text": chinese_datetime_text(ruling.revoked_at),
         "revoke_reason": ruling.revoke_reason,
     }
 

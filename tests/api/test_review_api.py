@@ -135,3 +135,36 @@ def test_every_state_change_is_in_an_unbroken_audit_chain(client, jiudi, passwor
         assert verify_chain(s) == []
     assert actions == ["application.draft", "document.uploaded", "document.uploaded", "application.submitted",
                        "application.under_review", "decision.made", "application.issued", "ruling.downloaded"]
+
+
+def test_case_numbers_stay_gapless_and_unique_when_three_judges_claim_at_once(client, jiudi, passwords):
+    from confirm import admin
+
+    with transaction(jiudi.engine) as s:
+        admin.add_user(s, "judge3", role="judge", court_code="渝0241", password="another-password", actor="test")
+    m = Staff(client, "mediator", passwords["mediator"])
+    ids = [m.filed() for _ in range(12)]
+    judges = [Staff(client, "judge", passwords["judge"]), Staff(client, "judge2", passwords["judge2"]),
+              Staff(client, "judge3", "another-password")]
+    numbers: list[str] = []
+    errors: list[str] = []
+    barrier = threading.Barrier(3)
+
+    def work(j: Staff) -> None:
+        barrier.wait()
+        for app_id in ids:  # every judge tries every application: each is won exactly once
+            r = j.post(f"/api/v1/applications/{app_id}/claim")
+            if r.status_code == 200:
+                numbers.append(r.json()["case_number"])
+            elif r.json()["error"]["code"] != "application.already_claimed":
+                errors.append(r.text)
+
+    threads = [threading.Thread(target=work, args=(j,)) for j in judges]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    year = numbers[0][1:5]
+    assert sorted(numbers, key=lambda n: int(n.split("民特")[1][:-1])) == [
+        f"（{year}）渝0241民特{i}号" for i in range(1, 13)]
