@@ -37,6 +37,23 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
+    """The issuance worker as its own process: the only process that needs the seal keys."""
+    import signal
+
+    from confirm import migrate
+    from confirm.context import Jiudi
+    from confirm.issuance import IssuanceWorker
+
+    jiudi = Jiudi(settings)
+    migrate.upgrade(jiudi.engine)
+    worker = IssuanceWorker(jiudi)
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    print(f"Jiudi issuance worker running (database {jiudi.engine.url.render_as_string(hide_password=True)})")
+    worker.run_forever()
+    return 0
+
+
 def _with_session(settings: Settings, action):  # type: ignore[no-untyped-def]
     from confirm import migrate
     from confirm.context import Jiudi
@@ -101,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiudi", description="就地 — judicial confirmation with sealed rulings")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="create the database, development keys and demo court (idempotent)")
+    sub.add_parser("worker", help="run the issuance worker as its own process (serve with JIUDI_ISSUANCE_IN_PROCESS=0)")
     serve = sub.add_parser("serve", help="run the service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -133,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {
-    ("init", None): _cmd_init, ("serve", None): _cmd_serve, ("court", "add"): _cmd_court_add,
+    ("init", None): _cmd_init, ("serve", None): _cmd_serve, ("worker", None): _cmd_worker, ("court", "add"): _cmd_court_add,
     ("org", "add"): _cmd_org_add, ("user", "add"): _cmd_user_add, ("verify", None): _cmd_verify,
 }
 

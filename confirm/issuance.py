@@ -9,12 +9,13 @@ Failures (a timestamp authority that cannot be reached, say) are retried with ba
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from confirm.applications import parties_of
 from confirm.clock import china_time, utcnow
@@ -22,6 +23,7 @@ from confirm.context import Jiudi
 from confirm.db import is_postgresql, transaction
 from confirm.domain.identity import person_facts
 from confirm.domain.lifecycle import Status
+from confirm.faults import crash_point
 from confirm.models import Application, Court, Decision, IssuanceJob, Organization, Ruling, User
 from confirm.tokens import check_code_for, digest, new_nonce, token_for, verify_url
 from confirm.workflow import mark_issued
@@ -30,7 +32,8 @@ from templates import render_ruling
 from templates.model import AgentInfo, PartyInfo, RulingContent
 
 log = logging.getLogger("jiudi.issuance")
-LEASE = timedelta(minutes=5)
+# A running job whose worker died is taken again when its lease runs out (tests shorten it).
+LEASE = timedelta(seconds=float(os.environ.get("JIUDI_ISSUANCE_LEASE_SECONDS", "300")))
 MAX_BACKOFF = timedelta(minutes=5)
 
 
@@ -85,16 +88,29 @@ def seal_document(jiudi: Jiudi, court: Court, pdf: bytes, seal_box, reason: str)
     return sealer.seal(pdf, request)
 
 
-def issue_ruling(jiudi: Jiudi, application_id: str) -> bool:
-    """Render, seal, store and record the ruling; True when this call recorded it."""
+def _finish_job(session: Session, job_id: int | None) -> None:
+    if job_id is None:
+        return
+    job = session.get(IssuanceJob, job_id)
+    if job is not None:
+        job.state, job.finished_at, job.locked_until = "done", utcnow(), None
+        session.add(job)
+
+
+def issue_ruling(jiudi: Jiudi, application_id: str, job_id: int | None = None) -> bool:
+    """Render, seal, store and record the ruling, finishing its job in the same transaction; True when this call
+    recorded it. Any failure before the record leaves nothing behind but an unreferenced file in the store."""
     with transaction(jiudi.engine) as session:
         if session.exec(select(Ruling).where(Ruling.application_id == application_id)).first() is not None:
+            _finish_job(session, job_id)
             return False
     nonce = new_nonce()
     content, court = ruling_content(jiudi, application_id, nonce)
     rendered = render_ruling(content)
+    crash_point("during_sealing")
     sealed = seal_document(jiudi, court, rendered.pdf, rendered.seal_box, reason=f"{content.case_number} 民事裁定书")
     sha256 = jiudi.store.put(sealed)
+    crash_point("after_sealing")
     seal_info = jiudi.seals.describe_signer(court.code, court.name)
     try:
         with transaction(jiudi.engine) as session:
@@ -107,8 +123,11 @@ def issue_ruling(jiudi: Jiudi, application_id: str) -> bool:
             ))
             session.flush()
             mark_issued(session, app, outcome=content.outcome, sha256=sha256)
+            _finish_job(session, job_id)
     except IntegrityError:
         log.info("ruling for %s was already recorded by another attempt; this copy is discarded", application_id)
+        with transaction(jiudi.engine) as session:
+            _finish_job(session, job_id)
         return False
     jiudi.bus.bump()
     log.info("ruling issued: %s %s sha256=%s", content.case_number, content.outcome, sha256)
@@ -137,6 +156,10 @@ class IssuanceWorker:
 
     def wake(self) -> None:
         self._wake.set()
+
+    def run_forever(self) -> None:
+        """Run in the calling thread until ``stop`` (``jiudi worker``)."""
+        self._loop()
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -173,7 +196,7 @@ class IssuanceWorker:
         if job is None:
             return False
         try:
-            issue_ruling(self.jiudi, job.application_id)
+            issue_ruling(self.jiudi, job.application_id, job.id)
         except Exception as exc:
             delay = backoff(job.attempts + 1)
             log.error("ALERT issuance of %s failed (attempt %d), retrying in %s: %s",
@@ -185,11 +208,6 @@ class IssuanceWorker:
                 row.next_attempt_at, row.locked_until = utcnow() + delay, None
                 row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             self.jiudi.bus.bump()
-            return True
-        with transaction(self.jiudi.engine) as session:
-            row = session.get(IssuanceJob, job.id)
-            assert row is not None
-            row.state, row.finished_at, row.locked_until = "done", utcnow(), None
         return True
 
 

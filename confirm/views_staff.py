@@ -21,6 +21,7 @@ from confirm.domain.intake import ApplicationIn
 from confirm.domain.lifecycle import Status
 from confirm.domain.review import DecisionIn
 from confirm.domain.uploads import MAX_DOCUMENT_BYTES
+from confirm.faults import crash_point
 from confirm.issuance import application_is_issued
 from confirm.models import Application, Court, Organization, Ruling, User
 from templates.texts import outcome_grounds
@@ -101,6 +102,7 @@ def upload_document(jiudi: JiudiDep, user: UserDep, application_id: str, kind: A
     with transaction(jiudi.engine) as session:
         doc = applications.add_document(session, jiudi.store, user, application_id, kind=kind,
                                         filename=file.filename or "", content=content)
+        crash_point("during_upload")
         audit.append(session, actor=user.username, action="document.uploaded", application_id=application_id,
                      data={"kind": kind, "sha256": doc.sha256})
         return {"id": doc.id, "kind": doc.kind, "sha256": doc.sha256, "size": doc.size,
@@ -174,6 +176,7 @@ def decide(jiudi: JiudiDep, user: UserDep, application_id: str, body: DecisionBo
     with transaction(jiudi.engine) as session:
         workflow.decide(session, user, application_id, decision,
                         allowed_grounds=outcome_grounds(decision.outcome), clerk_username=body.clerk)
+    crash_point("after_decision_commit")
     jiudi.bus.bump()
     worker = jiudi.worker
     if worker is not None:

@@ -1,0 +1,92 @@
+"""Fail closed: when the timestamp authority cannot be reached, no weaker ruling is issued; sealing waits and
+retries with backoff, the judge and the mediator see that it is queued, and it completes once the TSA is back."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from dataclasses import replace
+
+from keys import ensure_dev_pki
+from signing import DevTimestampAuthority
+from tests.e2e.conftest import _free_port
+from tests.support import Staff, verification_now
+
+
+class TsaServer:
+    """A real RFC 3161 TSA over HTTP on a loopback port, which the test can stop and start again."""
+
+    def __init__(self, port: int, tsa: DevTimestampAuthority) -> None:
+        self.port, self.tsa, self.httpd = port, tsa, None
+
+    def start(self) -> None:
+        tsa = self.tsa
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                answer = tsa.respond(body)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+
+
+def test_sealing_waits_for_the_timestamp_authority_and_never_issues_without_it(settings, caplog, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from confirm.api import create_app
+    from confirm.bootstrap import initialize
+
+    port = _free_port()
+    settings = replace(settings, tsa_url=f"http://127.0.0.1:{port}/tsa")
+    jiudi, result = initialize(settings, say=lambda _t: None)
+    passwords = {u: p for u, _r, p in result.credentials}
+    pki = ensure_dev_pki(settings.data_dir)
+    tsa_server = TsaServer(port, DevTimestampAuthority(pki.tsa_cert, pki.tsa_key, [pki.root_cert]))
+    with TestClient(create_app(jiudi=jiudi)) as client:
+        m, judge = Staff(client, "mediator", passwords["mediator"]), Staff(client, "judge", passwords["judge"])
+        app_id = m.filed()
+        judge.post(f"/api/v1/applications/{app_id}/claim")
+        import confirm.views_staff as views
+
+        monkeypatch.setattr(views, "DECISION_WAIT_SECONDS", 1.0)  # do not hold the request while the TSA is down
+        r = judge.post(f"/api/v1/applications/{app_id}/decision",
+                       json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
+        assert r.status_code == 202 and r.json()["ruling"] is None
+        deadline = time.monotonic() + 10
+        while m.get(f"/api/v1/applications/{app_id}").json()["decision"]["issuance"] != "retrying":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        seen = m.get(f"/api/v1/applications/{app_id}").json()
+        assert seen["status"] == "under_review" and seen["ruling"] is None
+        assert m.get(f"/api/v1/applications/{app_id}/ruling.pdf").status_code == 409
+        assert "jiudi_issuance_jobs_retrying 1" in client.get("/metrics").text
+        assert any("ALERT issuance" in rec.getMessage() for rec in caplog.records)
+
+        tsa_server.start()  # the authority is back: the queued sealing completes by itself
+        try:
+            deadline = time.monotonic() + 30
+            while (app := m.get(f"/api/v1/applications/{app_id}").json())["status"] != "issued":
+                assert time.monotonic() < deadline, app["decision"]
+                time.sleep(0.2)
+        finally:
+            tsa_server.stop()
+        assert app["ruling"]["level"] == "B-T"
+        pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
+        genuine = client.post("/api/v1/verify", files={"file": ("r.pdf", pdf, "application/pdf")}).json()
+        assert genuine["genuine"] is True and genuine["timestamp_at"], genuine
+    jiudi.engine.dispose()
