@@ -114,6 +114,26 @@ def _cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
     return code
 
 
+def _cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
+    """``jiudi audit checkpoint`` signs the chain's head; ``jiudi audit verify`` checks chain and checkpoints."""
+    from confirm import audit, migrate
+    from confirm.context import Jiudi
+    from confirm.db import transaction
+
+    jiudi = Jiudi(settings)
+    migrate.upgrade(jiudi.engine)
+    with transaction(jiudi.engine) as session:
+        if args.sub == "checkpoint":
+            cp = audit.checkpoint(session, jiudi.audit_key)
+            print(f"checkpoint at record {cp.last_record_id}" if cp else "no new records since the last checkpoint")
+            return 0
+        problems = audit.verify_log(session, jiudi.audit_key.public_key())
+    for problem in problems:
+        print(f"✖ {problem}")
+    print("audit log intact" if not problems else f"audit log damaged: {len(problems)} problem(s)")
+    return 0 if not problems else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiudi", description="就地 — judicial confirmation with sealed rulings")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -143,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("--name")
     user_add.add_argument("--password-stdin", action="store_true")
 
+    audit_cmd = sub.add_parser("audit", help="the hash-chained audit log").add_subparsers(dest="sub", required=True)
+    audit_cmd.add_parser("verify", help="check the chain and the signed checkpoints (exit 1 if damaged)")
+    audit_cmd.add_parser("checkpoint", help="sign the current head of the chain with the audit key")
+
     verify = sub.add_parser("verify", help="check a sealed ruling PDF offline")
     verify.add_argument("file")
     verify.add_argument("--trust-root", action="append", default=[], metavar="CERT.pem")
@@ -153,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {
     ("init", None): _cmd_init, ("serve", None): _cmd_serve, ("worker", None): _cmd_worker, ("court", "add"): _cmd_court_add,
     ("org", "add"): _cmd_org_add, ("user", "add"): _cmd_user_add, ("verify", None): _cmd_verify,
+    ("audit", "verify"): _cmd_audit, ("audit", "checkpoint"): _cmd_audit,
 }
 
 

@@ -32,6 +32,12 @@ class Jiudi:
         return load_or_create_secret(self.settings.data_dir / "keys" / "app-secret")
 
     @cached_property
+    def audit_key(self):  # type: ignore[no-untyped-def]
+        from confirm.audit import load_or_create_audit_key
+
+        return load_or_create_audit_key(self.settings.data_dir / "keys" / "audit-key.pem")
+
+    @cached_property
     def seals(self):  # type: ignore[no-untyped-def]
         from confirm.seals import SealService
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from confirm import audit
 from confirm.applications import parties_of
 from confirm.clock import china_time, utcnow
 from confirm.context import Jiudi
@@ -35,6 +37,7 @@ log = logging.getLogger("jiudi.issuance")
 # A running job whose worker died is taken again when its lease runs out (tests shorten it).
 LEASE = timedelta(seconds=float(os.environ.get("JIUDI_ISSUANCE_LEASE_SECONDS", "300")))
 MAX_BACKOFF = timedelta(minutes=5)
+AUDIT_CHECKPOINT_SECONDS = 600.0
 
 
 def backoff(attempts: int) -> timedelta:
@@ -143,6 +146,7 @@ class IssuanceWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._last_checkpoint = float("-inf")
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="jiudi-issuance", daemon=True)
@@ -161,9 +165,19 @@ class IssuanceWorker:
         """Run in the calling thread until ``stop`` (``jiudi worker``)."""
         self._loop()
 
+    def _checkpoint_audit_log(self) -> None:
+        """Sign the audit chain's head now and then (a separate key from the seals)."""
+        now = time.monotonic()
+        if now - self._last_checkpoint < AUDIT_CHECKPOINT_SECONDS:
+            return
+        self._last_checkpoint = now
+        with transaction(self.jiudi.engine) as session:
+            audit.checkpoint(session, self.jiudi.audit_key)
+
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
+                self._checkpoint_audit_log()
                 worked = self.run_once()
             except Exception:  # the loop must survive anything; the job's own error is recorded in run_once
                 log.exception("issuance worker loop error")

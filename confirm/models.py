@@ -278,3 +278,15 @@ class AuditRecord(SQLModel, table=True):
     data: dict[str, Any] = _json()
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """A signed statement of the audit chain's head: "record N has hash H", signed with the separate audit key."""
+
+    __tablename__ = "audit_checkpoints"
+    id: int | None = Field(default=None, primary_key=True)
+    last_record_id: int
+    last_hash: str = Field(max_length=64)
+    signed_at: datetime = _ts(default_factory=utcnow)
+    key_fingerprint: str = Field(max_length=64)
+    signature: str = Field(max_length=200)

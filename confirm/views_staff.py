@@ -211,6 +211,13 @@ def ruling_pdf(jiudi: JiudiDep, user: UserDep, application_id: str) -> Response:
                     headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}"})
 
 
+@router.post("/applications/{application_id}/ruling/revoke", tags=["review"])
+def revoke_ruling(jiudi: JiudiDep, user: UserDep, application_id: str, body: ReturnIn) -> dict[str, Any]:
+    """Revoke an issued ruling (after an objection, Interp. 372); verification then says ``revoked``."""
+    return _transition(jiudi, user, application_id,
+                       lambda s: workflow.revoke_ruling(s, user, application_id, body.reason))
+
+
 @router.post("/applications/{application_id}/service", tags=["service"])
 def record_service(jiudi: JiudiDep, user: UserDep, application_id: str,
                    body: servicing.ServiceIn) -> dict[str, Any]:

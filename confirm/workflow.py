@@ -229,3 +229,26 @@ def mark_served(session: Session, user: User, app: Application) -> None:
     """Every party has been served (called only by the service record)."""
     _move(session, app, Status.SERVED, actor=user, event="application.served")
 
+
+
+def revoke_ruling(session: Session, user: User, application_id: str, reason: str) -> Application:
+    """撤销裁定 after an objection (Interp. 372): the ruling stays on record but verification says revoked."""
+    from confirm.models import Ruling
+
+    require_role(user, "judge", "admin")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError.for_field("reason", "ruling.revoke_reason_required", "请写明撤销裁定的理由（如异议审查结果）")
+    app = get_visible(session, user, application_id, for_update=True)
+    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).first()
+    if ruling is None:
+        raise DomainError("ruling.not_issued", "裁定书尚未出具，无可撤销", 409)
+    if ruling.revoked_at is not None:
+        raise DomainError("ruling.already_revoked", "该裁定已被撤销", 409)
+    ruling.revoked_at = utcnow()
+    ruling.revoke_reason = reason[:2000]
+    session.add(ruling)
+    audit.append(session, actor=user.username, action="ruling.revoked", application_id=app.id,
+                 data={"sha256": ruling.sha256, "reason": ruling.revoke_reason})
+    emit(session, "ruling.revoked", app, reason=ruling.revoke_reason)
+    return app

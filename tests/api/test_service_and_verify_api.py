@@ -104,3 +104,22 @@ def test_health_readiness_and_metrics(client):
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "signer": "ok"}
     assert "jiudi_rulings_total 0" in client.get("/metrics").text
+
+
+def test_a_revoked_ruling_is_reported_revoked_everywhere(client, passwords):
+    m, app_id, app = issued(client, passwords)
+    pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
+    token = app["ruling"]["verify_url"].rsplit("/", 1)[1]
+    assert m.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "x"}).status_code == 403
+    judge = Staff(client, "judge", passwords["judge"])
+    empty = judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "  "})
+    assert empty.status_code == 422 and empty.json()["error"]["code"] == "ruling.revoke_reason_required"
+    r = judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "经异议审查，撤销原裁定"})
+    assert r.status_code == 200 and r.json()["ruling"]["revoked"] is True
+    assert client.get(f"/api/v1/verify/{token}").json()["status"] == "revoked"
+    page = client.get(f"/v/{token}")
+    assert "已撤销" in page.text and "经异议审查" in page.text
+    upload = client.post("/api/v1/verify", files={"file": ("r.pdf", pdf, "application/pdf")}).json()
+    assert upload["genuine"] is False and "verify.revoked" in [p["code"] for p in upload["problems"]]
+    again = judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "再次"})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "ruling.already_revoked"

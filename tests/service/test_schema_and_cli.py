@@ -63,3 +63,22 @@ def test_cli_adds_court_org_and_user(settings, jiudi):
     weak = run_cli(settings, "user", "add", "li", "--role", "judge", "--court", "渝0242", "--password-stdin",
                    stdin="short\n")
     assert weak.returncode == 1 and "user.password_weak" in weak.stderr
+
+
+def test_migrations_upgrade_from_empty_and_from_every_earlier_revision(database_url):
+    from confirm import migrate
+    from confirm.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        revisions = migrate.revisions()
+        assert revisions[0] == "0001"
+        for revision in revisions:
+            migrate.upgrade(engine, revision)
+        for earlier in revisions[:-1]:
+            migrate.downgrade(engine, earlier)
+            migrate.upgrade(engine, "head")
+        with engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), SQLModel.metadata) == []
+    finally:
+        engine.dispose()
