@@ -13,10 +13,18 @@ from fastapi.staticfiles import StaticFiles
 from confirm import views_events, views_ops, views_public, views_staff
 from confirm.config import Settings
 from confirm.context import Jiudi
+from confirm.db import is_postgresql
 from confirm.errors_http import install_error_handlers
+from confirm.events import NotificationListener
 from confirm.issuance import IssuanceWorker
 
 log = logging.getLogger("jiudi")
+
+
+def _wake(jiudi: Jiudi) -> None:
+    jiudi.bus.bump()
+    if jiudi.worker is not None:
+        jiudi.worker.wake()
 
 
 def create_app(settings: Settings | None = None, *, jiudi: Jiudi | None = None) -> FastAPI:
@@ -33,9 +41,15 @@ def create_app(settings: Settings | None = None, *, jiudi: Jiudi | None = None) 
             worker = IssuanceWorker(jiudi)
             jiudi.worker = worker
             worker.start()
+        listener = None
+        if is_postgresql(jiudi.engine):
+            listener = NotificationListener(jiudi.settings.database_url, lambda _payload: _wake(jiudi))
+            listener.start()
         try:
             yield
         finally:
+            if listener is not None:
+                listener.stop()
             if worker is not None:
                 worker.stop()
 

@@ -43,12 +43,16 @@ def _cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
 
     from confirm import migrate
     from confirm.context import Jiudi
+    from confirm.db import is_postgresql
+    from confirm.events import NotificationListener
     from confirm.issuance import IssuanceWorker
 
     jiudi = Jiudi(settings)
     migrate.upgrade(jiudi.engine)
     worker = IssuanceWorker(jiudi)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    if is_postgresql(jiudi.engine):  # a decision committed by any instance wakes this worker at once
+        NotificationListener(settings.database_url, lambda _payload: worker.wake()).start()
     print(f"Jiudi issuance worker running (database {jiudi.engine.url.render_as_string(hide_password=True)})")
     worker.run_forever()
     return 0

@@ -6,12 +6,17 @@ waiting streams early so that a new application appears in the judge's queue at 
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from confirm.models import Application, Event
+
+log = logging.getLogger("jiudi.events")
 
 
 class EventBus:
@@ -38,8 +43,15 @@ class EventBus:
             return self._generation
 
 
+CHANNEL = "jiudi_events"
+
+
 def emit(session: Session, event_type: str, app: Application, **extra: Any) -> Event:
-    """Record an event in the caller's transaction, scoped to the application's court and organisation."""
+    """Record an event in the caller's transaction, scoped to the application's court and organisation.
+
+    On PostgreSQL a NOTIFY in the same transaction (delivered at commit, dropped on rollback) wakes every
+    instance's streams and the issuance workers at once.
+    """
     event = Event(
         type=event_type,
         application_id=app.id,
@@ -48,4 +60,38 @@ def emit(session: Session, event_type: str, app: Application, **extra: Any) -> E
         data={"application_id": app.id, "status": app.status, "case_number": app.case_number, **extra},
     )
     session.add(event)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_notify(:channel, :type)"), {"channel": CHANNEL, "type": event_type})
     return event
+
+
+class NotificationListener:
+    """LISTEN on PostgreSQL in a thread and bump the bus on each NOTIFY: the wake-up across instances."""
+
+    def __init__(self, database_url: str, on_notify: Callable[[str], None]) -> None:
+        self.conninfo = database_url.replace("postgresql+psycopg://", "postgresql://", 1)
+        self.on_notify = on_notify
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="jiudi-listen", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        import psycopg
+
+        while not self._stop.is_set():
+            try:
+                with psycopg.connect(self.conninfo, autocommit=True) as conn:
+                    conn.execute(f"LISTEN {CHANNEL}")
+                    self.on_notify("")  # catch up on anything missed while not listening
+                    while not self._stop.is_set():
+                        for note in conn.notifies(timeout=1.0):
+                            self.on_notify(note.payload)
+            except Exception:  # the database restarted or the network dropped: reconnect
+                log.warning("event listener lost its connection; reconnecting", exc_info=True)
+                self._stop.wait(1.0)
