@@ -138,6 +138,22 @@ def _cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if not problems else 1
 
 
+def _cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from confirm.backup import backup
+
+    manifest = backup(settings, Path(args.dest))
+    print(f"backup written to {args.dest}: {manifest}")
+    return 0
+
+
+def _cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from confirm.backup import restore
+
+    manifest = restore(settings, Path(args.src))
+    print(f"restored from {args.src} (made {manifest['made_at']})")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiudi", description="就地 — judicial confirmation with sealed rulings")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -171,6 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cmd.add_parser("verify", help="check the chain and the signed checkpoints (exit 1 if damaged)")
     audit_cmd.add_parser("checkpoint", help="sign the current head of the chain with the audit key")
 
+    backup_cmd = sub.add_parser("backup", help="copy the database, document store and keys into an empty directory")
+    backup_cmd.add_argument("dest")
+    restore_cmd = sub.add_parser("restore", help="put a backup back (replaces the database)")
+    restore_cmd.add_argument("src")
+
     verify = sub.add_parser("verify", help="check a sealed ruling PDF offline")
     verify.add_argument("file")
     verify.add_argument("--trust-root", action="append", default=[], metavar="CERT.pem")
@@ -181,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMANDS = {
     ("init", None): _cmd_init, ("serve", None): _cmd_serve, ("worker", None): _cmd_worker, ("court", "add"): _cmd_court_add,
     ("org", "add"): _cmd_org_add, ("user", "add"): _cmd_user_add, ("verify", None): _cmd_verify,
+    ("backup", None): _cmd_backup, ("restore", None): _cmd_restore,
     ("audit", "verify"): _cmd_audit, ("audit", "checkpoint"): _cmd_audit,
 }
 

@@ -10,13 +10,15 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlmodel import select
 
+from confirm.clock import as_utc
 from confirm.context import Jiudi
 from confirm.db import transaction
 from confirm.deps import get_jiudi
 from confirm.domain.errors import DomainError
-from confirm.models import IssuanceJob, Ruling
+from confirm.models import Decision, IssuanceJob, Ruling
 
 router = APIRouter()
+LATENCY_BUCKETS = (0.25, 0.5, 1, 2, 5, 10, 30, 60, 300)
 JiudiDep = Annotated[Jiudi, Depends(get_jiudi)]
 
 
@@ -52,6 +54,11 @@ def metrics(jiudi: JiudiDep) -> str:
         retrying = session.exec(select(sa.func.count()).select_from(IssuanceJob)
                                 .where(IssuanceJob.state == "pending", IssuanceJob.attempts > 0)).one()
         rulings = session.exec(select(sa.func.count()).select_from(Ruling)).one()
+        failures = session.exec(select(sa.func.coalesce(sa.func.sum(IssuanceJob.attempts), 0))).one()
+        pairs = session.exec(select(Decision.decided_at, Ruling.issued_at)
+                             .join(Ruling, Ruling.application_id == Decision.application_id)
+                             .order_by(sa.desc(Ruling.id)).limit(10_000)).all()
+    latencies = [(as_utc(issued) - as_utc(decided)).total_seconds() for decided, issued in pairs]
     lines = [
         "# HELP jiudi_issuance_jobs Issuance jobs by state.",
         "# TYPE jiudi_issuance_jobs gauge",
@@ -59,6 +66,16 @@ def metrics(jiudi: JiudiDep) -> str:
         "# HELP jiudi_issuance_jobs_retrying Jobs that failed at least once and wait to be retried.",
         "# TYPE jiudi_issuance_jobs_retrying gauge",
         f"jiudi_issuance_jobs_retrying {retrying}",
+        "# HELP jiudi_issuance_failures_total Failed issuance attempts (each was retried).",
+        "# TYPE jiudi_issuance_failures_total counter",
+        f"jiudi_issuance_failures_total {failures}",
+        "# HELP jiudi_issuance_latency_seconds From decision to recorded sealed ruling (last 10000 rulings).",
+        "# TYPE jiudi_issuance_latency_seconds histogram",
+        *[f'jiudi_issuance_latency_seconds_bucket{{le="{b}"}} {sum(1 for v in latencies if v <= b)}'
+          for b in LATENCY_BUCKETS],
+        f'jiudi_issuance_latency_seconds_bucket{{le="+Inf"}} {len(latencies)}',
+        f"jiudi_issuance_latency_seconds_sum {sum(latencies):.3f}",
+        f"jiudi_issuance_latency_seconds_count {len(latencies)}",
         "# HELP jiudi_rulings_total Sealed rulings recorded.",
         "# TYPE jiudi_rulings_total counter",
         f"jiudi_rulings_total {rulings}",

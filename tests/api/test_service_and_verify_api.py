@@ -103,7 +103,15 @@ def test_health_readiness_and_metrics(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "signer": "ok"}
-    assert "jiudi_rulings_total 0" in client.get("/metrics").text
+    metrics = client.get("/metrics").text
+    assert "jiudi_rulings_total 0" in metrics and "jiudi_issuance_latency_seconds_count 0" in metrics
+
+
+def test_metrics_count_issuance_latency(client, passwords):
+    issued(client, passwords)
+    metrics = client.get("/metrics").text
+    assert "jiudi_rulings_total 1" in metrics and "jiudi_issuance_latency_seconds_count 1" in metrics
+    assert 'jiudi_issuance_jobs{state="done"} 1' in metrics
 
 
 def test_a_revoked_ruling_is_reported_revoked_everywhere(client, passwords):
@@ -123,3 +131,19 @@ def test_a_revoked_ruling_is_reported_revoked_everywhere(client, passwords):
     assert upload["genuine"] is False and "verify.revoked" in [p["code"] for p in upload["problems"]]
     again = judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "再次"})
     assert again.status_code == 409 and again.json()["error"]["code"] == "ruling.already_revoked"
+
+
+def test_readiness_fails_when_the_database_is_unreachable(settings):
+    from dataclasses import replace
+
+    from fastapi.testclient import TestClient
+
+    from confirm.api import create_app
+    from confirm.context import Jiudi
+
+    broken = Jiudi(replace(settings, database_url="postgresql+psycopg://nobody@127.0.0.1:9/none",
+                           issuance_in_process=False))
+    with TestClient(create_app(jiudi=broken)) as c:
+        r = c.get("/readyz")
+        assert r.status_code == 503 and r.json()["checks"]["database"].startswith("error")
+        assert c.get("/healthz").status_code == 200
