@@ -223,7 +223,8 @@ def application_json(session: Session, app: Application, *, public_base_url: str
     docs = session.exec(select(Document).where(Document.application_id == app.id).order_by(Document.id))
     ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).first()
     decision = session.exec(select(Decision).where(Decision.application_id == app.id)).first()
-    job = session.exec(select(IssuanceJob).where(IssuanceJob.application_id == app.id)).first()
+    job = session.exec(select(IssuanceJob).where(IssuanceJob.application_id == app.id,
+                                                 IssuanceJob.kind == "ruling")).first()
     served = list(session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id)
                                .order_by(ServiceRecord.id)))
     base = f"{public_base_url}/api/v1/applications/{app.id}"

@@ -91,7 +91,8 @@ def seal_document(jiudi: Jiudi, court: Court, pdf: bytes, seal_box, reason: str)
     return sealer.seal(pdf, request)
 
 
-def _finish_job(session: Session, job_id: int | None) -> None:
+def finish_job(session: Session, job_id: int | None) -> None:
+    """Mark a job done, in the caller's transaction (the one that records what the job made)."""
     if job_id is None:
         return
     job = session.get(IssuanceJob, job_id)
@@ -105,7 +106,7 @@ def issue_ruling(jiudi: Jiudi, application_id: str, job_id: int | None = None) -
     recorded it. Any failure before the record leaves nothing behind but an unreferenced file in the store."""
     with transaction(jiudi.engine) as session:
         if session.exec(select(Ruling).where(Ruling.application_id == application_id)).first() is not None:
-            _finish_job(session, job_id)
+            finish_job(session, job_id)
             return False
     nonce = new_nonce()
     content, court = ruling_content(jiudi, application_id, nonce)
@@ -126,11 +127,11 @@ def issue_ruling(jiudi: Jiudi, application_id: str, job_id: int | None = None) -
             ))
             session.flush()
             mark_issued(session, app, outcome=content.outcome, sha256=sha256)
-            _finish_job(session, job_id)
+            finish_job(session, job_id)
     except IntegrityError:
         log.info("ruling for %s was already recorded by another attempt; this copy is discarded", application_id)
         with transaction(jiudi.engine) as session:
-            _finish_job(session, job_id)
+            finish_job(session, job_id)
         return False
     jiudi.bus.bump()
     log.info("ruling issued: %s %s sha256=%s", content.case_number, content.outcome, sha256)
@@ -210,7 +211,12 @@ class IssuanceWorker:
         if job is None:
             return False
         try:
-            issue_ruling(self.jiudi, job.application_id, job.id)
+            if job.kind == "receipt":
+                from confirm.servicing import issue_receipt
+
+                issue_receipt(self.jiudi, job.application_id, job.id)
+            else:
+                issue_ruling(self.jiudi, job.application_id, job.id)
         except Exception as exc:
             delay = backoff(job.attempts + 1)
             log.error("ALERT issuance of %s failed (attempt %d), retrying in %s: %s",

@@ -181,11 +181,14 @@ class Decision(SQLModel, table=True):
 
 
 class IssuanceJob(SQLModel, table=True):
-    """Transactional outbox: committed with the decision; the worker turns it into a sealed ruling."""
+    """Transactional outbox: committed with the decision (or the last service record); the worker turns it into
+    the sealed ruling (or service receipt), so only the worker ever uses a seal key."""
 
     __tablename__ = "issuance_jobs"
+    __table_args__ = (sa.UniqueConstraint("application_id", "kind"),)
     id: int | None = Field(default=None, primary_key=True)
-    application_id: str = Field(foreign_key="applications.id", unique=True, max_length=32)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    kind: str = Field(default="ruling", max_length=20)  # ruling (民事裁定书) or receipt (送达回证)
     state: str = Field(default="pending", max_length=20, index=True)  # pending, running, done, failed
     attempts: int = 0
     next_attempt_at: datetime = _ts(default_factory=utcnow)

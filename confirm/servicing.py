@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from confirm.applications import get_visible, parties_of, require_role
@@ -108,27 +109,43 @@ def receipt_content(jiudi: Jiudi, session: Session, app: Application) -> Receipt
     )
 
 
-def service_receipt_pdf(jiudi: Jiudi, user: User, application_id: str) -> bytes:
-    """The sealed receipt, made once when service is complete and kept as it was first sealed."""
+def issue_receipt(jiudi: Jiudi, application_id: str, job_id: int | None = None) -> bool:
+    """Render, seal and record the receipt (run by the issuance worker, the only holder of the seal key)."""
     from confirm.db import transaction
-    from confirm.issuance import seal_document
+    from confirm.issuance import finish_job, seal_document
 
     with transaction(jiudi.engine) as session:
-        app = get_visible(session, user, application_id)
-        if app.status != Status.SERVED:
-            raise DomainError("service.not_complete", "尚未向全部申请人送达，送达回证尚未生成", 409)
-        existing = session.exec(select(ServiceReceipt).where(ServiceReceipt.application_id == app.id)).first()
-        if existing is not None:
-            return jiudi.store.get(existing.sha256)
+        if session.exec(select(ServiceReceipt).where(ServiceReceipt.application_id == application_id)).first():
+            finish_job(session, job_id)
+            return False
+        app = session.get(Application, application_id)
+        assert app is not None
         content = receipt_content(jiudi, session, app)
         court = session.get(Court, app.court_id)
         assert court is not None
     rendered = render_service_receipt(content)
     sealed = seal_document(jiudi, court, rendered.pdf, rendered.seal_box, reason=f"{content.case_number} 送达回证")
     digest = jiudi.store.put(sealed)
+    try:
+        with transaction(jiudi.engine) as session:
+            session.add(ServiceReceipt(application_id=application_id, sha256=digest))
+            session.flush()
+            finish_job(session, job_id)
+    except IntegrityError:
+        with transaction(jiudi.engine) as session:
+            finish_job(session, job_id)
+        return False
+    jiudi.bus.bump()
+    return True
+
+
+def service_receipt_pdf(jiudi: Jiudi, user: User, application_id: str) -> bytes | None:
+    """The sealed receipt once the worker has made it; None while it is still being sealed."""
+    from confirm.db import transaction
+
     with transaction(jiudi.engine) as session:
-        existing = session.exec(select(ServiceReceipt).where(ServiceReceipt.application_id == application_id)).first()
-        if existing is not None:  # a concurrent request sealed it first: serve that one
-            return jiudi.store.get(existing.sha256)
-        session.add(ServiceReceipt(application_id=application_id, sha256=digest))
-    return sealed
+        app = get_visible(session, user, application_id)
+        if app.status != Status.SERVED:
+            raise DomainError("service.not_complete", "尚未向全部申请人送达，送达回证尚未生成", 409)
+        existing = session.exec(select(ServiceReceipt).where(ServiceReceipt.application_id == app.id)).first()
+    return jiudi.store.get(existing.sha256) if existing is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
@@ -181,17 +182,24 @@ def decide(jiudi: JiudiDep, user: UserDep, application_id: str, body: DecisionBo
     worker = jiudi.worker
     if worker is not None:
         worker.wake()
-    deadline = time.monotonic() + DECISION_WAIT_SECONDS
-    seen = jiudi.bus.generation
-    while worker is not None and not application_is_issued(jiudi, application_id):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            break
-        seen = jiudi.bus.wait_for_change(seen, min(remaining, 0.5))
+    _wait_for(jiudi, lambda: application_is_issued(jiudi, application_id) or None)
     with transaction(jiudi.engine) as session:
         app = applications.get_visible(session, user, application_id)
         payload = _app_json(jiudi, session, app)
     return JSONResponse(payload, status_code=200 if payload["ruling"] else 202)
+
+
+def _wait_for(jiudi: Jiudi, ready: Callable[[], Any]) -> Any:
+    """Hold the request briefly for the in-process worker: what ``ready`` returns once it is not None."""
+    deadline = time.monotonic() + DECISION_WAIT_SECONDS
+    seen = jiudi.bus.generation
+    while (result := ready()) is None and jiudi.worker is not None:
+        jiudi.worker.wake()
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        seen = jiudi.bus.wait_for_change(seen, min(remaining, 0.5))
+    return result
 
 
 @router.get("/applications/{application_id}/ruling.pdf", tags=["review"])
@@ -228,7 +236,10 @@ def record_service(jiudi: JiudiDep, user: UserDep, application_id: str,
 
 @router.get("/applications/{application_id}/service-receipt.pdf", tags=["service"])
 def service_receipt(jiudi: JiudiDep, user: UserDep, application_id: str) -> Response:
-    pdf = servicing.service_receipt_pdf(jiudi, user, application_id)
+    """The sealed service receipt (送达回证); 409 ``service.receipt_pending`` while the worker still seals it."""
+    pdf = _wait_for(jiudi, lambda: servicing.service_receipt_pdf(jiudi, user, application_id))
+    if pdf is None:
+        raise DomainError("service.receipt_pending", "送达回证正在盖章生成，请稍后再试", 409)
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": "inline"})
 
 

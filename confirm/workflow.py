@@ -226,8 +226,9 @@ def mark_issued(session: Session, app: Application, *, outcome: str, sha256: str
 
 
 def mark_served(session: Session, user: User, app: Application) -> None:
-    """Every party has been served (called only by the service record)."""
+    """Every party has been served (called only by the service record); the sealed receipt is queued."""
     _move(session, app, Status.SERVED, actor=user, event="application.served")
+    session.add(IssuanceJob(application_id=app.id, kind="receipt"))
 
 
 

@@ -187,6 +187,7 @@ def upgrade() -> None:
     op.create_table('issuance_jobs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('application_id', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
@@ -196,9 +197,10 @@ def upgrade() -> None:
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['application_id'], ['applications.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('application_id')
+    sa.UniqueConstraint('application_id', 'kind')
     )
     with op.batch_alter_table('issuance_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issuance_jobs_application_id'), ['application_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_issuance_jobs_state'), ['state'], unique=False)
 
     op.create_table('parties',
@@ -288,6 +290,7 @@ def downgrade() -> None:
     op.drop_table('parties')
     with op.batch_alter_table('issuance_jobs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_issuance_jobs_state'))
+        batch_op.drop_index(batch_op.f('ix_issuance_jobs_application_id'))
 
     op.drop_table('issuance_jobs')
     with op.batch_alter_table('documents', schema=None) as batch_op:
