@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from confirm import audit
 from confirm.auth import ROLES, hash_password, password_problem
 from confirm.domain.errors import DomainError
-from confirm.models import Court, Organization, User
+from confirm.models import Court, Organization, User, pk
 
 ORG_KINDS = {
     "police_station": "派出所驻所调解室",
@@ -53,7 +53,7 @@ def add_organization(session: Session, court_code: str, name: str, kind: str, *,
     if session.exec(select(Organization).where(Organization.court_id == court.id,
                                                Organization.name == name.strip())).first():
         raise DomainError("org.exists", f"调解组织“{name}”已存在", 409)
-    org = Organization(court_id=court.id, name=name.strip(), kind=kind)
+    org = Organization(court_id=pk(court), name=name.strip(), kind=kind)
     session.add(org)
     session.flush()
     audit.append(session, actor=actor, action="organization.added", data={"court": court.code, "name": org.name})
@@ -80,7 +80,7 @@ def add_user(session: Session, username: str, *, role: str, court_code: str, pas
         org_id = org.id
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise DomainError("user.exists", f"用户名 {username} 已存在", 409)
-    user = User(username=username, name=(name or username).strip(), role=role, court_id=court.id,
+    user = User(username=username, name=(name or username).strip(), role=role, court_id=pk(court),
                 organization_id=org_id, password_hash=hash_password(password))
     session.add(user)
     session.flush()

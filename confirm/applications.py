@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from confirm.clock import china_time, iso, utcnow
 from confirm.domain.errors import DomainError, not_found
@@ -30,6 +30,7 @@ from confirm.models import (
     Ruling,
     ServiceRecord,
     User,
+    pk,
 )
 from confirm.storage import DocumentStore
 from confirm.tokens import verify_url
@@ -99,8 +100,8 @@ def create_application(session: Session, user: User, body: ApplicationIn, *, tod
     require_valid_application(body, today=today)
     court = _require_court_of_organization(session, user, body.court_code)
     assert user.organization_id is not None
-    app = Application(status=Status.DRAFT, court_id=court.id, organization_id=user.organization_id,
-                      created_by=user.id, dispute_type="", mediation_concluded_on=body.mediation.concluded_on,
+    app = Application(status=Status.DRAFT, court_id=pk(court), organization_id=user.organization_id,
+                      created_by=pk(user), dispute_type="", mediation_concluded_on=body.mediation.concluded_on,
                       mediation_place="", mediator_name="", agreement_text="")
     _apply_body(app, body)
     session.add(app)
@@ -134,7 +135,7 @@ def add_document(session: Session, store: DocumentStore, user: User, application
     media_type = require_acceptable_document(content)
     digest = store.put(content)
     doc = Document(application_id=app.id, kind=kind, filename=(filename or "upload")[:255], content_type=media_type,
-                   sha256=digest, size=len(content), uploaded_by=user.id)
+                   sha256=digest, size=len(content), uploaded_by=pk(user))
     session.add(doc)
     app.updated_at = utcnow()
     session.flush()
@@ -147,7 +148,7 @@ def list_visible(session: Session, user: User, status: str | None = None) -> lis
         if status not in {s.value for s in Status}:
             raise DomainError.for_field("status", "request.unknown_status", "状态值不正确")
         query = query.where(Application.status == status)
-    return list(session.exec(query.order_by(sa.desc(Application.created_at))))
+    return list(session.exec(query.order_by(sa.desc(col(Application.created_at)))))
 
 
 def document_of(session: Session, user: User, application_id: str, document_id: int) -> Document:
@@ -212,7 +213,7 @@ def party_json(p: Party) -> dict[str, Any]:
 
 
 def parties_of(session: Session, application_id: str) -> list[Party]:
-    return list(session.exec(select(Party).where(Party.application_id == application_id).order_by(Party.position)))
+    return list(session.exec(select(Party).where(Party.application_id == application_id).order_by(col(Party.position))))
 
 
 def application_json(session: Session, app: Application, *, public_base_url: str, secret: bytes) -> dict[str, Any]:
@@ -220,13 +221,13 @@ def application_json(session: Session, app: Application, *, public_base_url: str
     court = session.get(Court, app.court_id)
     org = session.get(Organization, app.organization_id)
     claimed = session.get(User, app.claimed_by) if app.claimed_by else None
-    docs = session.exec(select(Document).where(Document.application_id == app.id).order_by(Document.id))
+    docs = session.exec(select(Document).where(Document.application_id == app.id).order_by(col(Document.id)))
     ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).first()
     decision = session.exec(select(Decision).where(Decision.application_id == app.id)).first()
     job = session.exec(select(IssuanceJob).where(IssuanceJob.application_id == app.id,
                                                  IssuanceJob.kind == "ruling")).first()
     served = list(session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id)
-                               .order_by(ServiceRecord.id)))
+                               .order_by(col(ServiceRecord.id))))
     base = f"{public_base_url}/api/v1/applications/{app.id}"
     submitted_day = china_time(app.submitted_at).date() if app.submitted_at else None
     accepted_day = china_time(app.accepted_at).date() if app.accepted_at else None

@@ -18,7 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from confirm.clock import as_utc, utcnow
 from confirm.models import AuditCheckpoint, AuditRecord
@@ -44,7 +44,7 @@ def append(session: Session, *, actor: str, action: str, application_id: str | N
     if session.get_bind().dialect.name == "postgresql":
         # Serialise appenders: a row lock on the last record would let two writers chain onto the same one.
         session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _AUDIT_LOCK_KEY})
-    last = session.exec(select(AuditRecord).order_by(sa.desc(AuditRecord.id)).limit(1)).first()
+    last = session.exec(select(AuditRecord).order_by(sa.desc(col(AuditRecord.id))).limit(1)).first()
     prev = last.hash if last is not None else GENESIS
     at = utcnow()
     payload = data or {}
@@ -59,7 +59,7 @@ def verify_chain(session: Session) -> list[str]:
     """Every break in the chain, described; empty when the log is whole."""
     problems: list[str] = []
     prev = GENESIS
-    for rec in session.exec(select(AuditRecord).order_by(AuditRecord.id)):
+    for rec in session.exec(select(AuditRecord).order_by(col(AuditRecord.id))):
         if rec.prev_hash != prev:
             problems.append(f"record {rec.id}: does not follow the record before it (deleted or reordered)")
         expected = record_hash(rec.prev_hash, rec.at, rec.actor, rec.action, rec.application_id, rec.data)
@@ -78,9 +78,10 @@ def load_or_create_audit_key(path: Path) -> Ed25519PrivateKey:
         if not path.exists():
             key = Ed25519PrivateKey.generate()
             write_private_file(path, key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    assert isinstance(key, Ed25519PrivateKey)
-    return key
+    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(loaded, Ed25519PrivateKey):
+        raise ValueError(f"{path} is not an Ed25519 key")
+    return loaded
 
 
 def _fingerprint(public: Ed25519PublicKey) -> str:
@@ -93,8 +94,8 @@ def _statement(record_id: int, record_hash: str) -> bytes:
 
 def checkpoint(session: Session, key: Ed25519PrivateKey) -> AuditCheckpoint | None:
     """Sign the current head of the chain; None when nothing was appended since the last checkpoint."""
-    head = session.exec(select(AuditRecord).order_by(sa.desc(AuditRecord.id)).limit(1)).first()
-    last = session.exec(select(AuditCheckpoint).order_by(sa.desc(AuditCheckpoint.id)).limit(1)).first()
+    head = session.exec(select(AuditRecord).order_by(sa.desc(col(AuditRecord.id))).limit(1)).first()
+    last = session.exec(select(AuditCheckpoint).order_by(sa.desc(col(AuditCheckpoint.id))).limit(1)).first()
     if head is None or head.id is None or (last is not None and last.last_record_id == head.id):
         return None
     signature = base64.b64encode(key.sign(_statement(head.id, head.hash))).decode()
@@ -107,7 +108,7 @@ def checkpoint(session: Session, key: Ed25519PrivateKey) -> AuditCheckpoint | No
 def verify_checkpoints(session: Session, public: Ed25519PublicKey) -> list[str]:
     """Every checkpoint whose signature fails, or whose record is gone or changed."""
     problems: list[str] = []
-    for cp in session.exec(select(AuditCheckpoint).order_by(AuditCheckpoint.id)):
+    for cp in session.exec(select(AuditCheckpoint).order_by(col(AuditCheckpoint.id))):
         try:
             public.verify(base64.b64decode(cp.signature), _statement(cp.last_record_id, cp.last_hash))
         except (InvalidSignature, ValueError):

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from confirm.clock import as_utc, utcnow
 from confirm.domain.errors import DomainError
-from confirm.models import AuthToken, User
+from confirm.models import AuthToken, User, pk
 
 TOKEN_LIFETIME = timedelta(hours=12)
 ROLES = ("mediator", "judge", "clerk", "admin")
@@ -51,7 +51,7 @@ def authenticate(session: Session, username: str, password: str) -> User:
 def issue_token(session: Session, user: User) -> tuple[str, int]:
     """A new bearer token for ``user`` and its lifetime in seconds."""
     token = secrets.token_urlsafe(32)
-    session.add(AuthToken(token_hash=token_digest(token), user_id=user.id, expires_at=utcnow() + TOKEN_LIFETIME))
+    session.add(AuthToken(token_hash=token_digest(token), user_id=pk(user), expires_at=utcnow() + TOKEN_LIFETIME))
     return token, int(TOKEN_LIFETIME.total_seconds())
 
 

@@ -54,7 +54,7 @@ def backup(settings: Settings, dest: Path) -> dict[str, object]:
     for part in ("store", "keys"):
         if (settings.data_dir / part).exists():
             shutil.copytree(settings.data_dir / part, dest / part)
-    manifest = {"made_at": iso(utcnow()), "database": database,
+    manifest: dict[str, object] = {"made_at": iso(utcnow()), "database": database,
                 "store_files": sum(1 for p in (dest / "store").rglob("*") if p.is_file())
                 if (dest / "store").exists() else 0}
     (dest / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")

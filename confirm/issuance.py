@@ -13,10 +13,11 @@ import os
 import threading
 import time
 from datetime import timedelta
+from typing import Literal, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from confirm import audit
 from confirm.applications import parties_of
@@ -34,6 +35,9 @@ from templates import render_ruling
 from templates.model import AgentInfo, PartyInfo, RulingContent
 
 log = logging.getLogger("jiudi.issuance")
+PartyKind = Literal["person", "organization"]
+Outcome = Literal["confirmed", "rejected", "not_accepted", "withdrawal_permitted", "treated_as_withdrawn"]
+VerificationMethod = Literal["video", "in_person"]
 # A running job whose worker died is taken again when its lease runs out (tests shorten it).
 LEASE = timedelta(seconds=float(os.environ.get("JIUDI_ISSUANCE_LEASE_SECONDS", "300")))
 MAX_BACKOFF = timedelta(minutes=5)
@@ -61,16 +65,16 @@ def ruling_content(jiudi: Jiudi, application_id: str, nonce: str) -> tuple[Rulin
             facts = person_facts(p.id_number) if p.kind == "person" and p.id_number else None
             agent = AgentInfo(**p.agent) if p.agent else None
             parties.append(PartyInfo(
-                kind=p.kind, name=p.name, sex=facts.sex if facts else None,
+                kind=cast(PartyKind, p.kind), name=p.name, sex=facts.sex if facts else None,
                 birth_date=facts.birth_date if facts else None, ethnicity=p.ethnicity, address=p.address,
                 id_number=p.id_number, credit_code=p.credit_code, representative=p.representative, agent=agent,
             ))
         content = RulingContent(
-            court_name=court.name, case_number=app.case_number, outcome=decision.outcome,
+            court_name=court.name, case_number=app.case_number, outcome=cast(Outcome, decision.outcome),
             parties=tuple(parties), dispute_type=app.dispute_type, mediation_organization=org.name,
             mediation_concluded_on=app.mediation_concluded_on,
             applied_on=china_time(app.submitted_at).date(), accepted_on=china_time(app.accepted_at).date(),
-            agreement_text=app.agreement_text, verification_method=decision.verification_method,
+            agreement_text=app.agreement_text, verification_method=cast(VerificationMethod | None, decision.verification_method),
             verification_at=china_time(decision.verification_at) if decision.verification_at else None,
             grounds=tuple(decision.grounds), reasoning=decision.reasoning, judge_name=judge.name,
             clerk_name=clerk.name, decided_on=china_time(decision.decided_at).date(),
@@ -191,10 +195,10 @@ class IssuanceWorker:
         now = utcnow()
         with transaction(self.jiudi.engine) as session:
             due = sa.or_(
-                sa.and_(IssuanceJob.state == "pending", IssuanceJob.next_attempt_at <= now),
-                sa.and_(IssuanceJob.state == "running", IssuanceJob.locked_until < now),  # lease of a crashed worker
+                sa.and_(col(IssuanceJob.state) == "pending", col(IssuanceJob.next_attempt_at) <= now),
+                sa.and_(col(IssuanceJob.state) == "running", col(IssuanceJob.locked_until) < now),  # a dead lease
             )
-            query = select(IssuanceJob).where(due).order_by(IssuanceJob.id).limit(1)
+            query = select(IssuanceJob).where(due).order_by(col(IssuanceJob.id)).limit(1)
             if is_postgresql(self.jiudi.engine):
                 query = query.with_for_update(skip_locked=True)
             job = session.exec(query).first()

@@ -16,6 +16,14 @@ from sqlmodel import Field, SQLModel
 from confirm.clock import utcnow
 
 
+def pk(row: SQLModel) -> int:
+    """The integer primary key of a stored row (typed ``int | None`` until the row is flushed)."""
+    value = getattr(row, "id", None)
+    if not isinstance(value, int):
+        raise ValueError(f"{type(row).__name__} has not been stored yet")
+    return value
+
+
 def _uuid() -> str:
     return uuid.uuid4().hex
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from confirm.applications import get_visible, parties_of, require_role
 from confirm.clock import as_utc, china_time, utcnow
@@ -17,16 +17,18 @@ from confirm.context import Jiudi
 from confirm.domain.errors import DomainError, FieldProblem
 from confirm.domain.lifecycle import Action, Status, require_allowed
 from confirm.domain.uploads import require_png
-from confirm.models import Application, Court, Organization, Party, Ruling, ServiceReceipt, ServiceRecord, User
+from confirm.models import Application, Court, Organization, Party, Ruling, ServiceReceipt, ServiceRecord, User, pk
 from confirm.workflow import mark_served
 from templates import render_service_receipt
 from templates.model import ReceiptContent, ReceiptRecipient
+
+RecipientMethod = Literal["in_person", "electronic"]
 
 
 class RecipientIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     party_id: int
-    method: Literal["in_person", "electronic"]
+    method: RecipientMethod
     signature_png: str | None = Field(default=None, max_length=3_000_000)
 
 
@@ -81,7 +83,7 @@ def record_service(jiudi: Jiudi, session: Session, user: User, application_id: s
         signature_sha = jiudi.store.put(_decode_signature(index, r.signature_png)) if r.signature_png else None
         session.add(ServiceRecord(application_id=app.id, party_id=r.party_id, method=r.method,
                                   served_at=body.served_at, place=body.place, signature_sha256=signature_sha,
-                                  recorded_by=user.id))
+                                  recorded_by=pk(user)))
     session.flush()
     if already | seen >= set(parties):
         mark_served(session, user, app)
@@ -94,13 +96,13 @@ def receipt_content(jiudi: Jiudi, session: Session, app: Application) -> Receipt
     assert court and org and app.case_number
     parties: dict[int | None, Party] = {p.id: p for p in parties_of(session, app.id)}
     records = session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id)
-                           .order_by(ServiceRecord.id)).all()
+                           .order_by(col(ServiceRecord.id))).all()
     recorders = {r.recorded_by: session.get(User, r.recorded_by) for r in records}
     served_by = "、".join(sorted({u.name for u in recorders.values() if u}))
     return ReceiptContent(
         court_name=court.name, case_number=app.case_number, document_name="民事裁定书",
         recipients=tuple(
-            ReceiptRecipient(name=parties[r.party_id].name, method=r.method, served_at=china_time(r.served_at),
+            ReceiptRecipient(name=parties[r.party_id].name, method=cast(RecipientMethod, r.method), served_at=china_time(r.served_at),
                              place=r.place,
                              signature_png=jiudi.store.get(r.signature_sha256) if r.signature_sha256 else None)
             for r in records

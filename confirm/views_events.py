@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from sqlmodel import select
+from sqlmodel import col, select
 
 from confirm.context import Jiudi
 from confirm.db import transaction
@@ -40,7 +40,7 @@ def _events_after(jiudi: Jiudi, user: User, after: int | None) -> tuple[int, lis
         if after is None:
             last = session.exec(select(sa.func.max(Event.id))).one()
             return int(last or 0), []
-        rows = list(session.exec(select(Event).where(Event.id > after, _scope(user)).order_by(Event.id).limit(500)))
+        rows = list(session.exec(select(Event).where(col(Event.id) > after, _scope(user)).order_by(col(Event.id)).limit(500)))
         newest = session.exec(select(sa.func.max(Event.id))).one()
         return max(after, int(newest or 0)) if not rows else rows[-1].id or after, rows
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from sqlmodel import select
+from sqlmodel import col, select
 
 from confirm.clock import as_utc
 from confirm.context import Jiudi
@@ -56,8 +56,8 @@ def metrics(jiudi: JiudiDep) -> str:
         rulings = session.exec(select(sa.func.count()).select_from(Ruling)).one()
         failures = session.exec(select(sa.func.coalesce(sa.func.sum(IssuanceJob.attempts), 0))).one()
         pairs = session.exec(select(Decision.decided_at, Ruling.issued_at)
-                             .join(Ruling, Ruling.application_id == Decision.application_id)
-                             .order_by(sa.desc(Ruling.id)).limit(10_000)).all()
+                             .join(Ruling, col(Ruling.application_id) == col(Decision.application_id))
+                             .order_by(sa.desc(col(Ruling.id))).limit(10_000)).all()
     latencies = [(as_utc(issued) - as_utc(decided)).total_seconds() for decided, issued in pairs]
     lines = [
         "# HELP jiudi_issuance_jobs Issuance jobs by state.",

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import select
+from sqlmodel import col, select
 
 from confirm import applications, audit, servicing, workflow
 from confirm.auth import authenticate, issue_token
@@ -24,7 +24,7 @@ from confirm.domain.review import DecisionIn
 from confirm.domain.uploads import MAX_DOCUMENT_BYTES
 from confirm.faults import crash_point
 from confirm.issuance import application_is_issued
-from confirm.models import Application, Court, Organization, Ruling, User
+from confirm.models import Application, Court, Organization, Ruling, User, pk
 from templates.texts import outcome_grounds
 
 router = APIRouter(prefix="/api/v1")
@@ -69,7 +69,7 @@ def create_application(
         audit.append(session, actor=user.username, action="application.draft", application_id=app.id)
         return 201, _app_json(jiudi, session, app)
 
-    status, payload = applications.idempotent(jiudi.engine, user.id, idempotency_key, body.model_dump(mode="json"),
+    status, payload = applications.idempotent(jiudi.engine, pk(user), idempotency_key, body.model_dump(mode="json"),
                                               run)
     return JSONResponse(payload, status_code=status)
 
@@ -140,7 +140,7 @@ def review_queue(jiudi: JiudiDep, user: UserDep) -> dict[str, Any]:
         rows = session.exec(
             select(Application).where(Application.court_id == user.court_id,
                                       Application.status.in_([Status.SUBMITTED, Status.UNDER_REVIEW]))  # type: ignore[attr-defined]
-            .order_by(Application.submitted_at)
+            .order_by(col(Application.submitted_at))
         ).all()
         return {"items": [applications.summary_json(session, a) for a in rows]}
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from confirm import audit
 from confirm.applications import get_visible, parties_of, require_role
@@ -28,6 +28,7 @@ from confirm.models import (
     Document,
     IssuanceJob,
     User,
+    pk,
 )
 
 
@@ -81,7 +82,7 @@ def submit(session: Session, user: User, application_id: str) -> Application:
         raise DomainError.from_problems(problems)
     since = utcnow() - timedelta(days=30)
     recent = session.exec(select(sa.func.count()).select_from(Application).where(
-        Application.organization_id == app.organization_id, Application.submitted_at >= since)).one()
+        col(Application.organization_id) == app.organization_id, col(Application.submitted_at) >= since)).one()
     addresses = [p.address for p in parties_of(session, app.id) if p.address]
     flags = risk_flags(
         dispute_type=app.dispute_type,
@@ -101,15 +102,15 @@ def allocate_case_number(session: Session, court: Court, year: int) -> CaseNumbe
     """The next number of this court's 民特 cases this year: gapless because it is taken in the claim's
     transaction (a rollback gives it back) and unique because the counter row is updated atomically."""
     dialect = session.get_bind().dialect.name
-    values = {"court_id": court.id, "year": year, "type_code": SPECIAL_PROCEDURE, "last_sequence": 0}
+    values = {"court_id": pk(court), "year": year, "type_code": SPECIAL_PROCEDURE, "last_sequence": 0}
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(CaseCounter).values(**values)
     session.execute(insert.on_conflict_do_nothing())
     sequence = session.execute(
         sa.update(CaseCounter)
-        .where(CaseCounter.court_id == court.id, CaseCounter.year == year,
-               CaseCounter.type_code == SPECIAL_PROCEDURE)
-        .values(last_sequence=CaseCounter.last_sequence + 1)
-        .returning(CaseCounter.last_sequence)
+        .where(col(CaseCounter.court_id) == pk(court), col(CaseCounter.year) == year,
+               col(CaseCounter.type_code) == SPECIAL_PROCEDURE)
+        .values(last_sequence=col(CaseCounter.last_sequence) + 1)
+        .returning(col(CaseCounter.last_sequence))
     ).scalar_one()
     return CaseNumber(year=year, court_code=court.code, sequence=sequence)
 
@@ -118,10 +119,10 @@ def claim(session: Session, user: User, application_id: str) -> Application:
     """A judge takes the application for review; the first claim is 立案 and allocates the case number."""
     require_role(user, "judge")
     get_visible(session, user, application_id)
-    taken = session.execute(
+    taken = session.connection().execute(
         sa.update(Application)
-        .where(Application.id == application_id, Application.status == Status.SUBMITTED)
-        .values(status=Status.UNDER_REVIEW, claimed_by=user.id, updated_at=utcnow())
+        .where(col(Application.id) == application_id, col(Application.status) == Status.SUBMITTED)
+        .values(status=Status.UNDER_REVIEW, claimed_by=pk(user), updated_at=utcnow())
     ).rowcount
     app = get_visible(session, user, application_id)
     session.refresh(app)
@@ -185,7 +186,7 @@ def clerk_for(session: Session, court_id: int, username: str | None) -> User:
     query = select(User).where(User.court_id == court_id, User.role == "clerk", User.disabled == False)  # noqa: E712
     if username:
         query = query.where(User.username == username)
-    clerk = session.exec(query.order_by(User.id)).first()
+    clerk = session.exec(query.order_by(col(User.id))).first()
     if clerk is None:
         raise DomainError.for_field("clerk", "decision.no_clerk", "本院没有可署名的书记员账号，请先添加书记员")
     return clerk
@@ -205,7 +206,7 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
     clerk = clerk_for(session, app.court_id, clerk_username)
     row = Decision(
         application_id=app.id, outcome=decision.outcome, grounds=list(decision.grounds),
-        reasoning=decision.reasoning, judge_id=user.id, clerk_id=clerk.id,
+        reasoning=decision.reasoning, judge_id=pk(user), clerk_id=pk(clerk),
         verification_method=decision.verification.method if decision.verification else None,
         verification_at=decision.verification.at if decision.verification else None,
     )
