@@ -17,6 +17,7 @@ from confirm.db import is_postgresql
 from confirm.errors_http import install_error_handlers
 from confirm.events import NotificationListener
 from confirm.issuance import IssuanceWorker
+from confirm.ratelimit import Limits
 
 log = logging.getLogger("jiudi")
 
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, *, jiudi: Jiudi | None = None) 
     app = FastAPI(title="就地 Jiudi — 司法确认电子签章服务", version="1.0", lifespan=lifespan,
                   description="Judicial confirmation of mediation agreements with electronically sealed rulings.")
     app.state.jiudi = jiudi
+    app.state.limits = Limits()
     install_error_handlers(app)
     app.include_router(views_staff.router)
     app.include_router(views_events.router)

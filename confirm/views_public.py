@@ -14,6 +14,7 @@ from confirm.context import Jiudi
 from confirm.deps import get_jiudi
 from confirm.domain.errors import DomainError
 from confirm.domain.uploads import MAX_DOCUMENT_BYTES
+from confirm.ratelimit import client_address, limits
 
 router = APIRouter()
 JiudiDep = Annotated[Jiudi, Depends(get_jiudi)]
@@ -25,13 +26,21 @@ def _page(request: Request, jiudi: Jiudi, name: str, status_code: int = 200, **c
                                   status_code=status_code)
 
 
-@router.get("/api/v1/verify/{token}", tags=["verify"])
+def limited(request: Request) -> None:
+    """Verification look-ups are rate-limited per address (429 ``request.rate_limited``)."""
+    limits(request).verify.hit(client_address(request))
+
+
+Limited = Depends(limited)
+
+
+@router.get("/api/v1/verify/{token}", tags=["verify"], dependencies=[Limited])
 def verify_token_json(jiudi: JiudiDep, token: str) -> dict[str, Any]:
     """The public record behind a QR code; 404 ``verify.not_found`` for an unknown token."""
     return verification.by_token(jiudi, token)
 
 
-@router.get("/api/v1/verify", tags=["verify"])
+@router.get("/api/v1/verify", tags=["verify"], dependencies=[Limited])
 def verify_check_code_json(jiudi: JiudiDep, check_code: str) -> dict[str, Any]:
     """The public record behind a check code typed from a paper copy."""
     return verification.by_check_code(jiudi, check_code)
@@ -44,13 +53,13 @@ def _read_upload(file: UploadFile) -> bytes:
     return content
 
 
-@router.post("/api/v1/verify", tags=["verify"])
+@router.post("/api/v1/verify", tags=["verify"], dependencies=[Limited])
 def verify_upload_json(jiudi: JiudiDep, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
     """Check an uploaded ruling PDF: seal intact, whole file, trusted court root, registered, not revoked."""
     return verification.check_upload(jiudi, _read_upload(file))
 
 
-@router.get("/v/{token}", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/v/{token}", response_class=HTMLResponse, include_in_schema=False, dependencies=[Limited])
 def verify_page(request: Request, jiudi: JiudiDep, token: str) -> HTMLResponse:
     try:
         record = verification.by_token(jiudi, token)
@@ -59,7 +68,7 @@ def verify_page(request: Request, jiudi: JiudiDep, token: str) -> HTMLResponse:
     return _page(request, jiudi, "verify.html", record=record, error=None)
 
 
-@router.get("/v", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/v", response_class=HTMLResponse, include_in_schema=False, dependencies=[Limited])
 def verify_home(request: Request, jiudi: JiudiDep, check_code: str | None = None) -> HTMLResponse:
     """The verification start page: type a check code or upload a PDF. Works without JavaScript."""
     if check_code:
@@ -72,7 +81,7 @@ def verify_home(request: Request, jiudi: JiudiDep, check_code: str | None = None
     return _page(request, jiudi, "verify_home.html")
 
 
-@router.post("/v/upload", response_class=HTMLResponse, include_in_schema=False)
+@router.post("/v/upload", response_class=HTMLResponse, include_in_schema=False, dependencies=[Limited])
 def verify_upload_page(request: Request, jiudi: JiudiDep, file: Annotated[UploadFile, File()]) -> HTMLResponse:
     try:
         result = verification.check_upload(jiudi, _read_upload(file))

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
@@ -25,6 +25,7 @@ from confirm.domain.uploads import MAX_DOCUMENT_BYTES
 from confirm.faults import crash_point
 from confirm.issuance import application_is_issued
 from confirm.models import Application, Court, Organization, Ruling, User, pk
+from confirm.ratelimit import client_address, limits
 from templates.texts import outcome_grounds
 
 router = APIRouter(prefix="/api/v1")
@@ -34,11 +35,19 @@ DECISION_WAIT_SECONDS = 10.0
 
 
 @router.post("/auth/token", tags=["auth"])
-def login(jiudi: JiudiDep, username: Annotated[str, Form()], password: Annotated[str, Form()]) -> dict[str, Any]:
-    """Exchange a username and password for a bearer token."""
+def login(request: Request, jiudi: JiudiDep, username: Annotated[str, Form()],
+          password: Annotated[str, Form()]) -> dict[str, Any]:
+    """Exchange a username and password for a bearer token (10 failures per 5 minutes, then 429)."""
+    key, failures = f"{username}|{client_address(request)}", limits(request).login_failures
+    failures.check(key)
     with transaction(jiudi.engine) as session:
-        user = authenticate(session, username, password)
+        try:
+            user = authenticate(session, username, password)
+        except DomainError:
+            failures.hit(key)
+            raise
         token, expires_in = issue_token(session, user)
+    failures.reset(key)
     return {"access_token": token, "token_type": "bearer", "expires_in": expires_in}
 
 

@@ -123,3 +123,18 @@ def test_risk_flags_come_with_reasons(client, passwords):
     app_id = m.filed(application_body(dispute_type="民间借贷纠纷"))
     flags = m.get(f"/api/v1/applications/{app_id}").json()["risk_flags"]
     assert [f["code"] for f in flags] == ["risk.high_risk_type"] and flags[0]["message"]
+
+
+def test_password_guessing_is_stopped_after_ten_failures_even_for_the_right_password(client, passwords):
+    for _ in range(10):
+        r = client.post("/api/v1/auth/token", data={"username": "judge", "password": "guess-guess"})
+        assert r.status_code == 401
+    r = client.post("/api/v1/auth/token", data={"username": "judge", "password": passwords["judge"]})
+    assert r.status_code == 429 and r.json()["error"]["code"] == "request.rate_limited"
+    other = client.post("/api/v1/auth/token", data={"username": "mediator", "password": passwords["mediator"]})
+    assert other.status_code == 200
+
+
+def test_public_lookups_are_rate_limited_so_check_codes_cannot_be_enumerated(client):
+    codes = [client.get("/api/v1/verify", params={"check_code": f"AAAAA-{i:05d}"}).status_code for i in range(61)]
+    assert codes[:60] == [404] * 60 and codes[60] == 429
