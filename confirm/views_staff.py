@@ -141,6 +141,12 @@ def submit(jiudi: JiudiDep, user: UserDep, application_id: str) -> dict[str, Any
     return _transition(jiudi, user, application_id, lambda s: workflow.submit(s, user, application_id))
 
 
+@router.post("/applications/{application_id}/withdraw", tags=["applications"])
+def withdraw(jiudi: JiudiDep, user: UserDep, application_id: str) -> dict[str, Any]:
+    """The mediator withdraws an application before the court has accepted it (no case number yet)."""
+    return _transition(jiudi, user, application_id, lambda s: workflow.withdraw(s, user, application_id))
+
+
 @router.get("/review-queue", tags=["review"])
 def review_queue(jiudi: JiudiDep, user: UserDep) -> dict[str, Any]:
     """The court's submitted and under-review applications, oldest first, with both clocks."""

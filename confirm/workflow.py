@@ -98,6 +98,19 @@ def submit(session: Session, user: User, application_id: str) -> Application:
     return app
 
 
+def withdraw(session: Session, user: User, application_id: str) -> Application:
+    """The mediator withdraws an application the court has not accepted. After 立案 (a case number exists)
+    withdrawal is the court's decision (准许撤回申请, Interp. 357), not the mediator's."""
+    require_role(user, "mediator")
+    app = get_visible(session, user, application_id, for_update=True)
+    require_allowed(app.status, Action.WITHDRAW)
+    if app.case_number is not None:
+        raise DomainError("application.already_accepted",
+                          "法院已立案，撤回申请须由法官作出准许撤回的裁定，请联系审查法官", 409)
+    _move(session, app, Status.WITHDRAWN, actor=user, event="application.withdrawn")
+    return app
+
+
 def allocate_case_number(session: Session, court: Court, year: int) -> CaseNumber:
     """The next number of this court's 民特 cases this year: gapless because it is taken in the claim's
     transaction (a rollback gives it back) and unique because the counter row is updated atomically."""

@@ -27,13 +27,14 @@ class Action(StrEnum):
     DECIDE = "decide"
     ISSUE = "issue"
     SERVE = "serve"
+    WITHDRAW = "withdraw"
 
 
 # from status -> actions allowed in it
 _ALLOWED: dict[Status, frozenset[Action]] = {
-    Status.DRAFT: frozenset({Action.EDIT, Action.UPLOAD, Action.SUBMIT}),
-    Status.RETURNED: frozenset({Action.EDIT, Action.UPLOAD, Action.SUBMIT}),
-    Status.SUBMITTED: frozenset({Action.CLAIM}),
+    Status.DRAFT: frozenset({Action.EDIT, Action.UPLOAD, Action.SUBMIT, Action.WITHDRAW}),
+    Status.RETURNED: frozenset({Action.EDIT, Action.UPLOAD, Action.SUBMIT, Action.WITHDRAW}),
+    Status.SUBMITTED: frozenset({Action.CLAIM, Action.WITHDRAW}),
     Status.UNDER_REVIEW: frozenset({Action.RELEASE, Action.RETURN, Action.DECIDE, Action.ISSUE}),
     Status.ISSUED: frozenset({Action.SERVE}),
     Status.SERVED: frozenset(),
@@ -60,6 +61,7 @@ _ACTION_NAMES = {
     Action.DECIDE: "作出裁定",
     Action.ISSUE: "出具裁定书",
     Action.SERVE: "登记送达",
+    Action.WITHDRAW: "撤回申请",
 }
 
 

@@ -168,3 +168,17 @@ def test_case_numbers_stay_gapless_and_unique_when_three_judges_claim_at_once(cl
     year = numbers[0][1:5]
     assert sorted(numbers, key=lambda n: int(n.split("民特")[1][:-1])) == [
         f"（{year}）渝0241民特{i}号" for i in range(1, 13)]
+
+
+def test_mediator_withdraws_before_acceptance_but_not_after(client, passwords):
+    m = Staff(client, "mediator", passwords["mediator"])
+    judge = Staff(client, "judge", passwords["judge"])
+    early = m.filed()
+    r = m.post(f"/api/v1/applications/{early}/withdraw")
+    assert r.status_code == 200 and r.json()["status"] == "withdrawn"
+    assert judge.get("/api/v1/review-queue").json()["items"] == []
+    late = m.filed()
+    judge.post(f"/api/v1/applications/{late}/claim")
+    judge.post(f"/api/v1/applications/{late}/release")
+    refused = m.post(f"/api/v1/applications/{late}/withdraw")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "application.already_accepted"
