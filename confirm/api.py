@@ -6,14 +6,17 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from confirm import views_events, views_ops, views_public, views_staff
 from confirm.config import Settings
 from confirm.context import Jiudi
 from confirm.db import is_postgresql
+from confirm.error_codes import ERROR_CODES
 from confirm.errors_http import install_error_handlers
 from confirm.events import NotificationListener
 from confirm.issuance import IssuanceWorker
@@ -26,6 +29,28 @@ def _wake(jiudi: Jiudi) -> None:
     jiudi.bus.bump()
     if jiudi.worker is not None:
         jiudi.worker.wake()
+
+
+def _openapi_with_error_codes(app: FastAPI) -> dict[str, Any]:
+    """The generated schema plus the error body and every stable error code (api.md "Errors")."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+            "type": "object",
+            "description": "Every error response: {\"error\": {\"code\", \"message\", \"fields\"}}. The codes are "
+                           "stable; x-error-codes lists each with its HTTP status and meaning.",
+            "properties": {"error": {"type": "object", "required": ["code", "message", "fields"], "properties": {
+                "code": {"type": "string", "enum": sorted(ERROR_CODES)},
+                "message": {"type": "string", "description": "Chinese, for the person who must act"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                "details": {"type": "array", "items": {"type": "object", "properties": {
+                    "field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}},
+            }}},
+            "x-error-codes": {code: {"status": status, "description": text}
+                              for code, (status, text) in sorted(ERROR_CODES.items())},
+        }
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 def create_app(settings: Settings | None = None, *, jiudi: Jiudi | None = None) -> FastAPI:
@@ -63,5 +88,6 @@ def create_app(settings: Settings | None = None, *, jiudi: Jiudi | None = None) 
     app.include_router(views_events.router)
     app.include_router(views_public.router)
     app.include_router(views_ops.router)
+    app.openapi = lambda: _openapi_with_error_codes(app)  # type: ignore[method-assign]
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), name="static")
     return app

@@ -147,3 +147,10 @@ def test_readiness_fails_when_the_database_is_unreachable(settings):
         r = c.get("/readyz")
         assert r.status_code == 503 and r.json()["checks"]["database"].startswith("error")
         assert c.get("/healthz").status_code == 200
+
+
+def test_openapi_documents_the_error_body_and_every_code(client):
+    schema = client.get("/openapi.json").json()
+    error = schema["components"]["schemas"]["Error"]
+    assert "application.deadline_passed" in error["properties"]["error"]["properties"]["code"]["enum"]
+    assert error["x-error-codes"]["verify.not_found"]["status"] == 404
