@@ -43,8 +43,9 @@ def initialize(settings: Settings, *, say: Callable[[str], None] = print) -> tup
     os.chmod(settings.data_dir, 0o700)
     jiudi = Jiudi(settings)
     migrate.upgrade(jiudi.engine)
-    if settings.dev_mode:
-        jiudi.seals.trust_roots()  # the first use of the seal service generates the development PKI
+    # The first use of the seal service generates the development PKI, or checks a configured signer: a
+    # misconfigured JIUDI_SIGNER stops the start here, not at the first ruling.
+    jiudi.seals.trust_roots()
     credentials: list[tuple[str, str, str]] = []
     with transaction(jiudi.engine) as session:
         created = session.exec(select(Court)).first() is None
