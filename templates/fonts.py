@@ -1,9 +1,10 @@
 """The TrueType faces every document is set in, registered once per process.
 
-Only TrueType outlines can be embedded by reportlab, so the faces are Debian's Arphic fonts:
-AR PL SungtiL GB (fonts-arphic-gbsn00lp, a Song face covering GB 2312) for all text, and AR PL UMing CN
-(fonts-arphic-uming) for characters outside GB 2312, common in names (镕, 堃, 喆). Nothing is ever set in a
-base-14 font: every glyph on the page comes from an embedded subset.
+Only TrueType outlines can be embedded by reportlab, so the faces are Debian TrueType fonts: AR PL SungtiL GB
+(fonts-arphic-gbsn00lp, a Song face covering GB 2312) for all text; for each character it lacks, the first of
+AR PL UMing CN (fonts-arphic-uming: characters outside GB 2312 common in names, 镕 堃 喆), HanaMinA and HanaMinB
+(fonts-hanazono: CJK Ext. A and the supplementary planes, 䶮 𠮷) that has it. Nothing is ever set in a base-14
+font: every glyph on the page comes from an embedded subset. docs/fonts.md gives packages and licences.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 SONG = "JiudiSong"
 FALLBACK = "JiudiMing"
+FALLBACK_EXT_A = "JiudiHanaA"
+FALLBACK_EXT_B = "JiudiHanaB"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,21 @@ _FALLBACK_SOURCE = _FaceSource(
     0,  # AR PL UMing CN
     "fonts-arphic-uming",
 )
+
+_HANA_A_SOURCE = _FaceSource(
+    FALLBACK_EXT_A,
+    (os.environ.get("JIUDI_FONT_EXT_A", ""), "/usr/share/fonts/truetype/hanazono/HanaMinA.ttf"),
+    0,
+    "fonts-hanazono",
+)
+_HANA_B_SOURCE = _FaceSource(
+    FALLBACK_EXT_B,
+    (os.environ.get("JIUDI_FONT_EXT_B", ""), "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"),
+    0,
+    "fonts-hanazono",
+)
+# Tried in order for a character the Song face lacks; each is registered only when first needed.
+FALLBACK_SOURCES = (_FALLBACK_SOURCE, _HANA_A_SOURCE, _HANA_B_SOURCE)
 
 _lock = threading.Lock()
 _registered: dict[str, frozenset[int] | None] = {}  # font name -> code points it covers (None: unavailable)
@@ -88,16 +106,35 @@ def _song_coverage() -> frozenset[int]:
 
 
 def font_for_char(ch: str) -> str:
-    """The face to set `ch` in: the Song face, or the fallback face for what it lacks."""
+    """The face to set `ch` in: the Song face, or the first fallback face that has it."""
     code = ord(ch)
     if code in _song_coverage():
         return SONG
-    if FALLBACK not in _registered:  # registered lazily: most documents never need it
-        _register(_FALLBACK_SOURCE, required=False)
-    fallback = _registered[FALLBACK]
-    if fallback is not None and code in fallback:
-        return FALLBACK
-    return SONG  # neither face has it: the Song face's .notdef box shows the gap
+    for source in FALLBACK_SOURCES:
+        if source.name not in _registered:  # registered lazily: most documents never need them
+            _register(source, required=False)
+        coverage = _registered[source.name]
+        if coverage is not None and code in coverage:
+            return source.name
+    return SONG  # no face has it: the Song face's .notdef box shows the gap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap, with characters beyond U+FFFF written as UTF-16 surrogate pairs.
+
+    reportlab prints every code point as <%04X>, so 𠮷 (U+20BB7) would be extracted as U+20BB.
+    """
+    text = _original_to_unicode_cmap(fontname, subset)
+    for code in subset:
+        if code > 0xFFFF:
+            utf16 = chr(code).encode("utf-16-be").hex().upper()
+            text = text.replace(f"<{code:04X}>", f"<{utf16}>")
+    return text
+
+
+_original_to_unicode_cmap = ttfonts.makeToUnicodeCMap
+if getattr(ttfonts.makeToUnicodeCMap, "__name__", "") != "_to_unicode_cmap":
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # reportlab looks the helper up at call time
 
 
 def font_runs(text: str) -> list[tuple[str, str]]:

@@ -102,6 +102,29 @@ class ReceiptContent:
 
 
 @dataclass(frozen=True)
+class VoucherContent:
+    """An electronic service voucher (电子送达凭证, CPL 90; 人民法院在线诉讼规则 29–32).
+
+    Made by the system when a document is served to an electronic address the recipient confirmed; it has the
+    effect of a service receipt. Service is complete when the message arrives (arrived_at).
+    """
+
+    court_name: str
+    case_number: str
+    document_name: str  # e.g. "民事裁定书"
+    recipient: str  # 受送达人
+    channel: str  # how it was sent, e.g. "手机短信" or "人民法院在线服务平台"
+    electronic_address: str  # 电子送达地址: a mobile number, an e-mail address or a platform account
+    sent_at: datetime  # 发送时间
+    arrived_at: datetime  # 到达时间: the service date (CPL 90 ¶2)
+    document_sha256: str  # hex digest of the PDF served, so the voucher names exactly one document
+    served_by: str  # 送达人
+    dev_mode: bool
+    read_at: datetime | None = None  # 查阅时间, when the platform saw it opened
+    issued_on: date | None = None  # the date under the seal; default: the day it arrived
+
+
+@dataclass(frozen=True)
 class SealBox:
     """Where the court's seal goes: PDF points, origin bottom-left of page `page_index` (0-based)."""
 

@@ -3,14 +3,22 @@
 GB/T 9704-2012: top margin 37 mm, binding (left) margin 28 mm, a 156 × 225 mm text block holding 22 lines of
 28 characters in 三号 (16 pt). 28 characters of 16 pt are 158 mm, so, as word processors do with their
 character grid, each character advances 156/28 mm: a tracking of −0.2 pt nobody sees.
+
+Every document is written as PDF/A-2b as far as reportlab allows (ISO 19005-2, level B): XMP metadata that
+repeats the document information and declares pdfaid:part 2 / conformance B, and an output intent with an
+sRGB ICC profile (built by littlecms through Pillow). docs/documents.md says which requirements are met.
 """
 
 from __future__ import annotations
 
 import io
+from functools import lru_cache
+from xml.sax.saxutils import escape
 
+from PIL import ImageCms
 from reportlab.lib.colors import Color
 from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 
 from templates.fonts import SONG, ensure_fonts
@@ -58,9 +66,107 @@ def new_canvas(buffer: io.BytesIO, *, title: str, author: str, subject: str, dev
     canvas.setSubject(subject + ("（开发测试，无法律效力）" if dev_mode else ""))
     canvas.setCreator("Jiudi")
     canvas.setProducer("Jiudi")
-    if dev_mode:
-        canvas.setKeywords("DEV")
+    keywords = "DEV" if dev_mode else ""
+    if keywords:
+        canvas.setKeywords(keywords)
+    _declare_pdfa(canvas, title=title, author=author, subject=canvas._doc.info.subject, keywords=keywords)
     return canvas
+
+
+# --- PDF/A-2b ---------------------------------------------------------------------------------------------
+
+OUTPUT_CONDITION = "sRGB IEC61966-2.1"
+
+
+@lru_cache(maxsize=1)
+def srgb_icc_profile() -> bytes:
+    """An sRGB ICC profile (littlecms's built-in one), for the output intent."""
+    return bytes(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+
+
+def _xmp_date(canvas: Canvas) -> str:
+    """The document's timestamp as XMP writes it; the same instant reportlab puts in /CreationDate."""
+    stamp = canvas._doc._timeStamp
+    year, month, day, hour, minute, second = stamp.YMDhms
+    sign = "-" if stamp.dhh < 0 else "+"
+    return (
+        f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+        f"{sign}{abs(stamp.dhh):02d}:{stamp.dmm:02d}"
+    )
+
+
+def xmp_packet(*, title: str, author: str, subject: str, keywords: str, when: str) -> bytes:
+    """XMP metadata equivalent to the document information dictionary, declaring PDF/A-2b."""
+    t, a, s, k = (escape(v) for v in (title, author, subject, keywords))
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+   <pdfaid:part>2</pdfaid:part>
+   <pdfaid:conformance>B</pdfaid:conformance>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{t}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{a}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{s}</rdf:li></rdf:Alt></dc:description>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+   <xmp:CreatorTool>Jiudi</xmp:CreatorTool>
+   <xmp:CreateDate>{when}</xmp:CreateDate>
+   <xmp:ModifyDate>{when}</xmp:ModifyDate>
+   <xmp:MetadataDate>{when}</xmp:MetadataDate>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+   <pdf:Producer>Jiudi</pdf:Producer>
+   <pdf:Keywords>{k}</pdf:Keywords>
+   <pdf:Trapped>False</pdf:Trapped>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>
+""".encode()
+
+
+class _UnfilteredStream(pdfdoc.PDFStream):
+    """A stream written as it is, without a /Filter entry: PDF/A wants the XMP packet readable by any tool."""
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        dictionary = pdfdoc.PDFDictionary(self.dictionary.dict.copy())
+        content = document.encrypt.encode(self.content)
+        dictionary["Length"] = len(content)
+        return (
+            pdfdoc.format(dictionary, document)
+            + b"\nstream\n"
+            + pdfdoc.format(content, document)
+            + b"endstream\n"
+        )
+
+
+def _declare_pdfa(canvas: Canvas, *, title: str, author: str, subject: str, keywords: str) -> None:
+    """Attach the XMP metadata stream and the sRGB output intent to the document catalog."""
+    doc = canvas._doc
+    metadata = _UnfilteredStream(
+        pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Metadata"), "Subtype": pdfdoc.PDFName("XML")}),
+        xmp_packet(title=title, author=author, subject=subject, keywords=keywords, when=_xmp_date(canvas)),
+    )
+    profile = pdfdoc.PDFStream(
+        pdfdoc.PDFDictionary({"N": 3}), srgb_icc_profile(), filters=[pdfdoc.PDFZCompress]
+    )
+    intent = pdfdoc.PDFDictionary(
+        {
+            "Type": pdfdoc.PDFName("OutputIntent"),
+            "S": pdfdoc.PDFName("GTS_PDFA1"),
+            "OutputConditionIdentifier": pdfdoc.PDFString(OUTPUT_CONDITION),
+            "Info": pdfdoc.PDFString(OUTPUT_CONDITION),
+            "RegistryName": pdfdoc.PDFString("http://www.color.org"),
+            "DestOutputProfile": doc.Reference(profile),
+        }
+    )
+    catalog = doc.Catalog
+    catalog.Metadata = metadata
+    catalog.OutputIntents = pdfdoc.PDFArray([doc.Reference(intent)])
+    catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents"]  # written inline, not as a ref
 
 
 def draw_page_furniture(canvas: Canvas, *, footer: str | None, dev_marker: str | None) -> None:

@@ -52,7 +52,9 @@ DrawRow = Callable[[Canvas, float], None]
 
 
 @dataclass(frozen=True)
-class _Row:
+class FormRow:
+    """One row of a ruled form and how to draw it from its top edge."""
+
     height: float
     draw: DrawRow
 
@@ -67,8 +69,8 @@ def render_service_receipt(content: ReceiptContent, *, texts: LegalTexts | None 
     issued_on = content.issued_on or max(r.served_at for r in content.recipients).date()
 
     rows = [
-        _label_row(labels["case_number"], content.case_number, ROW_HEIGHT),
-        _label_row(labels["document"], content.document_name, ROW_HEIGHT),
+        label_row(labels["case_number"], content.case_number, ROW_HEIGHT),
+        label_row(labels["document"], content.document_name, ROW_HEIGHT),
         _columns_row(
             [
                 labels["recipient"],
@@ -85,13 +87,13 @@ def render_service_receipt(content: ReceiptContent, *, texts: LegalTexts | None 
     if any(r.method == "electronic" for r in content.recipients):
         remarks = str((spec.get("remarks") or {}).get("electronic", ""))
     rows += [
-        _label_row(labels["served_by"], content.served_by, ROW_HEIGHT),
-        _label_row(labels["organization"], content.organization, ROW_HEIGHT),
-        _label_row(labels["remarks"], remarks, REMARKS_HEIGHT),
+        label_row(labels["served_by"], content.served_by, ROW_HEIGHT),
+        label_row(labels["organization"], content.organization, ROW_HEIGHT),
+        label_row(labels["remarks"], remarks, REMARKS_HEIGHT),
     ]
 
     title_height = 3 * LEADING
-    pages: list[list[_Row]] = [[]]
+    pages: list[list[FormRow]] = [[]]
     space = TEXT_TOP - TEXT_BOTTOM - title_height
     for row in rows:
         if row.height > space:
@@ -116,13 +118,13 @@ def render_service_receipt(content: ReceiptContent, *, texts: LegalTexts | None 
     for index, page_rows in enumerate(pages):
         y = TEXT_TOP
         if index == 0:
-            _draw_title(canvas, content.court_name, document_name, y, title_height)
+            draw_form_title(canvas, content.court_name, document_name, y, title_height)
             y -= title_height
         for row in page_rows:
             row.draw(canvas, y)
             y -= row.height
         if index == len(pages) - 1:
-            seal_box = _draw_foot(canvas, content.court_name, issued_on, y, index)
+            seal_box = draw_form_foot(canvas, content.court_name, issued_on, y, index)
         footer = f"第 {index + 1} 页 共 {len(pages)} 页" if len(pages) > 1 else None
         draw_page_furniture(canvas, footer=footer, dev_marker=dev_marker)
         canvas.showPage()
@@ -131,7 +133,8 @@ def render_service_receipt(content: ReceiptContent, *, texts: LegalTexts | None 
     return RenderedDocument(pdf=buffer.getvalue(), seal_box=seal_box)
 
 
-def _draw_title(canvas: Canvas, court_name: str, document_name: str, top: float, height: float) -> None:
+def draw_form_title(canvas: Canvas, court_name: str, document_name: str, top: float, height: float) -> None:
+    """The court's name and the form's name, centred, in the title face."""
     size = min(TITLE_SIZE, TEXT_WIDTH / max(len(court_name), 1))
     centre = TEXT_LEFT + TEXT_WIDTH / 2
     draw_string(
@@ -200,7 +203,8 @@ def _cell_text(
         )
 
 
-def _label_row(label: str, value: str, height: float) -> _Row:
+def label_row(label: str, value: str, height: float) -> FormRow:
+    """A form row: the label spread over the left cell, the value in the right one."""
     split = TEXT_LEFT + LABEL_WIDTH
 
     def draw(canvas: Canvas, top: float) -> None:
@@ -208,7 +212,7 @@ def _label_row(label: str, value: str, height: float) -> _Row:
         _cell_text(canvas, label, TEXT_LEFT, split, top, height, distribute=True)
         _cell_text(canvas, value, split, TEXT_RIGHT, top, height)
 
-    return _Row(height, draw)
+    return FormRow(height, draw)
 
 
 def _column_edges() -> list[float]:
@@ -218,7 +222,7 @@ def _column_edges() -> list[float]:
     return edges
 
 
-def _columns_row(texts: list[str], height: float) -> _Row:
+def _columns_row(texts: list[str], height: float) -> FormRow:
     edges = _column_edges()
     bounds = list(zip([TEXT_LEFT] + edges, edges + [TEXT_RIGHT]))
 
@@ -227,10 +231,10 @@ def _columns_row(texts: list[str], height: float) -> _Row:
         for text, (left, right) in zip(texts, bounds):
             _cell_text(canvas, text, left, right, top, height, centre=True)
 
-    return _Row(height, draw)
+    return FormRow(height, draw)
 
 
-def _recipient_row(recipient: ReceiptRecipient, texts: LegalTexts) -> _Row:
+def _recipient_row(recipient: ReceiptRecipient, texts: LegalTexts) -> FormRow:
     spec = texts.receipt
     edges = _column_edges()
     bounds = list(zip([TEXT_LEFT] + edges, edges + [TEXT_RIGHT]))
@@ -263,10 +267,10 @@ def _recipient_row(recipient: ReceiptRecipient, texts: LegalTexts) -> _Row:
         elif placeholder:
             _cell_text(canvas, placeholder, left, right, top, height)
 
-    return _Row(height, draw)
+    return FormRow(height, draw)
 
 
-def _draw_foot(canvas: Canvas, court_name: str, issued_on: date, top: float, page: int) -> SealBox:
+def draw_form_foot(canvas: Canvas, court_name: str, issued_on: date, top: float, page: int) -> SealBox:
     """The closing box of the form: the court's name and the date, with the seal centred on the date."""
     _cells(canvas, top, FOOT_HEIGHT, [])
     right = TEXT_RIGHT - 2 * BODY_SIZE

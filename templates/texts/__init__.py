@@ -1,6 +1,7 @@
 """The legal texts: fixed wording, citations and grounds of the documents, kept in YAML beside this module.
 
-A court corrects its wording (样式) by editing ruling.yaml, grounds.yaml and receipt.yaml, never the code.
+A court corrects its wording (样式) by editing ruling.yaml, grounds.yaml, receipt.yaml and voucher.yaml, never
+the code.
 `load_texts()` reads and checks a directory of these files once per process (cached); a template that names an
 unknown placeholder, or an outcome that cites an unknown list of grounds, fails at load time, not mid-issuance.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -81,6 +82,7 @@ class LegalTexts:
     outcomes: Mapping[str, OutcomeTexts]
     ruling: Mapping[str, Any]  # ruling.yaml as read (common wording)
     receipt: Mapping[str, Any]  # receipt.yaml as read
+    voucher: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # voucher.yaml as read
 
     def outcome_grounds(self, outcome: str) -> dict[str, str]:
         """The grounds an outcome may be given with: code → label (empty for outcomes without grounds)."""
@@ -177,6 +179,7 @@ def _load_outcomes(ruling: dict[str, Any], groups: set[str], where: str) -> dict
 def _load(directory: Path) -> LegalTexts:
     ruling = _read_yaml(directory / "ruling.yaml")
     receipt = _read_yaml(directory / "receipt.yaml")
+    voucher = _read_yaml(directory / "voucher.yaml")
     grounds = _load_grounds(_read_yaml(directory / "grounds.yaml"), str(directory / "grounds.yaml"))
     groups = {g.group for g in grounds.values()}
     outcomes = _load_outcomes(ruling, groups, str(directory / "ruling.yaml"))
@@ -193,12 +196,15 @@ def _load(directory: Path) -> LegalTexts:
         _require(ruling, key, str(directory / "ruling.yaml"))
     for key in ("document_name", "labels", "methods", "no_signature"):
         _require(receipt, key, str(directory / "receipt.yaml"))
+    for key in ("document_name", "labels", "statement"):
+        _require(voucher, key, str(directory / "voucher.yaml"))
     return LegalTexts(
         directory=directory,
         grounds=MappingProxyType(grounds),
         outcomes=MappingProxyType(outcomes),
         ruling=MappingProxyType(ruling),
         receipt=MappingProxyType(receipt),
+        voucher=MappingProxyType(voucher),
     )
 
 

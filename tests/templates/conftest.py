@@ -25,6 +25,7 @@ from templates.model import (
     ReceiptContent,
     ReceiptRecipient,
     RulingContent,
+    VoucherContent,
 )
 
 COURT = "秀山土家族苗族自治县人民法院"
@@ -296,3 +297,24 @@ def texts_copy(tmp_path: Path) -> Callable[[], Path]:
         return target
 
     return copy
+
+
+DOCUMENT_SHA256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+
+@pytest.fixture
+def voucher() -> VoucherContent:
+    return VoucherContent(
+        court_name=COURT,
+        case_number=CASE_NUMBER,
+        document_name="民事裁定书",
+        recipient="重庆秀山某某商贸有限公司",
+        channel="手机短信（人民法院在线服务平台）",
+        electronic_address="13800138000",
+        sent_at=datetime(2026, 11, 28, 15, 20, 4),
+        arrived_at=datetime(2026, 11, 28, 15, 20, 9),
+        read_at=datetime(2026, 11, 28, 16, 2, 37),
+        document_sha256=DOCUMENT_SHA256,
+        served_by="钱七",
+        dev_mode=True,
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from templates import load_texts, outcome_grounds, render_ruling, render_service_receipt
+from templates import load_texts, outcome_grounds, render_ruling, render_service_receipt, render_service_voucher
 from templates.model import OUTCOMES
 from templates.texts import TextsError
 
@@ -102,6 +102,22 @@ def test_changed_receipt_wording_reaches_the_receipt(receipt, texts_copy, popple
     assert "当面送达" in text and "直接送达" not in text
 
 
+def test_changed_voucher_wording_reaches_the_voucher(voucher, texts_copy, poppler):
+    directory: Path = texts_copy()
+    path = directory / "voucher.yaml"
+    path.write_text(path.read_text("utf-8").replace("channel: 送达方式", "channel: 送达渠道"), "utf-8")
+    text = poppler.text(render_service_voucher(voucher, texts=load_texts(directory)).pdf)
+    assert "送达渠道" in "".join(text.split())  # short labels are spread over their cell
+
+
+def test_a_voucher_file_without_its_statement_fails_at_load_time(texts_copy):
+    directory: Path = texts_copy()
+    path = directory / "voucher.yaml"
+    path.write_text(path.read_text("utf-8").replace("\nstatement:", "\nstatement_old:"), "utf-8")
+    with pytest.raises(TextsError, match="statement"):
+        load_texts(directory)
+
+
 def test_a_template_with_an_unknown_placeholder_fails_at_load_time(texts_copy):
     directory: Path = texts_copy()
     ruling = directory / "ruling.yaml"
@@ -130,6 +146,6 @@ def test_a_missing_file_is_reported(tmp_path: Path):
 def test_texts_are_not_in_the_code():
     """The citations and operative wording come from the YAML files, not from Python source."""
     source = "".join(p.read_text("utf-8") for p in Path(load_texts().directory).parent.glob("*.py"))
-    for phrase in ("第二百零六条", "第三百五十八条", "裁定如下", "驳回", "调解协议有效"):
+    for phrase in ("第二百零六条", "第三百五十八条", "裁定如下", "驳回", "调解协议有效", "第九十条", "第三十一条"):
         assert phrase not in source, phrase
     assert dataclasses.is_dataclass(load_texts())

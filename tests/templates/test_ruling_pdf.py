@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import zxingcpp
+from PIL import Image, ImageFilter
 
 from templates import render_ruling
 from templates.layout import NO_LINE_END, NO_LINE_START
-from templates.model import RulingContent
+from templates.model import AgentInfo, PartyInfo, RulingContent
 from templates.page import PAGE_HEIGHT, PAGE_WIDTH, TEXT_BOTTOM, TEXT_LEFT, TEXT_RIGHT, TEXT_TOP
+from templates.qr import qr_modules
 
 COURT = "秀山土家族苗族自治县人民法院"
 CASE_NUMBER = "（2026）渝0241民特123号"
@@ -95,6 +98,15 @@ def test_rejected_ruling_cites_358_items_and_tells_parties_what_they_may_do(reje
             ],
         ),
         (
+            "rejected",
+            ("harms_public_or_others", "not_voluntary", "other"),
+            [
+                "存在损害国家利益、社会公共利益、他人合法权益、违反自愿原则、其他不能进行司法确认的情形",
+                "第二百零六条，《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第三百五十八条第二项、第四项、第六项规定",
+                "也可以向人民法院提起诉讼。",
+            ],
+        ),
+        (
             "withdrawal_permitted",
             (),
             ["第三百五十七条第一款规定", "准许申请人张三、重庆秀山某某商贸有限公司撤回司法确认申请。"],
@@ -109,11 +121,15 @@ def test_rejected_ruling_cites_358_items_and_tells_parties_what_they_may_do(reje
 def test_every_outcome_has_its_own_basis_and_operative_part(
     confirmed: RulingContent, poppler, outcome: str, grounds: tuple[str, ...], expected: list[str]
 ):
-    content = dataclasses.replace(confirmed, outcome=outcome, grounds=grounds)  # type: ignore[arg-type]
+    reasoning = "申请人未能说明借款实际交付的经过。" if "other" in grounds else ""
+    content = dataclasses.replace(confirmed, outcome=outcome, grounds=grounds, reasoning=reasoning)  # type: ignore[arg-type]
     text = flat(poppler.text(render_ruling(content).pdf))
-    for phrase in expected:
+    for phrase in [COURT, "民事裁定书", CASE_NUMBER, *expected, "审判员赵六", DATE, "书记员钱七"]:
         assert phrase in text, phrase
-    assert "第二百零五条" not in text
+    assert text.index("裁定如下：") < text.index(expected[-1])  # the operative part follows the basis
+    assert "第二百零五条" not in text and "调解协议有效" not in text
+    if reasoning:
+        assert reasoning in text
 
 
 def test_ruling_refuses_grounds_that_do_not_belong_to_its_outcome(confirmed: RulingContent):
@@ -241,3 +257,59 @@ def test_rulings_render_correctly_from_several_threads_at_once(
         documents = list(pool.map(render_ruling, contents))
     for i, doc in enumerate(documents):
         assert flat(poppler.text(doc.pdf)) == expected[i % 2]
+
+
+def _qr_codes(image: Image.Image) -> list[zxingcpp.Result]:
+    return [c for c in zxingcpp.read_barcodes(image) if c.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def _phone_photo_of_a_printout(image: Image.Image) -> Image.Image:
+    """What a phone makes of a printed page: slightly out of focus, held 5° askew, saved as a poor JPEG."""
+    blurred = image.filter(ImageFilter.GaussianBlur(radius=1.2))
+    rotated = blurred.rotate(5, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=(255, 255, 255))
+    out = io.BytesIO()
+    rotated.save(out, format="JPEG", quality=40)
+    return Image.open(io.BytesIO(out.getvalue())).convert("RGB")
+
+
+def test_qr_code_has_error_correction_m_and_survives_a_phone_photo_of_the_printout(
+    confirmed: RulingContent, poppler
+):
+    doc = render_ruling(confirmed)
+    page = poppler.png(doc.pdf, page=doc.seal_box.page_index, dpi=150)
+    [clean] = _qr_codes(page)
+    assert clean.ec_level in ("M", "Q", "H")
+    [photo] = _qr_codes(_phone_photo_of_a_printout(page))
+    assert photo.text == confirmed.verify_url
+
+
+def test_qr_code_has_a_white_quiet_zone_of_four_modules(confirmed: RulingContent, poppler):
+    doc = render_ruling(confirmed)
+    page = poppler.png(doc.pdf, page=doc.seal_box.page_index, dpi=150).convert("L")
+    [code] = _qr_codes(page)
+    p = code.position
+    left, right = min(p.top_left.x, p.bottom_left.x), max(p.top_right.x, p.bottom_right.x)
+    top, bottom = min(p.top_left.y, p.top_right.y), max(p.bottom_left.y, p.bottom_right.y)
+    modules = len(qr_modules(confirmed.verify_url))
+    quiet = 4 * (right - left) / modules
+    margin = quiet - 2  # pixels of anti-aliasing at the symbol's edge
+    ring = [
+        page.crop((int(left - margin), int(top - margin), int(left - 2), int(bottom + margin))),
+        page.crop((int(right + 2), int(top - margin), int(right + margin), int(bottom + margin))),
+        page.crop((int(left - margin), int(top - margin), int(right + margin), int(top - 2))),
+        page.crop((int(left - margin), int(bottom + 2), int(right + margin), int(bottom + margin))),
+    ]
+    assert all(region.getextrema()[0] > 200 for region in ring)  # nothing dark in the quiet zone
+
+
+def test_parties_block_prints_what_is_known_of_each_party_and_each_agent(confirmed: RulingContent, poppler):
+    company = dataclasses.replace(
+        confirmed.parties[1], agent=AgentInfo(name="周九", id_number="440524188001010014", authorization="该公司员工")
+    )
+    bare = PartyInfo(kind="person", name="孙八")  # only the name is known
+    content = dataclasses.replace(confirmed, parties=(confirmed.parties[0], company, bare))
+    text = flat(poppler.text(render_ruling(content).pdf))
+    assert "统一社会信用代码914403001922038216。法定代表人：王五。委托代理人：周九，公民身份号码440524188001010014，该公司员工。" in text
+    assert "申请人：孙八。" in text
+    assert "申请人张三、申请人重庆秀山某某商贸有限公司与申请人孙八" in text
+    assert "通过在线视频方式组织各方申请人共同进行了核实" in text  # three parties: 各方, not 双方
