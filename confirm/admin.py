@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from confirm import audit
 from confirm.auth import ROLES, hash_password, password_problem
 from confirm.domain.errors import DomainError
-from confirm.models import Court, Organization, User, pk
+from confirm.models import AuthToken, Court, Organization, User, pk
 
 ORG_KINDS = {
     "police_station": "派出所驻所调解室",
@@ -91,3 +91,35 @@ def add_user(session: Session, username: str, *, role: str, court_code: str, pas
 def generate_password() -> str:
     """A password to print once: 16 URL-safe characters (~96 bits)."""
     return secrets.token_urlsafe(12)
+
+
+def _end_sessions(session: Session, user: User) -> None:
+    for token in session.exec(select(AuthToken).where(AuthToken.user_id == pk(user))):
+        session.delete(token)
+
+
+def disable_user(session: Session, username: str, *, actor: str) -> User:
+    """Disable a user: every token of theirs stops working at once (user_for_token refuses disabled users)."""
+    user = session.exec(select(User).where(User.username == username.strip())).first()
+    if user is None:
+        raise DomainError("user.not_found", f"用户 {username} 不存在", 404)
+    if user.username == actor:
+        raise DomainError("user.disable_self", "不能停用自己的账号", 409)
+    user.disabled = True
+    session.add(user)
+    _end_sessions(session, user)
+    audit.append(session, actor=actor, action="user.disabled", data={"username": user.username})
+    return user
+
+
+def reset_password(session: Session, username: str, *, actor: str) -> str:
+    """A new generated password for the user (shown once); the user's existing sessions end at once."""
+    user = session.exec(select(User).where(User.username == username.strip())).first()
+    if user is None:
+        raise DomainError("user.not_found", f"用户 {username} 不存在", 404)
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    session.add(user)
+    _end_sessions(session, user)
+    audit.append(session, actor=actor, action="user.password_reset", data={"username": user.username})
+    return password

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
-from confirm import views_events, views_ops, views_public, views_staff
+from confirm import pages, views_events, views_ops, views_public, views_staff
 from confirm.config import Settings
 from confirm.context import Jiudi
 from confirm.db import is_postgresql
@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None, *, jiudi: Jiudi | None = None) 
     app.include_router(views_events.router)
     app.include_router(views_public.router)
     app.include_router(views_ops.router)
+    app.include_router(pages.router)
     app.openapi = lambda: _openapi_with_error_codes(app)  # type: ignore[method-assign]
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), name="static")
     return app

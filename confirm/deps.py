@@ -16,9 +16,12 @@ def get_jiudi(request: Request) -> Jiudi:
 
 
 def current_user(request: Request) -> User:
-    """The user behind ``Authorization: Bearer …``; 401 without a valid token."""
+    """The user behind ``Authorization: Bearer …`` (or, on GET, the pages' session cookie); 401 without one."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
+    if not header and request.method in ("GET", "HEAD"):
+        # the staff pages' session cookie, for safe requests only (EventSource, PDFs): never for changes (CSRF)
+        scheme, token = "bearer", request.cookies.get("jiudi_session", "")
     if scheme.lower() != "bearer" or not token.strip():
         raise DomainError("auth.required", "请先登录", 401)
     with transaction(get_jiudi(request).engine) as session:

@@ -102,6 +102,13 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "user.password_weak": (422, "密码太短"),
     "user.org_required": (422, "调解员须指定调解组织"),
     "user.exists": (409, "用户名已存在"),
+    "user.not_found": (404, "用户不存在"),
+    "user.disable_self": (409, "不能停用自己的账号"),
+    # the staff pages' form checks (shown next to the field)
+    "page.file_required": (422, "请选择要上传的文件"),
+    "page.recipient_required": (422, "请至少选择一名受送达人"),
+    "page.signature_unreadable": (422, "签名无法识别，请重新签名"),
+    "page.time_format": (422, "时间格式不正确"),
     # the command line only (exit codes, not HTTP statuses, but the same stable codes on stderr)
     "backup.not_empty": (400, "jiudi backup：目标目录不是空目录"),
     "backup.sqlite_path": (400, "jiudi backup：SQLite 数据库路径无效"),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-DB_DIRS = ("api", "e2e", "service")
+DB_DIRS = ("api", "e2e", "service", "pages")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,0 +1,270 @@
+/* Jiudi staff pages: progressive enhancement only — every form works without this file (except signing).
+   Live validation mirrors confirm/domain/identity.py and intake.py; the server's 422 field errors stay the truth. */
+"use strict";
+(function () {
+  // ---- the rules, ported from the server --------------------------------------------------------------------
+  var ID_W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2], ID_C = "10X98765432";
+  var CC_A = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+  var CC_W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  function chinaToday() {  // the court's calendar day (UTC+8), as YYYY-MM-DD
+    return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  }
+  function addDays(iso, n) {
+    var d = new Date(iso + "T00:00:00Z"); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10);
+  }
+  var rules = {
+    id_number: function (v) {
+      v = v.trim().toUpperCase();
+      if (!/^\d{17}[\dX]$/.test(v)) return "公民身份号码应为18位，前17位为数字，最后一位为数字或X";
+      var t = 0; for (var i = 0; i < 17; i++) t += (+v[i]) * ID_W[i];
+      if (ID_C[t % 11] !== v[17]) return "公民身份号码校验位不正确，请核对号码";
+      var y = +v.slice(6, 10), m = +v.slice(10, 12), d = +v.slice(12, 14), b = new Date(Date.UTC(y, m - 1, d));
+      if (b.getUTCFullYear() !== y || b.getUTCMonth() !== m - 1 || b.getUTCDate() !== d)
+        return "公民身份号码中的出生日期不存在，请核对号码";
+      if (v.slice(6, 14) > chinaToday().replace(/-/g, "") || y < 1880) return "公民身份号码中的出生日期不合理，请核对号码";
+      return "";
+    },
+    credit_code: function (v) {
+      v = v.trim().toUpperCase();
+      if (!new RegExp("^[" + CC_A + "]{18}$").test(v)) return "统一社会信用代码应为18位数字或大写字母（不含I、O、S、V、Z）";
+      var t = 0; for (var i = 0; i < 17; i++) t += CC_A.indexOf(v[i]) * CC_W[i];
+      if (CC_A[(31 - t % 31) % 31] !== v[17]) return "统一社会信用代码校验位不正确，请核对代码";
+      return "";
+    },
+    phone: function (v) { return /^1\d{10}$/.test(v.trim()) ? "" : "手机号码应为以1开头的11位数字"; },
+    amount: function (v) { return /^\d{1,13}(\.\d{1,2})?$/.test(v.trim()) ? "" : "金额应为数字，最多两位小数，例如 12000.00"; },
+    concluded_on: function (v) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return "请填写调解协议生效日期";
+      var today = chinaToday(), deadline = addDays(v, 30);
+      if (v > today) return "调解协议生效日期不能晚于今天";
+      if (today > deadline) return "已超过申请期限：调解协议自" + v + "生效，应在" + deadline + "前（含当日）申请司法确认";
+      return "";
+    }
+  };
+  window.JiudiRules = rules;
+
+  function showError(input, message) {
+    var box = document.getElementById("err-" + input.name);
+    if (box) box.textContent = message;
+    input.setAttribute("aria-invalid", message ? "true" : "false");
+    var field = input.closest(".field"); if (field) field.classList.toggle("invalid", !!message);
+  }
+  function check(input) {
+    var rule = rules[input.dataset.check], v = input.value;
+    // an empty required field is left to the server's answer: flagging it on focusout shifts the layout under
+    // the finger that is just tapping the next button
+    showError(input, rule && v.trim() ? rule(v) : "");
+  }
+
+  // ---- the application form: parties, validation, drafts ---------------------------------------------------
+  function renumber(form) {
+    var sets = form.querySelectorAll("fieldset.party");
+    sets.forEach(function (fs, i) {
+      fs.dataset.index = i; fs.querySelector(".n").textContent = i + 1;
+      fs.querySelectorAll("[name^='parties[']").forEach(function (el) {
+        var old = el.name, name = old.replace(/^parties\[\d+\]/, "parties[" + i + "]");
+        el.name = name;
+        if (el.id) el.id = name;
+        var label = fs.querySelector("label[for='" + old + "']"); if (label) label.htmlFor = name;
+        var err = fs.querySelector("[data-for='" + old + "']");
+        if (err) { err.id = "err-" + name; err.dataset.for = name; el.setAttribute("aria-describedby", "err-" + name); }
+      });
+      fs.querySelector(".remove-party").hidden = sets.length <= 2;
+    });
+  }
+  function kindSwitch(fs) {
+    var org = fs.querySelector("input[value=organization]").checked;
+    fs.classList.toggle("is-org", org);
+  }
+  function saveDraft(form) {
+    var data = {}; new FormData(form).forEach(function (v, k) { if (k !== "csrf" && typeof v === "string") data[k] = v; });
+    data.__parties = form.querySelectorAll("fieldset.party").length;
+    try { localStorage.setItem("jiudi-draft:" + form.dataset.draft, JSON.stringify(data)); } catch (e) { /* full */ }
+  }
+  function loadDraft(form, addParty) {
+    var raw = null; try { raw = localStorage.getItem("jiudi-draft:" + form.dataset.draft); } catch (e) { return; }
+    if (!raw || form.querySelector(".field.invalid")) return;  // a server answer with errors wins over the draft
+    var data = JSON.parse(raw);
+    while (form.querySelectorAll("fieldset.party").length < (data.__parties || 0)) addParty();
+    Object.keys(data).forEach(function (k) {
+      form.querySelectorAll("[name='" + k.replace(/'/g, "") + "']").forEach(function (el) {
+        if (el.type === "radio") el.checked = el.value === data[k]; else if (el.type !== "hidden" || k === "idempotency_key") el.value = data[k];
+      });
+    });
+    var note = document.createElement("p"); note.className = "alert ok"; note.setAttribute("role", "status");
+    note.textContent = "已恢复本机保存的草稿。"; form.prepend(note);
+  }
+  document.querySelectorAll("[data-clear-draft]").forEach(function (el) {  // the server has the application now
+    try { localStorage.removeItem("jiudi-draft:" + el.dataset.clearDraft); } catch (e) { /* ignore */ }
+  });
+  var form = document.getElementById("application-form");
+  if (form) {
+    var container = document.getElementById("parties");
+    var addParty = function () {
+      var sets = container.querySelectorAll("fieldset.party"), copy = sets[sets.length - 1].cloneNode(true);
+      copy.querySelectorAll("input").forEach(function (el) {
+        if (el.type === "radio") el.checked = el.value === "person"; else el.value = "";
+        el.removeAttribute("aria-invalid");
+      });
+      copy.querySelectorAll(".field-error").forEach(function (e) { e.textContent = ""; });
+      copy.querySelectorAll(".field.invalid").forEach(function (e) { e.classList.remove("invalid"); });
+      container.appendChild(copy); renumber(form); kindSwitch(copy);
+      return copy;
+    };
+    document.getElementById("add-party").addEventListener("click", function (ev) {
+      ev.preventDefault(); var fs = addParty(); fs.querySelector("input[type=text]").focus(); saveDraft(form);
+    });
+    container.addEventListener("click", function (ev) {
+      if (!ev.target.classList.contains("remove-party")) return;
+      ev.target.closest("fieldset.party").remove(); renumber(form); saveDraft(form);
+    });
+    container.addEventListener("change", function (ev) {
+      if (ev.target.type === "radio") kindSwitch(ev.target.closest("fieldset.party"));
+    });
+    form.addEventListener("input", function (ev) { if (ev.target.dataset.check) check(ev.target); saveDraft(form); });
+    form.addEventListener("focusout", function (ev) { if (ev.target.matches("input,textarea")) check(ev.target); });
+    loadDraft(form, addParty);
+    renumber(form);
+    container.querySelectorAll("fieldset.party").forEach(kindSwitch);
+    form.addEventListener("submit", function (ev) {
+      if (ev.submitter && ev.submitter.value === "add_party") return;
+      saveDraft(form);
+      // post with fetch so that a dropped connection keeps the page and the same Idempotency-Key for a retry
+      ev.preventDefault();
+      var button = ev.submitter; if (button) button.disabled = true;
+      var body = new FormData(form); body.set("action", "save");
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin" }).then(function (r) {
+        if (r.redirected && /\/m\/a\//.test(r.url)) {
+          try { localStorage.removeItem("jiudi-draft:" + form.dataset.draft); } catch (e) { /* ignore */ }
+          location.href = r.url; return;
+        }
+        form.submit();  // the server answered with field errors: let it render them (same key, nothing stored)
+      }).catch(function () {
+        if (button) button.disabled = false;
+        var n = document.createElement("p"); n.className = "alert bad"; n.setAttribute("role", "alert");
+        n.textContent = "网络连接中断，草稿已保存在本机。恢复网络后再次点击“保存并继续”即可（不会重复提交）。";
+        form.prepend(n);
+      });
+    });
+  }
+
+  // ---- signature pads ---------------------------------------------------------------------------------------
+  function setupPad(pad) {
+    var canvas = pad.querySelector("canvas"), ctx = canvas.getContext("2d"), drawing = false, last = null;
+    pad.signed = false;
+    ctx.lineWidth = 4; ctx.lineCap = "round"; ctx.strokeStyle = "#000";
+    function pos(ev) {
+      var r = canvas.getBoundingClientRect();
+      return [(ev.clientX - r.left) * canvas.width / r.width, (ev.clientY - r.top) * canvas.height / r.height];
+    }
+    canvas.addEventListener("pointerdown", function (ev) { drawing = true; last = pos(ev); canvas.setPointerCapture(ev.pointerId); });
+    canvas.addEventListener("pointermove", function (ev) {
+      if (!drawing) return; var p = pos(ev);
+      ctx.beginPath(); ctx.moveTo(last[0], last[1]); ctx.lineTo(p[0], p[1]); ctx.stroke(); last = p; pad.signed = true;
+    });
+    ["pointerup", "pointercancel", "pointerleave"].forEach(function (t) { canvas.addEventListener(t, function () { drawing = false; }); });
+    pad.querySelector(".clear-pad").addEventListener("click", function () {
+      ctx.clearRect(0, 0, canvas.width, canvas.height); pad.signed = false;
+    });
+  }
+  document.querySelectorAll(".pad").forEach(setupPad);
+
+  function padError(form, text) {
+    var n = form.querySelector(".pad-error");
+    if (!n) { n = document.createElement("p"); n.className = "alert bad pad-error"; n.setAttribute("role", "alert"); form.prepend(n); }
+    n.textContent = text;
+  }
+  var joint = document.getElementById("joint-form");
+  if (joint) joint.addEventListener("submit", function (ev) {
+    var pads = joint.querySelectorAll(".pad");
+    for (var i = 0; i < pads.length; i++) if (!pads[i].signed) { ev.preventDefault(); padError(joint, "请" + pads[i].dataset.name + "在签名区签名"); return; }
+    // one honest page: the title, what is applied for, then each party's own signature and the time
+    var w = 1240, lines = joint.dataset.lines.split("|"), h = 260 + lines.length * 44 + pads.length * 230;
+    var page = document.createElement("canvas"); page.width = w; page.height = h;
+    var c = page.getContext("2d"); c.fillStyle = "#fff"; c.fillRect(0, 0, w, h); c.fillStyle = "#000";
+    c.font = "bold 44px sans-serif"; c.textAlign = "center"; c.fillText(joint.dataset.title, w / 2, 80);
+    c.textAlign = "left"; c.font = "30px sans-serif";
+    var y = 150; lines.forEach(function (l) { c.fillText(l, 80, y); y += 44; });
+    c.fillText("签名时间：" + new Date().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }), 80, y); y += 70;
+    pads.forEach(function (pad) {
+      c.fillText("申请人 " + pad.dataset.name + " 签名：", 80, y);
+      c.drawImage(pad.querySelector("canvas"), 80, y + 10, 600, 200); y += 230;
+    });
+    joint.querySelector("[name=signed_png]").value = page.toDataURL("image/png");
+  });
+  var service = document.getElementById("service-form");
+  if (service) service.addEventListener("submit", function (ev) {
+    var pads = service.querySelectorAll(".pad");
+    for (var i = 0; i < pads.length; i++) {
+      var fs = pads[i].closest("fieldset"), chosen = fs.querySelector("input[type=checkbox]").checked;
+      var inPerson = fs.querySelector("select").value === "in_person";
+      if (chosen && inPerson && !pads[i].signed) { ev.preventDefault(); padError(service, "请受送达人在签名区签收"); return; }
+      service.querySelector("[name='" + pads[i].dataset.pad + "']").value = pads[i].signed ? pads[i].querySelector("canvas").toDataURL("image/png") : "";
+    }
+  });
+
+  // ---- the decision form: only the chosen outcome's grounds are shown ---------------------------------------
+  var decision = document.getElementById("decision-form");
+  if (decision) {
+    var showGrounds = function () {
+      var chosen = decision.querySelector("input[name=outcome]:checked");
+      decision.querySelectorAll("fieldset.grounds").forEach(function (fs) {
+        fs.hidden = !chosen || fs.dataset.outcome !== chosen.value;
+      });
+    };
+    decision.addEventListener("change", showGrounds); showGrounds();
+  }
+
+  // ---- printing the ruling: open the PDF (its own A4 page size) and print it --------------------------------
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var f = document.createElement("iframe"); f.style.display = "none"; f.src = b.dataset.print;
+      f.onload = function () { try { f.contentWindow.print(); } catch (e) { window.open(b.dataset.print); } };
+      document.body.appendChild(f);
+    });
+  });
+
+  // ---- live events (EventSource on /api/v1/events, session cookie) ------------------------------------------
+  var audio = null, sound = false;
+  function beep() {
+    if (!sound) return;
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var o = audio.createOscillator(), g = audio.createGain(); o.frequency.value = 880; o.connect(g); g.connect(audio.destination);
+      g.gain.setValueAtTime(0.2, audio.currentTime); g.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+      o.start(); o.stop(audio.currentTime + 0.4);
+    } catch (e) { /* no audio */ }
+  }
+  var toggle = document.getElementById("sound-toggle");
+  if (toggle) toggle.addEventListener("click", function () {
+    sound = !sound; toggle.setAttribute("aria-pressed", String(sound)); toggle.textContent = sound ? "关闭提示音" : "开启提示音";
+    if (sound) beep();
+  });
+  var live = document.querySelector("[data-events]");
+  if (live && window.EventSource) {
+    var es = new EventSource(live.dataset.events), appId = live.dataset.app;
+    window.jiudiEvents = es;
+    var refreshQueue = function (announce) {
+      fetch(live.dataset.fragment, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+        var before = {}; live.querySelectorAll("tr[data-id]").forEach(function (tr) { before[tr.dataset.id] = 1; });
+        live.innerHTML = html;
+        var fresh = 0;
+        live.querySelectorAll("tr[data-id]").forEach(function (tr) { if (!before[tr.dataset.id]) { tr.classList.add("arrived"); fresh++; } });
+        if (fresh && announce) {
+          document.getElementById("live-state").textContent = "新到 " + fresh + " 件申请（" + new Date().toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai" }) + "）";
+          document.title = "（新）审查队列 · 就地"; beep();
+        }
+      });
+    };
+    var handle = function (ev) {
+      var data = {}; try { data = JSON.parse(ev.data); } catch (e) { return; }
+      if (live.dataset.fragment) refreshQueue(ev.type === "application.submitted" || ev.type === "application.released");
+      else if (live.dataset.reload || (appId && data.application_id === appId)) location.reload();
+    };
+    ["application.submitted", "application.claimed", "application.released", "application.returned",
+     "application.withdrawn", "application.decided", "ruling.issued", "application.served", "message"].forEach(function (t) {
+      es.addEventListener(t, handle);
+    });
+    es.onopen = function () { live.dataset.connected = "1"; };
+  }
+})();

@@ -1,0 +1,254 @@
+"""The whole chain through the staff pages in Chromium: file on a tablet, review live, seal, serve, verify."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import httpx
+
+from confirm.clock import china_today
+from tests.pages.conftest import TABLET, shoot
+from tests.support import a_pdf
+
+
+def login(browser, base, username, password, *, keyboard=False):  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(viewport=TABLET, locale="zh-CN", accept_downloads=True)
+    page = ctx.new_page()
+    page.goto(f"{base}/login")
+    if keyboard:  # the form works from the keyboard alone: focus starts in the user name
+        page.keyboard.type(username)
+        page.keyboard.press("Tab")
+        page.keyboard.type(password)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    else:
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(password)
+        with page.expect_navigation():
+            page.get_by_role("button", name="登录").click()
+    return page
+
+
+def sign(page, pad) -> None:  # type: ignore[no-untyped-def]
+    """Draw a stroke on a signature pad with the mouse (pointer events, as a finger on the tablet)."""
+    pad.scroll_into_view_if_needed()
+    box = pad.locator("canvas").bounding_box()
+    x, y = box["x"], box["y"]
+    page.mouse.move(x + 30, y + box["height"] * 0.6)
+    page.mouse.down()
+    for i in range(1, 12):
+        page.mouse.move(x + 30 + i * 25, y + box["height"] * (0.3 if i % 2 else 0.7))
+    page.mouse.up()
+
+
+def test_login_errors_csrf_and_timeout(browser, live_server):  # type: ignore[no-untyped-def]
+    base, jiudi, passwords = live_server
+    page = login(browser, base, "mediator", "wrong-password-1")
+    assert page.url.endswith("/login") and page.get_by_role("alert").inner_text() == "用户名或密码不正确"
+    shoot(page, "01-login-error")
+    page.goto(f"{base}/m")
+    assert "/login" in page.url  # no session: back to the login page
+    # a POST without the CSRF token changes nothing
+    page = login(browser, base, "clerk", passwords["clerk"])
+    assert page.url.endswith("/j")
+    r = page.request.post(f"{base}/logout", form={"csrf": "forged"}, max_redirects=0)
+    assert r.status == 403
+    # the session times out with its token
+    from sqlmodel import select
+
+    from confirm.clock import utcnow
+    from confirm.db import transaction
+    from confirm.models import AuthToken, User
+
+    with transaction(jiudi.engine) as session:
+        clerk = session.exec(select(User).where(User.username == "clerk")).one()
+        for row in session.exec(select(AuthToken).where(AuthToken.user_id == clerk.id)):
+            row.expires_at = utcnow() - timedelta(seconds=1)
+            session.add(row)
+    page.goto(f"{base}/j")
+    assert "/login" in page.url and "登录已超时" in page.content()
+    # the JSON API does not take the cookie for changes (CSRF): only bearer tokens
+    page = login(browser, base, "mediator", passwords["mediator"])
+    assert page.request.post(f"{base}/api/v1/applications", data="{}").status == 401
+
+
+def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[no-untyped-def]
+    base, jiudi, passwords = live_server
+
+    # the judge's queue is open (signed in with the keyboard alone) before the mediator files
+    judge = login(browser, base, "judge", passwords["judge"], keyboard=True)
+    assert judge.url.endswith("/j")
+    judge.wait_for_function("document.querySelector('[data-events]').dataset.connected === '1'")
+    judge.evaluate("window.__sameDocument = true")
+    shoot(judge, "10-judge-queue-empty")
+
+    # 1. the mediator files on the tablet
+    med = login(browser, base, "mediator", passwords["mediator"])
+    assert med.url.endswith("/m")
+    shoot(med, "02-mediator-dashboard-empty")
+    med.get_by_role("link", name="＋ 新建申请").click()
+    med.wait_for_url("**/m/new")
+    # live validation as you type, with the server's rules
+    med.fill("#parties\\[0\\]\\.id_number", "110105194912310021")
+    assert "校验位不正确" in med.inner_text("#err-parties\\[0\\]\\.id_number")
+    med.fill("#parties\\[0\\]\\.id_number", "11010519491231002X")
+    assert med.inner_text("#err-parties\\[0\\]\\.id_number") == ""
+    med.fill("#mediation\\.concluded_on", (china_today() - timedelta(days=40)).isoformat())
+    assert "已超过申请期限" in med.inner_text("#err-mediation\\.concluded_on")
+    # a third party can be added and removed
+    med.get_by_role("button", name="＋ 添加申请人").click()
+    assert med.locator("fieldset.party").count() == 3
+    med.locator("fieldset.party").nth(2).get_by_role("button", name="删除此申请人").click()
+    assert med.locator("fieldset.party").count() == 2
+    med.fill("#dispute_type", "买卖合同纠纷")
+    med.fill("#parties\\[0\\]\\.name", "张三")
+    med.fill("#parties\\[0\\]\\.ethnicity", "土家族")
+    med.fill("#parties\\[0\\]\\.phone", "13800000000")
+    med.fill("#parties\\[0\\]\\.address", "重庆市秀山土家族苗族自治县中和街道渝秀大道1号")
+    second = med.locator("fieldset.party").nth(1)
+    second.get_by_label("单位", exact=True).check()
+    med.fill("#parties\\[1\\]\\.name", "秀山县武陵建材有限公司")
+    med.fill("#parties\\[1\\]\\.credit_code", "914403001922038217")
+    assert "校验位不正确" in med.inner_text("#err-parties\\[1\\]\\.credit_code")
+    med.fill("#parties\\[1\\]\\.credit_code", "914403001922038216")
+    med.fill("#parties\\[1\\]\\.representative", "李四")
+    med.fill("#parties\\[1\\]\\.phone", "1390000000")  # one digit short: the server must say so too
+    med.fill("#parties\\[1\\]\\.address", "重庆市秀山土家族苗族自治县工业园区2号")
+    med.fill("#mediation\\.concluded_on", (china_today() - timedelta(days=2)).isoformat())
+    med.fill("#mediation\\.place", "秀山县中和派出所驻所调解室")
+    med.fill("#agreement\\.text", "一、秀山县武陵建材有限公司于2026年12月31日前向张三支付货款人民币12000元。\n二、双方就本纠纷再无其他争议。")
+    med.fill("#agreement\\.amount", "12000.00")
+    # the draft is kept on the tablet
+    draft = med.evaluate("localStorage.getItem('jiudi-draft:new-application')")
+    assert "张三" in draft and "idempotency_key" in draft
+    shoot(med, "03-mediator-new-application")
+    # the server's 422 is the truth, shown next to the field
+    med.get_by_role("button", name="保存并继续（上传材料、签名）").click()
+    med.wait_for_selector(".field.invalid")
+    assert "手机号码应为以1开头的11位数字" in med.inner_text("#err-parties\\[1\\]\\.phone")
+    shoot(med, "04-mediator-new-application-errors")
+    med.fill("#parties\\[1\\]\\.phone", "13900000000")
+    with med.expect_navigation(url=re.compile(r".*/m/a/.+")):
+        med.get_by_role("button", name="保存并继续（上传材料、签名）").click()
+    app_id = med.url.split("/m/a/")[1].split("?")[0]
+    assert med.evaluate("localStorage.getItem('jiudi-draft:new-application')") is None
+
+    # documents: the agreement scanned (file input), the joint application signed on the pads
+    file_input = med.locator("#file")
+    assert file_input.get_attribute("accept") == "application/pdf,image/jpeg,image/png"
+    assert file_input.get_attribute("capture") == "environment"
+    med.select_option("#kind", "agreement")
+    file_input.set_input_files({"name": "调解协议.pdf", "mimeType": "application/pdf", "buffer": a_pdf("agreement")})
+    med.get_by_role("button", name="上传", exact=True).click()
+    med.wait_for_load_state()
+    med.get_by_role("button", name="生成签名页并上传").click()
+    assert "请张三在签名区签名" in med.get_by_role("alert").inner_text()
+    for pad in med.locator("#joint-form .pad").all():
+        sign(med, pad)
+    shoot(med, "05-mediator-application-signing")
+    med.get_by_role("button", name="生成签名页并上传").click()
+    med.wait_for_load_state()
+    assert med.get_by_role("link", name="联合申请书签名页.png").count() == 1
+    with med.expect_navigation():
+        med.get_by_role("button", name="提交司法确认申请").click()
+    assert "已提交待审查" in med.inner_text("#status")
+    shoot(med, "06-mediator-application-submitted")
+
+    # 2. it arrives in the judge's queue without a reload, with a visible cue
+    judge.wait_for_selector(f"tr[data-id='{app_id}'].arrived", timeout=10_000)
+    assert judge.evaluate("window.__sameDocument") is True
+    assert "新到 1 件申请" in judge.inner_text("#live-state")
+    assert "3日受理期限" in judge.inner_text(f"tr[data-id='{app_id}']")
+    shoot(judge, "11-judge-queue-arrived")
+    judge.click(f"tr[data-id='{app_id}'] a")
+    judge.wait_for_url(f"**/j/a/{app_id}")
+    shoot(judge, "12-judge-review-unclaimed")
+    judge.get_by_role("button", name="领取审查（立案）").click()
+    judge.wait_for_load_state()
+    assert re.search(r"（\d{4}）渝0241民特1号", judge.content())
+    assert judge.locator("img[alt='联合申请书（签名）']").count() == 1
+    assert judge.locator("embed[type='application/pdf']").count() == 1
+    # the decision form: five outcomes, their grounds from the legal texts
+    assert judge.locator("input[name=outcome]").count() == 5
+    shoot(judge, "13-judge-review-decision-form")
+    judge.get_by_label("确认调解协议有效").check()
+    judge.get_by_role("button", name="作出裁定并盖章出具").click()
+    judge.wait_for_selector("#ruling-link", timeout=30_000)
+    shoot(judge, "14-judge-ruling-issued")
+
+    # 3. the mediator's page shows the notice (live), downloads the ruling, serves the parties
+    med.wait_for_selector("#ruling-link", timeout=30_000)
+    assert "法院已出具裁定书：确认调解协议有效" in med.inner_text(".notice-ruling")
+    pdf = med.request.get(base + med.get_attribute("#ruling-link", "href"))
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    ruling = pdf.body()
+    assert ruling.startswith(b"%PDF")
+    shoot(med, "07-mediator-ruling-notice")
+    for pad in med.locator("#service-form .pad").all():
+        sign(med, pad)
+    med.get_by_role("button", name="确认送达").click()
+    med.wait_for_selector("#receipt-link", timeout=15_000)
+    assert "已送达" in med.inner_text("#status")
+    receipt = med.request.get(base + med.get_attribute("#receipt-link", "href"), timeout=30_000)
+    assert receipt.status == 200 and receipt.body().startswith(b"%PDF")
+    shoot(med, "08-mediator-served")
+    med.goto(f"{base}/m")
+    assert "已送达" in med.inner_text("table.list")
+    shoot(med, "09-mediator-dashboard")
+
+    # 4. the public page shows the verdict; an altered PDF is not genuine
+    public = browser.new_context(viewport=TABLET, locale="zh-CN").new_page()
+    verify_href = med.goto(f"{base}/m/a/{app_id}") and med.get_attribute("#verify-link", "href")
+    public.goto(base + verify_href)
+    assert "真实有效" in public.content()
+    shoot(public, "30-public-verify-token")
+    public.goto(f"{base}/v")
+    shoot(public, "31-public-verify-home")
+    public.set_input_files("#file", {"name": "ruling.pdf", "mimeType": "application/pdf", "buffer": ruling})
+    public.get_by_role("button", name="核验文件").click()
+    public.wait_for_load_state()
+    assert "真实有效" in public.content()
+    altered = ruling.replace(b"12000", b"92000", 1) if b"12000" in ruling else ruling[:2000] + b"X" + ruling[2001:]
+    public.goto(f"{base}/v")
+    public.set_input_files("#file", {"name": "ruling.pdf", "mimeType": "application/pdf", "buffer": altered})
+    public.get_by_role("button", name="核验文件").click()
+    public.wait_for_load_state()
+    assert "不能确认为真实文书" in public.content()
+    shoot(public, "32-public-verify-altered")
+
+
+def test_admin_disables_and_resets(browser, live_server):  # type: ignore[no-untyped-def]
+    base, _jiudi, passwords = live_server
+    judge2 = login(browser, base, "judge2", passwords["judge2"])
+    assert judge2.url.endswith("/j")
+    admin = login(browser, base, "admin", passwords["admin"])
+    assert admin.url.endswith("/admin")
+    shoot(admin, "20-admin")
+    courts = admin.locator("form[action='/admin/courts']")
+    courts.get_by_label("名称").fill("酉阳土家族苗族自治县人民法院")
+    courts.get_by_label("代字").fill("渝0242")
+    admin.get_by_role("button", name="添加法院").click()
+    assert "法院已添加" in admin.get_by_role("status").first.inner_text()
+    form = admin.locator("form[action='/admin/users']")
+    form.get_by_label("用户名").fill("zhou")
+    form.get_by_label("姓名").fill("周法官")
+    form.get_by_label("角色").select_option("judge")
+    form.get_by_label("法院代字").fill("渝0241")
+    form.get_by_role("button", name="创建用户").click()
+    new_password = admin.inner_text("#new-password")
+    assert len(new_password) >= 10
+    with httpx.Client(base_url=base) as http:
+        assert http.post("/api/v1/auth/token", data={"username": "zhou", "password": new_password}).status_code == 200
+    # disabling judge2: the open session stops working at once
+    admin.get_by_role("button", name="停用 judge2").click()
+    assert "已停用" in admin.get_by_role("status").first.inner_text()
+    judge2.reload()
+    assert "/login" in judge2.url
+    admin.get_by_role("button", name="重置 mediator 的密码").click()
+    reset = admin.inner_text("#new-password")
+    shoot(admin, "21-admin-password-reset")
+    with httpx.Client(base_url=base) as http:
+        assert http.post("/api/v1/auth/token", data={"username": "mediator", "password": reset}).status_code == 200
+        assert http.post("/api/v1/auth/token",
+                         data={"username": "mediator", "password": passwords["mediator"]}).status_code == 401
