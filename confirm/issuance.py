@@ -12,7 +12,7 @@ import logging
 import os
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal, cast
 
 import sqlalchemy as sa
@@ -21,11 +21,13 @@ from sqlmodel import Session, col, select
 
 from confirm import audit
 from confirm.applications import parties_of
-from confirm.clock import china_time, utcnow
+from confirm.clock import as_utc, china_time, utcnow
 from confirm.context import Jiudi
 from confirm.db import is_postgresql, transaction
+from confirm.domain.errors import DomainError
 from confirm.domain.identity import person_facts
 from confirm.domain.lifecycle import Status
+from confirm.domain.review import DecisionIn
 from confirm.faults import crash_point
 from confirm.models import Application, Court, Decision, IssuanceJob, Organization, Ruling, User
 from confirm.tokens import check_code_for, digest, new_nonce, token_for, verify_url
@@ -49,39 +51,80 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=2 ** max(attempts, 1)), MAX_BACKOFF)
 
 
+def _content(jiudi: Jiudi, session: Session, app: Application, *, outcome: str, grounds: tuple[str, ...],
+             reasoning: str, verification_method: str | None, verification_at: datetime | None, judge: User,
+             clerk: User, decided_at: datetime, verify_url: str, check_code: str, preview: bool) -> RulingContent:
+    assert app.case_number and app.submitted_at and app.accepted_at
+    court = session.get(Court, app.court_id)
+    org = session.get(Organization, app.organization_id)
+    assert court and org
+    parties = []
+    for p in parties_of(session, app.id):
+        facts = person_facts(p.id_number) if p.kind == "person" and p.id_number else None
+        agent = AgentInfo(**p.agent) if p.agent else None
+        parties.append(PartyInfo(
+            kind=cast(PartyKind, p.kind), name=p.name, sex=facts.sex if facts else None,
+            birth_date=facts.birth_date if facts else None, ethnicity=p.ethnicity, address=p.address,
+            id_number=p.id_number, credit_code=p.credit_code, representative=p.representative, agent=agent,
+        ))
+    return RulingContent(
+        court_name=court.name, case_number=app.case_number, outcome=cast(Outcome, outcome),
+        parties=tuple(parties), dispute_type=app.dispute_type, mediation_organization=org.name,
+        mediation_concluded_on=app.mediation_concluded_on,
+        applied_on=china_time(app.submitted_at).date(), accepted_on=china_time(app.accepted_at).date(),
+        agreement_text=app.agreement_text,
+        verification_method=cast(VerificationMethod | None, verification_method),
+        verification_at=china_time(verification_at) if verification_at else None,
+        grounds=grounds, reasoning=reasoning, judge_name=judge.name, clerk_name=clerk.name,
+        decided_on=china_time(decided_at).date(), verify_url=verify_url, check_code=check_code,
+        dev_mode=jiudi.settings.dev_mode, preview=preview,
+    )
+
+
 def ruling_content(jiudi: Jiudi, application_id: str, nonce: str) -> tuple[RulingContent, Court]:
     """Everything the ruling says, read from the database in one short transaction."""
     with transaction(jiudi.engine) as session:
         app = session.get(Application, application_id)
-        assert app is not None and app.case_number and app.submitted_at and app.accepted_at
+        assert app is not None
         court = session.get(Court, app.court_id)
-        org = session.get(Organization, app.organization_id)
         decision = session.exec(select(Decision).where(Decision.application_id == app.id)).one()
         judge = session.get(User, decision.judge_id)
         clerk = session.get(User, decision.clerk_id)
-        assert court and org and judge and clerk
-        parties = []
-        for p in parties_of(session, app.id):
-            facts = person_facts(p.id_number) if p.kind == "person" and p.id_number else None
-            agent = AgentInfo(**p.agent) if p.agent else None
-            parties.append(PartyInfo(
-                kind=cast(PartyKind, p.kind), name=p.name, sex=facts.sex if facts else None,
-                birth_date=facts.birth_date if facts else None, ethnicity=p.ethnicity, address=p.address,
-                id_number=p.id_number, credit_code=p.credit_code, representative=p.representative, agent=agent,
-            ))
-        content = RulingContent(
-            court_name=court.name, case_number=app.case_number, outcome=cast(Outcome, decision.outcome),
-            parties=tuple(parties), dispute_type=app.dispute_type, mediation_organization=org.name,
-            mediation_concluded_on=app.mediation_concluded_on,
-            applied_on=china_time(app.submitted_at).date(), accepted_on=china_time(app.accepted_at).date(),
-            agreement_text=app.agreement_text, verification_method=cast(VerificationMethod | None, decision.verification_method),
-            verification_at=china_time(decision.verification_at) if decision.verification_at else None,
-            grounds=tuple(decision.grounds), reasoning=decision.reasoning, judge_name=judge.name,
-            clerk_name=clerk.name, decided_on=china_time(decision.decided_at).date(),
+        assert court and judge and clerk
+        content = _content(
+            jiudi, session, app, outcome=decision.outcome, grounds=tuple(decision.grounds),
+            reasoning=decision.reasoning, verification_method=decision.verification_method,
+            verification_at=decision.verification_at, judge=judge, clerk=clerk, decided_at=decision.decided_at,
             verify_url=verify_url(jiudi.settings.public_base_url, jiudi.secret, nonce),
-            check_code=check_code_for(jiudi.secret, nonce), dev_mode=jiudi.settings.dev_mode,
+            check_code=check_code_for(jiudi.secret, nonce), preview=False,
         )
         return content, court
+
+
+def preview_ruling(jiudi: Jiudi, user: User, application_id: str, decision: DecisionIn) -> bytes:
+    """The ruling as the proposed decision would make it, unsealed and marked 预览 on every page, for the
+    claiming judge to read before deciding. Nothing is stored; the QR code points at no record."""
+    from confirm.applications import get_visible, require_role
+    from confirm.domain.review import require_lawful_decision
+    from confirm.workflow import clerk_for
+    from templates import outcome_grounds
+
+    require_role(user, "judge")
+    with transaction(jiudi.engine) as session:
+        app = get_visible(session, user, application_id)
+        if app.case_number is None or app.submitted_at is None:
+            raise DomainError("application.invalid_state", "领取审查（立案）后才能预览裁定书", 409)
+        require_lawful_decision(decision, allowed_grounds=outcome_grounds(decision.outcome),
+                                submitted_at=as_utc(app.submitted_at), now=utcnow())
+        content = _content(
+            jiudi, session, app, outcome=decision.outcome, grounds=tuple(decision.grounds),
+            reasoning=decision.reasoning,
+            verification_method=decision.verification.method if decision.verification else None,
+            verification_at=decision.verification.at if decision.verification else None,
+            judge=user, clerk=clerk_for(session, app.court_id, None), decided_at=utcnow(),
+            verify_url=f"{jiudi.settings.public_base_url}/v/preview", check_code="预览件", preview=True,
+        )
+    return render_ruling(content).pdf
 
 
 def seal_document(jiudi: Jiudi, court: Court, pdf: bytes, seal_box, reason: str) -> bytes:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
-from confirm import applications, audit, servicing, workflow
+from confirm import applications, audit, issuance, servicing, workflow
 from confirm.auth import authenticate, issue_token
 from confirm.clock import china_today
 from confirm.context import Jiudi
@@ -215,6 +215,15 @@ def _wait_for(jiudi: Jiudi, ready: Callable[[], Any]) -> Any:
             break
         seen = jiudi.bus.wait_for_change(seen, min(remaining, 0.5))
     return result
+
+
+@router.post("/applications/{application_id}/decision/preview", tags=["review"],
+             response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+def preview_decision(jiudi: JiudiDep, user: UserDep, application_id: str, body: DecisionBody) -> Response:
+    """The ruling the proposed decision would make, unsealed and marked 预览 on every page; nothing is stored."""
+    decision = DecisionIn.model_validate(body.model_dump(exclude={"clerk"}))
+    pdf = issuance.preview_ruling(jiudi, user, application_id, decision)
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": "inline"})
 
 
 @router.get("/applications/{application_id}/ruling.pdf", tags=["review"])

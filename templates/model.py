@@ -74,6 +74,7 @@ class RulingContent:
     check_code: str  # printed under the QR code, typed in on the verification site
     dev_mode: bool
     verify_site: str | None = None  # printed in the instruction line; default: scheme and host of verify_url
+    preview: bool = False  # an unsealed preview for the judge: marked 预览 on every page, never issued
 
 
 @dataclass(frozen=True)

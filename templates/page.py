@@ -169,6 +169,15 @@ def _declare_pdfa(canvas: Canvas, *, title: str, author: str, subject: str, keyw
     catalog.__NoDefault__ = [*type(catalog).__NoDefault__, "OutputIntents"]  # written inline, not as a ref
 
 
+def draw_watermark(canvas: Canvas, text: str) -> None:
+    """A large, pale diagonal word across the page, drawn first so the text stays legible over it (previews)."""
+    canvas.saveState()
+    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canvas.rotate(45)
+    draw_string(canvas, text, 0, 0, 96, align="center", color=Color(1.0, 0.86, 0.86))
+    canvas.restoreState()
+
+
 def draw_page_furniture(canvas: Canvas, *, footer: str | None, dev_marker: str | None) -> None:
     """The footer (第 N 页 共 M 页) and, for development documents, the red marker above the text block."""
     if footer:

@@ -35,6 +35,7 @@ from templates.page import (
     TRACKING,
     baseline_in_row,
     draw_page_furniture,
+    draw_watermark,
     new_canvas,
 )
 from templates.qr import draw_qr, quiet_zone_width
@@ -84,7 +85,11 @@ def render_ruling(content: RulingContent, *, texts: LegalTexts | None = None) ->
     )
     seal_box: SealBox | None = None
     dev_marker = str(texts.ruling.get("dev_marker", "DEV")) if content.dev_mode else None
+    if content.preview:
+        dev_marker = "裁定书预览：未盖章，无法律效力" + (f"（{dev_marker}）" if dev_marker else "")
     for index, rows in enumerate(pages):
+        if content.preview:
+            draw_watermark(canvas, "预  览")
         y = TEXT_TOP
         for row in rows:
             row.draw(canvas, y)

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from sqlmodel import col, select
 
-from confirm import admin, applications, audit, servicing, workflow
+from confirm import admin, applications, audit, issuance, servicing, workflow
 from confirm.auth import authenticate, issue_token, token_digest, user_for_token
 from confirm.clock import CHINA, china_today
 from confirm.db import transaction
@@ -461,20 +462,43 @@ async def return_for_correction(request: Request, application_id: str) -> Respon
     return await _judge_action(request, application_id, act)
 
 
+def _decision_from_form(form: Any) -> DecisionIn:
+    outcome = str(form.get("outcome", ""))
+    verification = None
+    if form.get("verification_method") and form.get("verification_at"):
+        try:
+            at = datetime.fromisoformat(str(form.get("verification_at"))).replace(tzinfo=CHINA)
+        except ValueError:
+            raise DomainError.for_field("verification.at", "page.time_format", "请填写核实时间") from None
+        verification = {"method": str(form.get("verification_method")), "at": at}
+    return DecisionIn.model_validate({
+        "outcome": outcome, "grounds": [str(g) for g in form.getlist(f"grounds_{outcome}")],
+        "reasoning": str(form.get("reasoning", "")), "verification": verification})
+
+
+@router.post("/j/a/{application_id}/preview", response_class=HTMLResponse)
+async def preview(request: Request, application_id: str) -> Response:
+    """The ruling the filled-in decision form would make, unsealed and marked 预览, in a new tab."""
+    staff = _staff(request, "judge")
+    if not isinstance(staff, Staff):
+        return staff
+    form: Any = {}
+    try:
+        form = await _form(request, staff)
+        decision = _decision_from_form(form)
+        pdf = await run_in_threadpool(issuance.preview_ruling, _jiudi(request), staff.user, application_id, decision)
+    except (DomainError, ValidationError) as exc:
+        message, fields = _errors(exc)
+        status = exc.status if isinstance(exc, DomainError) else 422
+        return _review_page(request, staff, application_id, status_code=status, message=message, fields=fields,
+                            form=dict(form))
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": "inline"})
+
+
 @router.post("/j/a/{application_id}/decision", response_class=HTMLResponse)
 async def decide(request: Request, application_id: str) -> Response:
     async def act(jiudi: Any, staff: Staff, form: Any) -> None:
-        outcome = str(form.get("outcome", ""))
-        verification = None
-        if form.get("verification_method") and form.get("verification_at"):
-            try:
-                at = datetime.fromisoformat(str(form.get("verification_at"))).replace(tzinfo=CHINA)
-            except ValueError:
-                raise DomainError.for_field("verification.at", "page.time_format", "请填写核实时间") from None
-            verification = {"method": str(form.get("verification_method")), "at": at}
-        decision = DecisionIn.model_validate({
-            "outcome": outcome, "grounds": [str(g) for g in form.getlist(f"grounds_{outcome}")],
-            "reasoning": str(form.get("reasoning", "")), "verification": verification})
+        decision = _decision_from_form(form)
         with transaction(jiudi.engine) as session:
             workflow.decide(session, staff.user, application_id, decision,
                             allowed_grounds=outcome_grounds(decision.outcome), clerk_username=None)

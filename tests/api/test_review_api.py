@@ -182,3 +182,26 @@ def test_mediator_withdraws_before_acceptance_but_not_after(client, passwords):
     judge.post(f"/api/v1/applications/{late}/release")
     refused = m.post(f"/api/v1/applications/{late}/withdraw")
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "application.already_accepted"
+
+
+def test_the_judge_previews_the_ruling_unsealed_and_nothing_is_stored(client, jiudi, passwords, tmp_path):
+    import subprocess
+
+    from confirm.models import Decision, Ruling
+
+    m = Staff(client, "mediator", passwords["mediator"])
+    judge = Staff(client, "judge", passwords["judge"])
+    app_id = m.filed()
+    body = {"outcome": "rejected", "grounds": ["unclear_content"], "reasoning": "协议未约定履行期限。"}
+    assert judge.post(f"/api/v1/applications/{app_id}/decision/preview", json=body).status_code == 409  # not claimed
+    judge.post(f"/api/v1/applications/{app_id}/claim")
+    r = judge.post(f"/api/v1/applications/{app_id}/decision/preview", json=body)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    (tmp_path / "p.pdf").write_bytes(r.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "p.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "预" in text and "未盖章" in text and "第五项" in text and "协议未约定履行期限" in text
+    assert b"/ByteRange" not in r.content  # not sealed
+    bad = judge.post(f"/api/v1/applications/{app_id}/decision/preview", json={"outcome": "rejected", "grounds": []})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "decision.grounds_required"
+    with transaction(jiudi.engine) as s:
+        assert s.exec(select(Decision)).all() == [] and s.exec(select(Ruling)).all() == []
