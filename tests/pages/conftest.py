@@ -17,9 +17,10 @@ TABLET = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Chromium must be there: a missing browser is a failure, never a skip."""
+    """Chromium must be there: a missing browser is a failure, never a skip. Module-scoped: Playwright's sync API
+    keeps an event loop running in this thread until it stops, which later synchronous pyHanko calls refuse."""
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: apt-get install -y chromium"
     from playwright.sync_api import sync_playwright
 

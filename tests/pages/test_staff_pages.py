@@ -140,15 +140,15 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     assert file_input.get_attribute("capture") == "environment"
     med.select_option("#kind", "agreement")
     file_input.set_input_files({"name": "调解协议.pdf", "mimeType": "application/pdf", "buffer": a_pdf("agreement")})
-    med.get_by_role("button", name="上传", exact=True).click()
-    med.wait_for_load_state()
+    with med.expect_navigation():
+        med.get_by_role("button", name="上传", exact=True).click()
     med.get_by_role("button", name="生成签名页并上传").click()
     assert "请张三在签名区签名" in med.get_by_role("alert").inner_text()
     for pad in med.locator("#joint-form .pad").all():
         sign(med, pad)
     shoot(med, "05-mediator-application-signing")
-    med.get_by_role("button", name="生成签名页并上传").click()
-    med.wait_for_load_state()
+    with med.expect_navigation():
+        med.get_by_role("button", name="生成签名页并上传").click()
     assert med.get_by_role("link", name="联合申请书签名页.png").count() == 1
     with med.expect_navigation():
         med.get_by_role("button", name="提交司法确认申请").click()
@@ -165,8 +165,8 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     judge.wait_for_url(f"**/j/a/{app_id}")
     shoot(judge, "12-judge-review-unclaimed")
     judge.get_by_role("button", name="领取审查（立案）").click()
-    judge.wait_for_load_state()
-    assert re.search(r"（\d{4}）渝0241民特1号", judge.content())
+    judge.wait_for_selector("#decision-form")  # the page after the claim's redirect
+    assert re.search(r"（\d{4}）渝0241民特1号", judge.inner_text("body"))
     assert judge.locator("img[alt='联合申请书（签名）']").count() == 1
     assert judge.locator("embed[type='application/pdf']").count() == 1
     # the decision form: five outcomes, their grounds from the legal texts
@@ -207,14 +207,14 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     shoot(public, "31-public-verify-home")
     public.set_input_files("#file", {"name": "ruling.pdf", "mimeType": "application/pdf", "buffer": ruling})
     public.get_by_role("button", name="核验文件").click()
-    public.wait_for_load_state()
-    assert "真实有效" in public.content()
+    public.wait_for_url("**/v/upload")
+    assert "真实有效" in public.inner_text(".verdict")
     altered = ruling.replace(b"12000", b"92000", 1) if b"12000" in ruling else ruling[:2000] + b"X" + ruling[2001:]
     public.goto(f"{base}/v")
     public.set_input_files("#file", {"name": "ruling.pdf", "mimeType": "application/pdf", "buffer": altered})
     public.get_by_role("button", name="核验文件").click()
-    public.wait_for_load_state()
-    assert "不能确认为真实文书" in public.content()
+    public.wait_for_url("**/v/upload")
+    assert "不能确认为真实文书" in public.inner_text(".verdict")
     shoot(public, "32-public-verify-altered")
 
 
