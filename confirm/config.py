@@ -30,6 +30,7 @@ class Settings:
     tsa_url: str | None
     signer: str | None
     issuance_in_process: bool = True
+    seal_level: str | None = None  # B-B, B-T, B-LT or B-LTA; default B-LTA in development mode
 
     @property
     def dev_mode(self) -> bool:
@@ -52,4 +53,5 @@ class Settings:
             tsa_url=env.get("JIUDI_TSA_URL") or None,
             signer=env.get("JIUDI_SIGNER") or None,
             issuance_in_process=(env.get("JIUDI_ISSUANCE_IN_PROCESS", "1") != "0"),
+            seal_level=env.get("JIUDI_SEAL_LEVEL") or None,
         )

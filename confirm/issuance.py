@@ -127,15 +127,17 @@ def preview_ruling(jiudi: Jiudi, user: User, application_id: str, decision: Deci
     return render_ruling(content).pdf
 
 
-def seal_document(jiudi: Jiudi, court: Court, pdf: bytes, seal_box, reason: str) -> bytes:  # type: ignore[no-untyped-def]
-    """Seal rendered bytes with the court's seal over ``seal_box`` (synchronous: call from a worker thread)."""
+def seal_document(jiudi: Jiudi, court: Court, pdf: bytes, seal_box, reason: str) -> tuple[bytes, str]:  # type: ignore[no-untyped-def]
+    """Seal rendered bytes with the court's seal over ``seal_box``; the sealed bytes and the PAdES level reached
+    (synchronous: call from a worker thread)."""
     sealer = jiudi.seals.sealer_for(court.code, court.name)
     request = SealRequest(
         field_name="CourtSeal", page_index=seal_box.page_index,
         box=(seal_box.x1, seal_box.y1, seal_box.x2, seal_box.y2),
         appearance_pdf=jiudi.seals.appearance_for(court.name), reason=reason, location=court.name,
     )
-    return sealer.seal(pdf, request)
+    result = sealer.seal_with_level(pdf, request)
+    return result.pdf, result.level
 
 
 def finish_job(session: Session, job_id: int | None) -> None:
@@ -159,7 +161,8 @@ def issue_ruling(jiudi: Jiudi, application_id: str, job_id: int | None = None) -
     content, court = ruling_content(jiudi, application_id, nonce)
     rendered = render_ruling(content)
     crash_point("during_sealing")
-    sealed = seal_document(jiudi, court, rendered.pdf, rendered.seal_box, reason=f"{content.case_number} 民事裁定书")
+    sealed, level = seal_document(jiudi, court, rendered.pdf, rendered.seal_box,
+                                  reason=f"{content.case_number} 民事裁定书")
     sha256 = jiudi.store.put(sealed)
     crash_point("after_sealing")
     seal_info = jiudi.seals.describe_signer(court.code, court.name)
@@ -170,7 +173,7 @@ def issue_ruling(jiudi: Jiudi, application_id: str, job_id: int | None = None) -
                 application_id=app.id, outcome=content.outcome, token_nonce=nonce,
                 token_hash=digest(token_for(jiudi.secret, nonce)),
                 check_code_hash=digest(content.check_code), sha256=sha256, size=len(sealed),
-                signer=seal_info[0], signer_cert_sha256=seal_info[1], level="B-T",
+                signer=seal_info[0], signer_cert_sha256=seal_info[1], level=level,
             ))
             session.flush()
             mark_issued(session, app, outcome=content.outcome, sha256=sha256)

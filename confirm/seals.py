@@ -8,45 +8,67 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Any
+from typing import Any, cast
 
 from confirm.config import Settings
 from confirm.domain.errors import DomainError
-from keys import DevPki, ensure_court_seal, ensure_dev_pki, load_trust_roots
-from signing import DevTimestampAuthority, Pkcs12Sealer, Sealer, timestamper_from_url
+from keys import DevPki, RevocationAuthority, ensure_court_seal, ensure_dev_pki, load_trust_roots
+from signing import DevTimestampAuthority, Pkcs12Sealer, Sealer, SealingError, sealer_from_config, timestamper_from_url
+from signing.request import PadesLevel
 from templates import render_seal_appearance
 
 log = logging.getLogger("jiudi.seals")
 
 
 class SealService:
-    """Sealers per court, the timestamp source, and the trust roots for verification."""
+    """Sealers per court, the timestamp source, the revocation data, and the trust roots for verification.
+
+    Development mode seals at PAdES B-LTA: the development PKI publishes its own CRL and OCSP answers, gathered
+    in-process. A configured ``JIUDI_SIGNER`` (``pkcs11:…``, ``csc:…`` or ``pkcs12:…``, see signing/config.py)
+    seals for every court with that one key at ``JIUDI_SEAL_LEVEL`` (default B-T: long-term levels need the
+    production CA's revocation data, which is not wired yet) with the TSA of ``JIUDI_TSA_URL``.
+    """
 
     def __init__(self, settings: Settings) -> None:
-        if not settings.dev_mode:
-            raise DomainError(
-                "config.signer_unsupported",
-                f"JIUDI_SIGNER={settings.signer!r} is not supported yet; leave it unset for development keys",
-                500,
-            )
         self.settings = settings
-        self.pki: DevPki = ensure_dev_pki(settings.data_dir)
-        self.dev_tsa = DevTimestampAuthority(self.pki.tsa_cert, self.pki.tsa_key, [self.pki.root_cert])
-        self.timestamper: Any = timestamper_from_url(settings.tsa_url) if settings.tsa_url else self.dev_tsa
         self._sealers: dict[str, Sealer] = {}
         self._appearances: dict[str, bytes] = {}
         self._lock = threading.Lock()
+        self._configured: Any = None
+        self.revocation: RevocationAuthority | None = None
+        if settings.dev_mode:
+            self.pki: DevPki = ensure_dev_pki(settings.data_dir, base_url=settings.public_base_url)
+            self.dev_tsa = DevTimestampAuthority(self.pki.tsa_cert, self.pki.tsa_key, [self.pki.root_cert])
+            self.timestamper: Any = timestamper_from_url(settings.tsa_url) if settings.tsa_url else self.dev_tsa
+            self.revocation = RevocationAuthority(self.pki)
+            self.level = settings.seal_level or "B-LTA"
+            return
+        if not settings.tsa_url:
+            raise DomainError("config.signer_unsupported",
+                              "配置了 JIUDI_SIGNER 时须同时配置时间戳服务 JIUDI_TSA_URL（未配置则不出具裁定书）", 500)
+        self.timestamper = timestamper_from_url(settings.tsa_url)
+        self.level = settings.seal_level or "B-T"
+        try:
+            self._configured = sealer_from_config(settings.signer or "", self.timestamper,
+                                                  level=cast(PadesLevel, self.level))
+        except (ValueError, SealingError) as exc:
+            raise DomainError("config.signer_unsupported", f"JIUDI_SIGNER 配置有误：{exc}", 500) from exc
 
     def ensure_court(self, court_code: str, court_name: str) -> None:
         """Create the court's seal key and certificate if it has none (development mode)."""
-        ensure_court_seal(self.pki, court_code, court_name)
+        if self.settings.dev_mode:
+            ensure_court_seal(self.pki, court_code, court_name)
 
-    def sealer_for(self, court_code: str, court_name: str) -> Sealer:
+    def sealer_for(self, court_code: str, court_name: str) -> Any:
+        """The court's sealer (it has ``seal_with_level``); parsed keys are kept for the process's life."""
+        if self._configured is not None:
+            return self._configured
         with self._lock:
             sealer = self._sealers.get(court_code)
             if sealer is None:
                 seal = ensure_court_seal(self.pki, court_code, court_name)
-                sealer = Pkcs12Sealer(seal.p12_path, seal.passphrase, self.timestamper)
+                sealer = Pkcs12Sealer(seal.p12_path, seal.passphrase, self.timestamper,
+                                      level=cast(PadesLevel, self.level), revocation=self.revocation)
                 self._sealers[court_code] = sealer
             return sealer
 
@@ -68,7 +90,15 @@ class SealService:
         from cryptography.hazmat.primitives.serialization import Encoding
         from cryptography.x509.oid import NameOID
 
-        cert = ensure_court_seal(self.pki, court_code, court_name).cert
+        if self._configured is not None:
+            from cryptography import x509
+
+            signing_cert = getattr(getattr(self._configured, "signer", None), "signing_cert", None)
+            if signing_cert is None:
+                return "JIUDI_SIGNER", ""
+            cert = x509.load_der_x509_certificate(signing_cert.dump())
+        else:
+            cert = ensure_court_seal(self.pki, court_code, court_name).cert
         names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
         cn = str(names[0].value) if names else cert.subject.rfc4514_string()
         return cn, hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest()

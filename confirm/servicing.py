@@ -126,7 +126,8 @@ def issue_receipt(jiudi: Jiudi, application_id: str, job_id: int | None = None) 
         court = session.get(Court, app.court_id)
         assert court is not None
     rendered = render_service_receipt(content)
-    sealed = seal_document(jiudi, court, rendered.pdf, rendered.seal_box, reason=f"{content.case_number} 送达回证")
+    sealed, _level = seal_document(jiudi, court, rendered.pdf, rendered.seal_box,
+                                   reason=f"{content.case_number} 送达回证")
     digest = jiudi.store.put(sealed)
     try:
         with transaction(jiudi.engine) as session:

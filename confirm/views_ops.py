@@ -83,6 +83,26 @@ def metrics(jiudi: JiudiDep) -> str:
     return "\n".join(lines) + "\n"
 
 
+@router.get("/dev/pki/root.crl", tags=["operations"])
+def dev_crl(jiudi: JiudiDep) -> Response:
+    """The development root's certificate revocation list (its URL is in every development certificate)."""
+    if jiudi.seals.revocation is None:
+        raise DomainError("not_found", "请求的地址不存在", 404)
+    return Response(jiudi.seals.revocation.crl_der(), media_type="application/pkix-crl")
+
+
+@router.post("/dev/pki/ocsp", tags=["operations"])
+async def dev_ocsp(request: Request, jiudi: JiudiDep) -> Response:
+    """The development PKI's OCSP responder (RFC 6960)."""
+    if jiudi.seals.revocation is None:
+        raise DomainError("not_found", "请求的地址不存在", 404)
+    body = await request.body()
+    if len(body) > 64 * 1024:
+        raise DomainError("tsa.request_too_large", "请求过大", 413)
+    answer = await run_in_threadpool(jiudi.seals.revocation.respond_ocsp, body)
+    return Response(answer, media_type="application/ocsp-response")
+
+
 @router.post("/dev/tsa", tags=["operations"], include_in_schema=True)
 async def dev_tsa(request: Request, jiudi: JiudiDep) -> Response:
     """The built-in development RFC 3161 timestamp authority (development mode only)."""

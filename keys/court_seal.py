@@ -8,6 +8,9 @@ reversible (``court_code_from_dir_name``). Layout under ``data_dir/keys/courts/<
     seal.pass    the passphrase, random, ASCII (0600)
     seal.pem     the seal certificate alone, for display and inspection (0600)
 
+    retired/<serial hex>/   seals replaced by ``rotate_court_seal``, kept (same three files) so that the
+                            responder still knows them and old rulings can be traced to their key
+
 The certificate is written last, so its presence means the seal is complete. An existing seal is reused unless the
 court's name changed, the root was replaced, or it expires within ``RENEW_BEFORE``; then it is reissued.
 """
@@ -25,7 +28,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import PrivateFormat, pkcs12
 from cryptography.x509.oid import NameOID
 
-from .dev_pki import DevPki
+from .dev_pki import DevPki, points_at
 from .files import ensure_private_dir, exclusive_lock, write_private_file
 from .issuing import cert_to_pem, issue_end_entity, subject_name
 
@@ -86,6 +89,8 @@ def ensure_court_seal(pki: DevPki, court_code: str, court_name: str) -> CourtSea
             issuer_key=root_key,
             bits=SEAL_KEY_BITS,
             lifetime=SEAL_LIFETIME,
+            crl_url=pki.crl_url,
+            ocsp_url=pki.ocsp_url,
         )
         passphrase = secrets.token_urlsafe(32).encode("ascii")
         encryption = (
@@ -109,6 +114,32 @@ def ensure_court_seal(pki: DevPki, court_code: str, court_name: str) -> CourtSea
     return CourtSeal(court_code, court_name, p12_path, passphrase, issued.cert)
 
 
+def rotate_court_seal(pki: DevPki, court_code: str, court_name: str) -> CourtSeal:
+    """Retire the court's current seal (kept under ``retired/<serial>``) and issue a new key and certificate.
+
+    Rulings sealed under the retired certificate still verify: it stays valid and unrevoked under the same root
+    (revoke it with ``RevocationAuthority.revoke`` if the key was compromised).
+    """
+    _check_court(court_code, court_name)
+    seal_dir = pki.paths.courts_dir / court_dir_name(court_code)
+    with exclusive_lock(pki.paths.lock):
+        cert_path = seal_dir / "seal.pem"
+        if cert_path.exists():
+            serial = x509.load_pem_x509_certificate(cert_path.read_bytes()).serial_number
+            retired = ensure_private_dir(ensure_private_dir(seal_dir / "retired") / f"{serial:x}")
+            for name in ("seal.pass", "seal.p12", "seal.pem"):
+                if (seal_dir / name).exists():
+                    (seal_dir / name).replace(retired / name)
+    return ensure_court_seal(pki, court_code, court_name)
+
+
+def retired_court_seals(pki: DevPki, court_code: str) -> list[x509.Certificate]:
+    """Certificates of the court's retired seals, oldest first."""
+    retired = pki.paths.courts_dir / court_dir_name(court_code) / "retired"
+    certs = [x509.load_pem_x509_certificate(p.read_bytes()) for p in retired.glob("*/seal.pem")]
+    return sorted(certs, key=lambda c: c.not_valid_before_utc)
+
+
 def _check_court(court_code: str, court_name: str) -> None:
     if not court_code or court_code != court_code.strip() or len(court_code) > MAX_COURT_CODE:
         raise ValueError(f"invalid court code: {court_code!r}")
@@ -123,6 +154,8 @@ def _still_good(cert: x509.Certificate, pki: DevPki, court_name: str) -> bool:
     if [a.value for a in organizations] != [court_name]:
         return False
     if cert.not_valid_after_utc - dt.datetime.now(dt.UTC) < RENEW_BEFORE:
+        return False
+    if not points_at(cert, pki.crl_url):
         return False
     try:
         cert.verify_directly_issued_by(pki.root_cert)

@@ -31,6 +31,7 @@ from .issuing import (
     TIMESTAMPING_EKU,
     IssuedCertificate,
     cert_to_pem,
+    has_revocation_pointers,
     issue_end_entity,
     issue_root_ca,
     key_to_pem,
@@ -47,6 +48,9 @@ TSA_KEY_BITS = 2048  # pyHanko's DummyTimeStamper signs with RSA only
 ROOT_LIFETIME = dt.timedelta(days=20 * 365)
 TSA_LIFETIME = dt.timedelta(days=10 * 365)
 TRUST_ROOT_GLOB = "root-*.pem"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+CRL_PATH = "/dev/pki/root.crl"  # served by keys.RevocationAuthority.crl_der()
+OCSP_PATH = "/dev/pki/ocsp"  # served by keys.RevocationAuthority.respond_ocsp(request_der)
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,17 @@ class DevPki:
     root_cert: x509.Certificate
     tsa_cert: x509.Certificate
     tsa_key: rsa.RSAPrivateKey
+    base_url: str = DEFAULT_BASE_URL
+
+    @property
+    def crl_url(self) -> str:
+        """Where the root's CRL is published (the CRL distribution point of every certificate it issues)."""
+        return self.base_url.rstrip("/") + CRL_PATH
+
+    @property
+    def ocsp_url(self) -> str:
+        """The OCSP responder named in the authority-information-access extension of issued certificates."""
+        return self.base_url.rstrip("/") + OCSP_PATH
 
     @property
     def tsa_chain(self) -> list[x509.Certificate]:
@@ -110,8 +125,11 @@ class DevPki:
         return _load_root_key(self.paths, self.root_cert)
 
 
-def ensure_dev_pki(data_dir: Path) -> DevPki:
+def ensure_dev_pki(data_dir: Path, base_url: str = DEFAULT_BASE_URL) -> DevPki:
     """Load the development root CA and TSA under ``data_dir/keys``, creating whatever is missing.
+
+    Certificates issued from now on point at ``base_url`` + ``CRL_PATH`` / ``OCSP_PATH`` for revocation data; a
+    TSA certificate without such pointers, or pointing elsewhere, is reissued.
 
     Idempotent and safe to call from several processes at once (creation happens under a file lock). The root
     key is read only when something must be issued (parsing an RSA-3072 key costs about 0.2 s).
@@ -121,8 +139,8 @@ def ensure_dev_pki(data_dir: Path) -> DevPki:
     ensure_private_dir(paths.private_dir)
     with exclusive_lock(paths.lock):
         root_cert = _load_or_create_root(paths)
-        tsa = _load_or_create_tsa(paths, root_cert)
-    return DevPki(paths=paths, root_cert=root_cert, tsa_cert=tsa.cert, tsa_key=tsa.key)
+        tsa = _load_or_create_tsa(paths, root_cert, base_url)
+    return DevPki(paths=paths, root_cert=root_cert, tsa_cert=tsa.cert, tsa_key=tsa.key, base_url=base_url)
 
 
 def load_trust_roots(data_dir: Path) -> list[x509.Certificate]:
@@ -152,10 +170,11 @@ def _load_or_create_root(paths: DevPkiPaths) -> x509.Certificate:
     return root.cert
 
 
-def _load_or_create_tsa(paths: DevPkiPaths, root_cert: x509.Certificate) -> IssuedCertificate:
+def _load_or_create_tsa(paths: DevPkiPaths, root_cert: x509.Certificate, base_url: str) -> IssuedCertificate:
+    crl_url = base_url.rstrip("/") + CRL_PATH
     if paths.tsa_cert.exists():
         tsa = _load_pair(paths.tsa_cert, paths.tsa_key)
-        if _issued_by(tsa.cert, root_cert):
+        if _issued_by(tsa.cert, root_cert) and points_at(tsa.cert, crl_url):
             return tsa
         # the root was replaced: fall through and reissue the TSA under the current root
     tsa = issue_end_entity(
@@ -165,6 +184,8 @@ def _load_or_create_tsa(paths: DevPkiPaths, root_cert: x509.Certificate) -> Issu
         bits=TSA_KEY_BITS,
         lifetime=TSA_LIFETIME,
         extended_key_usage=TIMESTAMPING_EKU,
+        crl_url=crl_url,
+        ocsp_url=base_url.rstrip("/") + OCSP_PATH,
     )
     write_private_file(paths.tsa_key, key_to_pem(tsa.key))
     write_private_file(paths.tsa_cert, cert_to_pem(tsa.cert))
@@ -176,6 +197,18 @@ def _load_root_key(paths: DevPkiPaths, root_cert: x509.Certificate) -> rsa.RSAPr
     if not same_public_key(root_cert, key):
         raise KeyMaterialError(f"{paths.root_key} does not belong to {paths.root_cert}")
     return key
+
+
+def points_at(cert: x509.Certificate, crl_url: str) -> bool:
+    """Whether ``cert`` names ``crl_url`` as its CRL distribution point and has an OCSP pointer too."""
+    if not has_revocation_pointers(cert):
+        return False
+    points = cert.extensions.get_extension_for_class(x509.CRLDistributionPoints).value
+    return any(
+        isinstance(name, x509.UniformResourceIdentifier) and name.value == crl_url
+        for point in points
+        for name in point.full_name or ()
+    )
 
 
 def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 RSA_PUBLIC_EXPONENT = 65537
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -103,15 +103,43 @@ def issue_end_entity(
     bits: int,
     lifetime: dt.timedelta,
     extended_key_usage: x509.ObjectIdentifier | None = None,
+    crl_url: str | None = None,
+    ocsp_url: str | None = None,
 ) -> IssuedCertificate:
     """Issue an end-entity certificate (keyUsage digitalSignature + nonRepudiation, critical) under ``issuer``.
 
     With ``extended_key_usage`` the certificate is restricted to that one purpose (critical EKU), as RFC 3161
-    §2.3 requires of a timestamp authority.
+    §2.3 requires of a timestamp authority. ``crl_url`` and ``ocsp_url`` become the CRL distribution point and
+    the authority-information-access OCSP location (RFC 5280 §4.2.1.13, §4.2.2.1).
     """
     key = new_rsa_key(bits)
+    cert = certify_public_key(
+        subject,
+        key.public_key(),
+        issuer_cert=issuer_cert,
+        issuer_key=issuer_key,
+        lifetime=lifetime,
+        extended_key_usage=extended_key_usage,
+        crl_url=crl_url,
+        ocsp_url=ocsp_url,
+    )
+    return IssuedCertificate(key=key, cert=cert)
+
+
+def certify_public_key(
+    subject: x509.Name,
+    public_key: rsa.RSAPublicKey,
+    *,
+    issuer_cert: x509.Certificate,
+    issuer_key: rsa.RSAPrivateKey,
+    lifetime: dt.timedelta,
+    extended_key_usage: x509.ObjectIdentifier | None = None,
+    crl_url: str | None = None,
+    ocsp_url: str | None = None,
+) -> x509.Certificate:
+    """The end-entity certificate of ``issue_end_entity`` for a key made elsewhere (e.g. inside an HSM)."""
     builder = (
-        _builder(subject, issuer_cert.subject, key.public_key(), lifetime, issuer_cert.not_valid_after_utc)
+        _builder(subject, issuer_cert.subject, public_key, lifetime, issuer_cert.not_valid_after_utc)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(digital_signature=True, non_repudiation=True), critical=True)
         .add_extension(
@@ -120,7 +148,13 @@ def issue_end_entity(
     )
     if extended_key_usage is not None:
         builder = builder.add_extension(x509.ExtendedKeyUsage([extended_key_usage]), critical=True)
-    return IssuedCertificate(key=key, cert=builder.sign(issuer_key, hashes.SHA256()))
+    if crl_url is not None:
+        point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)], None, None, None)
+        builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
+    if ocsp_url is not None:
+        access = x509.AccessDescription(AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(ocsp_url))
+        builder = builder.add_extension(x509.AuthorityInformationAccess([access]), critical=False)
+    return builder.sign(issuer_key, hashes.SHA256())
 
 
 TIMESTAMPING_EKU = ExtendedKeyUsageOID.TIME_STAMPING
@@ -156,3 +190,9 @@ def load_rsa_key(pem: bytes) -> rsa.RSAPrivateKey:
 def same_public_key(cert: x509.Certificate, key: rsa.RSAPrivateKey) -> bool:
     """Whether ``key`` is the private half of ``cert``'s public key."""
     return cert.public_key().public_numbers() == key.public_key().public_numbers()  # type: ignore[union-attr]
+
+
+def has_revocation_pointers(cert: x509.Certificate) -> bool:
+    """Whether ``cert`` names both a CRL distribution point and an OCSP responder."""
+    names = {ext.oid for ext in cert.extensions}
+    return {x509.CRLDistributionPoints.oid, x509.AuthorityInformationAccess.oid} <= names

@@ -7,8 +7,16 @@ sealed PDF bytes: a PAdES signature (ETSI EN 319 142-1) in a new visible signatu
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
+
+from cryptography import x509
+
+# PAdES baseline levels (ETSI EN 319 142-1 §6): B-B signature, B-T + signature timestamp, B-LT + DSS with the
+# certificates and revocation data of the seal and TSA chains, B-LTA + a document timestamp over all of it
+PadesLevel = Literal["B-B", "B-T", "B-LT", "B-LTA"]
+PADES_LEVELS: tuple[PadesLevel, ...] = ("B-B", "B-T", "B-LT", "B-LTA")
 
 
 class SealingError(Exception):
@@ -52,3 +60,27 @@ class Sealer(Protocol):
     def seal(self, pdf: bytes, request: SealRequest) -> bytes:
         """Return ``pdf`` with one more incremental revision holding the seal described by ``request``."""
         ...
+
+
+@dataclass(frozen=True)
+class SealResult:
+    """Sealed PDF bytes and the PAdES level actually achieved (never lower than asked: that raises)."""
+
+    pdf: bytes
+    level: PadesLevel
+
+
+class RevocationInfo(Protocol):
+    """DER CRLs and OCSP responses (``keys.RevocationData`` is one)."""
+
+    @property
+    def crls(self) -> Sequence[bytes]: ...
+
+    @property
+    def ocsp_responses(self) -> Sequence[bytes]: ...
+
+
+class RevocationSource(Protocol):
+    """Gives revocation data in-process for B-LT/B-LTA (``keys.RevocationAuthority`` is one); may raise."""
+
+    def revocation_data(self, certs: Iterable[x509.Certificate]) -> RevocationInfo: ...

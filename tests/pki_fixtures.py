@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from reportlab.pdfgen import canvas
 
-from keys import CourtSeal, DevPki, ensure_court_seal, ensure_dev_pki
+from keys import CourtSeal, DevPki, RevocationAuthority, ensure_court_seal, ensure_dev_pki
 from signing import DevTimestampAuthority, Pkcs12Sealer, SealRequest
 
 COURT_CODE = "渝0241"
@@ -105,3 +105,13 @@ def pdfsig() -> Callable[[Path], str]:
         ).stdout
 
     return run
+
+
+@pytest.fixture(scope="session")
+def revocation(pki: DevPki) -> RevocationAuthority:
+    return RevocationAuthority(pki)
+
+
+@pytest.fixture(scope="session")
+def lta_sealer(court_seal: CourtSeal, tsa: DevTimestampAuthority, revocation: RevocationAuthority) -> Pkcs12Sealer:
+    return Pkcs12Sealer(court_seal.p12_path, court_seal.passphrase, tsa, level="B-LTA", revocation=revocation)

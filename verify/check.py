@@ -8,9 +8,10 @@ timestamps), each of which must actually add validation data, with nothing appen
 rewrites /Info as an "LTA update", which is why both are checked here.
 
 Nothing goes to the network: the validation context has no fetchers (``allow_fetching=False``, the legacy-API
-equivalent of ``RevinfoOnlineFetchingRule.LOCAL_ONLY``). Revocation checking is soft-fail for now because the
-development PKI publishes no CRL or OCSP; B-LT/B-LTA work will feed the DSS's CRLs and OCSP responses in here
-(``_validation_context``) and may move to pyHanko's AdES validator.
+equivalent of ``RevinfoOnlineFetchingRule.LOCAL_ONLY``) and is loaded with the certificates, CRLs and OCSP
+responses of the document's DSS (B-LT/B-LTA), so an archived B-LTA file validates offline from what it embeds and
+a certificate the embedded data shows revoked is reported. Revocation checking stays soft-fail so that B-B/B-T
+files, which carry no revocation data, can still be checked.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from pyhanko.sign.validation import (
     async_validate_pdf_signature,
     async_validate_pdf_timestamp,
 )
+from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
 from pyhanko_certvalidator import ValidationContext
 
 from .problems import Problem
@@ -86,7 +88,7 @@ async def async_check_sealed_pdf(pdf: bytes, trust_roots: Sequence[TrustRoot]) -
 
     seal = authors[0]  # the earliest: a ruling's certification seal
     try:
-        status = await async_validate_pdf_signature(seal, _validation_context(trust_roots))
+        status = await async_validate_pdf_signature(seal, _validation_context(trust_roots, reader))
     except Exception:  # malformed CMS, unknown SubFilter, …
         log.info("signature validation failed", exc_info=True)
         return _rejected(document_sha256, "verify.signature_invalid", revisions=revisions)
@@ -96,7 +98,7 @@ async def async_check_sealed_pdf(pdf: bytes, trust_roots: Sequence[TrustRoot]) -
         problems.append("verify.multiple_signatures")
     problems.extend(_signature_problems(status))
     problems.extend(_coverage_problems(status, reader, pdf, seal, doc_timestamps))
-    if status.intact and not await _doc_timestamps_ok(doc_timestamps, trust_roots):
+    if status.intact and not await _doc_timestamps_ok(doc_timestamps, trust_roots, reader):
         problems.append("verify.timestamp_invalid")
 
     timestamp = _Timestamp.of(status)
@@ -133,13 +135,27 @@ def _read_pdf(pdf: bytes) -> PdfFileReader | None:
         return None
 
 
-def _validation_context(trust_roots: Sequence[TrustRoot]) -> ValidationContext:
+def _validation_context(trust_roots: Sequence[TrustRoot], reader: PdfFileReader | None = None) -> ValidationContext:
     # a fresh context per check: it caches paths and is not meant to be shared between threads
-    return ValidationContext(
-        trust_roots=[_asn1_cert(c) for c in trust_roots],  # never None: that would mean the OS trust store
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-    )
+    kwargs: dict[str, object] = {
+        "trust_roots": [_asn1_cert(c) for c in trust_roots],  # never None: that would mean the OS trust store
+        "allow_fetching": False,
+        "revocation_mode": "soft-fail",
+    }
+    dss = _read_dss(reader) if reader is not None else None
+    if dss is None:
+        return ValidationContext(**kwargs)  # type: ignore[arg-type]
+    return dss.as_validation_context(kwargs)  # certificates, CRLs and OCSP responses embedded by B-LT/B-LTA
+
+
+def _read_dss(reader: PdfFileReader) -> DocumentSecurityStore | None:
+    try:
+        return DocumentSecurityStore.read_dss(reader)
+    except NoDSSFoundError:
+        return None
+    except Exception:  # a malformed DSS is no validation data at all
+        log.info("cannot read the DSS", exc_info=True)
+        return None
 
 
 def _asn1_cert(cert: TrustRoot) -> asn1_x509.Certificate:
@@ -157,11 +173,21 @@ def _signature_problems(status: PdfSignatureStatus) -> list[str]:
     if status.revoked:
         problems.append("verify.cert_revoked")
     elif not status.trusted:
-        problems.append("verify.untrusted")
+        problems.append(_trust_problem(status))
     ts = status.timestamp_validity
     if ts is not None and not (ts.intact and ts.valid and ts.trusted):
         problems.append("verify.timestamp_invalid")
     return problems
+
+
+def _trust_problem(status: PdfSignatureStatus) -> str:
+    # pyHanko's AdES sub-indication tells an unknown root from an expired or misused certificate
+    indic = getattr(status.trust_problem_indic, "name", None)
+    if indic in ("OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED", "EXPIRED", "NOT_YET_VALID"):
+        return "verify.cert_expired"
+    if indic in ("CHAIN_CONSTRAINTS_FAILURE", "SIG_CONSTRAINTS_FAILURE"):
+        return "verify.cert_usage"
+    return "verify.untrusted"
 
 
 def _coverage_problems(
@@ -225,11 +251,11 @@ def _file_ends_with_last_revision(reader: PdfFileReader, pdf: bytes) -> bool:
 
 
 async def _doc_timestamps_ok(
-    doc_timestamps: list[EmbeddedPdfSignature], trust_roots: Sequence[TrustRoot]
+    doc_timestamps: list[EmbeddedPdfSignature], trust_roots: Sequence[TrustRoot], reader: PdfFileReader
 ) -> bool:
     for doc_ts in doc_timestamps:
         try:
-            ts_status = await async_validate_pdf_timestamp(doc_ts, _validation_context(trust_roots))
+            ts_status = await async_validate_pdf_timestamp(doc_ts, _validation_context(trust_roots, reader))
         except Exception:  # as for the seal itself
             log.info("document timestamp validation failed", exc_info=True)
             return False

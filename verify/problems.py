@@ -25,6 +25,10 @@ PROBLEM_MESSAGES: dict[str, str] = {
     "verify.not_whole_file": "签章未覆盖整个文件，签章后有追加内容",
     # the signer's certificate does not chain to any of the given trust roots
     "verify.untrusted": "签章证书不受信任",
+    # the signer's certificate was expired or not yet valid, and no timestamp proves an earlier signing time
+    "verify.cert_expired": "签章证书已过期或尚未生效",
+    # the signer's certificate (or its chain) does not allow signing: key usage nonRepudiation missing, …
+    "verify.cert_usage": "签章证书不允许用于电子签章",
     # the signer's certificate is revoked (by revocation data available offline)
     "verify.cert_revoked": "签章证书已被吊销",
     # the signature timestamp or a document timestamp is broken or from an untrusted TSA
@@ -46,3 +50,30 @@ class Problem:
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
+
+
+# ETSI EN 319 102-1 / TS 119 102-1 status for each problem: (main indication, sub-indication). The first problem
+# of a report decides; FAILED ranks before INDETERMINATE.
+ETSI_STATUS: dict[str, tuple[str, str]] = {
+    "verify.not_pdf": ("FAILED", "FORMAT_FAILURE"),
+    "verify.unsigned": ("INDETERMINATE", "SIGNED_DATA_NOT_FOUND"),
+    "verify.multiple_signatures": ("INDETERMINATE", "SIG_CONSTRAINTS_FAILURE"),
+    "verify.signature_invalid": ("FAILED", "SIG_CRYPTO_FAILURE"),
+    "verify.modified": ("FAILED", "HASH_FAILURE"),
+    "verify.not_whole_file": ("FAILED", "FORMAT_FAILURE"),
+    "verify.untrusted": ("INDETERMINATE", "NO_CERTIFICATE_CHAIN_FOUND"),
+    "verify.cert_revoked": ("FAILED", "REVOKED"),
+    "verify.cert_expired": ("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE"),
+    "verify.cert_usage": ("INDETERMINATE", "CHAIN_CONSTRAINTS_FAILURE"),
+    "verify.timestamp_invalid": ("INDETERMINATE", "NO_POE"),
+}
+PASSED_REASON = "签章有效，文件自签章后未被修改"
+
+
+def etsi_status(codes: list[str]) -> tuple[str, str | None, str]:
+    """(indication, sub_indication, Chinese reason) for a report with these problem codes, in order."""
+    if not codes:
+        return "PASSED", None, PASSED_REASON
+    ranked = sorted(codes, key=lambda c: ETSI_STATUS[c][0] != "FAILED")  # stable: FAILED first, else in order
+    indication, sub_indication = ETSI_STATUS[ranked[0]]
+    return indication, sub_indication, PROBLEM_MESSAGES[ranked[0]]

@@ -1,0 +1,112 @@
+"""Long-term validation: PAdES B-B, B-T, B-LT and B-LTA seals, revocation data gathered in-process, fail closed."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterable
+from io import BytesIO
+
+import pytest
+from cryptography import x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.timestamps import TimeStamper
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+from keys import CourtSeal, DevPki, RevocationAuthority, ensure_court_seal
+from signing import DevTimestampAuthority, Pkcs12Sealer, SealingError, SealRequest
+from tests.pki_fixtures import make_pdf
+from verify import check_sealed_pdf
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+class RefusingTimestamper(DevTimestampAuthority):
+    """A TSA that is down: every request fails."""
+
+    async def async_request_tsa_response(self, req, **_kwargs):  # type: ignore[no-untyped-def, override]
+        raise ConnectionRefusedError("TSA unreachable")
+
+
+class BrokenRevocationSource:
+    def revocation_data(self, certs: Iterable[x509.Certificate]) -> object:
+        raise OSError("CRL store unavailable")
+
+
+@pytest.mark.parametrize("level", ["B-B", "B-T", "B-LT", "B-LTA"])
+def test_sealer_reports_the_level_it_achieved_and_the_verifier_agrees(
+    level: str,
+    court_seal: CourtSeal,
+    tsa: DevTimestampAuthority,
+    revocation: RevocationAuthority,
+    seal_request: SealRequest,
+    pki: DevPki,
+) -> None:
+    sealer = Pkcs12Sealer(court_seal.p12_path, court_seal.passphrase, tsa, level=level, revocation=revocation)  # type: ignore[arg-type]
+    result = sealer.seal_with_level(make_pdf(), seal_request)
+    assert result.level == level
+    report = check_sealed_pdf(result.pdf, [pki.root_cert])
+    assert report.genuine, report.problem_codes
+    assert report.level == level
+
+
+def test_b_lta_seal_is_made_and_validated_with_the_network_blocked(
+    no_network: None, lta_sealer: Pkcs12Sealer, seal_request: SealRequest, pki: DevPki
+) -> None:
+    sealed = lta_sealer.seal(make_pdf(), seal_request)
+    report = check_sealed_pdf(sealed, [pki.root_cert])
+    assert report.genuine, report.problem_codes
+    assert report.level == "B-LTA"
+    assert report.timestamp_at is not None
+
+
+def test_b_lta_dss_holds_crl_and_ocsp_for_the_seal_and_the_tsa_chain(
+    lta_sealer: Pkcs12Sealer, seal_request: SealRequest, court_seal: CourtSeal, pki: DevPki
+) -> None:
+    sealed = lta_sealer.seal(make_pdf(), seal_request)
+    dss = DocumentSecurityStore.read_dss(PdfFileReader(BytesIO(sealed)))
+    serials = {c.serial_number for c in dss.load_certs()}
+    assert {court_seal.cert.serial_number, pki.tsa_cert.serial_number} <= serials  # the root is in the CMS
+    assert len(dss.crls) >= 1
+    assert len(dss.ocsps) >= 2
+
+
+@pytest.mark.parametrize("level", ["B-T", "B-LT", "B-LTA"])
+def test_a_refusing_timestamp_authority_makes_sealing_raise(
+    level: str, court_seal: CourtSeal, pki: DevPki, revocation: RevocationAuthority, seal_request: SealRequest
+) -> None:
+    down: TimeStamper = RefusingTimestamper(pki.tsa_cert, pki.tsa_key, pki.tsa_chain)
+    sealer = Pkcs12Sealer(court_seal.p12_path, court_seal.passphrase, down, level=level, revocation=revocation)  # type: ignore[arg-type]
+    with pytest.raises(SealingError):
+        sealer.seal(make_pdf(), seal_request)
+
+
+def test_missing_revocation_data_makes_sealing_raise_instead_of_a_lower_level(
+    court_seal: CourtSeal, tsa: DevTimestampAuthority, seal_request: SealRequest
+) -> None:
+    sealer = Pkcs12Sealer(
+        court_seal.p12_path, court_seal.passphrase, tsa, level="B-LTA", revocation=BrokenRevocationSource()  # type: ignore[arg-type]
+    )
+    with pytest.raises(SealingError, match="revocation"):
+        sealer.seal(make_pdf(), seal_request)
+
+
+def test_sealing_with_a_revoked_certificate_fails_closed(
+    pki: DevPki, tsa: DevTimestampAuthority, revocation: RevocationAuthority, seal_request: SealRequest
+) -> None:
+    revoked = ensure_court_seal(pki, "渝0299", "已撤销测试法院")
+    revocation.revoke(revoked.cert)
+    sealer = Pkcs12Sealer(revoked.p12_path, revoked.passphrase, tsa, level="B-LT", revocation=revocation)
+    with pytest.raises(SealingError):
+        sealer.seal(make_pdf(), seal_request)
+
+
+def test_long_term_levels_need_a_revocation_source(court_seal: CourtSeal, tsa: DevTimestampAuthority) -> None:
+    with pytest.raises(ValueError, match="revocation"):
+        Pkcs12Sealer(court_seal.p12_path, court_seal.passphrase, tsa, level="B-LTA")
