@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -64,3 +65,21 @@ def user_for_token(session: Session, token: str) -> User:
     if user is None or user.disabled:
         raise DomainError("auth.invalid_token", "登录已失效，请重新登录", 401)
     return user
+
+
+def login(engine: Any, failures: Any, username: str, password: str, address: str) -> tuple[User, str, int]:
+    """Check the credentials and issue a token; ``failures`` (a RateLimiter) stops guessing per user and address:
+    after ten failures even the right password is refused for a while (429)."""
+    from confirm.db import transaction
+
+    key = f"{username}|{address}"
+    failures.check(key)
+    with transaction(engine) as session:
+        try:
+            user = authenticate(session, username, password)
+        except DomainError:
+            failures.hit(key)
+            raise
+        token, lifetime = issue_token(session, user)
+    failures.reset(key)
+    return user, token, lifetime

@@ -11,8 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
-from confirm import applications, audit, issuance, servicing, workflow
-from confirm.auth import authenticate, issue_token
+from confirm import applications, audit, auth, issuance, servicing, workflow
 from confirm.clock import china_today
 from confirm.context import Jiudi
 from confirm.db import transaction
@@ -38,16 +37,8 @@ DECISION_WAIT_SECONDS = 10.0
 def login(request: Request, jiudi: JiudiDep, username: Annotated[str, Form()],
           password: Annotated[str, Form()]) -> dict[str, Any]:
     """Exchange a username and password for a bearer token (10 failures per 5 minutes, then 429)."""
-    key, failures = f"{username}|{client_address(request)}", limits(request).login_failures
-    failures.check(key)
-    with transaction(jiudi.engine) as session:
-        try:
-            user = authenticate(session, username, password)
-        except DomainError:
-            failures.hit(key)
-            raise
-        token, expires_in = issue_token(session, user)
-    failures.reset(key)
+    _user, token, expires_in = auth.login(jiudi.engine, limits(request).login_failures, username, password,
+                                          client_address(request))
     return {"access_token": token, "token_type": "bearer", "expires_in": expires_in}
 
 

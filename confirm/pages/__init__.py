@@ -23,8 +23,8 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from sqlmodel import col, select
 
-from confirm import admin, applications, audit, issuance, servicing, workflow
-from confirm.auth import authenticate, issue_token, token_digest, user_for_token
+from confirm import admin, applications, audit, auth, issuance, servicing, workflow
+from confirm.auth import token_digest, user_for_token
 from confirm.clock import CHINA, china_today
 from confirm.db import transaction
 from confirm.domain.errors import DomainError
@@ -123,21 +123,13 @@ async def login(request: Request) -> Response:
     username, password = str(form.get("username", "")).strip(), str(form.get("password", ""))
     nxt = str(form.get("next", ""))
     jiudi = _jiudi(request)
-    key, failures = f"{username}|{client_address(request)}", limits(request).login_failures
     try:
-        failures.check(key)
-        with transaction(jiudi.engine) as session:
-            try:
-                user = authenticate(session, username, password)
-            except DomainError:
-                failures.hit(key)
-                raise
-            token, lifetime = issue_token(session, user)
-            role = user.role
+        user, token, lifetime = auth.login(jiudi.engine, limits(request).login_failures, username, password,
+                                           client_address(request))
+        role = user.role
     except DomainError as exc:
         return _page(request, "pages/login.html", None, status_code=exc.status, next=nxt, message=exc.message,
                      username=username)
-    failures.reset(key)
     target = nxt if re.fullmatch(r"/[A-Za-z0-9/_-]*", nxt or "") and not nxt.startswith("//") else ROLE_HOME[role]
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(COOKIE, token, max_age=lifetime, httponly=True, samesite="lax",
