@@ -4,7 +4,8 @@ Run: .venv/bin/python bench/decision_to_ruling.py [N] [--postgres URL]
 
 For each of N applications: file, claim, then POST the decision and time until the application is ``issued``
 (the decision route waits for the in-process worker). The baseline, measured in the same run, is the bare
-pipeline for the same ruling: render_ruling + Pkcs12Sealer.seal with the in-process TSA. The ratio says what
+pipeline for the same ruling: render_ruling + the same court sealer at the configured level (B-LTA in development
+mode) with the in-process TSA. The ratio says what
 the service adds (database transactions, the outbox job, storage, audit and events).
 """
 
@@ -71,7 +72,8 @@ def main() -> None:
         s_med, p_med = statistics.median(service_ms), statistics.median(plain_ms)
         print(f"decision→issued via the service ({backend}, n={len(service_ms)}): median {s_med:.0f} ms, "
               f"p90 {pct(service_ms, 0.9):.0f} ms, max {max(service_ms):.0f} ms")
-        print(f"bare render + B-T seal of the same ruling (n={len(plain_ms)}): median {p_med:.0f} ms, "
+        level = jiudi.seals.level
+        print(f"bare render + {level} seal of the same ruling (n={len(plain_ms)}): median {p_med:.0f} ms, "
               f"p90 {pct(plain_ms, 0.9):.0f} ms")
         print(f"ratio service/bare: {s_med / p_med:.2f}×")
 
