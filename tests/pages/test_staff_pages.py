@@ -16,7 +16,8 @@ def login(browser, base, username, password, *, keyboard=False):  # type: ignore
     ctx = browser.new_context(viewport=TABLET, locale="zh-CN", accept_downloads=True)
     page = ctx.new_page()
     page.goto(f"{base}/login")
-    if keyboard:  # the form works from the keyboard alone: focus starts in the user name
+    if keyboard:  # the form works from the keyboard alone: focus starts in the user name (autofocus)
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'username'")
         page.keyboard.type(username)
         page.keyboard.press("Tab")
         page.keyboard.type(password)
