@@ -240,6 +240,10 @@
     sound = !sound; toggle.setAttribute("aria-pressed", String(sound)); toggle.textContent = sound ? "关闭提示音" : "开启提示音";
     if (sound) beep();
   });
+  // while sealing is under way, also reload now and then: an event sent before this page's stream connected
+  // would otherwise be missed
+  var poll = document.querySelector("[data-poll]");
+  if (poll) setTimeout(function () { location.reload(); }, Number(poll.dataset.poll) || 3000);
   var live = document.querySelector("[data-events]");
   if (live && window.EventSource) {
     var es = new EventSource(live.dataset.events), appId = live.dataset.app;
