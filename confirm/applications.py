@@ -266,7 +266,11 @@ def application_json(session: Session, app: Application, *, public_base_url: str
             "complete": app.status == Status.SERVED,
             "receipt_url": f"{base}/service-receipt.pdf" if app.status == Status.SERVED else None,
             "recipients": [{"party_id": r.party_id, "method": r.method, "served_at": iso(r.served_at),
-                            "place": r.place, "signed": r.signature_sha256 is not None} for r in served],
+                            "place": r.place, "signed": r.signature_sha256 is not None,
+                            "electronic_address": r.electronic_address, "channel": r.channel,
+                            "sent_at": iso(r.sent_at),
+                            "voucher_url": f"{base}/service-vouchers/{r.party_id}.pdf"
+                            if r.method == "electronic" else None} for r in served],
         },
         "created_at": iso(app.created_at),
         "updated_at": iso(app.updated_at),

@@ -265,6 +265,10 @@ class IssuanceWorker:
                 from confirm.servicing import issue_receipt
 
                 issue_receipt(self.jiudi, job.application_id, job.id)
+            elif job.kind.startswith("voucher:"):
+                from confirm.servicing import issue_voucher
+
+                issue_voucher(self.jiudi, job.application_id, int(job.kind.partition(":")[2]), job.id)
             else:
                 issue_ruling(self.jiudi, job.application_id, job.id)
         except Exception as exc:

@@ -190,13 +190,13 @@ class Decision(SQLModel, table=True):
 
 class IssuanceJob(SQLModel, table=True):
     """Transactional outbox: committed with the decision (or the last service record); the worker turns it into
-    the sealed ruling (or service receipt), so only the worker ever uses a seal key."""
+    the sealed ruling (or service receipt, or an electronic service voucher), so only the worker ever uses a seal key."""
 
     __tablename__ = "issuance_jobs"
     __table_args__ = (sa.UniqueConstraint("application_id", "kind"),)
     id: int | None = Field(default=None, primary_key=True)
     application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
-    kind: str = Field(default="ruling", max_length=20)  # ruling (民事裁定书) or receipt (送达回证)
+    kind: str = Field(default="ruling", max_length=20)  # ruling, receipt (送达回证) or voucher:<party id>
     state: str = Field(default="pending", max_length=20, index=True)  # pending, running, done, failed
     attempts: int = 0
     next_attempt_at: datetime = _ts(default_factory=utcnow)
@@ -238,6 +238,11 @@ class ServiceRecord(SQLModel, table=True):
     served_at: datetime = _ts()
     place: str = Field(max_length=200)
     signature_sha256: str | None = Field(default=None, max_length=64)
+    # electronic service (CPL 90): the address the recipient confirmed, the channel, and when it was sent;
+    # served_at is when it arrived, the service date
+    electronic_address: str | None = Field(default=None, max_length=100)
+    channel: str | None = Field(default=None, max_length=20)
+    sent_at: datetime | None = _ts(default=None)
     recorded_by: int = Field(foreign_key="users.id")
     created_at: datetime = _ts(default_factory=utcnow)
 
@@ -248,6 +253,18 @@ class ServiceReceipt(SQLModel, table=True):
     __tablename__ = "service_receipts"
     id: int | None = Field(default=None, primary_key=True)
     application_id: str = Field(foreign_key="applications.id", unique=True, max_length=32)
+    sha256: str = Field(max_length=64)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class ServiceVoucher(SQLModel, table=True):
+    """电子送达凭证: the sealed voucher of one party's electronic service; it has the effect of a receipt."""
+
+    __tablename__ = "service_vouchers"
+    __table_args__ = (sa.UniqueConstraint("application_id", "party_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    party_id: int = Field(foreign_key="parties.id")
     sha256: str = Field(max_length=64)
     created_at: datetime = _ts(default_factory=utcnow)
 

@@ -1,4 +1,5 @@
-"""当场送达: recording that each party was served, and the sealed service receipt (送达回证, CPL 87–88)."""
+"""当场送达: recording that each party was served, the sealed service receipt (送达回证, CPL 87–88) and, for each
+party served electronically, the sealed electronic service voucher (电子送达凭证, CPL 90; 在线诉讼规则 29–32)."""
 
 from __future__ import annotations
 
@@ -11,25 +12,51 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from confirm import audit
 from confirm.applications import get_visible, parties_of, require_role
-from confirm.clock import as_utc, china_time, utcnow
+from confirm.clock import as_utc, china_time, iso, utcnow
 from confirm.context import Jiudi
 from confirm.domain.errors import DomainError, FieldProblem
 from confirm.domain.lifecycle import Action, Status, require_allowed
+from confirm.domain.service import (
+    Channel,
+    ElectronicService,
+    electronic_service,
+    electronic_signature_problem,
+    in_person_problems,
+)
 from confirm.domain.uploads import require_png
-from confirm.models import Application, Court, Organization, Party, Ruling, ServiceReceipt, ServiceRecord, User, pk
+from confirm.models import (
+    Application,
+    Court,
+    IssuanceJob,
+    Organization,
+    Party,
+    Ruling,
+    ServiceReceipt,
+    ServiceRecord,
+    ServiceVoucher,
+    User,
+    pk,
+)
 from confirm.workflow import mark_served
-from templates import render_service_receipt
-from templates.model import ReceiptContent, ReceiptRecipient
+from templates import render_service_receipt, render_service_voucher
+from templates.model import ReceiptContent, ReceiptRecipient, RenderedDocument, VoucherContent
+from templates.texts import load_texts
 
 RecipientMethod = Literal["in_person", "electronic"]
 
 
 class RecipientIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """One recipient; for ``electronic`` the address defaults to the party's mobile number on the application."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     party_id: int
     method: RecipientMethod
     signature_png: str | None = Field(default=None, max_length=3_000_000)
+    electronic_address: str | None = Field(default=None, max_length=100)
+    channel: Channel | None = None
+    sent_at: datetime | None = None
 
 
 class ServiceIn(BaseModel):
@@ -69,21 +96,43 @@ def record_service(jiudi: Jiudi, session: Session, user: User, application_id: s
     if not body.place:
         problems.append(FieldProblem("place", "service.place_required", "请填写送达地点"))
     seen: set[int] = set()
+    electronic: dict[int, ElectronicService] = {}
     for index, r in enumerate(body.recipients):
+        where = f"recipients[{index}]"
         if r.party_id not in parties:
-            problems.append(FieldProblem(f"recipients[{index}].party_id", "service.unknown_party", "受送达人不是本案申请人"))
+            problems.append(FieldProblem(f"{where}.party_id", "service.unknown_party", "受送达人不是本案申请人"))
         elif r.party_id in already or r.party_id in seen:
-            problems.append(FieldProblem(f"recipients[{index}].party_id", "service.already_served",
+            problems.append(FieldProblem(f"{where}.party_id", "service.already_served",
                                          f"{parties[r.party_id].name}已经登记送达"))
+        elif r.method == "electronic":
+            if r.signature_png:
+                problems.append(electronic_signature_problem(where))
+            checked = electronic_service(where, address=r.electronic_address, channel=r.channel, sent_at=r.sent_at,
+                                         served_at=body.served_at, phone_on_file=parties[r.party_id].phone)
+            if isinstance(checked, ElectronicService):
+                electronic[r.party_id] = checked
+            else:
+                problems += checked
+        else:
+            problems += in_person_problems(where, address=r.electronic_address, channel=r.channel, sent_at=r.sent_at)
         seen.add(r.party_id)
     if problems:
         status = 409 if all(p.code == "service.already_served" for p in problems) else 422
         raise DomainError.from_problems(problems, status)
     for index, r in enumerate(body.recipients):
         signature_sha = jiudi.store.put(_decode_signature(index, r.signature_png)) if r.signature_png else None
+        sent = electronic.get(r.party_id)
         session.add(ServiceRecord(application_id=app.id, party_id=r.party_id, method=r.method,
                                   served_at=body.served_at, place=body.place, signature_sha256=signature_sha,
-                                  recorded_by=pk(user)))
+                                  electronic_address=sent.address if sent else None,
+                                  channel=sent.channel if sent else None,
+                                  sent_at=sent.sent_at if sent else None, recorded_by=pk(user)))
+        if sent is not None:  # the worker seals the voucher: only it holds the seal key
+            session.add(IssuanceJob(application_id=app.id, kind=voucher_job_kind(r.party_id)))
+        audit.append(session, actor=user.username, action="service.recorded", application_id=app.id, data={
+            "party_id": r.party_id, "method": r.method, "served_at": iso(body.served_at), "place": body.place,
+            "signature_sha256": signature_sha, "electronic_address": sent.address if sent else None,
+            "channel": sent.channel if sent else None, "sent_at": iso(sent.sent_at) if sent else None})
     session.flush()
     if already | seen >= set(parties):
         mark_served(session, user, app)
@@ -114,30 +163,87 @@ def receipt_content(jiudi: Jiudi, session: Session, app: Application) -> Receipt
 def issue_receipt(jiudi: Jiudi, application_id: str, job_id: int | None = None) -> bool:
     """Render, seal and record the receipt (run by the issuance worker, the only holder of the seal key)."""
     from confirm.db import transaction
-    from confirm.issuance import finish_job, seal_document
 
     with transaction(jiudi.engine) as session:
         if session.exec(select(ServiceReceipt).where(ServiceReceipt.application_id == application_id)).first():
-            finish_job(session, job_id)
-            return False
+            return _nothing_to_do(jiudi, job_id)
         app = session.get(Application, application_id)
         assert app is not None
         content = receipt_content(jiudi, session, app)
         court = session.get(Court, app.court_id)
         assert court is not None
-    rendered = render_service_receipt(content)
-    sealed, _level = seal_document(jiudi, court, rendered.pdf, rendered.seal_box,
-                                   reason=f"{content.case_number} 送达回证")
-    digest = jiudi.store.put(sealed)
+    return _seal_and_record(jiudi, court, render_service_receipt(content), f"{content.case_number} 送达回证",
+                            ServiceReceipt(application_id=application_id, sha256=""), job_id)
+
+
+def voucher_job_kind(party_id: int) -> str:
+    return f"voucher:{party_id}"
+
+
+def voucher_content(jiudi: Jiudi, session: Session, app: Application, party_id: int) -> VoucherContent:
+    """What the voucher of one party's electronic service records: the trail and the digest of the ruling served."""
+    court = session.get(Court, app.court_id)
+    party = session.get(Party, party_id)
+    record = session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id,
+                                                      ServiceRecord.party_id == party_id)).one()
+    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
+    recorder = session.get(User, record.recorded_by)
+    org = session.get(Organization, app.organization_id)
+    assert court and party and recorder and org and app.case_number and record.electronic_address
+    channels = load_texts().voucher["channels"]
+    arrived = china_time(record.served_at)
+    return VoucherContent(
+        court_name=court.name, case_number=app.case_number, document_name="民事裁定书", recipient=party.name,
+        channel=str(channels.get(record.channel, record.channel)), electronic_address=record.electronic_address,
+        sent_at=china_time(record.sent_at) if record.sent_at else arrived, arrived_at=arrived,
+        document_sha256=ruling.sha256, served_by=f"{recorder.name}（{org.name}）", dev_mode=jiudi.settings.dev_mode,
+    )
+
+
+def issue_voucher(jiudi: Jiudi, application_id: str, party_id: int, job_id: int | None = None) -> bool:
+    """Render, seal and record one party's electronic service voucher (run by the issuance worker)."""
+    from confirm.db import transaction
+
+    with transaction(jiudi.engine) as session:
+        if session.exec(select(ServiceVoucher).where(ServiceVoucher.application_id == application_id,
+                                                     ServiceVoucher.party_id == party_id)).first():
+            return _nothing_to_do(jiudi, job_id)
+        app = session.get(Application, application_id)
+        assert app is not None
+        content = voucher_content(jiudi, session, app, party_id)
+        court = session.get(Court, app.court_id)
+        assert court is not None
+    return _seal_and_record(jiudi, court, render_service_voucher(content),
+                            f"{content.case_number} 电子送达凭证（{content.recipient}）",
+                            ServiceVoucher(application_id=application_id, party_id=party_id, sha256=""), job_id)
+
+
+def _nothing_to_do(jiudi: Jiudi, job_id: int | None) -> bool:
+    from confirm.db import transaction
+    from confirm.issuance import finish_job
+
+    with transaction(jiudi.engine) as session:
+        finish_job(session, job_id)
+    return False
+
+
+def _seal_and_record(jiudi: Jiudi, court: Court, rendered: RenderedDocument, reason: str,
+                     row: ServiceReceipt | ServiceVoucher, job_id: int | None) -> bool:
+    """Seal a rendered service document, keep it, and record ``row`` (its sha256 filled in) with the job done.
+
+    A unique constraint makes a second worker's copy lose: it finishes its job and keeps nothing."""
+    from confirm.db import transaction
+    from confirm.issuance import finish_job, seal_document
+
+    sealed, _level = seal_document(jiudi, court, rendered.pdf, rendered.seal_box, reason=reason)
+    row.sha256 = jiudi.store.put(sealed)
     try:
         with transaction(jiudi.engine) as session:
-            session.add(ServiceReceipt(application_id=application_id, sha256=digest))
+            session.add(row)
             session.flush()
             finish_job(session, job_id)
     except IntegrityError:
-        with transaction(jiudi.engine) as session:
-            finish_job(session, job_id)
-        return False
+        return _nothing_to_do(jiudi, job_id)
     jiudi.bus.bump()
     return True
 
@@ -151,4 +257,19 @@ def service_receipt_pdf(jiudi: Jiudi, user: User, application_id: str) -> bytes 
         if app.status != Status.SERVED:
             raise DomainError("service.not_complete", "尚未向全部申请人送达，送达回证尚未生成", 409)
         existing = session.exec(select(ServiceReceipt).where(ServiceReceipt.application_id == app.id)).first()
+    return jiudi.store.get(existing.sha256) if existing is not None else None
+
+
+def service_voucher_pdf(jiudi: Jiudi, user: User, application_id: str, party_id: int) -> bytes | None:
+    """The sealed voucher of a party served electronically; None while the worker still seals it."""
+    from confirm.db import transaction
+
+    with transaction(jiudi.engine) as session:
+        app = get_visible(session, user, application_id)
+        record = session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id,
+                                                          ServiceRecord.party_id == party_id)).first()
+        if record is None or record.method != "electronic":
+            raise DomainError("service.voucher_not_found", "该当事人不是电子送达，没有电子送达凭证", 404)
+        existing = session.exec(select(ServiceVoucher).where(ServiceVoucher.application_id == app.id,
+                                                             ServiceVoucher.party_id == party_id)).first()
     return jiudi.store.get(existing.sha256) if existing is not None else None

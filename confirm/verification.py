@@ -16,7 +16,7 @@ from confirm.context import Jiudi
 from confirm.db import transaction
 from confirm.domain.errors import DomainError
 from confirm.domain.masking import mask_party
-from confirm.models import Application, Court, Decision, Ruling, User
+from confirm.models import Application, Court, Decision, Party, Ruling, ServiceReceipt, ServiceVoucher, User
 from confirm.tokens import digest, normalize_check_code
 from verify import check_sealed_pdf
 
@@ -31,6 +31,40 @@ OUTCOME_NAMES = {
 _NOT_FOUND = DomainError("verify.not_found", "未找到该文书的核验记录，请核对二维码或核验码；如有疑问请联系出具法院", 404)
 
 
+DOCUMENT_NAMES = {"ruling": "民事裁定书", "service_receipt": "送达回证", "service_voucher": "电子送达凭证"}
+
+
+def _service_record(session: Session, row: ServiceReceipt | ServiceVoucher) -> dict[str, Any]:
+    """The public record of a sealed service document: which case, which court, when; recipients masked."""
+    app = session.get(Application, row.application_id)
+    assert app is not None
+    court = session.get(Court, app.court_id)
+    if isinstance(row, ServiceVoucher):
+        party = session.get(Party, row.party_id)
+        recipients = [party] if party else []
+    else:
+        recipients = list(parties_of(session, app.id))
+    kind = "service_voucher" if isinstance(row, ServiceVoucher) else "service_receipt"
+    return {
+        "document": kind, "document_name": DOCUMENT_NAMES[kind], "status": "valid",
+        "court": court.name if court else None, "case_number": app.case_number, "outcome": None,
+        "issued_at": iso(row.created_at), "parties": [mask_party(p.kind, p.name) for p in recipients],
+        "document_sha256": row.sha256,
+    }
+
+
+def _registered(session: Session, sha256: str) -> dict[str, Any] | None:
+    """The registry's record of exactly this file: a ruling, a service receipt or a voucher; None if unknown."""
+    ruling = session.exec(select(Ruling).where(Ruling.sha256 == sha256)).first()
+    if ruling is not None:
+        return _public_record(session, ruling)
+    for table in (ServiceReceipt, ServiceVoucher):
+        row = session.exec(select(table).where(table.sha256 == sha256)).first()
+        if row is not None:
+            return _service_record(session, row)
+    return None
+
+
 def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:
     app = session.get(Application, ruling.application_id)
     assert app is not None
@@ -38,6 +72,8 @@ def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:
     decision = session.exec(select(Decision).where(Decision.application_id == app.id)).one()
     judge = session.get(User, decision.judge_id)
     return {
+        "document": "ruling",
+        "document_name": DOCUMENT_NAMES["ruling"],
         "status": "revoked" if ruling.revoked_at is not None else "valid",
         "court": court.name if court else None,
         "case_number": app.case_number,
@@ -83,9 +119,7 @@ def check_upload(jiudi: Jiudi, pdf: bytes, trust_roots: list[Any] | None = None)
     problems = [{"code": p.code, "message": p.message} for p in report.problems]
     record: dict[str, Any] | None = None
     with transaction(jiudi.engine) as session:
-        ruling = session.exec(select(Ruling).where(Ruling.sha256 == report.document_sha256)).first()
-        if ruling is not None:
-            record = _public_record(session, ruling)
+        record = _registered(session, report.document_sha256) if report.document_sha256 else None
     unusable = any(p["code"] == "verify.not_pdf" for p in problems)
     if record is None and not unusable:
         problems.append({"code": "verify.unregistered",
@@ -95,6 +129,8 @@ def check_upload(jiudi: Jiudi, pdf: bytes, trust_roots: list[Any] | None = None)
     genuine = report.genuine and record is not None and record["status"] == "valid"
     return {
         "genuine": genuine,
+        "document": record["document"] if record else None,
+        "document_name": record["document_name"] if record else None,
         "case_number": record["case_number"] if record else None,
         "court": record["court"] if record else report.signer_organization,
         "signed_at": iso_text(report.signed_at),

@@ -258,6 +258,18 @@ def service_receipt(jiudi: JiudiDep, user: UserDep, application_id: str) -> Resp
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": "inline"})
 
 
+@router.get("/applications/{application_id}/service-vouchers/{party_id}.pdf", tags=["service"],
+            response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
+def service_voucher(jiudi: JiudiDep, user: UserDep, application_id: str, party_id: int) -> Response:
+    """The sealed electronic service voucher (电子送达凭证) of a party served electronically; 404
+    ``service.voucher_not_found`` for a party not served electronically, 409 ``service.voucher_pending`` while
+    the worker still seals it."""
+    pdf = _wait_for(jiudi, lambda: servicing.service_voucher_pdf(jiudi, user, application_id, party_id))
+    if pdf is None:
+        raise DomainError("service.voucher_pending", "电子送达凭证正在盖章生成，请稍后再试", 409)
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": "inline"})
+
+
 @router.get("/outcomes", tags=["review"])
 def outcomes(user: UserDep) -> dict[str, Any]:
     """The outcome codes and, for each, the grounds that belong to it (from templates/texts)."""

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from PIL import Image
 from reportlab.pdfgen import canvas
 
 from confirm.clock import CHINA, china_today
@@ -90,3 +92,22 @@ def now_iso() -> str:
 
 def today() -> date:
     return china_today()
+
+
+def png_signature() -> str:
+    """A transparent PNG as the tablet's signature pad sends it (base64)."""
+    buf = io.BytesIO()
+    Image.new("RGBA", (120, 40), (0, 0, 0, 0)).save(buf, "PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def issued(client: Any, passwords: dict[str, str]) -> tuple[Staff, str, dict[str, Any]]:
+    """A confirmed application with its sealed ruling: the mediator, its id and the decision's answer."""
+    m = Staff(client, "mediator", passwords["mediator"])
+    judge = Staff(client, "judge", passwords["judge"])
+    app_id = m.filed()
+    judge.post(f"/api/v1/applications/{app_id}/claim")
+    r = judge.post(f"/api/v1/applications/{app_id}/decision",
+                   json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
+    assert r.json()["status"] == "issued", r.text
+    return m, app_id, r.json()

@@ -349,8 +349,14 @@ async def record_service(request: Request, application_id: str) -> Response:
             m = re.fullmatch(r"serve_(\d+)", key)
             if m and form.get(key):
                 pid = int(m.group(1))
-                recipients.append({"party_id": pid, "method": str(form.get(f"method_{pid}", "in_person")),
-                                   "signature_png": str(form.get(f"signature_{pid}", "")) or None})
+                method = str(form.get(f"method_{pid}", "in_person"))
+                if method == "electronic":  # the signature pad and the address are both on the form
+                    recipients.append({"party_id": pid, "method": method,
+                                       "electronic_address": str(form.get(f"address_{pid}", "")) or None,
+                                       "channel": str(form.get(f"channel_{pid}", "")) or None})
+                else:
+                    recipients.append({"party_id": pid, "method": method,
+                                       "signature_png": str(form.get(f"signature_{pid}", "")) or None})
         if not recipients:
             raise DomainError.for_field("recipients", "page.recipient_required", "请至少选择一名受送达人")
         served_at = str(form.get("served_at", ""))

@@ -196,7 +196,7 @@ def _load(directory: Path) -> LegalTexts:
         _require(ruling, key, str(directory / "ruling.yaml"))
     for key in ("document_name", "labels", "methods", "no_signature"):
         _require(receipt, key, str(directory / "receipt.yaml"))
-    for key in ("document_name", "labels", "statement"):
+    for key in ("document_name", "labels", "statement", "channels"):
         _require(voucher, key, str(directory / "voucher.yaml"))
     return LegalTexts(
         directory=directory,

@@ -3,28 +3,8 @@
 from __future__ import annotations
 
 import base64
-import io
 
-from PIL import Image
-
-from tests.support import Staff, now_iso, verification_now
-
-
-def png_signature() -> str:
-    buf = io.BytesIO()
-    Image.new("RGBA", (120, 40), (0, 0, 0, 0)).save(buf, "PNG")
-    return base64.b64encode(buf.getvalue()).decode()
-
-
-def issued(client, passwords) -> tuple[Staff, str, dict]:
-    m = Staff(client, "mediator", passwords["mediator"])
-    judge = Staff(client, "judge", passwords["judge"])
-    app_id = m.filed()
-    judge.post(f"/api/v1/applications/{app_id}/claim")
-    r = judge.post(f"/api/v1/applications/{app_id}/decision",
-                   json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
-    assert r.json()["status"] == "issued", r.text
-    return m, app_id, r.json()
+from tests.support import Staff, issued, now_iso, png_signature
 
 
 def test_service_on_one_party_keeps_issued_and_on_all_makes_served(client, passwords):

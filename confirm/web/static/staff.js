@@ -193,13 +193,20 @@
     joint.querySelector("[name=signed_png]").value = page.toDataURL("image/png");
   });
   var service = document.getElementById("service-form");
+  if (service) service.querySelectorAll("select[data-method]").forEach(function (method) {
+    // in person: the recipient signs on the pad; electronically: the address the recipient confirmed
+    var fs = method.closest("fieldset"), show = function () {
+      fs.querySelectorAll("[data-when]").forEach(function (part) { part.hidden = part.dataset.when !== method.value; });
+    };
+    method.addEventListener("change", show); show();
+  });
   if (service) service.addEventListener("submit", function (ev) {
     var pads = service.querySelectorAll(".pad");
     for (var i = 0; i < pads.length; i++) {
       var fs = pads[i].closest("fieldset"), chosen = fs.querySelector("input[type=checkbox]").checked;
-      var inPerson = fs.querySelector("select").value === "in_person";
+      var inPerson = fs.querySelector("select[data-method]").value === "in_person";
       if (chosen && inPerson && !pads[i].signed) { ev.preventDefault(); padError(service, "请受送达人在签名区签收"); return; }
-      service.querySelector("[name='" + pads[i].dataset.pad + "']").value = pads[i].signed ? pads[i].querySelector("canvas").toDataURL("image/png") : "";
+      service.querySelector("[name='" + pads[i].dataset.pad + "']").value = inPerson && pads[i].signed ? pads[i].querySelector("canvas").toDataURL("image/png") : "";
     }
   });
 
@@ -242,8 +249,13 @@
   });
   // while sealing is under way, also reload now and then: an event sent before this page's stream connected
   // would otherwise be missed
+  // A live refresh drops the one-time notice in the query (?done=submitted): it told of an earlier state.
+  var refresh = function () {
+    var url = new URL(location.href); url.searchParams.delete("done"); url.searchParams.delete("created");
+    location.replace(url.toString());
+  };
   var poll = document.querySelector("[data-poll]");
-  if (poll) setTimeout(function () { location.reload(); }, Number(poll.dataset.poll) || 3000);
+  if (poll) setTimeout(refresh, Number(poll.dataset.poll) || 3000);
   var live = document.querySelector("[data-events]");
   if (live && window.EventSource) {
     var es = new EventSource(live.dataset.events), appId = live.dataset.app;
@@ -263,7 +275,7 @@
     var handle = function (ev) {
       var data = {}; try { data = JSON.parse(ev.data); } catch (e) { return; }
       if (live.dataset.fragment) refreshQueue(ev.type === "application.submitted" || ev.type === "application.released");
-      else if (live.dataset.reload || (appId && data.application_id === appId)) location.reload();
+      else if (live.dataset.reload || (appId && data.application_id === appId)) refresh();
     };
     ["application.submitted", "application.claimed", "application.released", "application.returned",
      "application.withdrawn", "application.decided", "ruling.issued", "application.served", "message"].forEach(function (t) {

@@ -1,0 +1,84 @@
+"""送达 rules (domain.md §7): what a recorded service must say, with no I/O.
+
+On the spot the recipient signs the receipt (CPL 87–88). Electronically, with the recipient's consent, the ruling
+goes to an address the recipient confirmed; service is complete when it arrives there, and the system makes an
+electronic service voucher (CPL 90; 在线诉讼规则 29–32). The address is a mainland mobile number (a text message,
+or the court's online platform, whose accounts are mobile numbers) or an e-mail address.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from confirm.domain.errors import FieldProblem
+from confirm.domain.identity import phone_problem
+
+Channel = Literal["sms", "email", "platform"]
+CHANNELS: tuple[Channel, ...] = ("sms", "email", "platform")
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_CHANNELS_FOR: dict[str, tuple[Channel, ...]] = {"mobile": ("sms", "platform"), "email": ("email",)}
+
+
+@dataclass(frozen=True)
+class ElectronicService:
+    """Where and how a ruling was served electronically; sent_at None means it was sent when it arrived."""
+
+    address: str
+    channel: Channel
+    sent_at: datetime | None
+
+
+def address_kind(address: str) -> Literal["mobile", "email"] | None:
+    """``mobile`` or ``email`` for an address a ruling can be served to, None for anything else."""
+    if phone_problem(address) is None:
+        return "mobile"
+    if _EMAIL.fullmatch(address):
+        return "email"
+    return None
+
+
+def electronic_service(where: str, *, address: str | None, channel: Channel | None, sent_at: datetime | None,
+                       served_at: datetime, phone_on_file: str | None) -> ElectronicService | list[FieldProblem]:
+    """The electronic service of one recipient, or what is wrong with it.
+
+    The address defaults to the mobile number the recipient gave on the application; the channel defaults to a
+    text message for a mobile number and e-mail for an e-mail address. ``served_at`` is when the ruling arrived.
+    """
+    problems: list[FieldProblem] = []
+    address = (address or phone_on_file or "").strip()
+    kind = address_kind(address) if address else None
+    if not address:
+        problems.append(FieldProblem(f"{where}.electronic_address", "service.address_required",
+                                     "请填写受送达人确认的电子送达地址（手机号码或电子邮箱）"))
+    elif kind is None:
+        problems.append(FieldProblem(f"{where}.electronic_address", "service.address_format",
+                                     "电子送达地址应为手机号码或电子邮箱"))
+    elif channel is not None and channel not in _CHANNELS_FOR[kind]:
+        problems.append(FieldProblem(f"{where}.channel", "service.channel_mismatch",
+                                     "送达渠道与电子送达地址不符：短信和在线服务平台用手机号码，电子邮件用邮箱"))
+    if sent_at is not None and sent_at.tzinfo is None:
+        problems.append(FieldProblem(f"{where}.sent_at", "service.time_zone", "发送时间须带时区"))
+    elif sent_at is not None and served_at.tzinfo is not None and sent_at > served_at:
+        problems.append(FieldProblem(f"{where}.sent_at", "service.sent_after_arrival",
+                                     "发送时间不能晚于到达时间（电子送达以到达之日为送达日期）"))
+    if problems or kind is None:
+        return problems
+    return ElectronicService(address=address, channel=channel or _CHANNELS_FOR[kind][0], sent_at=sent_at)
+
+
+def in_person_problems(where: str, *, address: str | None, channel: str | None,
+                       sent_at: datetime | None) -> list[FieldProblem]:
+    """Fields that belong to electronic service, given for a recipient served in person."""
+    return [FieldProblem(f"{where}.{name}", "service.not_electronic", "直接送达不填写电子送达地址、渠道或发送时间")
+            for name, value in (("electronic_address", address), ("channel", channel), ("sent_at", sent_at))
+            if value]
+
+
+def electronic_signature_problem(where: str) -> FieldProblem:
+    """An electronic recipient is not there to sign; a signature belongs to in-person service only."""
+    return FieldProblem(f"{where}.signature_png", "service.signature_in_person_only",
+                        "电子送达无需受送达人当场签名；当场签收请选择“直接送达”")

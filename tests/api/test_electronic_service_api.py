@@ -1,0 +1,124 @@
+"""Electronic service (电子送达, CPL 90): the recorded trail and the sealed voucher of each party served so."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import datetime, timedelta
+from pathlib import Path
+from shutil import which
+
+from tests.support import issued, now_iso, png_signature
+
+
+def pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
+    path = tmp_path / name
+    path.write_bytes(pdf)
+    pdftotext = which("pdftotext")
+    assert pdftotext, "poppler-utils is not installed: run scripts/setup --test"
+    out = subprocess.run([pdftotext, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return "".join(out.split())  # the form spaces its title and labels out: compare without white space
+
+
+def test_a_party_served_electronically_gets_a_sealed_voucher_naming_the_ruling(client, passwords, jiudi, tmp_path):
+    m, app_id, app = issued(client, passwords)
+    person, company = app["parties"]
+    sent = (datetime.fromisoformat(now_iso()) - timedelta(minutes=2)).isoformat()
+    r = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now_iso(), "place": "秀山县中和派出所驻所调解室",
+        "recipients": [{"party_id": person["id"], "method": "in_person", "signature_png": png_signature()},
+                       {"party_id": company["id"], "method": "electronic", "sent_at": sent}]})
+    assert r.status_code == 200 and r.json()["status"] == "served", r.text
+    by_party = {x["party_id"]: x for x in r.json()["service"]["recipients"]}
+    assert by_party[person["id"]]["voucher_url"] is None and by_party[person["id"]]["electronic_address"] is None
+    served = by_party[company["id"]]
+    assert served["electronic_address"] == "13900000000" and served["channel"] == "sms"  # the phone on file
+    assert served["sent_at"].startswith(sent[:16])
+    assert served["voucher_url"].endswith(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf")
+
+    voucher = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf")
+    assert voucher.status_code == 200 and voucher.headers["content-type"] == "application/pdf"
+    assert m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf").content == voucher.content
+    if os.environ.get("JIUDI_TEST_ARTIFACTS"):  # keep the voucher to look at it
+        Path(os.environ["JIUDI_TEST_ARTIFACTS"]).mkdir(parents=True, exist_ok=True)
+        (Path(os.environ["JIUDI_TEST_ARTIFACTS"]) / "voucher.pdf").write_bytes(voucher.content)
+    text = pdf_text(voucher.content, tmp_path, "voucher.pdf")
+    ruling_sha = app["ruling"]["sha256"]
+    for phrase in ("电子送达凭证", app["case_number"], "民事裁定书", company["name"], "手机短信", "13900000000",
+                   ruling_sha[:8], ruling_sha[-8:], "第九十条"):
+        assert phrase in text, phrase
+
+    from verify import check_sealed_pdf
+
+    report = check_sealed_pdf(voucher.content, jiudi.seals.trust_roots())
+    assert report.genuine, report.problems
+    pdfsig = which("pdfsig")
+    assert pdfsig, "poppler-utils is not installed: run scripts/setup --test"
+    (tmp_path / "v.pdf").write_bytes(voucher.content)
+    said = subprocess.run([pdfsig, str(tmp_path / "v.pdf")], capture_output=True, text=True).stdout
+    assert "Signature is Valid" in said.split("Signature #2")[0], said
+
+    checked = client.post("/api/v1/verify", files={"file": ("v.pdf", voucher.content, "application/pdf")}).json()
+    assert checked["genuine"] is True and checked["document"] == "service_voucher", checked
+    assert checked["case_number"] == app["case_number"] and checked["document_name"] == "电子送达凭证"
+    receipt = m.get(f"/api/v1/applications/{app_id}/service-receipt.pdf").content
+    as_receipt = client.post("/api/v1/verify", files={"file": ("r.pdf", receipt, "application/pdf")}).json()
+    assert as_receipt["genuine"] is True and as_receipt["document"] == "service_receipt"
+
+    # the trail: each service is in the hash-chained audit log, with the address and channel
+    from sqlmodel import Session, select
+
+    from confirm.models import AuditRecord
+
+    with Session(jiudi.engine) as session:
+        trail = {r.data["party_id"]: r.data for r in session.exec(
+            select(AuditRecord).where(AuditRecord.application_id == app_id, AuditRecord.action == "service.recorded"))}
+    assert trail[company["id"]]["electronic_address"] == "13900000000" and trail[company["id"]]["channel"] == "sms"
+    assert trail[person["id"]]["method"] == "in_person" and trail[person["id"]]["signature_sha256"]
+
+    in_person = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{person['id']}.pdf")
+    assert in_person.status_code == 404 and in_person.json()["error"]["code"] == "service.voucher_not_found"
+
+
+def test_an_email_address_and_the_platform_channel(client, passwords, tmp_path):
+    m, app_id, app = issued(client, passwords)
+    person, company = app["parties"]
+    r = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now_iso(), "place": "调解室",
+        "recipients": [{"party_id": person["id"], "method": "electronic", "electronic_address": "zhangsan@example.com"},
+                       {"party_id": company["id"], "method": "electronic", "electronic_address": "13712345678",
+                        "channel": "platform"}]})
+    assert r.status_code == 200 and r.json()["status"] == "served", r.text
+    email = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{person['id']}.pdf").content
+    assert "zhangsan@example.com" in pdf_text(email, tmp_path, "e.pdf") and "电子邮件" in pdf_text(email, tmp_path, "e.pdf")
+    platform = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf").content
+    assert "人民法院在线服务平台" in pdf_text(platform, tmp_path, "p.pdf")
+
+
+def test_bad_electronic_service_is_refused_and_records_nothing(client, passwords):
+    m, app_id, app = issued(client, passwords)
+    person, company = app["parties"]
+    now = now_iso()
+    later = (datetime.fromisoformat(now) + timedelta(minutes=1)).isoformat()
+    cases = [
+        ({"party_id": person["id"], "method": "electronic", "electronic_address": "重庆市秀山县"}, "service.address_format"),
+        ({"party_id": person["id"], "method": "electronic", "channel": "email"}, "service.channel_mismatch"),
+        ({"party_id": person["id"], "method": "electronic", "signature_png": png_signature()},
+         "service.signature_in_person_only"),
+        ({"party_id": person["id"], "method": "electronic", "sent_at": later}, "service.sent_after_arrival"),
+        ({"party_id": person["id"], "method": "in_person", "electronic_address": "13800000000"}, "service.not_electronic"),
+    ]
+    for recipient, code in cases:
+        r = m.post(f"/api/v1/applications/{app_id}/service",
+                   json={"served_at": now, "place": "调解室", "recipients": [recipient]})
+        assert r.status_code == 422, (recipient, r.text)
+        error = r.json()["error"]
+        assert code in [d["code"] for d in error["details"]], (recipient, error)
+        assert error["fields"] and all(error["fields"].values())
+    unknown = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now, "place": "调解室", "recipients": [{"party_id": person["id"], "method": "electronic",
+                                                            "channel": "wechat"}]})
+    assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "request.invalid"
+    assert m.get(f"/api/v1/applications/{app_id}").json()["service"] is None
+    none_yet = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf")
+    assert none_yet.status_code == 404 and none_yet.json()["error"]["code"] == "service.voucher_not_found"
