@@ -12,7 +12,9 @@ sRGB ICC profile (built by littlecms through Pillow). docs/documents.md says whi
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 from xml.sax.saxutils import escape
 
 from PIL import ImageCms
@@ -61,6 +63,7 @@ def new_canvas(buffer: io.BytesIO, *, title: str, author: str, subject: str, dev
     """An A4 canvas that never references a base-14 font, with the document's metadata."""
     ensure_fonts()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=SONG, initialFontSize=BODY_SIZE)
+    canvas._doc.info = _Info()
     canvas.setTitle(title)
     canvas.setAuthor(author)
     canvas.setSubject(subject + ("（开发测试，无法律效力）" if dev_mode else ""))
@@ -74,6 +77,35 @@ def new_canvas(buffer: io.BytesIO, *, title: str, author: str, subject: str, dev
 
 
 # --- PDF/A-2b ---------------------------------------------------------------------------------------------
+
+def _stream_with_eol(format_stream: Callable[[pdfdoc.PDFStream, pdfdoc.PDFDocument], bytes]) -> Any:
+    """reportlab writes ``…data endstream``; PDF/A (ISO 19005-2 6.1.7.1) wants an end-of-line marker before
+    ``endstream``, outside /Length. Wraps reportlab's own method, so /Length and the data stay reportlab's."""
+
+    def format(self: pdfdoc.PDFStream, document: pdfdoc.PDFDocument) -> bytes:
+        written = format_stream(self, document)
+        assert written.endswith(b"endstream\n"), "reportlab's stream layout changed"
+        return written[: -len(b"endstream\n")] + b"\nendstream\n"
+
+    format.jiudi_eol = True  # type: ignore[attr-defined]
+    return format
+
+
+if not getattr(pdfdoc.PDFStream.format, "jiudi_eol", False):
+    pdfdoc.PDFStream.format = _stream_with_eol(pdfdoc.PDFStream.format)  # type: ignore[method-assign]
+
+
+class _Info(pdfdoc.PDFInfo):
+    """The document information dictionary without /Trapped: the XMP of PDF/A-2 has no property that
+    validators agree on for it, and an Info entry without its XMP equivalent is a PDF/A error."""
+
+    def format(self, document: pdfdoc.PDFDocument) -> bytes:
+        when = pdfdoc.PDFDate(ts=document._timeStamp, dateFormatter=self._dateFormatter)
+        entries = {"Title": pdfdoc.PDFString(self.title), "Author": pdfdoc.PDFString(self.author),
+                   "Subject": pdfdoc.PDFString(self.subject), "Keywords": pdfdoc.PDFString(self.keywords),
+                   "Creator": pdfdoc.PDFString(self.creator), "Producer": pdfdoc.PDFString(self.producer),
+                   "CreationDate": when, "ModDate": when}
+        return bytes(pdfdoc.PDFDictionary(entries).format(document))
 
 OUTPUT_CONDITION = "sRGB IEC61966-2.1"
 
@@ -120,7 +152,6 @@ def xmp_packet(*, title: str, author: str, subject: str, keywords: str, when: st
   <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
    <pdf:Producer>Jiudi</pdf:Producer>
    <pdf:Keywords>{k}</pdf:Keywords>
-   <pdf:Trapped>False</pdf:Trapped>
   </rdf:Description>
  </rdf:RDF>
 </x:xmpmeta>
@@ -139,7 +170,7 @@ class _UnfilteredStream(pdfdoc.PDFStream):
             pdfdoc.format(dictionary, document)
             + b"\nstream\n"
             + pdfdoc.format(content, document)
-            + b"endstream\n"
+            + b"\nendstream\n"
         )
 
 

@@ -1,24 +1,70 @@
 """PDF/A-2b as far as reportlab allows: XMP metadata matching the document information, an sRGB output intent,
-every font embedded, and a single revision (sealing appends the signature as an incremental update)."""
+every font embedded, and a single revision (sealing appends the signature as an incremental update).
+
+Besides our own checks, an independent validator judges every document: page-validation (the Python binding
+of `page`, a PDF/A checker that passes the veraPDF corpus and Isartor test suites)."""
 
 from __future__ import annotations
 
 import io
 import re
 
+import page
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from templates import render_ruling, render_service_receipt, render_service_voucher
+from signing import SealRequest
+from templates import render_ruling, render_seal_appearance, render_service_receipt, render_service_voucher
+from templates.model import RenderedDocument
+from tests.pki_fixtures import COURT_NAME, court_seal, lta_sealer, pki, revocation, sealer, tsa  # noqa: F401
 
 
 @pytest.fixture
-def documents(confirmed, receipt, voucher) -> dict[str, bytes]:
+def rendered(confirmed, rejected, long_agreement, receipt, voucher) -> dict[str, RenderedDocument]:
     return {
-        "ruling": render_ruling(confirmed).pdf,
-        "receipt": render_service_receipt(receipt).pdf,
-        "voucher": render_service_voucher(voucher).pdf,
+        "ruling": render_ruling(confirmed),
+        "rejection": render_ruling(rejected),
+        "ruling of 40 clauses": render_ruling(long_agreement),
+        "receipt": render_service_receipt(receipt),
+        "voucher": render_service_voucher(voucher),
     }
+
+
+@pytest.fixture
+def documents(rendered) -> dict[str, bytes]:
+    return {name: document.pdf for name, document in rendered.items()}
+
+
+def pdfa_findings(pdf: bytes) -> list[tuple[str, str]]:
+    """What the independent validator finds against PDF/A-2b: (rule, message) pairs; empty when compliant."""
+    report = page.validate_pdf_bytes(pdf, profile=page.ValidationProfile.PDF_A_2B)
+    findings = [(f.rule_id, f.message) for f in report.failures]
+    assert report.is_compliant == (not findings)
+    return findings
+
+
+def test_every_document_passes_an_independent_pdfa_2b_validator(documents):
+    for name, pdf in documents.items():
+        assert pdfa_findings(pdf) == [], name
+
+
+def sealed(rendered: RenderedDocument, by) -> bytes:  # type: ignore[no-untyped-def]
+    box = rendered.seal_box
+    return by.seal(rendered.pdf, SealRequest(
+        field_name="CourtSeal", page_index=box.page_index, box=(box.x1, box.y1, box.x2, box.y2),
+        appearance_pdf=render_seal_appearance(COURT_NAME, dev_mode=True), reason="PDF/A", location=COURT_NAME))
+
+
+def test_a_document_sealed_at_b_t_is_still_pdfa_2b(rendered, sealer):  # noqa: F811
+    for name in ("ruling", "receipt", "voucher"):
+        assert pdfa_findings(sealed(rendered[name], sealer)) == [], name
+
+
+def test_a_b_lta_seal_breaks_only_the_whole_file_byte_range_rule(rendered, lta_sealer):  # noqa: F811
+    """B-LTA adds the validation data and a document timestamp as later revisions, so the seal's /ByteRange
+    covers its own revision, not the whole file: the one PDF/A finding a long-term seal brings (docs/documents.md)."""
+    findings = pdfa_findings(sealed(rendered["ruling"], lta_sealer))
+    assert [rule for rule, _message in findings] == ["PDFA2B-SIGNATURE-BYTERANGE-001"], findings
 
 
 def test_every_document_declares_pdfa_2b_in_xmp_matching_its_document_information(documents, poppler):
