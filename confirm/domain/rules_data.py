@@ -32,6 +32,16 @@ def inadmissible_dispute_types() -> dict[str, tuple[str, int, str]]:
 
 
 @lru_cache(maxsize=1)
+def common_dispute_types() -> tuple[str, ...]:
+    """Dispute types (案由) often mediated on the spot, offered as suggestions on the application form."""
+    common = tuple(str(t) for t in _load("dispute_types.yaml")["common"])
+    refused = set(common) & set(inadmissible_dispute_types())
+    if refused:  # a suggestion the court would refuse at once is a mistake in the tables
+        raise ValueError(f"dispute_types.yaml suggests inadmissible types: {sorted(refused)}")
+    return common
+
+
+@lru_cache(maxsize=1)
 def risk_table() -> dict[str, Any]:
     """High-risk dispute types and thresholds for false-mediation flags (domain.md §4)."""
     data = _load("risk.yaml")

@@ -31,6 +31,7 @@ from confirm.domain.errors import DomainError
 from confirm.domain.intake import ApplicationIn
 from confirm.domain.lifecycle import Status, status_name
 from confirm.domain.review import OUTCOMES, DecisionIn
+from confirm.domain.rules_data import common_dispute_types, inadmissible_dispute_types
 from confirm.domain.uploads import MAX_DOCUMENT_BYTES
 from confirm.models import Application, AuthToken, Court, Organization, User, pk
 from confirm.ratelimit import client_address, limits
@@ -48,7 +49,9 @@ OUTCOME_NAMES = {"confirmed": "确认调解协议有效", "rejected": "驳回申
 KIND_NAMES = {"agreement": "调解协议", "joint_application": "联合申请书（签名）", "identity": "身份证明",
               "evidence": "其他证据材料"}
 pages.env.globals.update(status_name=status_name, OUTCOME_NAMES=OUTCOME_NAMES, KIND_NAMES=KIND_NAMES,
-                         ROLE_NAMES=ROLE_NAMES)
+                         ROLE_NAMES=ROLE_NAMES, DISPUTE_TYPES=common_dispute_types,
+                         INADMISSIBLE_TYPES=lambda: {t: reason for t, (_g, _i, reason)
+                                                     in inadmissible_dispute_types().items()})
 
 
 class Staff:

@@ -105,3 +105,13 @@ def test_risk_flags_say_why_they_fired():
     assert risk_flags(dispute_type="买卖合同纠纷", amount=Decimal("100"), concluded_on=date(2026, 11, 20),
                       submitted_on=date(2026, 11, 28), organization_recent_count=1,
                       parties_with_same_address=False) == []
+
+
+def test_the_suggested_dispute_types_are_all_admissible_and_include_the_common_ones():
+    from confirm.domain.intake import check_dispute_type
+    from confirm.domain.rules_data import common_dispute_types
+
+    suggested = common_dispute_types()
+    assert {"民间借贷纠纷", "买卖合同纠纷", "机动车交通事故责任纠纷"} <= set(suggested)
+    assert all(check_dispute_type(t) is None for t in suggested)
+    assert check_dispute_type("离婚纠纷").code == "application.inadmissible.identity_relation"

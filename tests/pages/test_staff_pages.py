@@ -95,6 +95,11 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     assert "校验位不正确" in med.inner_text("#err-parties\\[0\\]\\.id_number")
     med.fill("#parties\\[0\\]\\.id_number", "11010519491231002X")
     assert med.inner_text("#err-parties\\[0\\]\\.id_number") == ""
+    med.fill("#dispute_type", "离婚纠纷")  # Interp. 355 (3): told at once, as the server would say it
+    assert "身份关系" in med.inner_text("#err-dispute_type")
+    assert med.locator("#dispute-types option[value='买卖合同纠纷']").count() == 1  # suggestions to pick from
+    med.fill("#dispute_type", "")
+    assert med.inner_text("#err-dispute_type") == ""
     med.fill("#mediation\\.concluded_on", (china_today() - timedelta(days=40)).isoformat())
     assert "已超过申请期限" in med.inner_text("#err-mediation\\.concluded_on")
     # a third party can be added and removed

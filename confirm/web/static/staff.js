@@ -31,6 +31,11 @@
       if (CC_A[(31 - t % 31) % 31] !== v[17]) return "统一社会信用代码校验位不正确，请核对代码";
       return "";
     },
+    dispute_type: function (v) {  // the inadmissible types of templates/texts/admissibility.yaml (Interp. 355)
+      var table = document.getElementById("inadmissible-types");
+      var refused = table ? JSON.parse(table.textContent)[v.trim()] : "";
+      return refused || "";
+    },
     phone: function (v) { return /^1\d{10}$/.test(v.trim()) ? "" : "手机号码应为以1开头的11位数字"; },
     amount: function (v) { return /^\d{1,13}(\.\d{1,2})?$/.test(v.trim()) ? "" : "金额应为数字，最多两位小数，例如 12000.00"; },
     concluded_on: function (v) {
