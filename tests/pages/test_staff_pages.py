@@ -148,6 +148,9 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     file_input.set_input_files({"name": "调解协议.pdf", "mimeType": "application/pdf", "buffer": a_pdf("agreement")})
     with med.expect_navigation():
         med.get_by_role("button", name="上传", exact=True).click()
+    # what is still missing before the court will take it is said where the mediator submits
+    assert "调解协议：已上传" in med.inner_text("#required-documents")
+    assert "联合申请书（签名）：尚未上传" in med.inner_text("#required-documents .missing")
     med.get_by_role("button", name="生成签名页并上传").click()
     assert "请张三在签名区签名" in med.get_by_role("alert").inner_text()
     for pad in med.locator("#joint-form .pad").all():
@@ -156,6 +159,7 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     with med.expect_navigation():
         med.get_by_role("button", name="生成签名页并上传").click()
     assert med.get_by_role("link", name="联合申请书签名页.png").count() == 1
+    assert med.locator("#required-documents .missing").count() == 0
     with med.expect_navigation():
         med.get_by_role("button", name="提交司法确认申请").click()
     assert "已提交待审查" in med.inner_text("#status")
