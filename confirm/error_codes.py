@@ -68,6 +68,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "decision.verification_in_future": (422, "核实时间晚于现在"),
     "decision.verification_before_application": (422, "核实时间早于申请"),
     "decision.no_clerk": (422, "法院没有可署名的书记员"),
+    "decision.unknown_clerk": (422, "所选书记员不是本院在职书记员"),
     "ruling.not_issued": (409, "裁定书尚未出具"),
     "ruling.revoke_reason_required": (422, "撤销须写明理由"),
     "ruling.already_revoked": (409, "裁定已被撤销"),

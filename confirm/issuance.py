@@ -101,7 +101,8 @@ def ruling_content(jiudi: Jiudi, application_id: str, nonce: str) -> tuple[Rulin
         return content, court
 
 
-def preview_ruling(jiudi: Jiudi, user: User, application_id: str, decision: DecisionIn) -> bytes:
+def preview_ruling(jiudi: Jiudi, user: User, application_id: str, decision: DecisionIn,
+                   clerk_username: str | None = None) -> bytes:
     """The ruling as the proposed decision would make it, unsealed and marked 预览 on every page, for the
     claiming judge to read before deciding. Nothing is stored; the QR code points at no record."""
     from confirm.applications import get_visible, require_role
@@ -121,7 +122,7 @@ def preview_ruling(jiudi: Jiudi, user: User, application_id: str, decision: Deci
             reasoning=decision.reasoning,
             verification_method=decision.verification.method if decision.verification else None,
             verification_at=decision.verification.at if decision.verification else None,
-            judge=user, clerk=clerk_for(session, app.court_id, None), decided_at=utcnow(),
+            judge=user, clerk=clerk_for(session, app.court_id, clerk_username), decided_at=utcnow(),
             verify_url=f"{jiudi.settings.public_base_url}/v/preview", check_code="预览件", preview=True,
         )
     return render_ruling(content).pdf

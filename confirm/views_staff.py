@@ -213,7 +213,7 @@ def _wait_for(jiudi: Jiudi, ready: Callable[[], Any]) -> Any:
 def preview_decision(jiudi: JiudiDep, user: UserDep, application_id: str, body: DecisionBody) -> Response:
     """The ruling the proposed decision would make, unsealed and marked 预览 on every page; nothing is stored."""
     decision = DecisionIn.model_validate(body.model_dump(exclude={"clerk"}))
-    pdf = issuance.preview_ruling(jiudi, user, application_id, decision)
+    pdf = issuance.preview_ruling(jiudi, user, application_id, decision, body.clerk)
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": "inline"})
 
 

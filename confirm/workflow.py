@@ -200,9 +200,17 @@ def clerk_for(session: Session, court_id: int, username: str | None) -> User:
     if username:
         query = query.where(User.username == username)
     clerk = session.exec(query.order_by(col(User.id))).first()
+    if clerk is None and username:
+        raise DomainError.for_field("clerk", "decision.unknown_clerk", f"“{username}”不是本院可署名的书记员，请重新选择")
     if clerk is None:
         raise DomainError.for_field("clerk", "decision.no_clerk", "本院没有可署名的书记员账号，请先添加书记员")
     return clerk
+
+
+def clerks_of(session: Session, court_id: int) -> list[User]:
+    """The court's active clerks, the one named by default first."""
+    query = select(User).where(User.court_id == court_id, User.role == "clerk", User.disabled == False)  # noqa: E712
+    return list(session.exec(query.order_by(col(User.id))))
 
 
 def decide(session: Session, user: User, application_id: str, decision: DecisionIn, *,

@@ -400,8 +400,9 @@ def _review_page(request: Request, staff: Staff, application_id: str, status_cod
     with transaction(_jiudi(request).engine) as session:
         app = applications.get_visible(session, staff.user, application_id)
         view = _app_view(request, session, app)
+        clerks = [(c.username, c.name) for c in workflow.clerks_of(session, app.court_id)]
     grounds = {o: outcome_grounds(o) for o in OUTCOMES}
-    return _page(request, "pages/review.html", staff, status_code=status_code, a=view, grounds=grounds,
+    return _page(request, "pages/review.html", staff, status_code=status_code, a=view, grounds=grounds, clerks=clerks,
                  outcomes=OUTCOMES, now=datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M"),
                  fields=extra.pop("fields", {}), message=extra.pop("message", None), form=extra.pop("form", {}))
 
@@ -487,7 +488,8 @@ async def preview(request: Request, application_id: str) -> Response:
     try:
         form = await _form(request, staff)
         decision = _decision_from_form(form)
-        pdf = await run_in_threadpool(issuance.preview_ruling, _jiudi(request), staff.user, application_id, decision)
+        pdf = await run_in_threadpool(issuance.preview_ruling, _jiudi(request), staff.user, application_id, decision,
+                                      str(form.get("clerk", "")) or None)
     except (DomainError, ValidationError) as exc:
         message, fields = _errors(exc)
         status = exc.status if isinstance(exc, DomainError) else 422
@@ -502,7 +504,8 @@ async def decide(request: Request, application_id: str) -> Response:
         decision = _decision_from_form(form)
         with transaction(jiudi.engine) as session:
             workflow.decide(session, staff.user, application_id, decision,
-                            allowed_grounds=outcome_grounds(decision.outcome), clerk_username=None)
+                            allowed_grounds=outcome_grounds(decision.outcome),
+                            clerk_username=str(form.get("clerk", "")) or None)
     return await _judge_action(request, application_id, act)
 
 

@@ -205,3 +205,33 @@ def test_the_judge_previews_the_ruling_unsealed_and_nothing_is_stored(client, ji
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "decision.grounds_required"
     with transaction(jiudi.engine) as s:
         assert s.exec(select(Decision)).all() == [] and s.exec(select(Ruling)).all() == []
+
+
+def test_the_judge_names_the_clerk_of_the_ruling(client, jiudi, passwords, tmp_path):
+    import subprocess
+
+    from confirm.admin import add_user
+
+    with transaction(jiudi.engine) as s:
+        add_user(s, "clerk2", role="clerk", court_code="渝0241", password="a-long-password-2", name="郑书记",
+                 actor="test")
+    m = Staff(client, "mediator", passwords["mediator"])
+    judge = Staff(client, "judge", passwords["judge"])
+    app_id = m.filed()
+    judge.post(f"/api/v1/applications/{app_id}/claim")
+    body = {"outcome": "confirmed", "grounds": [], "verification": verification_now()}
+
+    def text_of(pdf: bytes) -> str:
+        (tmp_path / "r.pdf").write_bytes(pdf)
+        out = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True).stdout
+        return "".join(out.split())
+
+    assert "郑书记" in text_of(judge.post(f"/api/v1/applications/{app_id}/decision/preview",
+                                        json={**body, "clerk": "clerk2"}).content)
+    unknown = judge.post(f"/api/v1/applications/{app_id}/decision", json={**body, "clerk": "mediator"})
+    assert unknown.status_code == 422 and unknown.json()["error"]["code"] == "decision.unknown_clerk"
+    assert "书记员" in unknown.json()["error"]["fields"]["clerk"]
+    r = judge.post(f"/api/v1/applications/{app_id}/decision", json={**body, "clerk": "clerk2"})
+    assert r.status_code == 200 and r.json()["status"] == "issued", r.text
+    text = text_of(m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content)
+    assert "书记员郑书记" in text and "吴书记" not in text

@@ -181,6 +181,7 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     assert judge.locator("embed[type='application/pdf']").count() == 1
     # the decision form: five outcomes, their grounds from the legal texts
     assert judge.locator("input[name=outcome]").count() == 5
+    assert judge.locator("#clerk option:checked").inner_text() == "吴书记"  # the clerk named on the ruling
     shoot(judge, "13-judge-review-decision-form")
     judge.get_by_label("确认调解协议有效").check()
     judge.get_by_role("button", name="作出裁定并盖章出具").click()
