@@ -13,7 +13,15 @@ from typing import Any, cast
 from confirm.config import Settings
 from confirm.domain.errors import DomainError
 from keys import DevPki, RevocationAuthority, ensure_court_seal, ensure_dev_pki, load_trust_roots
-from signing import DevTimestampAuthority, Pkcs12Sealer, Sealer, SealingError, sealer_from_config, timestamper_from_url
+from signing import (
+    DevTimestampAuthority,
+    FetchingRevocationSource,
+    Pkcs12Sealer,
+    Sealer,
+    SealingError,
+    sealer_from_config,
+    timestamper_from_url,
+)
 from signing.request import PadesLevel
 from templates import render_seal_appearance
 
@@ -25,8 +33,9 @@ class SealService:
 
     Development mode seals at PAdES B-LTA: the development PKI publishes its own CRL and OCSP answers, gathered
     in-process. A configured ``JIUDI_SIGNER`` (``pkcs11:…``, ``csc:…`` or ``pkcs12:…``, see signing/config.py)
-    seals for every court with that one key at ``JIUDI_SEAL_LEVEL`` (default B-T: long-term levels need the
-    production CA's revocation data, which is not wired yet) with the TSA of ``JIUDI_TSA_URL``.
+    seals for every court with that one key at ``JIUDI_SEAL_LEVEL`` (default B-T) with the TSA of
+    ``JIUDI_TSA_URL``; at B-LT/B-LTA the revocation data is fetched from the OCSP responders and CRL distribution
+    points the certificates name (``signing.FetchingRevocationSource``), and sealing fails without it.
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -48,9 +57,11 @@ class SealService:
                               "配置了 JIUDI_SIGNER 时须同时配置时间戳服务 JIUDI_TSA_URL（未配置则不出具裁定书）", 500)
         self.timestamper = timestamper_from_url(settings.tsa_url)
         self.level = settings.seal_level or "B-T"
+        # B-LT/B-LTA: revocation data from the OCSP responders and CRLs the certificates themselves name
+        fetching = FetchingRevocationSource() if self.level in ("B-LT", "B-LTA") else None
         try:
             self._configured = sealer_from_config(settings.signer or "", self.timestamper,
-                                                  level=cast(PadesLevel, self.level))
+                                                  level=cast(PadesLevel, self.level), revocation=fetching)
         except (ValueError, SealingError) as exc:
             raise DomainError("config.signer_unsupported", f"JIUDI_SIGNER 配置有误：{exc}", 500) from exc
 

@@ -3,8 +3,8 @@
 One narrow interface, ``Sealer.seal(pdf, SealRequest) -> bytes`` (and ``seal_with_level`` → ``SealResult`` with
 the PAdES level reached), with pluggable backends — a PKCS#12 key file (``Pkcs12Sealer``) or a PKCS#11 token
 (``Pkcs11Sealer``) or a Cloud Signature Consortium remote service (``CscSealer``) — and timestamp sources (the built-in development TSA or a remote RFC 3161 TSA) chosen by
-configuration. Levels B-B, B-T, B-LT, B-LTA: ``level=`` on the sealer (B-LT/B-LTA need ``revocation=``, e.g.
-``keys.RevocationAuthority``).
+configuration. Levels B-B, B-T, B-LT, B-LTA: ``level=`` on the sealer (B-LT/B-LTA need ``revocation=``:
+``keys.RevocationAuthority`` in development, ``FetchingRevocationSource`` for a CA's published OCSP/CRLs).
 
 Backend configuration string for ``sealer_from_config(config, timestamper, level=..., revocation=...)``::
 
@@ -23,12 +23,14 @@ from .csc import CscSealer
 from .pkcs11 import Pkcs11Sealer
 from .pkcs12 import DEFAULT_BYTES_RESERVED, PadesSealer, Pkcs12Sealer
 from .request import PADES_LEVELS, PadesLevel, RevocationSource, Sealer, SealingError, SealRequest, SealResult
+from .revocation_fetch import FetchingRevocationSource
 from .timestamps import DevTimestampAuthority, timestamper_from_url
 
 __all__ = [
     "DEFAULT_BYTES_RESERVED",
     "CscSealer",
     "DevTimestampAuthority",
+    "FetchingRevocationSource",
     "PADES_LEVELS",
     "PadesLevel",
     "RevocationSource",

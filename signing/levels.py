@@ -8,10 +8,12 @@ certificate of the seal or TSA chain has no revocation data.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Sequence
 from io import BytesIO
 
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.x509 import ocsp
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -42,6 +44,7 @@ class LevelPolicy:
         self._signer = signer
         self._timestamper = timestamper
         self._revocation = revocation
+        self._tsa_certs: list[asn1_x509.Certificate] | None = None
 
     @property
     def timestamper(self) -> TimeStamper | None:
@@ -68,11 +71,24 @@ class LevelPolicy:
             raise SealingError(f"{self.level} asked for but no DSS was written")
         return self.level
 
+    def _tsa_certificates(self) -> list[asn1_x509.Certificate]:
+        """The TSA's certificates, whose revocation data the DSS must hold too. The in-process TSA knows its
+        own; a remote one's come from a token it issues once (pyHanko keeps it for size estimates anyway)."""
+        own = getattr(self._timestamper, "tsa_cert", None)
+        if own is not None:
+            return [own]
+        if self._tsa_certs is None:
+            assert self._timestamper is not None
+            try:
+                token = asyncio.run(self._timestamper.async_dummy_response("sha256"))
+            except Exception as exc:
+                raise SealingError(f"cannot reach the timestamp authority: {exc!r}") from exc
+            self._tsa_certs = [c.chosen for c in token["content"]["certificates"] if c.name == "certificate"]
+        return self._tsa_certs
+
     def _validation_context(self) -> ValidationContext:
         certs = [c for c in (self._signer.signing_cert, *(self._signer.cert_registry or ())) if c is not None]
-        tsa_cert = getattr(self._timestamper, "tsa_cert", None)  # the in-process TSA knows its certificate
-        if tsa_cert is not None:
-            certs.append(tsa_cert)
+        certs += [c for c in self._tsa_certificates() if c not in certs]
         pyca = [x509.load_der_x509_certificate(c.dump()) for c in certs]
         assert self._revocation is not None
         try:
@@ -80,10 +96,11 @@ class LevelPolicy:
         except Exception as exc:
             raise SealingError(f"cannot obtain revocation data: {exc!r}") from exc
         _refuse_revoked(pyca, data.crls, data.ocsp_responses)
-        roots = [c for c in certs if c.self_signed]
+        # asn1crypto's self_signed is "no" or "maybe", both truthy strings: compare names instead
+        roots = [c for c in certs if c.self_issued]
         return ValidationContext(
             trust_roots=roots,
-            other_certs=[c for c in certs if not c.self_signed],
+            other_certs=[c for c in certs if not c.self_issued],
             crls=list(data.crls),
             ocsps=list(data.ocsp_responses),
             allow_fetching=False,

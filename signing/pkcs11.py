@@ -68,6 +68,7 @@ class Pkcs11Sealer(PadesSealer):
                 cert_label=cert_label or key_label,
                 signing_cert=signing_cert,
                 ca_chain=ca_chain,
+                other_certs_to_pull=None,  # every certificate on the token: the seal's chain (pyHanko pulls none by default)
                 lock=self._lock,
             )
             asyncio.run(signer.ensure_objects_loaded())  # find key and certificates once, up front

@@ -1,0 +1,71 @@
+"""B-LT/B-LTA for a production signer: revocation data fetched over HTTP from the URLs the certificates name.
+
+The live service plays the certificate authority: its development PKI names the service's own OCSP responder
+and CRL (/dev/pki/ocsp, /dev/pki/root.crl) in every certificate, and it runs an RFC 3161 TSA at /dev/tsa. The
+sealer here is configured as a production one would be: a key file, a remote TSA, a fetching revocation source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from io import BytesIO
+
+import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+
+from confirm.seals import SealService
+from keys import ensure_court_seal, ensure_dev_pki
+from signing import DevTimestampAuthority, FetchingRevocationSource, Pkcs12Sealer, SealingError, timestamper_from_url
+from tests.pki_fixtures import COURT_NAME, make_pdf, make_seal_appearance
+from verify import check_sealed_pdf
+
+pytestmark = pytest.mark.e2e
+
+
+def request():  # type: ignore[no-untyped-def]
+    from signing import SealRequest
+
+    return SealRequest(field_name="CourtSeal", page_index=0, box=(400.0, 100.0, 519.0, 219.0),
+                       appearance_pdf=make_seal_appearance(), reason="测试", location=COURT_NAME)
+
+
+def test_a_production_style_signer_seals_b_lta_with_revocation_fetched_over_http(live_server):
+    base, jiudi, _passwords = live_server
+    pki = jiudi.seals.pki
+    seal = ensure_court_seal(pki, "渝0241", COURT_NAME)
+    sealer = Pkcs12Sealer(seal.p12_path, seal.passphrase, timestamper_from_url(f"{base}/dev/tsa"), level="B-LTA",
+                          revocation=FetchingRevocationSource(timeout=10))
+    result = sealer.seal_with_level(make_pdf(), request())
+    assert result.level == "B-LTA"
+    dss = DocumentSecurityStore.read_dss(PdfFileReader(BytesIO(result.pdf)))
+    assert len(dss.ocsps) >= 2  # the seal's and the TSA's certificates, answered by the responder over HTTP
+    report = check_sealed_pdf(result.pdf, [pki.root_cert])
+    assert report.genuine and report.level == "B-LTA", report.problem_codes
+
+    # the responder now says the seal certificate is revoked: no seal, rather than a seal with a dead key
+    jiudi.seals.revocation.revoke(seal.cert)
+    with pytest.raises(SealingError, match="revoked"):
+        sealer.seal(make_pdf(), request())
+
+
+def test_no_reachable_revocation_data_means_no_seal(tmp_path):
+    pki = ensure_dev_pki(tmp_path, base_url="http://127.0.0.1:9")  # nothing listens on the discard port
+    seal = ensure_court_seal(pki, "渝0241", COURT_NAME)
+    tsa = DevTimestampAuthority(pki.tsa_cert, pki.tsa_key, pki.tsa_chain)
+    sealer = Pkcs12Sealer(seal.p12_path, seal.passphrase, tsa, level="B-LT",
+                          revocation=FetchingRevocationSource(timeout=2))
+    with pytest.raises(SealingError, match="no revocation data"):
+        sealer.seal(make_pdf(), request())
+
+
+def test_the_service_wires_a_fetching_source_for_a_configured_signer_at_b_lta(live_server, monkeypatch):
+    base, jiudi, _passwords = live_server
+    seal = ensure_court_seal(jiudi.seals.pki, "渝0241", COURT_NAME)
+    monkeypatch.setenv("TEST_SEAL_PASS", seal.passphrase.decode())
+    settings = replace(jiudi.settings, signer=f"pkcs12:path={seal.p12_path};pass-env=TEST_SEAL_PASS",
+                       tsa_url=f"{base}/dev/tsa", seal_level="B-LTA")
+    service = SealService(settings)
+    result = service.sealer_for("渝0241", COURT_NAME).seal_with_level(make_pdf(), request())
+    assert result.level == "B-LTA"
+    assert check_sealed_pdf(result.pdf, [jiudi.seals.pki.root_cert]).genuine
