@@ -80,6 +80,10 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     # the judge's queue is open (signed in with the keyboard alone) before the mediator files
     judge = login(browser, base, "judge", passwords["judge"], keyboard=True)
     assert judge.url.endswith("/j")
+    judge.click("#sound-toggle")  # the audible cue, remembered on this computer for the next visit
+    judge.reload()
+    assert judge.get_attribute("#sound-toggle", "aria-pressed") == "true"
+    assert judge.inner_text("#sound-toggle") == "关闭提示音"
     judge.wait_for_function("document.querySelector('[data-events]').dataset.connected === '1'")
     judge.evaluate("window.__sameDocument = true")
     shoot(judge, "10-judge-queue-empty")

@@ -247,11 +247,27 @@
       o.start(); o.stop(audio.currentTime + 0.4);
     } catch (e) { /* no audio */ }
   }
+  // The choice is remembered on this computer. Browsers let a page play sound only after a click or key press
+  // on it, so a remembered "on" unlocks the audio at the first one.
   var toggle = document.getElementById("sound-toggle");
-  if (toggle) toggle.addEventListener("click", function () {
-    sound = !sound; toggle.setAttribute("aria-pressed", String(sound)); toggle.textContent = sound ? "关闭提示音" : "开启提示音";
-    if (sound) beep();
-  });
+  var showSound = function () {
+    toggle.setAttribute("aria-pressed", String(sound)); toggle.textContent = sound ? "关闭提示音" : "开启提示音";
+  };
+  if (toggle) {
+    try { sound = localStorage.getItem("jiudi-sound") === "1"; } catch (e) { sound = false; }
+    showSound();
+    var unlock = function () {
+      if (!sound) return;
+      try { audio = audio || new (window.AudioContext || window.webkitAudioContext)(); if (audio.state === "suspended") audio.resume(); } catch (e) { /* no audio */ }
+    };
+    document.addEventListener("pointerdown", unlock, { once: true });
+    document.addEventListener("keydown", unlock, { once: true });
+    toggle.addEventListener("click", function () {
+      sound = !sound; showSound();
+      try { localStorage.setItem("jiudi-sound", sound ? "1" : "0"); } catch (e) { /* private mode */ }
+      if (sound) beep();
+    });
+  }
   // while sealing is under way, also reload now and then: an event sent before this page's stream connected
   // would otherwise be missed
   // A live refresh drops the one-time notice in the query (?done=submitted): it told of an earlier state.
