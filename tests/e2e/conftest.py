@@ -47,4 +47,6 @@ def live_server(live_settings) -> Iterator[tuple[str, object, dict[str, str]]]: 
     finally:
         server.should_exit = True
         thread.join(timeout=15)
+        if jiudi.worker is not None:  # stopped by the app's lifespan; made sure of before the database is reused
+            jiudi.worker.stop()
         jiudi.engine.dispose()

@@ -16,17 +16,18 @@ from tests.e2e.conftest import _free_port
 from tests.support import a_pdf, application_body
 
 
-def serve(jiudi, port: int) -> uvicorn.Server:  # type: ignore[no-untyped-def]
+def serve(jiudi, port: int) -> tuple[uvicorn.Server, threading.Thread]:  # type: ignore[no-untyped-def]
     from confirm.api import create_app
 
     server = uvicorn.Server(uvicorn.Config(create_app(jiudi=jiudi), host="127.0.0.1", port=port, log_level="warning",
                                            timeout_graceful_shutdown=1))
-    threading.Thread(target=server.run, daemon=True).start()
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    return server
+    return server, thread
 
 
 def test_an_event_through_one_instance_reaches_the_other_within_a_second(settings, initialized, monkeypatch):
@@ -70,6 +71,13 @@ def test_an_event_through_one_instance_reaches_the_other_within_a_second(setting
         assert data["application_id"] == app_id and data["status"] == "submitted"
         assert at - submitted < 1.0, f"took {at - submitted:.2f}s"
     finally:
-        for server in servers:
+        # Both instances' workers must be gone before the next test reuses this database: a worker left
+        # polling would take that test's job and keep the ruling in this test's document store.
+        for server, _thread in servers:
             server.should_exit = True
+        for _server, thread in servers:
+            thread.join(timeout=15)
+        for instance in (first, second):
+            if instance.worker is not None:
+                instance.worker.stop()
         second.engine.dispose()
