@@ -271,7 +271,16 @@
   // while sealing is under way, also reload now and then: an event sent before this page's stream connected
   // would otherwise be missed
   // A live refresh drops the one-time notice in the query (?done=submitted): it told of an earlier state.
+  // Never while this page is submitting a form: the event may be the echo of that very submission, and
+  // navigating now would abort it.
+  var leaving = false;
+  document.addEventListener("submit", function (ev) {
+    var target = (ev.submitter && ev.submitter.getAttribute("formtarget")) || ev.target.getAttribute("target");
+    if (!ev.defaultPrevented && target !== "_blank") leaving = true;  // a preview in a new tab stays here
+  });
+  window.addEventListener("pagehide", function () { leaving = true; });
   var refresh = function () {
+    if (leaving) return;
     var url = new URL(location.href); url.searchParams.delete("done"); url.searchParams.delete("created");
     location.replace(url.toString());
   };
