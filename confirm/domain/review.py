@@ -63,21 +63,20 @@ def check_decision(
         problems.append(FieldProblem("grounds", "decision.duplicate_ground", "理由不能重复选择"))
     if "other" in decision.grounds and not decision.reasoning:
         problems.append(FieldProblem("reasoning", "decision.reasoning_required", "选择“其他情形”时须写明具体理由"))
-    if decision.outcome == "confirmed":
-        if decision.verification is None:
+    if decision.outcome == "confirmed" and decision.verification is None:
+        problems.append(
+            FieldProblem("verification", "decision.verification_required", "确认调解协议有效前须记录双方当事人共同到场（或在线）核实的情况")
+        )
+    if decision.verification is not None:  # printed on the ruling whatever the outcome, so it must be plausible
+        at = decision.verification.at
+        if at.tzinfo is None:
+            problems.append(FieldProblem("verification.at", "decision.verification_time_zone", "核实时间须带时区"))
+        elif at > now + timedelta(minutes=5):
+            problems.append(FieldProblem("verification.at", "decision.verification_in_future", "核实时间不能晚于现在"))
+        elif at < submitted_at - timedelta(days=1):
             problems.append(
-                FieldProblem("verification", "decision.verification_required", "确认调解协议有效前须记录双方当事人共同到场（或在线）核实的情况")
+                FieldProblem("verification.at", "decision.verification_before_application", "核实时间不能早于申请提交时间")
             )
-        else:
-            at = decision.verification.at
-            if at.tzinfo is None:
-                problems.append(FieldProblem("verification.at", "decision.verification_time_zone", "核实时间须带时区"))
-            elif at > now + timedelta(minutes=5):
-                problems.append(FieldProblem("verification.at", "decision.verification_in_future", "核实时间不能晚于现在"))
-            elif at < submitted_at - timedelta(days=1):
-                problems.append(
-                    FieldProblem("verification.at", "decision.verification_before_application", "核实时间不能早于申请提交时间")
-                )
     return problems
 
 

@@ -96,6 +96,14 @@ def test_verification_cannot_be_in_the_future():
         "decision.verification_in_future"]
 
 
+def test_a_rejection_s_verification_is_checked_like_a_confirmation_s():
+    """The verification is printed on a rejection too ("经本院……核实"), so it cannot predate the application."""
+    d = decision(outcome="rejected", grounds=["violates_mandatory_law"],
+                 verification={"method": "in_person", "at": (NOW - timedelta(days=3)).isoformat()})
+    assert [p.code for p in check_decision(d, allowed_grounds=REJECT_GROUNDS, submitted_at=NOW, now=NOW)] == [
+        "decision.verification_before_application"]
+
+
 def test_risk_flags_say_why_they_fired():
     flags = risk_flags(dispute_type="民间借贷纠纷", amount=Decimal("800000"), concluded_on=date(2026, 11, 28),
                        submitted_on=date(2026, 11, 28), organization_recent_count=31, parties_with_same_address=True)
