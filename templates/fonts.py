@@ -9,6 +9,8 @@ font: every glyph on the page comes from an embedded subset. docs/fonts.md gives
 
 from __future__ import annotations
 
+import contextvars
+import hashlib
 import os
 import threading
 from dataclasses import dataclass
@@ -135,6 +137,41 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
 _original_to_unicode_cmap = ttfonts.makeToUnicodeCMap
 if getattr(ttfonts.makeToUnicodeCMap, "__name__", "") != "_to_unicode_cmap":
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # reportlab looks the helper up at call time
+
+
+# A subset's PostScript name starts with a six-letter tag, and "different subsets in the same PDF file shall have
+# different tags" (ISO 32000-1 9.6.4). reportlab numbers each font's subsets from AAAAAA, so a sealed ruling — the
+# page's subsets plus the seal appearance's, made as a separate reportlab document — holds two different
+# "AAAAAA+BousungEG-Light-GB" fonts, which a printer driver or viewer caching fonts by name may confuse (missing
+# glyphs on the printout). The tag is made from a digest of the face and the subset's characters instead:
+# deterministic, and different for different subsets.
+_subsets_being_written: contextvars.ContextVar[tuple[bytes, list[list[int]]]] = contextvars.ContextVar("subsets")
+
+
+def subset_tag(face_name: bytes, characters: list[int]) -> bytes:
+    """Six capital letters that name this subset of this face (ISO 32000-1 9.6.4)."""
+    digest = hashlib.sha256(face_name + b"\0" + ",".join(map(str, characters)).encode()).digest()
+    return bytes(ord("A") + byte % 26 for byte in digest[:6])
+
+
+def _subset_name_prefix(n: int) -> bytes:
+    face_name, subsets = _subsets_being_written.get()
+    return subset_tag(face_name, subsets[n])
+
+
+def _add_objects(self: TTFont, doc: object) -> None:
+    state = self.state[doc]
+    token = _subsets_being_written.set((self.face.name, state.subsets))
+    try:
+        _original_add_objects(self, doc)
+    finally:
+        _subsets_being_written.reset(token)
+
+
+if getattr(ttfonts.SUBSETN, "__name__", "") != "_subset_name_prefix":
+    _original_add_objects = TTFont.addObjects
+    TTFont.addObjects = _add_objects  # type: ignore[method-assign]
+    ttfonts.SUBSETN = _subset_name_prefix  # looked up at call time, only by TTFont.addObjects
 
 
 def font_runs(text: str) -> list[tuple[str, str]]:

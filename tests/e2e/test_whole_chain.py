@@ -169,6 +169,9 @@ def test_the_whole_chain(live_server, tmp_path):
     fonts = subprocess.run([require_tool("pdffonts"), str(path)], capture_output=True, text=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # columns: … emb sub uni object gen
+    # …and no two different subsets share a name (the page's and the seal appearance's are separate subsets)
+    names = [row.split()[0] for row in rows]
+    assert len(set(names)) == len(names), fonts
     # the text: case number, parties with sex and birth date, the law
     text = subprocess.run([require_tool("pdftotext"), "-layout", str(path), "-"], capture_output=True,
                           text=True).stdout

@@ -11,7 +11,8 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageFilter
 
-from templates import render_ruling
+from templates import render_ruling, render_seal_appearance
+from templates.fonts import subset_tag
 from templates.layout import NO_LINE_END, NO_LINE_START
 from templates.model import AgentInfo, PartyInfo, RulingContent
 from templates.page import PAGE_HEIGHT, PAGE_WIDTH, TEXT_BOTTOM, TEXT_LEFT, TEXT_RIGHT, TEXT_TOP
@@ -157,6 +158,17 @@ def test_every_font_is_an_embedded_truetype_subset_and_no_base14_font_is_referen
             assert "TrueType" in row
         assert b"/Helvetica" not in pdf and b"/Times" not in pdf and b"/Courier" not in pdf
     assert any("UMing" in row[0] for row in poppler.fonts(render_ruling(rejected).pdf))
+
+
+def test_different_subsets_have_different_tags_and_the_same_content_the_same_names(
+    confirmed: RulingContent, rejected: RulingContent, poppler
+):
+    """ISO 32000-1 9.6.4: the seal appearance's subset of the Song face must not share the page's subset name."""
+    seal_names = {row[0] for row in poppler.fonts(render_seal_appearance(COURT, dev_mode=True))}
+    ruling_names = [row[0] for row in poppler.fonts(render_ruling(rejected).pdf)]
+    assert len(set(ruling_names)) == len(ruling_names) and not seal_names & set(ruling_names)
+    assert {row[0][:6] for row in poppler.fonts(render_ruling(rejected).pdf)} == {n[:6] for n in ruling_names}
+    assert subset_tag(b"F", [0x4E00]) != subset_tag(b"F", [0x4E00, 0x4E01]) != subset_tag(b"G", [0x4E00, 0x4E01])
 
 
 def test_qr_code_decodes_to_exactly_the_verify_url_and_is_at_least_20_mm(confirmed: RulingContent, poppler):
