@@ -269,7 +269,7 @@ def application_json(session: Session, app: Application, *, public_base_url: str
             "recipients": [{"party_id": r.party_id, "method": r.method, "served_at": iso(r.served_at),
                             "place": r.place, "signed": r.signature_sha256 is not None,
                             "electronic_address": r.electronic_address, "channel": r.channel,
-                            "sent_at": iso(r.sent_at),
+                            "sent_at": iso(r.sent_at), "consent_basis": r.consent_basis,
                             "voucher_url": f"{base}/service-vouchers/{r.party_id}.pdf"
                             if r.method == "electronic" else None} for r in served],
         },

@@ -92,6 +92,9 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "service.signature_in_person_only": (422, "电子送达附了当场签名"),
     "service.voucher_not_found": (404, "该受送达人不是电子送达，没有电子送达凭证"),
     "service.voucher_pending": (409, "电子送达凭证正在盖章生成"),
+    "service.consent_basis_required": (422, "电子送达地址不是申请书所留手机号码，缺少同意电子送达的依据"),
+    "service.sent_before_issue": (422, "电子送达的发送时间早于裁定书出具"),
+    "service.ruling_revoked": (409, "裁定书已被撤销，不能送达"),
     # verification (一书一码)
     "verify.not_found": (404, "核验令牌或核验码不存在"),
     "verify.too_large": (413, "上传文件超过20MB"),

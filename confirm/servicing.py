@@ -20,6 +20,7 @@ from confirm.domain.errors import DomainError, FieldProblem
 from confirm.domain.lifecycle import Action, Status, require_allowed
 from confirm.domain.service import (
     Channel,
+    ConsentBasis,
     ElectronicService,
     electronic_service,
     electronic_signature_problem,
@@ -57,6 +58,7 @@ class RecipientIn(BaseModel):
     electronic_address: str | None = Field(default=None, max_length=100)
     channel: Channel | None = None
     sent_at: datetime | None = None
+    consent_basis: ConsentBasis | None = None
 
 
 class ServiceIn(BaseModel):
@@ -84,6 +86,8 @@ def record_service(jiudi: Jiudi, session: Session, user: User, application_id: s
     app = get_visible(session, user, application_id, for_update=True)
     require_allowed(app.status, Action.SERVE)
     ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
+    if ruling.revoked_at is not None:
+        raise DomainError("service.ruling_revoked", "该裁定书已被撤销，不能再送达", 409)
     parties = {p.id: p for p in parties_of(session, app.id)}
     already = {r.party_id for r in session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id))}
     problems: list[FieldProblem] = []
@@ -108,13 +112,15 @@ def record_service(jiudi: Jiudi, session: Session, user: User, application_id: s
             if r.signature_png:
                 problems.append(electronic_signature_problem(where))
             checked = electronic_service(where, address=r.electronic_address, channel=r.channel, sent_at=r.sent_at,
-                                         served_at=body.served_at, phone_on_file=parties[r.party_id].phone)
+                                         consent_basis=r.consent_basis, served_at=body.served_at,
+                                         issued_at=as_utc(ruling.issued_at), phone_on_file=parties[r.party_id].phone)
             if isinstance(checked, ElectronicService):
                 electronic[r.party_id] = checked
             else:
                 problems += checked
         else:
-            problems += in_person_problems(where, address=r.electronic_address, channel=r.channel, sent_at=r.sent_at)
+            problems += in_person_problems(where, address=r.electronic_address, channel=r.channel, sent_at=r.sent_at,
+                                           consent_basis=r.consent_basis)
         seen.add(r.party_id)
     if problems:
         status = 409 if all(p.code == "service.already_served" for p in problems) else 422
@@ -126,13 +132,15 @@ def record_service(jiudi: Jiudi, session: Session, user: User, application_id: s
                                   served_at=body.served_at, place=body.place, signature_sha256=signature_sha,
                                   electronic_address=sent.address if sent else None,
                                   channel=sent.channel if sent else None,
-                                  sent_at=sent.sent_at if sent else None, recorded_by=pk(user)))
+                                  sent_at=sent.sent_at if sent else None,
+                                  consent_basis=sent.consent_basis if sent else None, recorded_by=pk(user)))
         if sent is not None:  # the worker seals the voucher: only it holds the seal key
             session.add(IssuanceJob(application_id=app.id, kind=voucher_job_kind(r.party_id)))
         audit.append(session, actor=user.username, action="service.recorded", application_id=app.id, data={
             "party_id": r.party_id, "method": r.method, "served_at": iso(body.served_at), "place": body.place,
             "signature_sha256": signature_sha, "electronic_address": sent.address if sent else None,
-            "channel": sent.channel if sent else None, "sent_at": iso(sent.sent_at) if sent else None})
+            "channel": sent.channel if sent else None, "sent_at": iso(sent.sent_at) if sent else None,
+            "consent_basis": sent.consent_basis if sent else None})
     session.flush()
     if already | seen >= set(parties):
         mark_served(session, user, app)
@@ -195,8 +203,9 @@ def voucher_content(jiudi: Jiudi, session: Session, app: Application, party_id: 
     return VoucherContent(
         court_name=court.name, case_number=app.case_number, document_name="民事裁定书", recipient=party.name,
         channel=str(channels.get(record.channel, record.channel)), electronic_address=record.electronic_address,
-        sent_at=china_time(record.sent_at) if record.sent_at else arrived, arrived_at=arrived,
+        sent_at=china_time(record.sent_at) if record.sent_at else None, arrived_at=arrived,
         document_sha256=ruling.sha256, served_by=f"{recorder.name}（{org.name}）", dev_mode=jiudi.settings.dev_mode,
+        consent_basis=record.consent_basis,
     )
 
 

@@ -45,8 +45,11 @@ def _service_record(session: Session, row: ServiceReceipt | ServiceVoucher) -> d
     else:
         recipients = list(parties_of(session, app.id))
     kind = "service_voucher" if isinstance(row, ServiceVoucher) else "service_receipt"
+    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
+    revoked = ruling.revoked_at is not None  # it records the service of a ruling that no longer stands
     return {
-        "document": kind, "document_name": DOCUMENT_NAMES[kind], "status": "valid",
+        "document": kind, "document_name": DOCUMENT_NAMES[kind], "status": "revoked" if revoked else "valid",
+        "revoke_reason": ruling.revoke_reason if revoked else None,
         "court": court.name if court else None, "case_number": app.case_number, "outcome": None,
         "issued_at": iso(row.created_at), "parties": [mask_party(p.kind, p.name) for p in recipients],
         "document_sha256": row.sha256,
@@ -125,7 +128,8 @@ def check_upload(jiudi: Jiudi, pdf: bytes, trust_roots: list[Any] | None = None)
         problems.append({"code": "verify.unregistered",
                          "message": "本系统没有这份文书的出具记录（文件可能被修改、替换或并非本院出具）"})
     elif record is not None and record["status"] == "revoked":
-        problems.append({"code": "verify.revoked", "message": f"该文书已被撤销：{record['revoke_reason'] or ''}"})
+        what = "该文书" if record["document"] == "ruling" else "该文书所送达的裁定书"
+        problems.append({"code": "verify.revoked", "message": f"{what}已被撤销：{record['revoke_reason'] or ''}"})
     genuine = report.genuine and record is not None and record["status"] == "valid"
     return {
         "genuine": genuine,

@@ -116,13 +116,16 @@ class VoucherContent:
     recipient: str  # 受送达人
     channel: str  # how it was sent, e.g. "手机短信" or "人民法院在线服务平台"
     electronic_address: str  # 电子送达地址: a mobile number, an e-mail address or a platform account
-    sent_at: datetime  # 发送时间
+    sent_at: datetime | None  # 发送时间, None when it was not recorded
     arrived_at: datetime  # 到达时间: the service date (CPL 90 ¶2)
     document_sha256: str  # hex digest of the PDF served, so the voucher names exactly one document
     served_by: str  # 送达人
     dev_mode: bool
     read_at: datetime | None = None  # 查阅时间, when the platform saw it opened
     issued_on: date | None = None  # the date under the seal; default: the day it arrived
+    # why the recipient is taken to have consented (在线诉讼规则 30): a key of voucher.yaml's consent_bases
+    # (express, prior_agreement, address_in_application); None prints that no basis was recorded
+    consent_basis: str | None = None
 
 
 @dataclass(frozen=True)

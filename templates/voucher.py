@@ -28,7 +28,7 @@ def render_service_voucher(content: VoucherContent, *, texts: LegalTexts | None 
     """Render an electronic service voucher; the seal box lies over the date at the foot of the form."""
     if not _SHA256.fullmatch(content.document_sha256):
         raise ValueError("document_sha256 must be 64 hexadecimal digits")
-    if content.arrived_at < content.sent_at:
+    if content.sent_at is not None and content.arrived_at < content.sent_at:
         raise ValueError("a message cannot arrive before it is sent")
     if content.read_at is not None and content.read_at < content.arrived_at:
         raise ValueError("a message cannot be read before it arrives")
@@ -36,6 +36,11 @@ def render_service_voucher(content: VoucherContent, *, texts: LegalTexts | None 
     spec = texts.voucher
     labels = spec["labels"]
     read = _to_the_second(content.read_at) if content.read_at else str(spec.get("not_read", ""))
+    sent = _to_the_second(content.sent_at) if content.sent_at else str(spec.get("not_recorded", ""))
+    bases = spec["consent_bases"]
+    if content.consent_basis is not None and content.consent_basis not in bases:
+        raise ValueError(f"unknown consent basis {content.consent_basis!r}; voucher.yaml knows {sorted(bases)}")
+    consent = str(bases[content.consent_basis] if content.consent_basis else spec["consent_unrecorded"])
     rows: list[FormRow] = [
         label_row(labels["case_number"], content.case_number, ROW_HEIGHT),
         label_row(labels["document"], content.document_name, ROW_HEIGHT),
@@ -43,11 +48,11 @@ def render_service_voucher(content: VoucherContent, *, texts: LegalTexts | None 
         label_row(labels["recipient"], content.recipient, ROW_HEIGHT),
         label_row(labels["channel"], content.channel, ROW_HEIGHT),
         label_row(labels["address"], content.electronic_address, ROW_HEIGHT),
-        label_row(labels["sent_at"], _to_the_second(content.sent_at), ROW_HEIGHT),
+        label_row(labels["sent_at"], sent, ROW_HEIGHT),
         label_row(labels["arrived_at"], _to_the_second(content.arrived_at), ROW_HEIGHT),
         label_row(labels["read_at"], read, ROW_HEIGHT),
         label_row(labels["served_by"], content.served_by, ROW_HEIGHT),
-        label_row(labels["statement"], str(spec["statement"]), STATEMENT_HEIGHT),
+        label_row(labels["statement"], str(spec["statement"]).format(consent=consent), STATEMENT_HEIGHT),
     ]
 
     buffer = io.BytesIO()

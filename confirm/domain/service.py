@@ -4,13 +4,18 @@ On the spot the recipient signs the receipt (CPL 87–88). Electronically, with 
 goes to an address the recipient confirmed; service is complete when it arrives there, and the system makes an
 electronic service voucher (CPL 90; 在线诉讼规则 29–32). The address is a mainland mobile number (a text message,
 or the court's online platform, whose accounts are mobile numbers) or an e-mail address.
+
+Consent is recorded with its basis, one of the ways 在线诉讼规则 30 lists: the recipient said so expressly (item 1),
+agreed to or undertook electronic service before the proceedings (item 2), or gave the address for service in the
+application (item 3). The mobile number on the joint application is such an address, so it needs no other basis;
+any other address does. Item 4 (accepting a service already made) cannot be known when service is recorded.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from confirm.domain.errors import FieldProblem
@@ -18,18 +23,28 @@ from confirm.domain.identity import phone_problem
 
 Channel = Literal["sms", "email", "platform"]
 CHANNELS: tuple[Channel, ...] = ("sms", "email", "platform")
+ConsentBasis = Literal["express", "prior_agreement", "address_in_application"]
+CONSENT_BASES: tuple[ConsentBasis, ...] = ("express", "prior_agreement", "address_in_application")
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# local part: dot-separated atoms, no leading, trailing or doubled dot; domain: labels not edged by a hyphen
+_EMAIL = re.compile(
+    r"(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+SENT_BEFORE_ISSUE_TOLERANCE = timedelta(minutes=1)  # clocks of two machines
 _CHANNELS_FOR: dict[str, tuple[Channel, ...]] = {"mobile": ("sms", "platform"), "email": ("email",)}
 
 
 @dataclass(frozen=True)
 class ElectronicService:
-    """Where and how a ruling was served electronically; sent_at None means it was sent when it arrived."""
+    """Where and how a ruling was served electronically, and why the recipient is taken to have consented.
+
+    sent_at None means the sending time was not recorded."""
 
     address: str
     channel: Channel
     sent_at: datetime | None
+    consent_basis: ConsentBasis
 
 
 def address_kind(address: str) -> Literal["mobile", "email"] | None:
@@ -42,11 +57,14 @@ def address_kind(address: str) -> Literal["mobile", "email"] | None:
 
 
 def electronic_service(where: str, *, address: str | None, channel: Channel | None, sent_at: datetime | None,
-                       served_at: datetime, phone_on_file: str | None) -> ElectronicService | list[FieldProblem]:
+                       consent_basis: ConsentBasis | None, served_at: datetime, issued_at: datetime,
+                       phone_on_file: str | None) -> ElectronicService | list[FieldProblem]:
     """The electronic service of one recipient, or what is wrong with it.
 
-    The address defaults to the mobile number the recipient gave on the application; the channel defaults to a
-    text message for a mobile number and e-mail for an e-mail address. ``served_at`` is when the ruling arrived.
+    The address defaults to the mobile number the recipient gave on the application, and then so does the basis
+    of consent (在线诉讼规则 30(3)); any other address needs its basis stated. The channel defaults to a text
+    message for a mobile number and e-mail for an e-mail address. ``served_at`` is when the ruling arrived and
+    ``issued_at`` when it was sealed: it cannot have been sent before that.
     """
     problems: list[FieldProblem] = []
     address = (address or phone_on_file or "").strip()
@@ -60,21 +78,33 @@ def electronic_service(where: str, *, address: str | None, channel: Channel | No
     elif channel is not None and channel not in _CHANNELS_FOR[kind]:
         problems.append(FieldProblem(f"{where}.channel", "service.channel_mismatch",
                                      "送达渠道与电子送达地址不符：短信和在线服务平台用手机号码，电子邮件用邮箱"))
+    if consent_basis is None and address and address == (phone_on_file or "").strip():
+        consent_basis = "address_in_application"
+    if consent_basis is None and kind is not None:
+        problems.append(FieldProblem(f"{where}.consent_basis", "service.consent_basis_required",
+                                     "该地址不是申请书中留存的手机号码，请选择受送达人同意电子送达的依据"
+                                     "（明确表示同意，或诉前已约定、承诺电子送达）"))
     if sent_at is not None and sent_at.tzinfo is None:
         problems.append(FieldProblem(f"{where}.sent_at", "service.time_zone", "发送时间须带时区"))
     elif sent_at is not None and served_at.tzinfo is not None and sent_at > served_at:
         problems.append(FieldProblem(f"{where}.sent_at", "service.sent_after_arrival",
                                      "发送时间不能晚于到达时间（电子送达以到达之日为送达日期）"))
-    if problems or kind is None:
+    elif sent_at is not None and sent_at < issued_at - SENT_BEFORE_ISSUE_TOLERANCE:
+        problems.append(FieldProblem(f"{where}.sent_at", "service.sent_before_issue",
+                                     "发送时间不能早于裁定书出具时间"))
+    if problems or kind is None or consent_basis is None:
         return problems
-    return ElectronicService(address=address, channel=channel or _CHANNELS_FOR[kind][0], sent_at=sent_at)
+    return ElectronicService(address=address, channel=channel or _CHANNELS_FOR[kind][0], sent_at=sent_at,
+                             consent_basis=consent_basis)
 
 
-def in_person_problems(where: str, *, address: str | None, channel: str | None,
-                       sent_at: datetime | None) -> list[FieldProblem]:
+def in_person_problems(where: str, *, address: str | None, channel: str | None, sent_at: datetime | None,
+                       consent_basis: str | None = None) -> list[FieldProblem]:
     """Fields that belong to electronic service, given for a recipient served in person."""
-    return [FieldProblem(f"{where}.{name}", "service.not_electronic", "直接送达不填写电子送达地址、渠道或发送时间")
-            for name, value in (("electronic_address", address), ("channel", channel), ("sent_at", sent_at))
+    return [FieldProblem(f"{where}.{name}", "service.not_electronic",
+                         "直接送达不填写电子送达地址、渠道、发送时间或同意电子送达的依据")
+            for name, value in (("electronic_address", address), ("channel", channel), ("sent_at", sent_at),
+                                ("consent_basis", consent_basis))
             if value]
 
 

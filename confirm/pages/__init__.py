@@ -344,6 +344,16 @@ async def withdraw_application(request: Request, application_id: str) -> Respons
     return await _mediator_action(request, application_id, act, "withdrawn")
 
 
+def _china_local_time(text: str, field: str, name: str) -> datetime | None:
+    """A datetime-local input (no zone) read as China's time; None when left empty."""
+    if not text.strip():
+        return None
+    try:
+        return datetime.fromisoformat(text.strip()).replace(tzinfo=CHINA)
+    except ValueError:
+        raise DomainError.for_field(field, "page.time_format", f"{name}格式不对，请重新选择") from None
+
+
 @router.post("/m/a/{application_id}/service", response_class=HTMLResponse)
 async def record_service(request: Request, application_id: str) -> Response:
     async def act(jiudi: Any, staff: Staff, form: Any) -> None:
@@ -356,17 +366,18 @@ async def record_service(request: Request, application_id: str) -> Response:
                 if method == "electronic":  # the signature pad and the address are both on the form
                     recipients.append({"party_id": pid, "method": method,
                                        "electronic_address": str(form.get(f"address_{pid}", "")) or None,
-                                       "channel": str(form.get(f"channel_{pid}", "")) or None})
+                                       "channel": str(form.get(f"channel_{pid}", "")) or None,
+                                       "consent_basis": str(form.get(f"consent_{pid}", "")) or None,
+                                       "sent_at": _china_local_time(str(form.get(f"sent_{pid}", "")),
+                                                                    f"recipients.sent_{pid}", "发送时间")})
                 else:
                     recipients.append({"party_id": pid, "method": method,
                                        "signature_png": str(form.get(f"signature_{pid}", "")) or None})
         if not recipients:
             raise DomainError.for_field("recipients", "page.recipient_required", "请至少选择一名受送达人")
-        served_at = str(form.get("served_at", ""))
-        try:
-            when = datetime.fromisoformat(served_at).replace(tzinfo=CHINA)
-        except ValueError:
-            raise DomainError.for_field("served_at", "page.time_format", "请填写送达时间") from None
+        when = _china_local_time(str(form.get("served_at", "")), "served_at", "送达时间")
+        if when is None:
+            raise DomainError.for_field("served_at", "page.time_format", "请填写送达时间")
         body = servicing.ServiceIn.model_validate({"served_at": when, "place": str(form.get("place", "")),
                                                    "recipients": recipients})
         with transaction(jiudi.engine) as session:

@@ -196,8 +196,9 @@ def _load(directory: Path) -> LegalTexts:
         _require(ruling, key, str(directory / "ruling.yaml"))
     for key in ("document_name", "labels", "methods", "no_signature"):
         _require(receipt, key, str(directory / "receipt.yaml"))
-    for key in ("document_name", "labels", "statement", "channels"):
+    for key in ("document_name", "labels", "statement", "channels", "consent_bases", "consent_unrecorded"):
         _require(voucher, key, str(directory / "voucher.yaml"))
+    _check_template(str(voucher["statement"]), frozenset({"consent"}), f"{directory / 'voucher.yaml'}: statement")
     return LegalTexts(
         directory=directory,
         grounds=MappingProxyType(grounds),

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from shutil import which
 
-from tests.support import issued, now_iso, png_signature
+from tests.support import Staff, issued, now_iso, png_signature
 
 
 def pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
@@ -23,7 +23,7 @@ def pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
 def test_a_party_served_electronically_gets_a_sealed_voucher_naming_the_ruling(client, passwords, jiudi, tmp_path):
     m, app_id, app = issued(client, passwords)
     person, company = app["parties"]
-    sent = (datetime.fromisoformat(now_iso()) - timedelta(minutes=2)).isoformat()
+    sent = (datetime.fromisoformat(now_iso()) - timedelta(seconds=20)).isoformat()  # after the ruling was sealed
     r = m.post(f"/api/v1/applications/{app_id}/service", json={
         "served_at": now_iso(), "place": "秀山县中和派出所驻所调解室",
         "recipients": [{"party_id": person["id"], "method": "in_person", "signature_png": png_signature()},
@@ -45,8 +45,8 @@ def test_a_party_served_electronically_gets_a_sealed_voucher_naming_the_ruling(c
     text = pdf_text(voucher.content, tmp_path, "voucher.pdf")
     ruling_sha = app["ruling"]["sha256"]
     for phrase in ("电子送达凭证", app["case_number"], "民事裁定书", company["name"], "手机短信", "13900000000",
-                   ruling_sha[:8], ruling_sha[-8:], "第九十条"):
-        assert phrase in text, phrase
+                   ruling_sha[:32], ruling_sha[32:], "九十条、《人民法院在线诉讼规则》第三十一条", "在司法确认申请书中主动提供", "第三十条第三项"):
+        assert phrase in text, phrase  # the digest's two printed lines are the whole of it
 
     from verify import check_sealed_pdf
 
@@ -74,6 +74,7 @@ def test_a_party_served_electronically_gets_a_sealed_voucher_naming_the_ruling(c
         trail = {r.data["party_id"]: r.data for r in session.exec(
             select(AuditRecord).where(AuditRecord.application_id == app_id, AuditRecord.action == "service.recorded"))}
     assert trail[company["id"]]["electronic_address"] == "13900000000" and trail[company["id"]]["channel"] == "sms"
+    assert trail[company["id"]]["consent_basis"] == "address_in_application"
     assert trail[person["id"]]["method"] == "in_person" and trail[person["id"]]["signature_sha256"]
 
     in_person = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{person['id']}.pdf")
@@ -85,14 +86,20 @@ def test_an_email_address_and_the_platform_channel(client, passwords, tmp_path):
     person, company = app["parties"]
     r = m.post(f"/api/v1/applications/{app_id}/service", json={
         "served_at": now_iso(), "place": "调解室",
-        "recipients": [{"party_id": person["id"], "method": "electronic", "electronic_address": "zhangsan@example.com"},
+        "recipients": [{"party_id": person["id"], "method": "electronic", "electronic_address": "zhangsan@example.com",
+                        "consent_basis": "express"},
                        {"party_id": company["id"], "method": "electronic", "electronic_address": "13712345678",
-                        "channel": "platform"}]})
+                        "channel": "platform", "consent_basis": "prior_agreement"}]})
     assert r.status_code == 200 and r.json()["status"] == "served", r.text
-    email = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{person['id']}.pdf").content
-    assert "zhangsan@example.com" in pdf_text(email, tmp_path, "e.pdf") and "电子邮件" in pdf_text(email, tmp_path, "e.pdf")
-    platform = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf").content
-    assert "人民法院在线服务平台" in pdf_text(platform, tmp_path, "p.pdf")
+    by_party = {x["party_id"]: x for x in r.json()["service"]["recipients"]}
+    assert by_party[person["id"]]["consent_basis"] == "express"
+    email = pdf_text(m.get(f"/api/v1/applications/{app_id}/service-vouchers/{person['id']}.pdf").content, tmp_path,
+                     "e.pdf")
+    assert "zhangsan@example.com" in email and "电子邮件" in email and "明确表示同意电子送达" in email
+    assert "发送时间未登记" in email  # no sending time was given: none is invented
+    platform = pdf_text(m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf").content,
+                        tmp_path, "p.pdf")
+    assert "人民法院在线服务平台" in platform and "第三十条第二项" in platform
 
 
 def test_bad_electronic_service_is_refused_and_records_nothing(client, passwords):
@@ -106,6 +113,13 @@ def test_bad_electronic_service_is_refused_and_records_nothing(client, passwords
         ({"party_id": person["id"], "method": "electronic", "signature_png": png_signature()},
          "service.signature_in_person_only"),
         ({"party_id": person["id"], "method": "electronic", "sent_at": later}, "service.sent_after_arrival"),
+        ({"party_id": person["id"], "method": "electronic", "sent_at": "0001-01-01T00:00:00+08:00"},
+         "service.sent_before_issue"),
+        ({"party_id": person["id"], "method": "electronic", "sent_at": "2001-01-01T00:00:00+08:00"},
+         "service.sent_before_issue"),
+        ({"party_id": person["id"], "method": "electronic", "electronic_address": "13712345678"},
+         "service.consent_basis_required"),
+        ({"party_id": person["id"], "method": "in_person", "consent_basis": "express"}, "service.not_electronic"),
         ({"party_id": person["id"], "method": "in_person", "electronic_address": "13800000000"}, "service.not_electronic"),
     ]
     for recipient, code in cases:
@@ -122,3 +136,33 @@ def test_bad_electronic_service_is_refused_and_records_nothing(client, passwords
     assert m.get(f"/api/v1/applications/{app_id}").json()["service"] is None
     none_yet = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf")
     assert none_yet.status_code == 404 and none_yet.json()["error"]["code"] == "service.voucher_not_found"
+
+
+def test_a_revoked_ruling_is_not_served(client, passwords):
+    m, app_id, app = issued(client, passwords)
+    person, _ = app["parties"]
+    judge = Staff(client, "judge", passwords["judge"])
+    revoked = judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "当事人提出异议，经审查成立"})
+    assert revoked.status_code == 200, revoked.text
+    r = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now_iso(), "place": "调解室", "recipients": [{"party_id": person["id"], "method": "electronic"}]})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "service.ruling_revoked", r.text
+    assert "已被撤销" in r.json()["error"]["message"]
+    assert m.get(f"/api/v1/applications/{app_id}").json()["service"] is None
+
+
+def test_a_voucher_of_a_ruling_revoked_later_no_longer_verifies(client, passwords):
+    m, app_id, app = issued(client, passwords)
+    person, company = app["parties"]
+    r = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now_iso(), "place": "调解室",
+        "recipients": [{"party_id": person["id"], "method": "in_person", "signature_png": png_signature()},
+                       {"party_id": company["id"], "method": "electronic"}]})
+    assert r.status_code == 200, r.text
+    voucher = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf").content
+    judge = Staff(client, "judge", passwords["judge"])
+    assert judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "异议成立"}).status_code == 200
+    checked = client.post("/api/v1/verify", files={"file": ("v.pdf", voucher, "application/pdf")}).json()
+    assert checked["genuine"] is False and checked["document"] == "service_voucher", checked
+    [problem] = [p for p in checked["problems"] if p["code"] == "verify.revoked"]
+    assert "所送达的裁定书" in problem["message"] and "异议成立" in problem["message"]

@@ -16,6 +16,7 @@ from confirm.domain.service import (
 
 CHINA = timezone(timedelta(hours=8))
 ARRIVED = datetime(2026, 11, 28, 15, 20, 4, tzinfo=CHINA)
+ISSUED = ARRIVED - timedelta(hours=1)
 
 
 def codes(result: object) -> list[str]:
@@ -26,50 +27,67 @@ def codes(result: object) -> list[str]:
 @pytest.mark.parametrize("address, kind", [
     ("13800138000", "mobile"), ("19912345678", "mobile"), ("zhang.san@example.com", "email"),
     ("a+b@mail.court.gov.cn", "email"), ("23800138000", None), ("1380013800", None), ("zhang@", None),
-    ("@example.com", None), ("重庆市秀山县", None), ("zhang san@example.com", None),
+    ("@example.com", None), ("重庆市秀山县", None), ("zhang san@example.com", None), (".zhang@example.com", None),
+    ("zhang..san@example.com", None), ("zhang.@example.com", None), ("zhang@-example.com", None),
+    ("zhang@example-.com", None), ("zhang@example", None),
 ])
 def test_address_kind(address, kind):
     assert address_kind(address) == kind
 
 
+def serve(where="r", *, address=None, channel=None, sent_at=None, consent_basis=None, served_at=ARRIVED,
+          issued_at=ISSUED, phone_on_file="13900000000"):
+    return electronic_service(where, address=address, channel=channel, sent_at=sent_at, consent_basis=consent_basis,
+                              served_at=served_at, issued_at=issued_at, phone_on_file=phone_on_file)
+
+
 def test_the_mobile_number_on_the_application_is_the_default_address_by_text_message():
-    result = electronic_service("r", address=None, channel=None, sent_at=None, served_at=ARRIVED,
-                                phone_on_file="13900000000")
-    assert result == ElectronicService(address="13900000000", channel="sms", sent_at=None)
+    """An address given in the application is consent by 在线诉讼规则 30(3), whether typed again or defaulted."""
+    expected = ElectronicService(address="13900000000", channel="sms", sent_at=None,
+                                 consent_basis="address_in_application")
+    assert serve() == expected
+    assert serve(address=" 13900000000 ") == expected
+
+
+def test_any_other_address_needs_the_basis_of_consent():
+    assert codes(serve(address="zhang@example.com")) == ["service.consent_basis_required"]
+    assert serve(address="zhang@example.com")[0].field == "r.consent_basis"
+    assert codes(serve(address="13800138000", phone_on_file=None)) == ["service.consent_basis_required"]
+    express = serve(address="13800138000", consent_basis="express")
+    assert isinstance(express, ElectronicService) and express.consent_basis == "express"
+    # the basis stated wins over the default, and a malformed address is reported alone
+    agreed = serve(consent_basis="prior_agreement")
+    assert isinstance(agreed, ElectronicService) and agreed.consent_basis == "prior_agreement"
+    assert codes(serve(address="0851-1234567")) == ["service.address_format"]
 
 
 def test_an_email_address_defaults_to_email_and_a_mobile_may_use_the_platform():
-    by_mail = electronic_service("r", address=" zhang@example.com ", channel=None, sent_at=None, served_at=ARRIVED,
-                                 phone_on_file="13900000000")
-    assert by_mail == ElectronicService(address="zhang@example.com", channel="email", sent_at=None)
-    platform = electronic_service("r", address="13800138000", channel="platform", sent_at=ARRIVED - timedelta(minutes=3),
-                                  served_at=ARRIVED, phone_on_file=None)
+    by_mail = serve(address=" zhang@example.com ", consent_basis="express")
+    assert by_mail == ElectronicService(address="zhang@example.com", channel="email", sent_at=None,
+                                        consent_basis="express")
+    platform = serve(channel="platform", sent_at=ARRIVED - timedelta(minutes=3))
     assert isinstance(platform, ElectronicService) and platform.channel == "platform"
 
 
 def test_an_address_is_required_and_must_be_a_mobile_or_an_email():
-    missing = electronic_service("recipients[1]", address=None, channel=None, sent_at=None, served_at=ARRIVED,
-                                 phone_on_file=None)
+    missing = serve("recipients[1]", phone_on_file=None)
     assert codes(missing) == ["service.address_required"]
     assert missing[0].field == "recipients[1].electronic_address"
-    assert codes(electronic_service("r", address="0851-1234567", channel=None, sent_at=None, served_at=ARRIVED,
-                                    phone_on_file="13900000000")) == ["service.address_format"]
+    assert codes(serve(address="0851-1234567", consent_basis="express")) == ["service.address_format"]
 
 
 @pytest.mark.parametrize("address, channel", [("13800138000", "email"), ("zhang@example.com", "sms"),
                                               ("zhang@example.com", "platform")])
 def test_the_channel_must_suit_the_address(address, channel):
-    assert codes(electronic_service("r", address=address, channel=channel, sent_at=None, served_at=ARRIVED,
-                                    phone_on_file=None)) == ["service.channel_mismatch"]
+    assert codes(serve(address=address, channel=channel, consent_basis="express")) == ["service.channel_mismatch"]
 
 
-def test_a_message_is_not_sent_after_it_arrives_and_times_carry_their_zone():
-    late = electronic_service("r", address=None, channel=None, sent_at=ARRIVED + timedelta(seconds=1),
-                              served_at=ARRIVED, phone_on_file="13900000000")
-    assert codes(late) == ["service.sent_after_arrival"]
-    naive = electronic_service("r", address=None, channel=None, sent_at=datetime(2026, 11, 28, 15, 0),
-                               served_at=ARRIVED, phone_on_file="13900000000")
-    assert codes(naive) == ["service.time_zone"]
+def test_a_message_is_sent_after_the_ruling_exists_and_before_it_arrives_and_times_carry_their_zone():
+    assert codes(serve(sent_at=ARRIVED + timedelta(seconds=1))) == ["service.sent_after_arrival"]
+    assert codes(serve(sent_at=datetime(2026, 11, 28, 15, 0))) == ["service.time_zone"]
+    assert codes(serve(sent_at=ISSUED - timedelta(minutes=2))) == ["service.sent_before_issue"]
+    assert codes(serve(sent_at=datetime(1, 1, 1, tzinfo=CHINA))) == ["service.sent_before_issue"]
+    assert isinstance(serve(sent_at=ISSUED - timedelta(seconds=30)), ElectronicService)  # two machines' clocks
 
 
 def test_in_person_service_takes_no_electronic_fields_and_electronic_service_no_signature():
@@ -77,4 +95,6 @@ def test_in_person_service_takes_no_electronic_fields_and_electronic_service_no_
     problems = in_person_problems("r", address="13800138000", channel="sms", sent_at=None)
     assert [(p.field, p.code) for p in problems] == [("r.electronic_address", "service.not_electronic"),
                                                      ("r.channel", "service.not_electronic")]
+    assert [p.field for p in in_person_problems("r", address=None, channel=None, sent_at=None,
+                                                consent_basis="express")] == ["r.consent_basis"]
     assert electronic_signature_problem("r").code == "service.signature_in_person_only"

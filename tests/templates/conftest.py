@@ -317,4 +317,5 @@ def voucher() -> VoucherContent:
         document_sha256=DOCUMENT_SHA256,
         served_by="钱七",
         dev_mode=True,
+        consent_basis="address_in_application",
     )

@@ -29,6 +29,7 @@ def test_voucher_records_case_document_digest_recipient_address_and_times(vouche
         "钱七",
         "《中华人民共和国民事诉讼法》第九十条",
         "《人民法院在线诉讼规则》第三十一",  # the label 说明 interleaves with the statement's lines
+        "在司法确认申请书中主动提供上述电子送达地址",  # the basis of consent (在线诉讼规则 30(3))
         "二〇二六年十一月二十八日",
         "开发测试文书DEV—无法律效力",
     ):
@@ -61,3 +62,15 @@ def test_voucher_refuses_times_out_of_order(voucher: VoucherContent):
         render_service_voucher(dataclasses.replace(voucher, arrived_at=voucher.sent_at.replace(minute=0)))
     with pytest.raises(ValueError, match="read before"):
         render_service_voucher(dataclasses.replace(voucher, read_at=voucher.sent_at))
+
+
+def test_voucher_states_the_basis_of_consent_recorded_and_no_invented_sending_time(voucher: VoucherContent, poppler):
+    express = re.sub(r"\s+", "", poppler.text(render_service_voucher(
+        dataclasses.replace(voucher, consent_basis="express", sent_at=None)).pdf))
+    assert "受送达人明确表示同意电子送达" in express and "第三十条第一项" in express
+    assert "发送时间未登记" in express and "15时20分04秒" not in express
+    unrecorded = re.sub(r"\s+", "", poppler.text(render_service_voucher(
+        dataclasses.replace(voucher, consent_basis=None)).pdf))
+    assert "未登记受送达人同意电子送达的依据" in unrecorded and "第三十条" not in unrecorded
+    with pytest.raises(ValueError, match="consent basis"):
+        render_service_voucher(dataclasses.replace(voucher, consent_basis="implied"))
