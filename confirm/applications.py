@@ -28,9 +28,12 @@ from confirm.models import (
     Organization,
     Party,
     Ruling,
+    ServiceReceipt,
     ServiceRecord,
+    ServiceVoucher,
     User,
     pk,
+    voucher_job_kind,
 )
 from confirm.storage import DocumentStore
 from confirm.tokens import verify_url
@@ -224,10 +227,17 @@ def application_json(session: Session, app: Application, *, public_base_url: str
     docs = session.exec(select(Document).where(Document.application_id == app.id).order_by(col(Document.id)))
     ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).first()
     decision = session.exec(select(Decision).where(Decision.application_id == app.id)).first()
-    job = session.exec(select(IssuanceJob).where(IssuanceJob.application_id == app.id,
-                                                 IssuanceJob.kind == "ruling")).first()
+    jobs = {j.kind: j for j in session.exec(select(IssuanceJob).where(IssuanceJob.application_id == app.id))}
+    job = jobs.get("ruling")
     served = list(session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id)
                                .order_by(col(ServiceRecord.id))))
+    sealed_vouchers: set[int] = set()
+    receipt_sealed = False
+    if served:
+        sealed_vouchers = {v.party_id for v in session.exec(
+            select(ServiceVoucher).where(ServiceVoucher.application_id == app.id))}
+        receipt_sealed = session.exec(
+            select(ServiceReceipt).where(ServiceReceipt.application_id == app.id)).first() is not None
     base = f"{public_base_url}/api/v1/applications/{app.id}"
     submitted_day = china_time(app.submitted_at).date() if app.submitted_at else None
     accepted_day = china_time(app.accepted_at).date() if app.accepted_at else None
@@ -255,7 +265,7 @@ def application_json(session: Session, app: Application, *, public_base_url: str
         "risk_flags": app.risk_flags,
         "decision": None if decision is None else {
             "outcome": decision.outcome, "grounds": decision.grounds, "decided_at": iso(decision.decided_at),
-            "issuance": _issuance_state(job, ruling),
+            "issuance": _issuance_state(job, ruling is not None),
         },
         "ruling": None if ruling is None else {
             "outcome": ruling.outcome, "issued_at": iso(ruling.issued_at),
@@ -266,11 +276,16 @@ def application_json(session: Session, app: Application, *, public_base_url: str
             "served_at": iso(max(r.served_at for r in served)),
             "complete": app.status == Status.SERVED,
             "receipt_url": f"{base}/service-receipt.pdf" if app.status == Status.SERVED else None,
+            "receipt_issuance": _issuance_state(jobs.get("receipt"), receipt_sealed)
+            if app.status == Status.SERVED else None,
             "recipients": [{"party_id": r.party_id, "method": r.method, "served_at": iso(r.served_at),
                             "place": r.place, "signed": r.signature_sha256 is not None,
                             "electronic_address": r.electronic_address, "channel": r.channel,
                             "sent_at": iso(r.sent_at), "consent_basis": r.consent_basis,
                             "voucher_url": f"{base}/service-vouchers/{r.party_id}.pdf"
+                            if r.method == "electronic" else None,
+                            "voucher_issuance": _issuance_state(jobs.get(voucher_job_kind(r.party_id)),
+                                                                r.party_id in sealed_vouchers)
                             if r.method == "electronic" else None} for r in served],
         },
         "created_at": iso(app.created_at),
@@ -278,9 +293,10 @@ def application_json(session: Session, app: Application, *, public_base_url: str
     }
 
 
-def _issuance_state(job: IssuanceJob | None, ruling: Ruling | None) -> str:
-    """What the judge and the mediator are told about sealing: queued, sealing, retrying (fail closed) or done."""
-    if ruling is not None:
+def _issuance_state(job: IssuanceJob | None, sealed: bool) -> str:
+    """What the judge and the mediator are told about sealing a document (the ruling, the receipt, a voucher):
+    queued, sealing, retrying (a failed attempt: it fails closed and is tried again) or done."""
+    if sealed:
         return "done"
     if job is None:
         return "queued"

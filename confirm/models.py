@@ -206,6 +206,11 @@ class IssuanceJob(SQLModel, table=True):
     finished_at: datetime | None = _ts(default=None)
 
 
+def voucher_job_kind(party_id: int) -> str:
+    """The outbox kind of the job that seals one party's electronic service voucher."""
+    return f"voucher:{party_id}"
+
+
 class Ruling(SQLModel, table=True):
     """民事裁定书: the one authoritative sealed PDF of an application (unique per application)."""
 

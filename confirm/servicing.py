@@ -39,6 +39,7 @@ from confirm.models import (
     ServiceVoucher,
     User,
     pk,
+    voucher_job_kind,
 )
 from confirm.workflow import mark_served
 from templates import render_service_receipt, render_service_voucher
@@ -182,10 +183,6 @@ def issue_receipt(jiudi: Jiudi, application_id: str, job_id: int | None = None) 
         assert court is not None
     return _seal_and_record(jiudi, court, render_service_receipt(content), f"{content.case_number} 送达回证",
                             ServiceReceipt(application_id=application_id, sha256=""), job_id)
-
-
-def voucher_job_kind(party_id: int) -> str:
-    return f"voucher:{party_id}"
 
 
 def voucher_content(jiudi: Jiudi, session: Session, app: Application, party_id: int) -> VoucherContent:

@@ -39,6 +39,8 @@ def test_a_party_served_electronically_gets_a_sealed_voucher_naming_the_ruling(c
     voucher = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf")
     assert voucher.status_code == 200 and voucher.headers["content-type"] == "application/pdf"
     assert m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf").content == voucher.content
+    sealed = {x["party_id"]: x for x in m.get(f"/api/v1/applications/{app_id}").json()["service"]["recipients"]}
+    assert sealed[company["id"]]["voucher_issuance"] == "done" and sealed[person["id"]]["voucher_issuance"] is None
     if os.environ.get("JIUDI_TEST_ARTIFACTS"):  # keep the voucher to look at it
         Path(os.environ["JIUDI_TEST_ARTIFACTS"]).mkdir(parents=True, exist_ok=True)
         (Path(os.environ["JIUDI_TEST_ARTIFACTS"]) / "voucher.pdf").write_bytes(voucher.content)
@@ -64,6 +66,7 @@ def test_a_party_served_electronically_gets_a_sealed_voucher_naming_the_ruling(c
     receipt = m.get(f"/api/v1/applications/{app_id}/service-receipt.pdf").content
     as_receipt = client.post("/api/v1/verify", files={"file": ("r.pdf", receipt, "application/pdf")}).json()
     assert as_receipt["genuine"] is True and as_receipt["document"] == "service_receipt"
+    assert m.get(f"/api/v1/applications/{app_id}").json()["service"]["receipt_issuance"] == "done"
 
     # the trail: each service is in the hash-chained audit log, with the address and channel
     from sqlmodel import Session, select

@@ -89,4 +89,32 @@ def test_sealing_waits_for_the_timestamp_authority_and_never_issues_without_it(s
         pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
         genuine = client.post("/api/v1/verify", files={"file": ("r.pdf", pdf, "application/pdf")}).json()
         assert genuine["genuine"] is True and genuine["timestamp_at"], genuine
+
+        # the authority goes away again: the voucher of an electronic service waits the same way, visibly
+        company = app["parties"][1]
+        served = m.post(f"/api/v1/applications/{app_id}/service", json={
+            "served_at": app["ruling"]["issued_at"], "place": "调解室",
+            "recipients": [{"party_id": company["id"], "method": "electronic"}]})
+        assert served.status_code == 200, served.text
+
+        def voucher_state() -> str:
+            [r] = m.get(f"/api/v1/applications/{app_id}").json()["service"]["recipients"]
+            return r["voucher_issuance"]
+
+        deadline = time.monotonic() + 10
+        while voucher_state() != "retrying":
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        pending = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf")
+        assert pending.status_code == 409 and pending.json()["error"]["code"] == "service.voucher_pending"
+        tsa_server.start()
+        try:
+            deadline = time.monotonic() + 30
+            while voucher_state() != "done":
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        finally:
+            tsa_server.stop()
+        voucher = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf")
+        assert voucher.status_code == 200 and voucher.content.startswith(b"%PDF")
     jiudi.engine.dispose()
