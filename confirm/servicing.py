@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -25,6 +25,7 @@ from confirm.domain.service import (
     electronic_service,
     electronic_signature_problem,
     in_person_problems,
+    service_time_problems,
 )
 from confirm.domain.uploads import require_png
 from confirm.models import (
@@ -60,6 +61,7 @@ class RecipientIn(BaseModel):
     channel: Channel | None = None
     sent_at: datetime | None = None
     consent_basis: ConsentBasis | None = None
+    served_at: datetime | None = None  # electronic only: when it arrived, if not the request's served_at
 
 
 class ServiceIn(BaseModel):
@@ -67,7 +69,7 @@ class ServiceIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     served_at: datetime
-    place: str = Field(max_length=200)
+    place: str = Field(default="", max_length=200)  # required when anyone is served in person
     recipients: list[RecipientIn] = Field(min_length=1, max_length=50)
 
 
@@ -91,14 +93,9 @@ def record_service(jiudi: Jiudi, session: Session, user: User, application_id: s
         raise DomainError("service.ruling_revoked", "该裁定书已被撤销，不能再送达", 409)
     parties = {p.id: p for p in parties_of(session, app.id)}
     already = {r.party_id for r in session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id))}
-    problems: list[FieldProblem] = []
-    if body.served_at.tzinfo is None:
-        problems.append(FieldProblem("served_at", "service.time_zone", "送达时间须带时区"))
-    elif body.served_at > utcnow() + timedelta(minutes=5):
-        problems.append(FieldProblem("served_at", "service.in_future", "送达时间不能晚于现在"))
-    elif body.served_at < as_utc(ruling.issued_at) - timedelta(minutes=1):
-        problems.append(FieldProblem("served_at", "service.before_issue", "送达时间不能早于裁定书出具时间"))
-    if not body.place:
+    issued_at, now = as_utc(ruling.issued_at), utcnow()
+    problems = service_time_problems("served_at", body.served_at, issued_at=issued_at, now=now)
+    if not body.place and any(r.method == "in_person" for r in body.recipients):
         problems.append(FieldProblem("place", "service.place_required", "请填写送达地点"))
     seen: set[int] = set()
     electronic: dict[int, ElectronicService] = {}
@@ -112,16 +109,19 @@ def record_service(jiudi: Jiudi, session: Session, user: User, application_id: s
         elif r.method == "electronic":
             if r.signature_png:
                 problems.append(electronic_signature_problem(where))
+            arrived = r.served_at or body.served_at
+            if r.served_at is not None:
+                problems += service_time_problems(f"{where}.served_at", r.served_at, issued_at=issued_at, now=now)
             checked = electronic_service(where, address=r.electronic_address, channel=r.channel, sent_at=r.sent_at,
-                                         consent_basis=r.consent_basis, served_at=body.served_at,
-                                         issued_at=as_utc(ruling.issued_at), phone_on_file=parties[r.party_id].phone)
+                                         consent_basis=r.consent_basis, served_at=arrived,
+                                         issued_at=issued_at, phone_on_file=parties[r.party_id].phone)
             if isinstance(checked, ElectronicService):
                 electronic[r.party_id] = checked
             else:
                 problems += checked
         else:
             problems += in_person_problems(where, address=r.electronic_address, channel=r.channel, sent_at=r.sent_at,
-                                           consent_basis=r.consent_basis)
+                                           consent_basis=r.consent_basis, arrived_at=r.served_at)
         seen.add(r.party_id)
     if problems:
         status = 409 if all(p.code == "service.already_served" for p in problems) else 422
@@ -129,8 +129,9 @@ def record_service(jiudi: Jiudi, session: Session, user: User, application_id: s
     for index, r in enumerate(body.recipients):
         signature_sha = jiudi.store.put(_decode_signature(index, r.signature_png)) if r.signature_png else None
         sent = electronic.get(r.party_id)
+        served_at = (r.served_at if sent else None) or body.served_at
         session.add(ServiceRecord(application_id=app.id, party_id=r.party_id, method=r.method,
-                                  served_at=body.served_at, place=body.place, signature_sha256=signature_sha,
+                                  served_at=served_at, place=body.place, signature_sha256=signature_sha,
                                   electronic_address=sent.address if sent else None,
                                   channel=sent.channel if sent else None,
                                   sent_at=sent.sent_at if sent else None,
@@ -138,7 +139,7 @@ def record_service(jiudi: Jiudi, session: Session, user: User, application_id: s
         if sent is not None:  # the worker seals the voucher: only it holds the seal key
             session.add(IssuanceJob(application_id=app.id, kind=voucher_job_kind(r.party_id)))
         audit.append(session, actor=user.username, action="service.recorded", application_id=app.id, data={
-            "party_id": r.party_id, "method": r.method, "served_at": iso(body.served_at), "place": body.place,
+            "party_id": r.party_id, "method": r.method, "served_at": iso(served_at), "place": body.place,
             "signature_sha256": signature_sha, "electronic_address": sent.address if sent else None,
             "channel": sent.channel if sent else None, "sent_at": iso(sent.sent_at) if sent else None,
             "consent_basis": sent.consent_basis if sent else None})
@@ -161,7 +162,8 @@ def receipt_content(jiudi: Jiudi, session: Session, app: Application) -> Receipt
         court_name=court.name, case_number=app.case_number, document_name="民事裁定书",
         recipients=tuple(
             ReceiptRecipient(name=parties[r.party_id].name, method=cast(RecipientMethod, r.method), served_at=china_time(r.served_at),
-                             place=r.place,
+                             place=r.electronic_address if r.method == "electronic" and r.electronic_address
+                             else r.place,
                              signature_png=jiudi.store.get(r.signature_sha256) if r.signature_sha256 else None)
             for r in records
         ),

@@ -98,13 +98,27 @@ def electronic_service(where: str, *, address: str | None, channel: Channel | No
                              consent_basis=consent_basis)
 
 
+def service_time_problems(field: str, served_at: datetime, *, issued_at: datetime,
+                          now: datetime) -> list[FieldProblem]:
+    """When a party was served (signed, or the message arrived): with its zone, not in the future, not before
+    the ruling was sealed (a minute's tolerance for two machines' clocks)."""
+    if served_at.tzinfo is None:
+        return [FieldProblem(field, "service.time_zone", "送达时间须带时区")]
+    if served_at > now + timedelta(minutes=5):
+        return [FieldProblem(field, "service.in_future", "送达时间不能晚于现在")]
+    if served_at < issued_at - SENT_BEFORE_ISSUE_TOLERANCE:
+        return [FieldProblem(field, "service.before_issue", "送达时间不能早于裁定书出具时间")]
+    return []
+
+
 def in_person_problems(where: str, *, address: str | None, channel: str | None, sent_at: datetime | None,
-                       consent_basis: str | None = None) -> list[FieldProblem]:
-    """Fields that belong to electronic service, given for a recipient served in person."""
+                       consent_basis: str | None = None, arrived_at: datetime | None = None) -> list[FieldProblem]:
+    """Fields that belong to electronic service, given for a recipient served in person (who is served when
+    and where the request says: the signature is given there and then)."""
     return [FieldProblem(f"{where}.{name}", "service.not_electronic",
-                         "直接送达不填写电子送达地址、渠道、发送时间或同意电子送达的依据")
+                         "直接送达不填写电子送达地址、渠道、发送时间、到达时间或同意电子送达的依据")
             for name, value in (("electronic_address", address), ("channel", channel), ("sent_at", sent_at),
-                                ("consent_basis", consent_basis))
+                                ("consent_basis", consent_basis), ("served_at", arrived_at))
             if value]
 
 

@@ -169,3 +169,39 @@ def test_a_voucher_of_a_ruling_revoked_later_no_longer_verifies(client, password
     assert checked["genuine"] is False and checked["document"] == "service_voucher", checked
     [problem] = [p for p in checked["problems"] if p["code"] == "verify.revoked"]
     assert "所送达的裁定书" in problem["message"] and "异议成立" in problem["message"]
+
+
+def test_each_message_arrives_at_its_own_time_and_electronic_service_needs_no_place(client, passwords, tmp_path):
+    m, app_id, app = issued(client, passwords)
+    person, company = app["parties"]
+    issued_at = datetime.fromisoformat(app["ruling"]["issued_at"])
+    first, second = (issued_at + timedelta(seconds=5)).isoformat(), (issued_at + timedelta(seconds=40)).isoformat()
+    r = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": second,
+        "recipients": [{"party_id": person["id"], "method": "electronic", "served_at": first},
+                       {"party_id": company["id"], "method": "electronic"}]})
+    assert r.status_code == 200 and r.json()["status"] == "served", r.text
+    by_party = {x["party_id"]: x for x in r.json()["service"]["recipients"]}
+    assert by_party[person["id"]]["served_at"][:19] == first[:19]
+    assert by_party[company["id"]]["served_at"][:19] == second[:19]
+    receipt = pdf_text(m.get(f"/api/v1/applications/{app_id}/service-receipt.pdf").content, tmp_path, "r.pdf")
+    assert "13800000000" in receipt and "13900000000" in receipt  # where each was served: the address
+    voucher = pdf_text(m.get(f"/api/v1/applications/{app_id}/service-vouchers/{person['id']}.pdf").content,
+                       tmp_path, "v.pdf")
+    at = datetime.fromisoformat(first)
+    assert f"{at.hour}时{at.minute:02d}分{at.second:02d}秒" in voucher
+
+
+def test_in_person_service_needs_a_place_and_takes_the_request_s_time(client, passwords):
+    m, app_id, app = issued(client, passwords)
+    person, _ = app["parties"]
+    now = now_iso()
+    no_place = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now, "recipients": [{"party_id": person["id"], "method": "in_person",
+                                          "signature_png": png_signature()}]})
+    assert no_place.status_code == 422 and no_place.json()["error"]["code"] == "service.place_required"
+    own_time = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now, "place": "调解室", "recipients": [{"party_id": person["id"], "method": "in_person",
+                                                          "served_at": now, "signature_png": png_signature()}]})
+    assert own_time.status_code == 422 and own_time.json()["error"]["details"][0]["field"] == "recipients[0].served_at"
+    assert m.get(f"/api/v1/applications/{app_id}").json()["service"] is None

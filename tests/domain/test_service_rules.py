@@ -12,6 +12,7 @@ from confirm.domain.service import (
     electronic_service,
     electronic_signature_problem,
     in_person_problems,
+    service_time_problems,
 )
 
 CHINA = timezone(timedelta(hours=8))
@@ -98,3 +99,16 @@ def test_in_person_service_takes_no_electronic_fields_and_electronic_service_no_
     assert [p.field for p in in_person_problems("r", address=None, channel=None, sent_at=None,
                                                 consent_basis="express")] == ["r.consent_basis"]
     assert electronic_signature_problem("r").code == "service.signature_in_person_only"
+
+
+def test_a_service_time_has_its_zone_is_not_in_the_future_and_follows_the_ruling():
+    now = ARRIVED + timedelta(minutes=1)
+    assert service_time_problems("t", ARRIVED, issued_at=ISSUED, now=now) == []
+    assert [p.code for p in service_time_problems("t", ARRIVED.replace(tzinfo=None), issued_at=ISSUED, now=now)] == [
+        "service.time_zone"]
+    assert [p.code for p in service_time_problems("t", now + timedelta(minutes=6), issued_at=ISSUED, now=now)] == [
+        "service.in_future"]
+    assert [p.code for p in service_time_problems("t", datetime(1, 1, 1, tzinfo=CHINA), issued_at=ISSUED,
+                                                  now=now)] == ["service.before_issue"]
+    assert [p.field for p in in_person_problems("r", address=None, channel=None, sent_at=None,
+                                                arrived_at=ARRIVED)] == ["r.served_at"]
