@@ -32,6 +32,7 @@ from confirm.models import (
     ServiceRecord,
     ServiceVoucher,
     User,
+    VoidedService,
     pk,
     voucher_job_kind,
 )
@@ -288,6 +289,10 @@ def application_json(session: Session, app: Application, *, public_base_url: str
                                                                 r.party_id in sealed_vouchers)
                             if r.method == "electronic" else None} for r in served],
         },
+        "service_voided": [{"party_id": v.party_id, "method": v.method, "served_at": iso(v.served_at),
+                            "electronic_address": v.electronic_address, "voided_at": iso(v.voided_at),
+                            "reason": v.reason} for v in session.exec(
+            select(VoidedService).where(VoidedService.application_id == app.id).order_by(col(VoidedService.id)))],
         "created_at": iso(app.created_at),
         "updated_at": iso(app.updated_at),
     }

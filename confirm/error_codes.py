@@ -95,6 +95,9 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "service.consent_basis_required": (422, "电子送达地址不是申请书所留手机号码，缺少同意电子送达的依据"),
     "service.sent_before_issue": (422, "电子送达的发送时间早于裁定书出具"),
     "service.ruling_revoked": (409, "裁定书已被撤销，不能送达"),
+    "service.void_reason_required": (422, "作废送达记录未写明理由"),
+    "service.not_recorded": (404, "该申请人没有送达记录"),
+    "service.sealing_in_progress": (409, "送达文书正在盖章生成，暂不能作废"),
     # verification (一书一码)
     "verify.not_found": (404, "核验令牌或核验码不存在"),
     "verify.too_large": (413, "上传文件超过20MB"),

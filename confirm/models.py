@@ -206,6 +206,30 @@ class IssuanceJob(SQLModel, table=True):
     finished_at: datetime | None = _ts(default=None)
 
 
+class VoidedService(SQLModel, table=True):
+    """A service record the court voided (a wrong address, the wrong person signed…), kept whole with why, and the
+    sealed voucher and receipt that recorded it, so that verification says "voided" for those files."""
+
+    __tablename__ = "voided_services"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    party_id: int = Field(foreign_key="parties.id")
+    method: str = Field(max_length=20)
+    served_at: datetime = _ts()
+    place: str = Field(max_length=200)
+    signature_sha256: str | None = Field(default=None, max_length=64)
+    electronic_address: str | None = Field(default=None, max_length=100)
+    channel: str | None = Field(default=None, max_length=20)
+    sent_at: datetime | None = _ts(default=None)
+    consent_basis: str | None = Field(default=None, max_length=30)
+    recorded_by: int = Field(foreign_key="users.id")
+    voucher_sha256: str | None = Field(default=None, max_length=64, index=True)
+    receipt_sha256: str | None = Field(default=None, max_length=64, index=True)
+    voided_by: int = Field(foreign_key="users.id")
+    voided_at: datetime = _ts(default_factory=utcnow)
+    reason: str = Field(sa_type=sa.Text)
+
+
 def voucher_job_kind(party_id: int) -> str:
     """The outbox kind of the job that seals one party's electronic service voucher."""
     return f"voucher:{party_id}"

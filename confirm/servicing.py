@@ -39,10 +39,11 @@ from confirm.models import (
     ServiceRecord,
     ServiceVoucher,
     User,
+    VoidedService,
     pk,
     voucher_job_kind,
 )
-from confirm.workflow import mark_served
+from confirm.workflow import mark_served, service_voided
 from templates import render_service_receipt, render_service_voucher
 from templates.model import ReceiptContent, ReceiptRecipient, RenderedDocument, VoucherContent
 from templates.texts import load_texts
@@ -146,6 +147,50 @@ def record_service(jiudi: Jiudi, session: Session, user: User, application_id: s
     session.flush()
     if already | seen >= set(parties):
         mark_served(session, user, app)
+    return app
+
+
+def void_service(session: Session, user: User, application_id: str, party_id: int, reason: str) -> Application:
+    """作废送达记录: the court voids one party's service record (a wrong address, the wrong person signed…).
+
+    The record, and the sealed voucher and receipt that recorded it, move to ``voided_services`` with the reason,
+    so that those files verify as voided; the party can then be served again, and a served application is
+    ``issued`` again until it is. Refused while a voucher or the receipt is still being sealed, so that the worker
+    never records a document for a record that is gone.
+    """
+    require_role(user, "judge", "clerk")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError.for_field("reason", "service.void_reason_required", "请写明作废送达记录的理由")
+    app = get_visible(session, user, application_id, for_update=True)
+    require_allowed(app.status, Action.VOID_SERVICE)
+    record = session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id,
+                                                      ServiceRecord.party_id == party_id)).first()
+    if record is None:
+        raise DomainError("service.not_recorded", "该申请人没有送达记录", 404)
+    jobs = {j.kind: j for j in session.exec(select(IssuanceJob).where(IssuanceJob.application_id == app.id))}
+    touched = [voucher_job_kind(party_id), "receipt"]
+    if any(kind in jobs and jobs[kind].state != "done" for kind in touched):
+        raise DomainError("service.sealing_in_progress", "送达文书正在盖章生成，请稍后再作废", 409)
+    voucher = session.exec(select(ServiceVoucher).where(ServiceVoucher.application_id == app.id,
+                                                        ServiceVoucher.party_id == party_id)).first()
+    receipt = session.exec(select(ServiceReceipt).where(ServiceReceipt.application_id == app.id)).first()
+    voided = VoidedService(
+        application_id=app.id, party_id=party_id, method=record.method, served_at=record.served_at,
+        place=record.place, signature_sha256=record.signature_sha256, electronic_address=record.electronic_address,
+        channel=record.channel, sent_at=record.sent_at, consent_basis=record.consent_basis,
+        recorded_by=record.recorded_by, voucher_sha256=voucher.sha256 if voucher else None,
+        receipt_sha256=receipt.sha256 if receipt else None, voided_by=pk(user), reason=reason[:2000])
+    session.add(voided)
+    for row in (record, voucher, receipt, *(jobs.get(kind) for kind in touched)):
+        if row is not None:
+            session.delete(row)
+    audit.append(session, actor=user.username, action="service.voided", application_id=app.id, data={
+        "party_id": party_id, "method": record.method, "served_at": iso(record.served_at),
+        "electronic_address": record.electronic_address, "voucher_sha256": voided.voucher_sha256,
+        "receipt_sha256": voided.receipt_sha256, "reason": voided.reason})
+    session.flush()
+    service_voided(session, user, app, party_id, voided.reason)
     return app
 
 

@@ -16,7 +16,17 @@ from confirm.context import Jiudi
 from confirm.db import transaction
 from confirm.domain.errors import DomainError
 from confirm.domain.masking import mask_party
-from confirm.models import Application, Court, Decision, Party, Ruling, ServiceReceipt, ServiceVoucher, User
+from confirm.models import (
+    Application,
+    Court,
+    Decision,
+    Party,
+    Ruling,
+    ServiceReceipt,
+    ServiceVoucher,
+    User,
+    VoidedService,
+)
 from confirm.tokens import digest, normalize_check_code
 from verify import check_sealed_pdf
 
@@ -65,7 +75,27 @@ def _registered(session: Session, sha256: str) -> dict[str, Any] | None:
         row = session.exec(select(table).where(table.sha256 == sha256)).first()
         if row is not None:
             return _service_record(session, row)
+    voided = session.exec(select(VoidedService).where(
+        (VoidedService.voucher_sha256 == sha256) | (VoidedService.receipt_sha256 == sha256))).first()
+    if voided is not None:
+        return _voided_record(session, voided, sha256)
     return None
+
+
+def _voided_record(session: Session, voided: VoidedService, sha256: str) -> dict[str, Any]:
+    """A voucher or receipt that recorded a service the court voided: it is not to be relied on, and says why."""
+    app = session.get(Application, voided.application_id)
+    assert app is not None
+    court = session.get(Court, app.court_id)
+    kind = "service_voucher" if voided.voucher_sha256 == sha256 else "service_receipt"
+    party = session.get(Party, voided.party_id)
+    recipients = [party] if party and kind == "service_voucher" else list(parties_of(session, app.id))
+    return {
+        "document": kind, "document_name": DOCUMENT_NAMES[kind], "status": "voided",
+        "revoke_reason": f"{chinese_datetime_text(voided.voided_at)}作废，理由：{voided.reason}",
+        "court": court.name if court else None, "case_number": app.case_number, "outcome": None,
+        "issued_at": None, "parties": [mask_party(p.kind, p.name) for p in recipients], "document_sha256": sha256,
+    }
 
 
 def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:
@@ -127,6 +157,8 @@ def check_upload(jiudi: Jiudi, pdf: bytes, trust_roots: list[Any] | None = None)
     if record is None and not unusable:
         problems.append({"code": "verify.unregistered",
                          "message": "本系统没有这份文书的出具记录（文件可能被修改、替换或并非本院出具）"})
+    elif record is not None and record["status"] == "voided":
+        problems.append({"code": "verify.voided", "message": f"该文书记载的送达已被法院作废：{record['revoke_reason']}"})
     elif record is not None and record["status"] == "revoked":
         what = "该文书" if record["document"] == "ruling" else "该文书所送达的裁定书"
         problems.append({"code": "verify.revoked", "message": f"{what}已被撤销：{record['revoke_reason'] or ''}"})

@@ -249,6 +249,15 @@ def record_service(jiudi: JiudiDep, user: UserDep, application_id: str,
                        lambda s: servicing.record_service(jiudi, s, user, application_id, body))
 
 
+@router.post("/applications/{application_id}/service/{party_id}/void", tags=["service"])
+def void_service(jiudi: JiudiDep, user: UserDep, application_id: str, party_id: int,
+                 body: ReturnIn) -> dict[str, Any]:
+    """作废送达记录 (judge or clerk): the party's service record, and the voucher and receipt that recorded it, are
+    voided with the reason (verification then says so); the party can be served again."""
+    return _transition(jiudi, user, application_id,
+                       lambda s: servicing.void_service(s, user, application_id, party_id, body.reason))
+
+
 @router.get("/applications/{application_id}/service-receipt.pdf", tags=["service"])
 def service_receipt(jiudi: JiudiDep, user: UserDep, application_id: str) -> Response:
     """The sealed service receipt (送达回证); 409 ``service.receipt_pending`` while the worker still seals it."""

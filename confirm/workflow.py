@@ -254,6 +254,13 @@ def mark_served(session: Session, user: User, app: Application) -> None:
 
 
 
+def service_voided(session: Session, user: User, app: Application, party_id: int, reason: str) -> None:
+    """A service record was voided: a served application is no longer fully served (its receipt went with it)."""
+    if app.status == Status.SERVED:
+        _move(session, app, Status.ISSUED, actor=user, event=None, party_id=party_id, reason=reason)
+    emit(session, "application.service_voided", app, party_id=party_id)
+
+
 def revoke_ruling(session: Session, user: User, application_id: str, reason: str) -> Application:
     """撤销裁定 after an objection (Interp. 372): the ruling stays on record but verification says revoked."""
     from confirm.models import Ruling

@@ -1,7 +1,8 @@
 """Why a file is not a genuine sealed ruling: stable problem codes with Chinese messages for the person checking.
 
 The codes are part of the public API (``POST /api/v1/verify``, ``jiudi verify --json``); never rename one.
-``confirm/`` adds registry codes of its own (``verify.unregistered``, ``verify.revoked`` for a revoked ruling), so
+``confirm/`` adds registry codes of its own (``verify.unregistered``, ``verify.revoked`` for a revoked ruling or a
+service document of one, ``verify.voided`` for a voucher or receipt whose service the court voided), so
 the certificate's revocation is ``verify.cert_revoked`` here.
 """
 

@@ -27,6 +27,7 @@ class Action(StrEnum):
     DECIDE = "decide"
     ISSUE = "issue"
     SERVE = "serve"
+    VOID_SERVICE = "void_service"
     WITHDRAW = "withdraw"
 
 
@@ -36,8 +37,8 @@ _ALLOWED: dict[Status, frozenset[Action]] = {
     Status.RETURNED: frozenset({Action.EDIT, Action.UPLOAD, Action.SUBMIT, Action.WITHDRAW}),
     Status.SUBMITTED: frozenset({Action.CLAIM, Action.WITHDRAW}),
     Status.UNDER_REVIEW: frozenset({Action.RELEASE, Action.RETURN, Action.DECIDE, Action.ISSUE}),
-    Status.ISSUED: frozenset({Action.SERVE}),
-    Status.SERVED: frozenset(),
+    Status.ISSUED: frozenset({Action.SERVE, Action.VOID_SERVICE}),
+    Status.SERVED: frozenset({Action.VOID_SERVICE}),
     Status.WITHDRAWN: frozenset(),
 }
 
@@ -61,6 +62,7 @@ _ACTION_NAMES = {
     Action.DECIDE: "作出裁定",
     Action.ISSUE: "出具裁定书",
     Action.SERVE: "登记送达",
+    Action.VOID_SERVICE: "作废送达记录",
     Action.WITHDRAW: "撤回申请",
 }
 

@@ -205,3 +205,54 @@ def test_in_person_service_needs_a_place_and_takes_the_request_s_time(client, pa
                                                           "served_at": now, "signature_png": png_signature()}]})
     assert own_time.status_code == 422 and own_time.json()["error"]["details"][0]["field"] == "recipients[0].served_at"
     assert m.get(f"/api/v1/applications/{app_id}").json()["service"] is None
+
+
+def test_the_court_voids_a_mistaken_service_and_the_party_is_served_again(client, passwords, jiudi):
+    m, app_id, app = issued(client, passwords)
+    person, company = app["parties"]
+    r = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now_iso(), "place": "调解室",
+        "recipients": [{"party_id": person["id"], "method": "in_person", "signature_png": png_signature()},
+                       {"party_id": company["id"], "method": "electronic", "electronic_address": "13712345678",
+                        "consent_basis": "express"}]})
+    assert r.json()["status"] == "served", r.text
+    wrong_voucher = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf").content
+    old_receipt = m.get(f"/api/v1/applications/{app_id}/service-receipt.pdf").content
+
+    clerk = Staff(client, "clerk", passwords["clerk"])
+    path = f"/api/v1/applications/{app_id}/service/{company['id']}/void"
+    refused = m.post(path, json={"reason": "地址填错"})
+    assert refused.status_code == 403, refused.text  # the mediator asks the court; the court voids
+    no_reason = clerk.post(path, json={"reason": "  "})
+    assert no_reason.status_code == 422 and no_reason.json()["error"]["code"] == "service.void_reason_required"
+    voided = clerk.post(path, json={"reason": "电子送达地址填错，实为13900000000"})
+    assert voided.status_code == 200, voided.text
+    after = voided.json()
+    assert after["status"] == "issued" and [x["party_id"] for x in after["service"]["recipients"]] == [person["id"]]
+    assert after["service_voided"][0]["reason"] == "电子送达地址填错，实为13900000000"
+    again = clerk.post(path, json={"reason": "再次作废"})
+    assert again.status_code == 404 and again.json()["error"]["code"] == "service.not_recorded"
+
+    for pdf in (wrong_voucher, old_receipt):  # what recorded the voided service no longer verifies, and says why
+        checked = client.post("/api/v1/verify", files={"file": ("x.pdf", pdf, "application/pdf")}).json()
+        assert checked["genuine"] is False, checked
+        [problem] = [p for p in checked["problems"] if p["code"] == "verify.voided"]
+        assert "地址填错" in problem["message"]
+
+    r = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now_iso(), "recipients": [{"party_id": company["id"], "method": "electronic"}]})
+    assert r.status_code == 200 and r.json()["status"] == "served", r.text
+    voucher = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf").content
+    receipt = m.get(f"/api/v1/applications/{app_id}/service-receipt.pdf").content
+    assert voucher != wrong_voucher and receipt != old_receipt
+    for pdf in (voucher, receipt):
+        assert client.post("/api/v1/verify", files={"file": ("x.pdf", pdf, "application/pdf")}).json()["genuine"]
+
+    from sqlmodel import Session, select
+
+    from confirm.models import AuditRecord
+
+    with Session(jiudi.engine) as session:
+        [trail] = session.exec(select(AuditRecord).where(AuditRecord.application_id == app_id,
+                                                         AuditRecord.action == "service.voided")).all()
+    assert trail.actor == "clerk" and trail.data["electronic_address"] == "13712345678"
