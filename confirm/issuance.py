@@ -278,7 +278,8 @@ class IssuanceWorker:
                       job.application_id, job.attempts + 1, delay, exc, exc_info=True)
             with transaction(self.jiudi.engine) as session:
                 row = session.get(IssuanceJob, job.id)
-                assert row is not None
+                if row is None:  # its service was voided meanwhile: nothing left to retry
+                    return True
                 row.state, row.attempts = "pending", row.attempts + 1
                 row.next_attempt_at, row.locked_until = utcnow() + delay, None
                 row.last_error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -164,13 +164,19 @@ def void_service(session: Session, user: User, application_id: str, party_id: in
         raise DomainError.for_field("reason", "service.void_reason_required", "请写明作废送达记录的理由")
     app = get_visible(session, user, application_id, for_update=True)
     require_allowed(app.status, Action.VOID_SERVICE)
+    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
+    if ruling.revoked_at is not None:  # it could not be served again: leave the record as it stands
+        raise DomainError("service.ruling_revoked", "该裁定书已被撤销，不能作废后重新送达", 409)
     record = session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id,
                                                       ServiceRecord.party_id == party_id)).first()
     if record is None:
         raise DomainError("service.not_recorded", "该申请人没有送达记录", 404)
-    jobs = {j.kind: j for j in session.exec(select(IssuanceJob).where(IssuanceJob.application_id == app.id))}
     touched = [voucher_job_kind(party_id), "receipt"]
-    if any(kind in jobs and jobs[kind].state != "done" for kind in touched):
+    jobs = {j.kind: j for j in session.exec(select(IssuanceJob).where(
+        IssuanceJob.application_id == app.id, col(IssuanceJob.kind).in_(touched)).with_for_update())}
+    now = utcnow()
+    if any(j.state == "running" and j.locked_until is not None and as_utc(j.locked_until) > now
+           for j in jobs.values()):  # a worker holds it: wait for the document rather than race it
         raise DomainError("service.sealing_in_progress", "送达文书正在盖章生成，请稍后再作废", 409)
     voucher = session.exec(select(ServiceVoucher).where(ServiceVoucher.application_id == app.id,
                                                         ServiceVoucher.party_id == party_id)).first()
@@ -179,10 +185,12 @@ def void_service(session: Session, user: User, application_id: str, party_id: in
         application_id=app.id, party_id=party_id, method=record.method, served_at=record.served_at,
         place=record.place, signature_sha256=record.signature_sha256, electronic_address=record.electronic_address,
         channel=record.channel, sent_at=record.sent_at, consent_basis=record.consent_basis,
-        recorded_by=record.recorded_by, voucher_sha256=voucher.sha256 if voucher else None,
-        receipt_sha256=receipt.sha256 if receipt else None, voided_by=pk(user), reason=reason[:2000])
+        recorded_by=record.recorded_by, recorded_at=record.created_at,
+        voucher_sha256=voucher.sha256 if voucher else None, voucher_created_at=voucher.created_at if voucher else None,
+        receipt_sha256=receipt.sha256 if receipt else None, receipt_created_at=receipt.created_at if receipt else None,
+        voided_by=pk(user), reason=reason[:2000])
     session.add(voided)
-    for row in (record, voucher, receipt, *(jobs.get(kind) for kind in touched)):
+    for row in (record, voucher, receipt, *jobs.values()):
         if row is not None:
             session.delete(row)
     audit.append(session, actor=user.username, action="service.voided", application_id=app.id, data={
@@ -221,13 +229,16 @@ def issue_receipt(jiudi: Jiudi, application_id: str, job_id: int | None = None) 
     from confirm.db import transaction
 
     with transaction(jiudi.engine) as session:
-        if session.exec(select(ServiceReceipt).where(ServiceReceipt.application_id == application_id)).first():
-            return _nothing_to_do(jiudi, job_id)
         app = session.get(Application, application_id)
         assert app is not None
-        content = receipt_content(jiudi, session, app)
-        court = session.get(Court, app.court_id)
-        assert court is not None
+        done = app.status != Status.SERVED or session.exec(
+            select(ServiceReceipt).where(ServiceReceipt.application_id == application_id)).first() is not None
+        if not done:  # (not served any more: a service was voided since the job was queued)
+            content = receipt_content(jiudi, session, app)
+            court = session.get(Court, app.court_id)
+            assert court is not None
+    if done:
+        return _nothing_to_do(jiudi, job_id)
     return _seal_and_record(jiudi, court, render_service_receipt(content), f"{content.case_number} 送达回证",
                             ServiceReceipt(application_id=application_id, sha256=""), job_id)
 
@@ -258,14 +269,18 @@ def issue_voucher(jiudi: Jiudi, application_id: str, party_id: int, job_id: int 
     from confirm.db import transaction
 
     with transaction(jiudi.engine) as session:
-        if session.exec(select(ServiceVoucher).where(ServiceVoucher.application_id == application_id,
-                                                     ServiceVoucher.party_id == party_id)).first():
-            return _nothing_to_do(jiudi, job_id)
-        app = session.get(Application, application_id)
-        assert app is not None
-        content = voucher_content(jiudi, session, app, party_id)
-        court = session.get(Court, app.court_id)
-        assert court is not None
+        done = session.exec(select(ServiceVoucher).where(ServiceVoucher.application_id == application_id,
+                                                         ServiceVoucher.party_id == party_id)).first() is not None
+        done = done or session.exec(select(ServiceRecord).where(  # voided since the job was queued
+            ServiceRecord.application_id == application_id, ServiceRecord.party_id == party_id)).first() is None
+        if not done:
+            app = session.get(Application, application_id)
+            assert app is not None
+            content = voucher_content(jiudi, session, app, party_id)
+            court = session.get(Court, app.court_id)
+            assert court is not None
+    if done:
+        return _nothing_to_do(jiudi, job_id)
     return _seal_and_record(jiudi, court, render_service_voucher(content),
                             f"{content.case_number} 电子送达凭证（{content.recipient}）",
                             ServiceVoucher(application_id=application_id, party_id=party_id, sha256=""), job_id)
@@ -292,6 +307,10 @@ def _seal_and_record(jiudi: Jiudi, court: Court, rendered: RenderedDocument, rea
     row.sha256 = jiudi.store.put(sealed)
     try:
         with transaction(jiudi.engine) as session:
+            if job_id is not None:  # the job is gone (its service voided) or another worker's copy finished it
+                job = session.exec(select(IssuanceJob).where(IssuanceJob.id == job_id).with_for_update()).first()
+                if job is None or job.state == "done":
+                    return False
             session.add(row)
             session.flush()
             finish_job(session, job_id)

@@ -90,11 +90,14 @@ def _voided_record(session: Session, voided: VoidedService, sha256: str) -> dict
     kind = "service_voucher" if voided.voucher_sha256 == sha256 else "service_receipt"
     party = session.get(Party, voided.party_id)
     recipients = [party] if party and kind == "service_voucher" else list(parties_of(session, app.id))
+    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
     return {
         "document": kind, "document_name": DOCUMENT_NAMES[kind], "status": "voided",
         "revoke_reason": f"{chinese_datetime_text(voided.voided_at)}作废，理由：{voided.reason}",
+        "ruling_revoke_reason": (ruling.revoke_reason or "") if ruling.revoked_at is not None else None,
         "court": court.name if court else None, "case_number": app.case_number, "outcome": None,
-        "issued_at": None, "parties": [mask_party(p.kind, p.name) for p in recipients], "document_sha256": sha256,
+        "issued_at": iso(voided.voucher_created_at if kind == "service_voucher" else voided.receipt_created_at),
+        "parties": [mask_party(p.kind, p.name) for p in recipients], "document_sha256": sha256,
     }
 
 
@@ -159,6 +162,9 @@ def check_upload(jiudi: Jiudi, pdf: bytes, trust_roots: list[Any] | None = None)
                          "message": "本系统没有这份文书的出具记录（文件可能被修改、替换或并非本院出具）"})
     elif record is not None and record["status"] == "voided":
         problems.append({"code": "verify.voided", "message": f"该文书记载的送达已被法院作废：{record['revoke_reason']}"})
+        if record.get("ruling_revoke_reason") is not None:
+            problems.append({"code": "verify.revoked",
+                             "message": f"该文书所送达的裁定书已被撤销：{record['ruling_revoke_reason']}"})
     elif record is not None and record["status"] == "revoked":
         what = "该文书" if record["document"] == "ruling" else "该文书所送达的裁定书"
         problems.append({"code": "verify.revoked", "message": f"{what}已被撤销：{record['revoke_reason'] or ''}"})

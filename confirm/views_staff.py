@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
@@ -161,6 +161,9 @@ def release(jiudi: JiudiDep, user: UserDep, application_id: str) -> dict[str, An
     return _transition(jiudi, user, application_id, lambda s: workflow.release(s, user, application_id))
 
 
+PartyId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # a database id: larger numbers are 422, not a driver error
+
+
 class ReturnIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(max_length=2000)
@@ -250,7 +253,7 @@ def record_service(jiudi: JiudiDep, user: UserDep, application_id: str,
 
 
 @router.post("/applications/{application_id}/service/{party_id}/void", tags=["service"])
-def void_service(jiudi: JiudiDep, user: UserDep, application_id: str, party_id: int,
+def void_service(jiudi: JiudiDep, user: UserDep, application_id: str, party_id: PartyId,
                  body: ReturnIn) -> dict[str, Any]:
     """作废送达记录 (judge or clerk): the party's service record, and the voucher and receipt that recorded it, are
     voided with the reason (verification then says so); the party can be served again."""
@@ -269,7 +272,7 @@ def service_receipt(jiudi: JiudiDep, user: UserDep, application_id: str) -> Resp
 
 @router.get("/applications/{application_id}/service-vouchers/{party_id}.pdf", tags=["service"],
             response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
-def service_voucher(jiudi: JiudiDep, user: UserDep, application_id: str, party_id: int) -> Response:
+def service_voucher(jiudi: JiudiDep, user: UserDep, application_id: str, party_id: PartyId) -> Response:
     """The sealed electronic service voucher (电子送达凭证) of a party served electronically; 404
     ``service.voucher_not_found`` for a party not served electronically, 409 ``service.voucher_pending`` while
     the worker still seals it."""

@@ -256,3 +256,59 @@ def test_the_court_voids_a_mistaken_service_and_the_party_is_served_again(client
         [trail] = session.exec(select(AuditRecord).where(AuditRecord.application_id == app_id,
                                                          AuditRecord.action == "service.voided")).all()
     assert trail.actor == "clerk" and trail.data["electronic_address"] == "13712345678"
+
+    # the ruling is revoked later: the voided voucher says both; a void is refused from then on
+    judge = Staff(client, "judge", passwords["judge"])
+    assert judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "异议成立"}).status_code == 200
+    checked = client.post("/api/v1/verify", files={"file": ("x.pdf", wrong_voucher, "application/pdf")}).json()
+    assert {"verify.voided", "verify.revoked"} <= {p["code"] for p in checked["problems"]}, checked
+    late = clerk.post(path, json={"reason": "又错了"})
+    assert late.status_code == 409 and late.json()["error"]["code"] == "service.ruling_revoked"
+
+
+def test_a_worker_s_late_copy_never_records_a_document_for_a_voided_service(client, passwords, jiudi):
+    """A sealing that finishes after its job is gone (voided) or done (another worker's copy) records nothing."""
+    from sqlmodel import Session, select
+
+    from confirm import servicing
+    from confirm.models import Application, Court, ServiceVoucher
+    from templates import render_service_voucher
+    from templates.model import VoucherContent
+
+    m, app_id, app = issued(client, passwords)
+    person, company = app["parties"]
+    m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now_iso(), "place": "调解室",
+        "recipients": [{"party_id": person["id"], "method": "in_person", "signature_png": png_signature()},
+                       {"party_id": company["id"], "method": "electronic"}]})
+    assert m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf").status_code == 200
+    assert m.get(f"/api/v1/applications/{app_id}/service-receipt.pdf").status_code == 200  # both sealed
+    clerk = Staff(client, "clerk", passwords["clerk"])
+    assert clerk.post(f"/api/v1/applications/{app_id}/service/{company['id']}/void",
+                      json={"reason": "地址错误"}).status_code == 200
+    assert servicing.issue_voucher(jiudi, app_id, company["id"]) is False  # its record is gone
+
+    with Session(jiudi.engine) as session:
+        app_row = session.get(Application, app_id)
+        court = session.get(Court, app_row.court_id)
+    rendered = render_service_voucher(VoucherContent(
+        court_name=court.name, case_number=app["case_number"], document_name="民事裁定书", recipient=company["name"],
+        channel="手机短信", electronic_address="13900000000", sent_at=None,
+        arrived_at=datetime.fromisoformat(now_iso()), document_sha256=app["ruling"]["sha256"], served_by="杨调解",
+        dev_mode=True, consent_basis="address_in_application"))
+    late = servicing._seal_and_record(jiudi, court, rendered, "test",
+                                      ServiceVoucher(application_id=app_id, party_id=company["id"], sha256=""),
+                                      job_id=2**31 - 1)  # a job that no longer exists
+    assert late is False
+    with Session(jiudi.engine) as session:
+        assert session.exec(select(ServiceVoucher).where(ServiceVoucher.application_id == app_id)).all() == []
+
+
+def test_party_ids_out_of_range_are_refused_not_a_driver_error(client, passwords):
+    m, app_id, _ = issued(client, passwords)
+    clerk = Staff(client, "clerk", passwords["clerk"])
+    huge = 2**63
+    r = clerk.post(f"/api/v1/applications/{app_id}/service/{huge}/void", json={"reason": "x"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "request.invalid", r.text
+    r = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{huge}.pdf")
+    assert r.status_code == 422 and r.json()["error"]["code"] == "request.invalid", r.text

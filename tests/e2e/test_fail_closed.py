@@ -107,6 +107,20 @@ def test_sealing_waits_for_the_timestamp_authority_and_never_issues_without_it(s
             time.sleep(0.1)
         pending = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf")
         assert pending.status_code == 409 and pending.json()["error"]["code"] == "service.voucher_pending"
+        # a voucher stuck retrying does not stop the court from voiding the service (say, a wrong address)…
+        clerk = Staff(client, "clerk", passwords["clerk"])
+        deadline = time.monotonic() + 10
+        while (voided := clerk.post(f"/api/v1/applications/{app_id}/service/{company['id']}/void",
+                                    json={"reason": "地址有误"})).status_code == 409:
+            assert voided.json()["error"]["code"] == "service.sealing_in_progress"  # an attempt under way
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        assert voided.status_code == 200 and voided.json()["service"] is None, voided.text
+        # …and the party is served again; the new voucher is sealed once the authority is back
+        again = m.post(f"/api/v1/applications/{app_id}/service", json={
+            "served_at": app["ruling"]["issued_at"], "place": "调解室",
+            "recipients": [{"party_id": company["id"], "method": "electronic"}]})
+        assert again.status_code == 200, again.text
         tsa_server.start()
         try:
             deadline = time.monotonic() + 30

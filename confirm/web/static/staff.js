@@ -308,7 +308,8 @@
       else if (live.dataset.reload || (appId && data.application_id === appId)) refresh();
     };
     ["application.submitted", "application.claimed", "application.released", "application.returned",
-     "application.withdrawn", "application.decided", "ruling.issued", "application.served", "message"].forEach(function (t) {
+     "application.withdrawn", "application.decided", "ruling.issued", "application.served",
+     "application.service_voided", "ruling.revoked", "message"].forEach(function (t) {
       es.addEventListener(t, handle);
     });
     es.onopen = function () { live.dataset.connected = "1"; };
