@@ -206,33 +206,6 @@ class IssuanceJob(SQLModel, table=True):
     finished_at: datetime | None = _ts(default=None)
 
 
-class VoidedService(SQLModel, table=True):
-    """A service record the court voided (a wrong address, the wrong person signed…), kept whole with why, and the
-    sealed voucher and receipt that recorded it, so that verification says "voided" for those files."""
-
-    __tablename__ = "voided_services"
-    id: int | None = Field(default=None, primary_key=True)
-    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
-    party_id: int = Field(foreign_key="parties.id")
-    method: str = Field(max_length=20)
-    served_at: datetime = _ts()
-    place: str = Field(max_length=200)
-    signature_sha256: str | None = Field(default=None, max_length=64)
-    electronic_address: str | None = Field(default=None, max_length=100)
-    channel: str | None = Field(default=None, max_length=20)
-    sent_at: datetime | None = _ts(default=None)
-    consent_basis: str | None = Field(default=None, max_length=30)
-    recorded_by: int = Field(foreign_key="users.id")
-    recorded_at: datetime = _ts()
-    voucher_sha256: str | None = Field(default=None, max_length=64, index=True)
-    voucher_created_at: datetime | None = _ts(default=None)
-    receipt_sha256: str | None = Field(default=None, max_length=64, index=True)
-    receipt_created_at: datetime | None = _ts(default=None)
-    voided_by: int = Field(foreign_key="users.id")
-    voided_at: datetime = _ts(default_factory=utcnow)
-    reason: str = Field(sa_type=sa.Text)
-
-
 def voucher_job_kind(party_id: int) -> str:
     """The outbox kind of the job that seals one party's electronic service voucher."""
     return f"voucher:{party_id}"
@@ -258,12 +231,9 @@ class Ruling(SQLModel, table=True):
     revoke_reason: str | None = Field(default=None, sa_type=sa.Text)
 
 
-class ServiceRecord(SQLModel, table=True):
-    """送达: one party served, with the method, place, time and (in person) the recipient's signature."""
+class ServiceFacts(SQLModel):
+    """What a service record says: shared by the live record and, once the court voids it, its kept copy."""
 
-    __tablename__ = "service_records"
-    __table_args__ = (sa.UniqueConstraint("application_id", "party_id"),)
-    id: int | None = Field(default=None, primary_key=True)
     application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
     party_id: int = Field(foreign_key="parties.id")
     method: str = Field(max_length=20)
@@ -279,7 +249,31 @@ class ServiceRecord(SQLModel, table=True):
     # prior_agreement or address_in_application; None for service in person
     consent_basis: str | None = Field(default=None, max_length=30)
     recorded_by: int = Field(foreign_key="users.id")
+
+
+class ServiceRecord(ServiceFacts, table=True):
+    """送达: one party served, with the method, place, time and (in person) the recipient's signature."""
+
+    __tablename__ = "service_records"
+    __table_args__ = (sa.UniqueConstraint("application_id", "party_id"),)
+    id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = _ts(default_factory=utcnow)
+
+
+class VoidedService(ServiceFacts, table=True):
+    """A service record the court voided (a wrong address, the wrong person signed…), kept whole with why, and the
+    sealed voucher and receipt that recorded it, so that verification says "voided" for those files."""
+
+    __tablename__ = "voided_services"
+    id: int | None = Field(default=None, primary_key=True)
+    recorded_at: datetime = _ts()
+    voucher_sha256: str | None = Field(default=None, max_length=64, index=True)
+    voucher_created_at: datetime | None = _ts(default=None)
+    receipt_sha256: str | None = Field(default=None, max_length=64, index=True)
+    receipt_created_at: datetime | None = _ts(default=None)
+    voided_by: int = Field(foreign_key="users.id")
+    voided_at: datetime = _ts(default_factory=utcnow)
+    reason: str = Field(sa_type=sa.Text)
 
 
 class ServiceReceipt(SQLModel, table=True):

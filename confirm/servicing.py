@@ -35,6 +35,7 @@ from confirm.models import (
     Organization,
     Party,
     Ruling,
+    ServiceFacts,
     ServiceReceipt,
     ServiceRecord,
     ServiceVoucher,
@@ -182,10 +183,7 @@ def void_service(session: Session, user: User, application_id: str, party_id: in
                                                         ServiceVoucher.party_id == party_id)).first()
     receipt = session.exec(select(ServiceReceipt).where(ServiceReceipt.application_id == app.id)).first()
     voided = VoidedService(
-        application_id=app.id, party_id=party_id, method=record.method, served_at=record.served_at,
-        place=record.place, signature_sha256=record.signature_sha256, electronic_address=record.electronic_address,
-        channel=record.channel, sent_at=record.sent_at, consent_basis=record.consent_basis,
-        recorded_by=record.recorded_by, recorded_at=record.created_at,
+        **{name: getattr(record, name) for name in ServiceFacts.model_fields}, recorded_at=record.created_at,
         voucher_sha256=voucher.sha256 if voucher else None, voucher_created_at=voucher.created_at if voucher else None,
         receipt_sha256=receipt.sha256 if receipt else None, receipt_created_at=receipt.created_at if receipt else None,
         voided_by=pk(user), reason=reason[:2000])
