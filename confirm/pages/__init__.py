@@ -14,9 +14,10 @@ import uuid
 from datetime import datetime
 from hashlib import sha256
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -472,6 +473,15 @@ async def return_for_correction(request: Request, application_id: str) -> Respon
         with transaction(jiudi.engine) as session:
             workflow.return_for_correction(session, staff.user, application_id, str(form.get("reason", "")).strip())
         return "/j"
+    return await _judge_action(request, application_id, act)
+
+
+@router.post("/j/a/{application_id}/service/{party_id}/void", response_class=HTMLResponse)
+async def void_service(request: Request, application_id: str,
+                       party_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)]) -> Response:
+    async def act(jiudi: Any, staff: Staff, form: Any) -> None:
+        with transaction(jiudi.engine) as session:
+            servicing.void_service(session, staff.user, application_id, party_id, str(form.get("reason", "")))
     return await _judge_action(request, application_id, act)
 
 

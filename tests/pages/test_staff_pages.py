@@ -243,6 +243,40 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     assert "不能确认为真实文书" in public.inner_text(".verdict")
     shoot(public, "32-public-verify-altered")
 
+    # 5. the court voids the company's service (say the number was wrong); the voucher then verifies as voided
+    judge.goto(f"{base}/j/a/{app_id}")
+    record = judge.locator("#service-record")
+    assert "电子送达至 13900000000" in record.inner_text()
+    company_form = record.locator("form.void-service").nth(1)
+    company_form.get_by_label("作废秀山县武陵建材有限公司的送达记录的理由（如地址填错、签收人不是本人）").fill("手机号码填错")
+    button = company_form.get_by_role("button", name="作废此送达记录")
+    button.scroll_into_view_if_needed()  # Playwright's own scrolling misplaces clicks below the embedded PDF
+    button.click()
+    judge.wait_for_selector("li.voided-service")
+    assert "手机号码填错" in judge.inner_text("li.voided-service") and "裁定书已出具" in judge.inner_text("main")
+    shoot(judge, "15-judge-service-voided")
+    public.goto(f"{base}/v")
+    public.set_input_files("#file", {"name": "voucher.pdf", "mimeType": "application/pdf", "buffer": voucher.body()})
+    public.get_by_role("button", name="核验文件").click()
+    public.wait_for_url("**/v/upload")
+    assert "已被法院作废" in public.inner_text(".verdict")
+    med.goto(f"{base}/m/a/{app_id}")
+    assert "请重新送达" in med.inner_text("main")  # the mediator sees it and can serve the company again
+
+    # a page being typed into is not reloaded under the typist's hands: it says there is news instead
+    judge.locator("#void_reason_1").fill("签收人不是张三本人")
+    token = httpx.post(f"{base}/api/v1/auth/token",
+                       data={"username": "clerk", "password": passwords["clerk"]}).json()["access_token"]
+    voided = httpx.post(f"{base}/api/v1/applications/{app_id}/service/1/void", json={"reason": "签收人不是本人"},
+                        headers={"Authorization": f"Bearer {token}"})
+    assert voided.status_code == 200, voided.text
+    judge.wait_for_selector("#news")
+    assert judge.locator("#void_reason_1").input_value() == "签收人不是张三本人"  # still there
+    again = judge.get_by_role("button", name="刷新查看（未提交的内容将丢失）")
+    again.scroll_into_view_if_needed()
+    again.click()
+    judge.wait_for_function("document.querySelectorAll('li.voided-service').length === 2")
+
 
 def test_admin_disables_and_resets(browser, live_server):  # type: ignore[no-untyped-def]
     base, _jiudi, passwords = live_server

@@ -279,8 +279,26 @@
     if (!ev.defaultPrevented && target !== "_blank") leaving = true;  // a preview in a new tab stays here
   });
   window.addEventListener("pagehide", function () { leaving = true; });
+  // Nor while the user has typed into a form here (a reason, a decision): a reload would throw it away. The page
+  // says that there is news instead, and reloads when asked.
+  var edited = false;
+  document.addEventListener("input", function (ev) {
+    if (ev.target.closest && ev.target.closest("form") && !ev.target.closest("[data-no-hold]")) edited = true;
+  });
+  var announceNews = function () {
+    if (document.getElementById("news")) return;
+    var news = document.createElement("p");
+    news.id = "news"; news.className = "alert ok"; news.setAttribute("role", "status");
+    news.textContent = "本案有新情况。";
+    var again = document.createElement("button");
+    again.type = "button"; again.className = "secondary"; again.textContent = "刷新查看（未提交的内容将丢失）";
+    again.addEventListener("click", function () { edited = false; refresh(); });
+    news.appendChild(again);
+    var main = document.querySelector("main"); if (main) main.insertBefore(news, main.firstChild);
+  };
   var refresh = function () {
     if (leaving) return;
+    if (edited) { announceNews(); return; }
     var url = new URL(location.href); url.searchParams.delete("done"); url.searchParams.delete("created");
     location.replace(url.toString());
   };
