@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Path, Request
 
 from confirm.auth import user_for_token
 from confirm.context import Jiudi
 from confirm.db import transaction
 from confirm.domain.errors import DomainError
 from confirm.models import User
+
+# a party id in a path: a database integer, so a larger number is 422 request.invalid, not a driver error (500)
+PartyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 def get_jiudi(request: Request) -> Jiudi:

@@ -85,14 +85,20 @@ def _decode_signature(index: int, text: str) -> bytes:
     return raw
 
 
+def _standing_ruling(session: Session, app: Application) -> Ruling:
+    """The application's ruling; 409 ``service.ruling_revoked`` once it is revoked: nothing more is served."""
+    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
+    if ruling.revoked_at is not None:
+        raise DomainError("service.ruling_revoked", "该裁定书已被撤销，不能再送达或重新送达", 409)
+    return ruling
+
+
 def record_service(jiudi: Jiudi, session: Session, user: User, application_id: str, body: ServiceIn) -> Application:
     """Record service on the listed parties; once every party is served the application is ``served``."""
     require_role(user, "mediator")
     app = get_visible(session, user, application_id, for_update=True)
     require_allowed(app.status, Action.SERVE)
-    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
-    if ruling.revoked_at is not None:
-        raise DomainError("service.ruling_revoked", "该裁定书已被撤销，不能再送达", 409)
+    ruling = _standing_ruling(session, app)
     parties = {p.id: p for p in parties_of(session, app.id)}
     already = {r.party_id for r in session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id))}
     issued_at, now = as_utc(ruling.issued_at), utcnow()
@@ -165,9 +171,7 @@ def void_service(session: Session, user: User, application_id: str, party_id: in
         raise DomainError.for_field("reason", "service.void_reason_required", "请写明作废送达记录的理由")
     app = get_visible(session, user, application_id, for_update=True)
     require_allowed(app.status, Action.VOID_SERVICE)
-    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
-    if ruling.revoked_at is not None:  # it could not be served again: leave the record as it stands
-        raise DomainError("service.ruling_revoked", "该裁定书已被撤销，不能作废后重新送达", 409)
+    _standing_ruling(session, app)  # after a revocation the party could not be served again: leave it as it is
     record = session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id,
                                                       ServiceRecord.party_id == party_id)).first()
     if record is None:

@@ -6,6 +6,7 @@ seal certificate; natural persons' names masked. Never ID numbers, phones, addre
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -44,25 +45,29 @@ _NOT_FOUND = DomainError("verify.not_found", "未找到该文书的核验记录�
 DOCUMENT_NAMES = {"ruling": "民事裁定书", "service_receipt": "送达回证", "service_voucher": "电子送达凭证"}
 
 
-def _service_record(session: Session, row: ServiceReceipt | ServiceVoucher) -> dict[str, Any]:
-    """The public record of a sealed service document: which case, which court, when; recipients masked."""
-    app = session.get(Application, row.application_id)
+def _service_record(session: Session, application_id: str, party_id: int | None, sha256: str,
+                    issued_at: datetime | None, voided: VoidedService | None = None) -> dict[str, Any]:
+    """The public record of a sealed service document — a receipt, or the voucher of ``party_id`` — which case,
+    which court, when, recipients masked. Not valid once the ruling it served is revoked or the court voided the
+    service it records (``voided``)."""
+    app = session.get(Application, application_id)
     assert app is not None
     court = session.get(Court, app.court_id)
-    if isinstance(row, ServiceVoucher):
-        party = session.get(Party, row.party_id)
-        recipients = [party] if party else []
+    if party_id is None:
+        kind, recipients = "service_receipt", list(parties_of(session, app.id))
     else:
-        recipients = list(parties_of(session, app.id))
-    kind = "service_voucher" if isinstance(row, ServiceVoucher) else "service_receipt"
+        party = session.get(Party, party_id)
+        kind, recipients = "service_voucher", [party] if party else []
     ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
     revoked = ruling.revoked_at is not None  # it records the service of a ruling that no longer stands
     return {
-        "document": kind, "document_name": DOCUMENT_NAMES[kind], "status": "revoked" if revoked else "valid",
-        "revoke_reason": ruling.revoke_reason if revoked else None,
+        "document": kind, "document_name": DOCUMENT_NAMES[kind],
+        "status": "voided" if voided else "revoked" if revoked else "valid",
+        "revoke_reason": (ruling.revoke_reason or "") if revoked else None,
+        "void_reason": f"{chinese_datetime_text(voided.voided_at)}作废，理由：{voided.reason}" if voided else None,
         "court": court.name if court else None, "case_number": app.case_number, "outcome": None,
-        "issued_at": iso(row.created_at), "parties": [mask_party(p.kind, p.name) for p in recipients],
-        "document_sha256": row.sha256,
+        "issued_at": iso(issued_at), "parties": [mask_party(p.kind, p.name) for p in recipients],
+        "document_sha256": sha256,
     }
 
 
@@ -71,34 +76,20 @@ def _registered(session: Session, sha256: str) -> dict[str, Any] | None:
     ruling = session.exec(select(Ruling).where(Ruling.sha256 == sha256)).first()
     if ruling is not None:
         return _public_record(session, ruling)
-    for table in (ServiceReceipt, ServiceVoucher):
-        row = session.exec(select(table).where(table.sha256 == sha256)).first()
-        if row is not None:
-            return _service_record(session, row)
+    receipt = session.exec(select(ServiceReceipt).where(ServiceReceipt.sha256 == sha256)).first()
+    if receipt is not None:
+        return _service_record(session, receipt.application_id, None, sha256, receipt.created_at)
+    voucher = session.exec(select(ServiceVoucher).where(ServiceVoucher.sha256 == sha256)).first()
+    if voucher is not None:
+        return _service_record(session, voucher.application_id, voucher.party_id, sha256, voucher.created_at)
     voided = session.exec(select(VoidedService).where(
         (VoidedService.voucher_sha256 == sha256) | (VoidedService.receipt_sha256 == sha256))).first()
     if voided is not None:
-        return _voided_record(session, voided, sha256)
+        if voided.voucher_sha256 == sha256:
+            return _service_record(session, voided.application_id, voided.party_id, sha256,
+                                   voided.voucher_created_at, voided)
+        return _service_record(session, voided.application_id, None, sha256, voided.receipt_created_at, voided)
     return None
-
-
-def _voided_record(session: Session, voided: VoidedService, sha256: str) -> dict[str, Any]:
-    """A voucher or receipt that recorded a service the court voided: it is not to be relied on, and says why."""
-    app = session.get(Application, voided.application_id)
-    assert app is not None
-    court = session.get(Court, app.court_id)
-    kind = "service_voucher" if voided.voucher_sha256 == sha256 else "service_receipt"
-    party = session.get(Party, voided.party_id)
-    recipients = [party] if party and kind == "service_voucher" else list(parties_of(session, app.id))
-    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
-    return {
-        "document": kind, "document_name": DOCUMENT_NAMES[kind], "status": "voided",
-        "revoke_reason": f"{chinese_datetime_text(voided.voided_at)}作废，理由：{voided.reason}",
-        "ruling_revoke_reason": (ruling.revoke_reason or "") if ruling.revoked_at is not None else None,
-        "court": court.name if court else None, "case_number": app.case_number, "outcome": None,
-        "issued_at": iso(voided.voucher_created_at if kind == "service_voucher" else voided.receipt_created_at),
-        "parties": [mask_party(p.kind, p.name) for p in recipients], "document_sha256": sha256,
-    }
 
 
 def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:
@@ -160,12 +151,9 @@ def check_upload(jiudi: Jiudi, pdf: bytes, trust_roots: list[Any] | None = None)
     if record is None and not unusable:
         problems.append({"code": "verify.unregistered",
                          "message": "本系统没有这份文书的出具记录（文件可能被修改、替换或并非本院出具）"})
-    elif record is not None and record["status"] == "voided":
-        problems.append({"code": "verify.voided", "message": f"该文书记载的送达已被法院作废：{record['revoke_reason']}"})
-        if record.get("ruling_revoke_reason") is not None:
-            problems.append({"code": "verify.revoked",
-                             "message": f"该文书所送达的裁定书已被撤销：{record['ruling_revoke_reason']}"})
-    elif record is not None and record["status"] == "revoked":
+    if record is not None and record.get("void_reason"):
+        problems.append({"code": "verify.voided", "message": f"该文书记载的送达已被法院作废：{record['void_reason']}"})
+    if record is not None and (record["status"] == "revoked" or record.get("revoke_reason") is not None):
         what = "该文书" if record["document"] == "ruling" else "该文书所送达的裁定书"
         problems.append({"code": "verify.revoked", "message": f"{what}已被撤销：{record['revoke_reason'] or ''}"})
     genuine = report.genuine and record is not None and record["status"] == "valid"

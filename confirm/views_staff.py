@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
@@ -15,7 +15,7 @@ from confirm import applications, audit, auth, issuance, servicing, workflow
 from confirm.clock import china_today
 from confirm.context import Jiudi
 from confirm.db import transaction
-from confirm.deps import current_user, get_jiudi
+from confirm.deps import PartyId, current_user, get_jiudi
 from confirm.domain.errors import DomainError
 from confirm.domain.intake import ApplicationIn
 from confirm.domain.lifecycle import Status
@@ -159,9 +159,6 @@ def claim(jiudi: JiudiDep, user: UserDep, application_id: str) -> dict[str, Any]
 @router.post("/applications/{application_id}/release", tags=["review"])
 def release(jiudi: JiudiDep, user: UserDep, application_id: str) -> dict[str, Any]:
     return _transition(jiudi, user, application_id, lambda s: workflow.release(s, user, application_id))
-
-
-PartyId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # a database id: larger numbers are 422, not a driver error
 
 
 class ReturnIn(BaseModel):

@@ -16,22 +16,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, get_args
 
 from confirm.domain.errors import FieldProblem
 from confirm.domain.identity import phone_problem
 
 Channel = Literal["sms", "email", "platform"]
-CHANNELS: tuple[Channel, ...] = ("sms", "email", "platform")
-ConsentBasis = Literal["express", "prior_agreement", "address_in_application"]
-CONSENT_BASES: tuple[ConsentBasis, ...] = ("express", "prior_agreement", "address_in_application")
+CHANNELS: tuple[Channel, ...] = get_args(Channel)
+ConsentBasis = Literal["express", "prior_agreement", "address_in_application"]  # 在线诉讼规则 30 items 1–3
+CONSENT_BASES: tuple[ConsentBasis, ...] = get_args(ConsentBasis)
 
 # local part: dot-separated atoms, no leading, trailing or doubled dot; domain: labels not edged by a hyphen
 _EMAIL = re.compile(
     r"(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
 )
-SENT_BEFORE_ISSUE_TOLERANCE = timedelta(minutes=1)  # clocks of two machines
+CLOCK_TOLERANCE = timedelta(minutes=1)  # the tablet's and the server's clocks: a time just before the ruling
 _CHANNELS_FOR: dict[str, tuple[Channel, ...]] = {"mobile": ("sms", "platform"), "email": ("email",)}
 
 
@@ -89,7 +89,7 @@ def electronic_service(where: str, *, address: str | None, channel: Channel | No
     elif sent_at is not None and served_at.tzinfo is not None and sent_at > served_at:
         problems.append(FieldProblem(f"{where}.sent_at", "service.sent_after_arrival",
                                      "发送时间不能晚于到达时间（电子送达以到达之日为送达日期）"))
-    elif sent_at is not None and sent_at < issued_at - SENT_BEFORE_ISSUE_TOLERANCE:
+    elif sent_at is not None and sent_at < issued_at - CLOCK_TOLERANCE:
         problems.append(FieldProblem(f"{where}.sent_at", "service.sent_before_issue",
                                      "发送时间不能早于裁定书出具时间"))
     if problems or kind is None or consent_basis is None:
@@ -106,7 +106,7 @@ def service_time_problems(field: str, served_at: datetime, *, issued_at: datetim
         return [FieldProblem(field, "service.time_zone", "送达时间须带时区")]
     if served_at > now + timedelta(minutes=5):
         return [FieldProblem(field, "service.in_future", "送达时间不能晚于现在")]
-    if served_at < issued_at - SENT_BEFORE_ISSUE_TOLERANCE:
+    if served_at < issued_at - CLOCK_TOLERANCE:
         return [FieldProblem(field, "service.before_issue", "送达时间不能早于裁定书出具时间")]
     return []
 

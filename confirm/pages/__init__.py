@@ -14,10 +14,9 @@ import uuid
 from datetime import datetime
 from hashlib import sha256
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -28,6 +27,7 @@ from confirm import admin, applications, audit, auth, issuance, servicing, workf
 from confirm.auth import token_digest, user_for_token
 from confirm.clock import CHINA, china_today
 from confirm.db import transaction
+from confirm.deps import PartyId
 from confirm.domain.errors import DomainError
 from confirm.domain.intake import ApplicationIn
 from confirm.domain.lifecycle import Status, status_name
@@ -478,7 +478,7 @@ async def return_for_correction(request: Request, application_id: str) -> Respon
 
 @router.post("/j/a/{application_id}/service/{party_id}/void", response_class=HTMLResponse)
 async def void_service(request: Request, application_id: str,
-                       party_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)]) -> Response:
+                       party_id: PartyId) -> Response:
     async def act(jiudi: Any, staff: Staff, form: Any) -> None:
         with transaction(jiudi.engine) as session:
             servicing.void_service(session, staff.user, application_id, party_id, str(form.get("reason", "")))
@@ -489,10 +489,7 @@ def _decision_from_form(form: Any) -> DecisionIn:
     outcome = str(form.get("outcome", ""))
     verification = None
     if form.get("verification_method") and form.get("verification_at"):
-        try:
-            at = datetime.fromisoformat(str(form.get("verification_at"))).replace(tzinfo=CHINA)
-        except ValueError:
-            raise DomainError.for_field("verification.at", "page.time_format", "请填写核实时间") from None
+        at = _china_local_time(str(form.get("verification_at")), "verification.at", "核实时间")
         verification = {"method": str(form.get("verification_method")), "at": at}
     return DecisionIn.model_validate({
         "outcome": outcome, "grounds": [str(g) for g in form.getlist(f"grounds_{outcome}")],

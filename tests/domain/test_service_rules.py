@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from confirm.domain.service import (
+    CHANNELS,
+    CONSENT_BASES,
     ElectronicService,
     address_kind,
     electronic_service,
@@ -112,3 +114,12 @@ def test_a_service_time_has_its_zone_is_not_in_the_future_and_follows_the_ruling
                                                   now=now)] == ["service.before_issue"]
     assert [p.field for p in in_person_problems("r", address=None, channel=None, sent_at=None,
                                                 arrived_at=ARRIVED)] == ["r.served_at"]
+
+
+def test_every_channel_and_consent_basis_the_api_accepts_has_its_words_on_the_voucher():
+    """The codes are the API's (plain Literals here); their printed words are the court's (voucher.yaml)."""
+    from templates.texts import load_texts
+
+    voucher = load_texts().voucher
+    assert set(CHANNELS) <= set(voucher["channels"]) and set(CONSENT_BASES) <= set(voucher["consent_bases"])
+    assert CONSENT_BASES == ("express", "prior_agreement", "address_in_application")

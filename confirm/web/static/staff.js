@@ -283,7 +283,7 @@
   // says that there is news instead, and reloads when asked.
   var edited = false;
   document.addEventListener("input", function (ev) {
-    if (ev.target.closest && ev.target.closest("form") && !ev.target.closest("[data-no-hold]")) edited = true;
+    if (ev.target.closest && ev.target.closest("form")) edited = true;
   });
   var announceNews = function () {
     if (document.getElementById("news")) return;
