@@ -168,10 +168,25 @@ def _add_objects(self: TTFont, doc: object) -> None:
         _subsets_being_written.reset(token)
 
 
+# A face's font file is read through one shared position (TTFontParser.seek/read_*), and makeSubset seeks and
+# reads it for each subset it writes; the faces are registered once per process and shared, so two documents
+# written at once (the issuance worker and a judge's preview) would interleave their reads and produce a broken
+# subset or fail (seen: KeyError in makeSubset under tests/templates' several-threads test). Subsetting is
+# therefore one at a time; it is a small part of rendering.
+_subset_lock = threading.Lock()
+
+
+def _make_subset(self: ttfonts.TTFontFile, subset: list[int]) -> bytes:
+    with _subset_lock:
+        return _original_make_subset(self, subset)
+
+
 if getattr(ttfonts.SUBSETN, "__name__", "") != "_subset_name_prefix":
     _original_add_objects = TTFont.addObjects
     TTFont.addObjects = _add_objects  # type: ignore[method-assign]
     ttfonts.SUBSETN = _subset_name_prefix  # looked up at call time, only by TTFont.addObjects
+    _original_make_subset = ttfonts.TTFontFile.makeSubset
+    ttfonts.TTFontFile.makeSubset = _make_subset  # type: ignore[method-assign]
 
 
 def font_runs(text: str) -> list[tuple[str, str]]:
