@@ -19,7 +19,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: E402
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp  # noqa: E402
 from pyhanko_certvalidator import ValidationContext  # noqa: E402
 
-from signing.timestamps import to_asn1_cert  # noqa: E402
+from signing.certs import to_asn1_cert  # noqa: E402
 from tests.conformance.cases import CASES, Case, World  # noqa: E402
 from verify import check_sealed_pdf  # noqa: E402
 

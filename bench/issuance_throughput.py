@@ -35,7 +35,7 @@ from pyhanko_certvalidator import ValidationContext  # noqa: E402
 
 from keys import RevocationAuthority, ensure_court_seal, ensure_dev_pki  # noqa: E402
 from signing import DevTimestampAuthority, Pkcs12Sealer, SealRequest  # noqa: E402
-from signing.timestamps import to_asn1_cert  # noqa: E402
+from signing.certs import to_asn1_cert  # noqa: E402
 from templates import render_ruling, render_seal_appearance  # noqa: E402
 from templates.model import AgentInfo, PartyInfo, RulingContent  # noqa: E402
 

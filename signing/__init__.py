@@ -1,7 +1,8 @@
 """Sealing PDF bytes with a PAdES electronic seal (ETSI EN 319 142-1) — knows nothing of rulings.
 
 One narrow interface, ``Sealer.seal(pdf, SealRequest) -> bytes`` (and ``seal_with_level`` → ``SealResult`` with
-the PAdES level reached), with pluggable backends — a PKCS#12 key file (``Pkcs12Sealer``) or a PKCS#11 token
+the PAdES level reached, and ``certificate``, the seal's own certificate), implemented once by ``PadesSealer``
+(``signing.pades``) with one backend per module — a PKCS#12 key file (``Pkcs12Sealer``) or a PKCS#11 token
 (``Pkcs11Sealer``) or a Cloud Signature Consortium remote service (``CscSealer``) — and timestamp sources (the built-in development TSA or a remote RFC 3161 TSA) chosen by
 configuration. Levels B-B, B-T, B-LT, B-LTA: ``level=`` on the sealer (B-LT/B-LTA need ``revocation=``:
 ``keys.RevocationAuthority`` in development, ``FetchingRevocationSource`` for a CA's published OCSP/CRLs).
@@ -20,8 +21,9 @@ key label) with every other certificate on the token as its chain.
 
 from .config import parse_config, sealer_from_config
 from .csc import CscSealer
+from .pades import DEFAULT_BYTES_RESERVED, PadesSealer
 from .pkcs11 import Pkcs11Sealer
-from .pkcs12 import DEFAULT_BYTES_RESERVED, PadesSealer, Pkcs12Sealer
+from .pkcs12 import Pkcs12Sealer
 from .request import PADES_LEVELS, PadesLevel, RevocationSource, Sealer, SealingError, SealRequest, SealResult
 from .revocation_fetch import FetchingRevocationSource
 from .timestamps import DevTimestampAuthority, timestamper_from_url

@@ -20,8 +20,9 @@ from pathlib import Path
 from pyhanko.sign.timestamps import TimeStamper
 
 from .csc import CscSealer
+from .pades import PadesSealer
 from .pkcs11 import Pkcs11Sealer
-from .pkcs12 import PadesSealer, Pkcs12Sealer
+from .pkcs12 import Pkcs12Sealer
 from .request import PadesLevel, RevocationSource
 
 

@@ -28,7 +28,7 @@ from pyhanko.sign.signers.csc_signer import (
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from .pkcs12 import DEFAULT_BYTES_RESERVED, PadesSealer, _refuse_inside_event_loop
+from .pades import DEFAULT_BYTES_RESERVED, PadesSealer, refuse_inside_event_loop
 from .request import PadesLevel, RevocationSource, SealingError, SealRequest, SealResult
 
 
@@ -95,7 +95,7 @@ class CscSealer(PadesSealer):
             return await fetch_certs_in_csc_credential(session, self._info, timeout=self._timeout)
 
     def seal_with_level(self, pdf: bytes, request: SealRequest) -> SealResult:
-        _refuse_inside_event_loop()
+        refuse_inside_event_loop()
         return self._seal_with_signer(pdf, request, None)  # type: ignore[arg-type]  # see _run
 
     def _run(

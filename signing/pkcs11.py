@@ -22,7 +22,7 @@ from pkcs11.exceptions import UserAlreadyLoggedIn
 from pyhanko.sign.pkcs11 import PKCS11Signer, TokenCriteria, open_pkcs11_session
 from pyhanko.sign.timestamps import TimeStamper
 
-from .pkcs12 import DEFAULT_BYTES_RESERVED, PadesSealer
+from .pades import DEFAULT_BYTES_RESERVED, PadesSealer
 from .request import PadesLevel, RevocationSource, SealingError
 
 

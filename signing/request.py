@@ -53,21 +53,31 @@ class SealRequest:
             raise ValueError(f"box must have x1 < x2 and y1 < y2, not {self.box!r}")
 
 
-@runtime_checkable
-class Sealer(Protocol):
-    """Seals PDF bytes. Implementations are thread-safe and synchronous."""
-
-    def seal(self, pdf: bytes, request: SealRequest) -> bytes:
-        """Return ``pdf`` with one more incremental revision holding the seal described by ``request``."""
-        ...
-
-
 @dataclass(frozen=True)
 class SealResult:
     """Sealed PDF bytes and the PAdES level actually achieved (never lower than asked: that raises)."""
 
     pdf: bytes
     level: PadesLevel
+
+
+@runtime_checkable
+class Sealer(Protocol):
+    """Seals PDF bytes. Implementations are thread-safe and synchronous (``signing.pades.PadesSealer`` is the base
+    of the shipped ones)."""
+
+    def seal(self, pdf: bytes, request: SealRequest) -> bytes:
+        """Return ``pdf`` with one more incremental revision holding the seal described by ``request``."""
+        ...
+
+    def seal_with_level(self, pdf: bytes, request: SealRequest) -> SealResult:
+        """Seal like ``seal`` and report the PAdES level reached (never lower than configured: that raises)."""
+        ...
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        """The seal's own certificate, the signer every seal names (subject and fingerprint go on record)."""
+        ...
 
 
 class RevocationInfo(Protocol):

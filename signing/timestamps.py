@@ -18,7 +18,6 @@ from typing import Any, ClassVar
 
 from asn1crypto import cms, core, tsp
 from asn1crypto import keys as asn1_keys
-from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
@@ -28,6 +27,8 @@ from pyhanko.sign.general import simple_cms_attribute
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+from .certs import to_asn1_cert
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +44,6 @@ ACCEPTED_DIGESTS: dict[str, int] = {
     "sha3_384": 48,
     "sha3_512": 64,
 }
-
-
-def to_asn1_cert(cert: x509.Certificate) -> asn1_x509.Certificate:
-    """The asn1crypto form of a ``cryptography`` certificate (what pyHanko works with)."""
-    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
 
 
 class DevTimestampAuthority(DummyTimeStamper):

@@ -86,7 +86,7 @@ def render_ruling(content: RulingContent, *, texts: LegalTexts | None = None) ->
     seal_box: SealBox | None = None
     dev_marker = str(texts.ruling.get("dev_marker", "DEV")) if content.dev_mode else None
     if content.preview:
-        dev_marker = "裁定书预览：未盖章，无法律效力" + (f"（{dev_marker}）" if dev_marker else "")
+        dev_marker = str(texts.ruling["preview_marker"]) + (f"（{dev_marker}）" if dev_marker else "")
     for index, rows in enumerate(pages):
         if content.preview:
             draw_watermark(canvas, "预  览")

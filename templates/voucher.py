@@ -14,9 +14,9 @@ import re
 from datetime import datetime
 
 from templates.dates import arabic_date
+from templates.form import ROW_HEIGHT, FormRow, draw_form_foot, draw_form_title, label_row, new_form_canvas
 from templates.model import RenderedDocument, VoucherContent
-from templates.page import LEADING, MM, TEXT_TOP, draw_page_furniture, new_canvas
-from templates.receipt import ROW_HEIGHT, FormRow, draw_form_foot, draw_form_title, label_row
+from templates.page import LEADING, MM, TEXT_TOP, draw_page_furniture
 from templates.texts import LegalTexts, load_texts
 
 STATEMENT_HEIGHT = 30 * MM
@@ -57,13 +57,7 @@ def render_service_voucher(content: VoucherContent, *, texts: LegalTexts | None 
 
     buffer = io.BytesIO()
     document_name = str(spec["document_name"])
-    canvas = new_canvas(
-        buffer,
-        title=f"{content.case_number} {document_name}",
-        author=content.court_name,
-        subject=f"{content.document_name}{document_name}",
-        dev_mode=content.dev_mode,
-    )
+    canvas = new_form_canvas(buffer, content, document_name)
     title_height = 3 * LEADING
     y = TEXT_TOP
     draw_form_title(canvas, content.court_name, document_name, y, title_height)

@@ -192,6 +192,7 @@ def _load(directory: Path) -> LegalTexts:
         "closing",
         "verification_block",
         "footer",
+        "preview_marker",
     ):
         _require(ruling, key, str(directory / "ruling.yaml"))
     for key in ("document_name", "labels", "methods", "no_signature"):

@@ -24,7 +24,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from keys import CourtSeal, DevPki, RevocationAuthority, ensure_court_seal, ensure_dev_pki
 from keys.issuing import new_rsa_key, subject_name
 from signing import DevTimestampAuthority, Pkcs12Sealer, SealRequest
-from signing.timestamps import to_asn1_cert
+from signing.certs import to_asn1_cert
 from tests.pki_fixtures import COURT_CODE, COURT_NAME, SEAL_BOX, make_pdf, make_seal_appearance
 
 

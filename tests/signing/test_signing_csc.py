@@ -42,6 +42,13 @@ def test_csc_sealer_seals_a_b_lta_ruling_through_the_remote_service(
     assert report.level == "B-LTA"
 
 
+def test_csc_sealer_names_the_certificate_of_the_remote_credential(
+    csc_service: CscTestService, tsa: DevTimestampAuthority, court_seal: CourtSeal
+) -> None:
+    sealer = CscSealer(csc_service.url, "court-seal-1", PIN, tsa)
+    assert sealer.certificate == court_seal.cert
+
+
 def test_csc_sealer_with_a_wrong_pin_raises_a_sealing_error(
     csc_service: CscTestService, tsa: DevTimestampAuthority, seal_request: SealRequest
 ) -> None:

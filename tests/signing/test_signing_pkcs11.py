@@ -91,6 +91,12 @@ def test_pkcs11_sealer_is_a_sealer(hsm_sealer: Pkcs11Sealer) -> None:
     assert isinstance(hsm_sealer, Sealer)
 
 
+def test_pkcs11_sealer_names_the_certificate_read_from_the_token(
+    hsm_sealer: Pkcs11Sealer, token: x509.Certificate
+) -> None:
+    assert hsm_sealer.certificate == token
+
+
 def test_seal_made_in_softhsm_verifies_with_pyhanko_and_pdfsig(
     hsm_sealer: Pkcs11Sealer,
     token: x509.Certificate,

@@ -35,7 +35,7 @@ from signing import (
     SealingError,
     SealRequest,
 )
-from signing.timestamps import to_asn1_cert
+from signing.certs import to_asn1_cert
 
 
 def _context(pki: DevPki) -> ValidationContext:
@@ -50,6 +50,10 @@ def _only_signature(pdf: bytes) -> EmbeddedPdfSignature:
 
 def test_pkcs12_sealer_is_a_sealer(sealer: Pkcs12Sealer) -> None:
     assert isinstance(sealer, Sealer)
+
+
+def test_pkcs12_sealer_names_the_seal_certificate_of_its_key_file(sealer: Pkcs12Sealer, court_seal: CourtSeal) -> None:
+    assert sealer.certificate == court_seal.cert
 
 
 def test_pdfsig_finds_a_valid_signature_over_the_whole_document(

@@ -20,7 +20,8 @@ from pyhanko_certvalidator import ValidationContext
 
 from keys import CourtSeal, DevPki
 from signing import DevTimestampAuthority, Pkcs12Sealer, SealingError, SealRequest, timestamper_from_url
-from signing.timestamps import DEV_TSA_POLICY_OID, TimeStampResp, to_asn1_cert
+from signing.certs import to_asn1_cert
+from signing.timestamps import DEV_TSA_POLICY_OID, TimeStampResp
 
 DIGEST = hashlib.sha256(b"a ruling").digest()
 

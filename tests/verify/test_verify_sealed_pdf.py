@@ -20,7 +20,7 @@ from pyhanko_certvalidator import ValidationContext
 
 from keys import CourtSeal, DevPki, ensure_court_seal
 from signing import DevTimestampAuthority, Pkcs12Sealer, SealRequest
-from signing.timestamps import to_asn1_cert
+from signing.certs import to_asn1_cert
 from verify import PROBLEM_MESSAGES, Problem, VerificationReport, async_check_sealed_pdf, check_sealed_pdf
 
 
