@@ -22,10 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from confirm.api import create_app  # noqa: E402
+from confirm.app import create_app  # noqa: E402
 from confirm.bootstrap import initialize  # noqa: E402
-from confirm.config import Settings  # noqa: E402
-from confirm.issuance import ruling_content, seal_document  # noqa: E402
+from confirm.core.config import Settings  # noqa: E402
+from confirm.issuance.ruling import ruling_content  # noqa: E402
+from confirm.models import Application, Court  # noqa: E402
 from templates import render_ruling  # noqa: E402
 from tests.support import Staff, verification_now  # noqa: E402
 
@@ -43,10 +44,10 @@ def main() -> None:
         url = args.postgres or f"sqlite:///{tmp}/bench.sqlite3"
         settings = Settings(data_dir=Path(tmp) / "data", database_url=url, public_base_url="http://127.0.0.1:8000",
                             tsa_url=None, signer=None)
-        jiudi, result = initialize(settings, say=lambda _t: None)
+        runtime, result = initialize(settings, say=lambda _t: None)
         passwords = {u: p for u, _r, p in result.credentials}
         service_ms: list[float] = []
-        with TestClient(create_app(jiudi=jiudi)) as client:
+        with TestClient(create_app(runtime=runtime)) as client:
             mediator, judge = Staff(client, "mediator", passwords["mediator"]), Staff(client, "judge", passwords["judge"])
             ids = [mediator.filed() for _ in range(args.n + 2)]
             for app_id in ids:
@@ -60,19 +61,21 @@ def main() -> None:
                 if i >= 2:  # the first two warm up fonts, keys and connections
                     service_ms.append(elapsed)
             # baseline: the same ruling through the bare pipeline
-            content, court = ruling_content(jiudi, ids[-1], "0" * 32)
+            with runtime.unit_of_work() as session:
+                content = ruling_content(runtime, session, ids[-1], "0" * 32)
+                court = session.get(Court, session.get(Application, ids[-1]).court_id)
             plain_ms: list[float] = []
             for i in range(args.n + 2):
                 start = time.perf_counter()
                 rendered = render_ruling(content)
-                seal_document(jiudi, court, rendered.pdf, rendered.seal_box, reason="bench")
+                runtime.seals.seal(court.code, court.name, rendered, reason="bench")
                 if i >= 2:
                     plain_ms.append((time.perf_counter() - start) * 1000)
         backend = "postgresql" if args.postgres else "sqlite"
         s_med, p_med = statistics.median(service_ms), statistics.median(plain_ms)
         print(f"decision→issued via the service ({backend}, n={len(service_ms)}): median {s_med:.0f} ms, "
               f"p90 {pct(service_ms, 0.9):.0f} ms, max {max(service_ms):.0f} ms")
-        level = jiudi.seals.level
+        level = runtime.seals.level
         print(f"bare render + {level} seal of the same ruling (n={len(plain_ms)}): median {p_med:.0f} ms, "
               f"p90 {pct(plain_ms, 0.9):.0f} ms")
         print(f"ratio service/bare: {s_med / p_med:.2f}×")

@@ -9,25 +9,35 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlmodel import select
 
-from confirm import admin, migrate
-from confirm.config import Settings
-from confirm.context import Jiudi
-from confirm.db import transaction
-from confirm.models import Court
+from confirm.accounts import admin
+from confirm.core import migrate
+from confirm.core.config import Settings
+from confirm.core.db import transaction
+from confirm.core.runtime import Runtime
+from confirm.models import Court, OrgKind, Role
 
 DEMO_COURT_CODE = "渝0241"
 DEMO_COURT_NAME = "秀山土家族苗族自治县人民法院"
 DEMO_ORG_NAME = "秀山县中和派出所驻所调解室"
+
+
+class DemoUser(NamedTuple):
+    username: str
+    role: Role
+    name: str
+    organization: str | None = None
+
+
 DEMO_USERS = (
-    # username, role, display name, organisation?
-    ("mediator", "mediator", "杨调解", DEMO_ORG_NAME),
-    ("judge", "judge", "田审判", None),
-    ("judge2", "judge", "白审判", None),
-    ("clerk", "clerk", "吴书记", None),
-    ("admin", "admin", "系统管理员", None),
+    DemoUser("mediator", Role.MEDIATOR, "杨调解", DEMO_ORG_NAME),
+    DemoUser("judge", Role.JUDGE, "田审判"),
+    DemoUser("judge2", Role.JUDGE, "白审判"),
+    DemoUser("clerk", Role.CLERK, "吴书记"),
+    DemoUser("admin", Role.ADMIN, "系统管理员"),
 )
 
 
@@ -37,33 +47,34 @@ class InitResult:
     credentials: tuple[tuple[str, str, str], ...]  # username, role, password
 
 
-def initialize(settings: Settings, *, say: Callable[[str], None] = print) -> tuple[Jiudi, InitResult]:
+def initialize(settings: Settings, *, say: Callable[[str], None] = print) -> tuple[Runtime, InitResult]:
     """Create or upgrade everything the service needs under the data directory; returns the context."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(settings.data_dir, 0o700)
-    jiudi = Jiudi(settings)
-    migrate.upgrade(jiudi.engine)
+    runtime = Runtime(settings)
+    migrate.upgrade(runtime.engine)
     # The first use of the seal service generates the development PKI, or checks a configured signer: a
     # misconfigured JIUDI_SIGNER stops the start here, not at the first ruling.
-    jiudi.seals.trust_roots()
+    runtime.seals.trust_roots()
     credentials: list[tuple[str, str, str]] = []
-    with transaction(jiudi.engine) as session:
+    with transaction(runtime.engine) as session:
         created = session.exec(select(Court)).first() is None
         if created:
             admin.add_court(session, DEMO_COURT_CODE, DEMO_COURT_NAME, actor="system:init")
-            admin.add_organization(session, DEMO_COURT_CODE, DEMO_ORG_NAME, "police_station", actor="system:init")
+            admin.add_organization(session, DEMO_COURT_CODE, DEMO_ORG_NAME, OrgKind.POLICE_STATION,
+                                   actor="system:init")
             for username, role, name, org in DEMO_USERS:
                 password = admin.generate_password()
                 admin.add_user(session, username, role=role, court_code=DEMO_COURT_CODE, password=password,
                                organization=org, name=name, actor="system:init")
-                credentials.append((username, role, password))
+                credentials.append((username, str(role), password))
         courts = [(c.code, c.name) for c in session.exec(select(Court))]
     if settings.dev_mode:
         for code, name in courts:
-            jiudi.seals.ensure_court(code, name)
+            runtime.seals.ensure_court(code, name)
     if created:
         _announce(settings, credentials, say)
-    return jiudi, InitResult(created, tuple(credentials))
+    return runtime, InitResult(created, tuple(credentials))
 
 
 def _announce(settings: Settings, credentials: list[tuple[str, str, str]], say: Callable[[str], None]) -> None:

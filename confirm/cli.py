@@ -8,16 +8,17 @@ import logging
 import sys
 from pathlib import Path
 
-from confirm.config import Settings
-from confirm.domain.errors import DomainError
+from confirm.core.config import Settings
+from confirm.law.errors import DomainError
+from confirm.models import OrgKind, Role
 
 
 def _cmd_init(settings: Settings, _args: argparse.Namespace) -> int:
     from confirm.bootstrap import initialize
 
-    jiudi, result = initialize(settings)
+    runtime, result = initialize(settings)
     print(f"data directory: {settings.data_dir}")
-    print(f"database: {jiudi.engine.url.render_as_string(hide_password=True)}")
+    print(f"database: {runtime.engine.url.render_as_string(hide_password=True)}")
     if not result.created_demo:
         print("already initialised; nothing to do")
     return 0
@@ -26,14 +27,14 @@ def _cmd_init(settings: Settings, _args: argparse.Namespace) -> int:
 def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from confirm.api import create_app
+    from confirm.app import create_app
     from confirm.bootstrap import initialize
 
-    jiudi, _ = initialize(settings)
+    runtime, _ = initialize(settings)
     if settings.dev_mode:
         print("DEVELOPMENT MODE — generated keys, DEV seals, built-in timestamp authority; rulings have no legal effect")
     print(f"Jiudi listening on http://{args.host}:{args.port}  (public verify base: {settings.public_base_url})")
-    uvicorn.run(create_app(jiudi=jiudi), host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=5)
+    uvicorn.run(create_app(runtime=runtime), host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=5)
     return 0
 
 
@@ -41,48 +42,49 @@ def _cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
     """The issuance worker as its own process: the only process that needs the seal keys."""
     import signal
 
-    from confirm import migrate
-    from confirm.context import Jiudi
-    from confirm.db import is_postgresql
-    from confirm.events import NotificationListener
-    from confirm.issuance import IssuanceWorker
+    from confirm.app import document_kinds
+    from confirm.core import migrate
+    from confirm.core.db import is_postgresql
+    from confirm.core.events import NotificationListener
+    from confirm.core.runtime import Runtime
+    from confirm.issuance.worker import IssuanceWorker
 
-    jiudi = Jiudi(settings)
-    migrate.upgrade(jiudi.engine)
-    worker = IssuanceWorker(jiudi)
+    runtime = Runtime(settings)
+    migrate.upgrade(runtime.engine)
+    worker = IssuanceWorker(runtime, document_kinds())
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
-    if is_postgresql(jiudi.engine):  # a decision committed by any instance wakes this worker at once
+    if is_postgresql(runtime.engine):  # a decision committed by any instance wakes this worker at once
         NotificationListener(settings.database_url, lambda _payload: worker.wake()).start()
-    print(f"Jiudi issuance worker running (database {jiudi.engine.url.render_as_string(hide_password=True)})")
+    print(f"Jiudi issuance worker running (database {runtime.engine.url.render_as_string(hide_password=True)})")
     worker.run_forever()
     return 0
 
 
 def _with_session(settings: Settings, action):  # type: ignore[no-untyped-def]
-    from confirm import migrate
-    from confirm.context import Jiudi
-    from confirm.db import transaction
+    from confirm.core import migrate
+    from confirm.core.db import transaction
+    from confirm.core.runtime import Runtime
 
-    jiudi = Jiudi(settings)
-    migrate.upgrade(jiudi.engine)
-    with transaction(jiudi.engine) as session:
+    runtime = Runtime(settings)
+    migrate.upgrade(runtime.engine)
+    with transaction(runtime.engine) as session:
         result = action(session)
-    return jiudi, result
+    return runtime, result
 
 
 def _cmd_court_add(settings: Settings, args: argparse.Namespace) -> int:
-    from confirm import admin
+    from confirm.accounts import admin
 
-    jiudi, court = _with_session(settings, lambda s: admin.add_court(s, args.code, args.name, actor="cli"))
+    runtime, court = _with_session(settings, lambda s: admin.add_court(s, args.code, args.name, actor="cli"))
     if settings.dev_mode:
-        jiudi.seals.ensure_court(court.code, court.name)
+        runtime.seals.ensure_court(court.code, court.name)
         print(f"development seal certificate created for {court.name}")
     print(f"court added: {court.code} {court.name}")
     return 0
 
 
 def _cmd_org_add(settings: Settings, args: argparse.Namespace) -> int:
-    from confirm import admin
+    from confirm.accounts import admin
 
     _, org = _with_session(settings, lambda s: admin.add_organization(s, args.court, args.name, args.kind, actor="cli"))
     print(f"organisation added: {org.name} ({args.kind}) under {args.court}")
@@ -90,7 +92,7 @@ def _cmd_org_add(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_user_add(settings: Settings, args: argparse.Namespace) -> int:
-    from confirm import admin
+    from confirm.accounts import admin
 
     if not args.password_stdin:
         raise DomainError("cli.password_stdin", "请用 --password-stdin 从标准输入提供密码", 2)
@@ -103,7 +105,7 @@ def _cmd_user_add(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
-    from confirm.offline import verify_file
+    from confirm.verification.offline import verify_file
 
     report, code = verify_file(settings, Path(args.file), [Path(p) for p in args.trust_root])
     if args.json:
@@ -120,18 +122,18 @@ def _cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
 
 def _cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
     """``jiudi audit checkpoint`` signs the chain's head; ``jiudi audit verify`` checks chain and checkpoints."""
-    from confirm import audit, migrate
-    from confirm.context import Jiudi
-    from confirm.db import transaction
+    from confirm.core import audit, migrate
+    from confirm.core.db import transaction
+    from confirm.core.runtime import Runtime
 
-    jiudi = Jiudi(settings)
-    migrate.upgrade(jiudi.engine)
-    with transaction(jiudi.engine) as session:
+    runtime = Runtime(settings)
+    migrate.upgrade(runtime.engine)
+    with transaction(runtime.engine) as session:
         if args.sub == "checkpoint":
-            cp = audit.checkpoint(session, jiudi.audit_key)
+            cp = audit.checkpoint(session, runtime.audit_key)
             print(f"checkpoint at record {cp.last_record_id}" if cp else "no new records since the last checkpoint")
             return 0
-        problems = audit.verify_log(session, jiudi.audit_key.public_key())
+        problems = audit.verify_log(session, runtime.audit_key.public_key())
     for problem in problems:
         print(f"✖ {problem}")
     print("audit log intact" if not problems else f"audit log damaged: {len(problems)} problem(s)")
@@ -139,7 +141,7 @@ def _cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
-    from confirm.backup import backup
+    from confirm.core.backup import backup
 
     manifest = backup(settings, Path(args.dest))
     print(f"backup written to {args.dest}: {manifest}")
@@ -147,7 +149,7 @@ def _cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
-    from confirm.backup import restore
+    from confirm.core.backup import restore
 
     manifest = restore(settings, Path(args.src))
     print(f"restored from {args.src} (made {manifest['made_at']})")
@@ -172,12 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     org_add = org.add_parser("add", help="add a mediation organisation")
     org_add.add_argument("--court", required=True)
     org_add.add_argument("--name", required=True)
-    org_add.add_argument("--kind", required=True, choices=["police_station", "judicial_office", "tribunal", "other"])
+    org_add.add_argument("--kind", required=True, choices=[k.value for k in OrgKind])
 
     user = sub.add_parser("user", help="users").add_subparsers(dest="sub", required=True)
     user_add = user.add_parser("add", help="add a user")
     user_add.add_argument("username")
-    user_add.add_argument("--role", required=True, choices=["mediator", "judge", "clerk", "admin"])
+    user_add.add_argument("--role", required=True, choices=[r.value for r in Role])
     user_add.add_argument("--court", required=True)
     user_add.add_argument("--org")
     user_add.add_argument("--name")

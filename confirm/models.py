@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timezone
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from confirm.clock import utcnow
+from confirm.core.clock import utcnow
 
 
 def pk(row: SQLModel) -> int:
@@ -22,6 +23,33 @@ def pk(row: SQLModel) -> int:
     if not isinstance(value, int):
         raise ValueError(f"{type(row).__name__} has not been stored yet")
     return value
+
+
+class Role(StrEnum):
+    """What a staff account may do."""
+
+    MEDIATOR = "mediator"  # 调解员: files applications for their organisation and serves rulings
+    JUDGE = "judge"  # 审判员: claims, reviews and decides
+    CLERK = "clerk"  # 书记员: named on rulings; sees the court's queue
+    ADMIN = "admin"  # 管理员: courts, organisations and accounts
+
+    @property
+    def name_zh(self) -> str:
+        return {Role.MEDIATOR: "调解员", Role.JUDGE: "审判员", Role.CLERK: "书记员", Role.ADMIN: "管理员"}[self]
+
+
+class OrgKind(StrEnum):
+    """调解组织的类型 (the seed's 一庭两所: police station, justice office, people's tribunal)."""
+
+    POLICE_STATION = "police_station"
+    JUDICIAL_OFFICE = "judicial_office"
+    TRIBUNAL = "tribunal"
+    OTHER = "other"
+
+    @property
+    def name_zh(self) -> str:
+        return {OrgKind.POLICE_STATION: "派出所驻所调解室", OrgKind.JUDICIAL_OFFICE: "司法所/人民调解委员会",
+                OrgKind.TRIBUNAL: "驻庭调解室", OrgKind.OTHER: "其他调解组织"}[self]
 
 
 def _uuid() -> str:
@@ -196,8 +224,8 @@ class IssuanceJob(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("application_id", "kind"),)
     id: int | None = Field(default=None, primary_key=True)
     application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
-    kind: str = Field(default="ruling", max_length=20)  # ruling, receipt (送达回证) or voucher:<party id>
-    state: str = Field(default="pending", max_length=20, index=True)  # pending, running, done, failed
+    kind: str = Field(default="ruling", max_length=20)  # a JobKind, for a voucher with ":<party id>" (job_kind)
+    state: str = Field(default="pending", max_length=20, index=True)  # a JobState
     attempts: int = 0
     next_attempt_at: datetime = _ts(default_factory=utcnow)
     locked_until: datetime | None = _ts(default=None)
@@ -206,9 +234,38 @@ class IssuanceJob(SQLModel, table=True):
     finished_at: datetime | None = _ts(default=None)
 
 
+class JobState(StrEnum):
+    """Where an issuance job is: waiting (again, after a failed attempt: ``attempts`` > 0), taken, or done."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+
+
+class JobKind(StrEnum):
+    """The sealed document an issuance job makes."""
+
+    RULING = "ruling"  # 民事裁定书
+    RECEIPT = "receipt"  # 送达回证
+    VOUCHER = "voucher"  # 电子送达凭证, one per party served electronically
+
+
+def job_kind(kind: JobKind, party_id: int | None = None) -> str:
+    """The stored ``IssuanceJob.kind``: ``ruling``, ``receipt`` or ``voucher:<party id>``."""
+    if (kind == JobKind.VOUCHER) != (party_id is not None):
+        raise ValueError("a voucher job names its party; no other job does")
+    return kind if party_id is None else f"{kind}:{party_id}"
+
+
+def parse_job_kind(stored: str) -> tuple[JobKind, int | None]:
+    """``job_kind`` read back: the kind and, for a voucher, the party id."""
+    kind, _, party = stored.partition(":")
+    return JobKind(kind), int(party) if party else None
+
+
 def voucher_job_kind(party_id: int) -> str:
     """The outbox kind of the job that seals one party's electronic service voucher."""
-    return f"voucher:{party_id}"
+    return job_kind(JobKind.VOUCHER, party_id)
 
 
 class Ruling(SQLModel, table=True):

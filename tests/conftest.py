@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-DB_DIRS = ("api", "e2e", "service", "pages")
+DB_DIRS = ("api", "e2e", "system", "pages")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests under tests/api, tests/e2e and tests/service touch the database: mark them ``db``."""
+    """Tests under tests/api, tests/e2e, tests/system and tests/pages touch the database: mark them ``db``."""
     for item in items:
         parts = Path(str(item.fspath)).parts
         if any(d in parts for d in DB_DIRS):
@@ -79,7 +79,7 @@ def database_url(tmp_path: Path, postgres_database: str | None) -> str:
 
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str, keys_template: Path):  # type: ignore[no-untyped-def]
-    from confirm.config import Settings
+    from confirm.core.config import Settings
 
     data_dir = tmp_path / "data"
     data_dir.mkdir()
@@ -93,13 +93,13 @@ def initialized(settings):  # type: ignore[no-untyped-def]
     """The service's context after first start, with the demo users' generated passwords."""
     from confirm.bootstrap import initialize
 
-    jiudi, result = initialize(settings, say=lambda _text: None)
-    yield jiudi, {u: p for u, _r, p in result.credentials}
-    jiudi.engine.dispose()
+    runtime, result = initialize(settings, say=lambda _text: None)
+    yield runtime, {u: p for u, _r, p in result.credentials}
+    runtime.engine.dispose()
 
 
 @pytest.fixture
-def jiudi(initialized):  # type: ignore[no-untyped-def]
+def runtime(initialized):  # type: ignore[no-untyped-def]
     return initialized[0]
 
 
@@ -109,10 +109,10 @@ def passwords(initialized) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def client(jiudi):  # type: ignore[no-untyped-def]
+def client(runtime):  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
-    from confirm.api import create_app
+    from confirm.app import create_app
 
-    with TestClient(create_app(jiudi=jiudi)) as c:
+    with TestClient(create_app(runtime=runtime)) as c:
         yield c

@@ -11,7 +11,7 @@ from typing import Any
 from PIL import Image
 from reportlab.pdfgen import canvas
 
-from confirm.clock import CHINA, china_today
+from confirm.core.clock import CHINA, china_today
 
 
 def a_pdf(text: str = "调解协议") -> bytes:

@@ -20,7 +20,7 @@ def pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
     return "".join(out.split())  # the form spaces its title and labels out: compare without white space
 
 
-def test_a_party_served_electronically_gets_a_sealed_voucher_naming_the_ruling(client, passwords, jiudi, tmp_path):
+def test_a_party_served_electronically_gets_a_sealed_voucher_naming_the_ruling(client, passwords, runtime, tmp_path):
     m, app_id, app = issued(client, passwords)
     person, company = app["parties"]
     sent = (datetime.fromisoformat(now_iso()) - timedelta(seconds=20)).isoformat()  # after the ruling was sealed
@@ -52,7 +52,7 @@ def test_a_party_served_electronically_gets_a_sealed_voucher_naming_the_ruling(c
 
     from verify import check_sealed_pdf
 
-    report = check_sealed_pdf(voucher.content, jiudi.seals.trust_roots())
+    report = check_sealed_pdf(voucher.content, runtime.seals.trust_roots())
     assert report.genuine, report.problems
     pdfsig = which("pdfsig")
     assert pdfsig, "poppler-utils is not installed: run scripts/setup --test"
@@ -73,7 +73,7 @@ def test_a_party_served_electronically_gets_a_sealed_voucher_naming_the_ruling(c
 
     from confirm.models import AuditRecord
 
-    with Session(jiudi.engine) as session:
+    with Session(runtime.engine) as session:
         trail = {r.data["party_id"]: r.data for r in session.exec(
             select(AuditRecord).where(AuditRecord.application_id == app_id, AuditRecord.action == "service.recorded"))}
     assert trail[company["id"]]["electronic_address"] == "13900000000" and trail[company["id"]]["channel"] == "sms"
@@ -207,7 +207,7 @@ def test_in_person_service_needs_a_place_and_takes_the_request_s_time(client, pa
     assert m.get(f"/api/v1/applications/{app_id}").json()["service"] is None
 
 
-def test_the_court_voids_a_mistaken_service_and_the_party_is_served_again(client, passwords, jiudi):
+def test_the_court_voids_a_mistaken_service_and_the_party_is_served_again(client, passwords, runtime):
     m, app_id, app = issued(client, passwords)
     person, company = app["parties"]
     r = m.post(f"/api/v1/applications/{app_id}/service", json={
@@ -252,7 +252,7 @@ def test_the_court_voids_a_mistaken_service_and_the_party_is_served_again(client
 
     from confirm.models import AuditRecord
 
-    with Session(jiudi.engine) as session:
+    with Session(runtime.engine) as session:
         [trail] = session.exec(select(AuditRecord).where(AuditRecord.application_id == app_id,
                                                          AuditRecord.action == "service.voided")).all()
     assert trail.actor == "clerk" and trail.data["electronic_address"] == "13712345678"
@@ -266,12 +266,13 @@ def test_the_court_voids_a_mistaken_service_and_the_party_is_served_again(client
     assert late.status_code == 409 and late.json()["error"]["code"] == "service.ruling_revoked"
 
 
-def test_a_worker_s_late_copy_never_records_a_document_for_a_voided_service(client, passwords, jiudi):
+def test_a_worker_s_late_copy_never_records_a_document_for_a_voided_service(client, passwords, runtime):
     """A sealing that finishes after its job is gone (voided) or done (another worker's copy) records nothing."""
     from sqlmodel import Session, select
 
-    from confirm import servicing
+    from confirm.issuance.pipeline import Prepared, Target, run_pipeline
     from confirm.models import Application, Court, ServiceVoucher
+    from confirm.serving.documents import VoucherDocument, issue_voucher
     from templates import render_service_voucher
     from templates.model import VoucherContent
 
@@ -286,9 +287,9 @@ def test_a_worker_s_late_copy_never_records_a_document_for_a_voided_service(clie
     clerk = Staff(client, "clerk", passwords["clerk"])
     assert clerk.post(f"/api/v1/applications/{app_id}/service/{company['id']}/void",
                       json={"reason": "地址错误"}).status_code == 200
-    assert servicing.issue_voucher(jiudi, app_id, company["id"]) is False  # its record is gone
+    assert issue_voucher(runtime, app_id, company["id"]) is False  # its record is gone
 
-    with Session(jiudi.engine) as session:
+    with Session(runtime.engine) as session:
         app_row = session.get(Application, app_id)
         court = session.get(Court, app_row.court_id)
     rendered = render_service_voucher(VoucherContent(
@@ -296,11 +297,16 @@ def test_a_worker_s_late_copy_never_records_a_document_for_a_voided_service(clie
         channel="手机短信", electronic_address="13900000000", sent_at=None,
         arrived_at=datetime.fromisoformat(now_iso()), document_sha256=app["ruling"]["sha256"], served_by="杨调解",
         dev_mode=True, consent_basis="address_in_application"))
-    late = servicing._seal_and_record(jiudi, court, rendered, "test",
-                                      ServiceVoucher(application_id=app_id, party_id=company["id"], sha256=""),
-                                      job_id=2**31 - 1)  # a job that no longer exists
+
+
+    class LateVoucher(VoucherDocument):  # its sealing started before the void: it has the rendered voucher
+        def prepare(self, runtime, session, target):
+            return Prepared(court.code, court.name, lambda: rendered, "test", None)
+
+    late = run_pipeline(runtime, LateVoucher(), Target(app_id, company["id"]),
+                        job_id=2**31 - 1)  # a job that no longer exists
     assert late is False
-    with Session(jiudi.engine) as session:
+    with Session(runtime.engine) as session:
         assert session.exec(select(ServiceVoucher).where(ServiceVoucher.application_id == app_id)).all() == []
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from confirm.clock import china_today
+from confirm.core.clock import china_today
 from tests.support import Staff, a_pdf, application_body
 
 

@@ -6,8 +6,8 @@ import threading
 
 from sqlmodel import select
 
-from confirm.audit import verify_chain
-from confirm.db import transaction
+from confirm.core.audit import verify_chain
+from confirm.core.db import transaction
 from confirm.models import AuditRecord
 from tests.support import Staff, verification_now
 
@@ -101,10 +101,10 @@ def test_returned_application_can_be_corrected_and_resubmitted(client, passwords
     assert m.post(f"/api/v1/applications/{app_id}/submit").json()["status"] == "submitted"
 
 
-def test_a_mediator_of_another_organisation_and_a_mediator_on_review_routes_see_404_or_403(client, jiudi, passwords):
-    from confirm import admin
+def test_a_mediator_of_another_organisation_and_a_mediator_on_review_routes_see_404_or_403(client, runtime, passwords):
+    from confirm.accounts import admin
 
-    with transaction(jiudi.engine) as s:
+    with transaction(runtime.engine) as s:
         admin.add_organization(s, "渝0241", "秀山县清溪场司法所人民调解委员会", "judicial_office", actor="test")
         admin.add_user(s, "other", role="mediator", court_code="渝0241", password="another-password",
                        organization="秀山县清溪场司法所人民调解委员会", actor="test")
@@ -121,7 +121,7 @@ def test_a_mediator_of_another_organisation_and_a_mediator_on_review_routes_see_
     assert m.post(f"/api/v1/applications/{app_id}/claim").status_code == 403
 
 
-def test_every_state_change_is_in_an_unbroken_audit_chain(client, jiudi, passwords):
+def test_every_state_change_is_in_an_unbroken_audit_chain(client, runtime, passwords):
     m = Staff(client, "mediator", passwords["mediator"])
     judge = Staff(client, "judge", passwords["judge"])
     app_id = m.filed()
@@ -129,7 +129,7 @@ def test_every_state_change_is_in_an_unbroken_audit_chain(client, jiudi, passwor
     judge.post(f"/api/v1/applications/{app_id}/decision",
                json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
     m.get(f"/api/v1/applications/{app_id}/ruling.pdf")
-    with transaction(jiudi.engine) as s:
+    with transaction(runtime.engine) as s:
         actions = [r.action for r in s.exec(select(AuditRecord).where(AuditRecord.application_id == app_id)
                                             .order_by(AuditRecord.id))]
         assert verify_chain(s) == []
@@ -137,10 +137,10 @@ def test_every_state_change_is_in_an_unbroken_audit_chain(client, jiudi, passwor
                        "application.under_review", "decision.made", "application.issued", "ruling.downloaded"]
 
 
-def test_case_numbers_stay_gapless_and_unique_when_three_judges_claim_at_once(client, jiudi, passwords):
-    from confirm import admin
+def test_case_numbers_stay_gapless_and_unique_when_three_judges_claim_at_once(client, runtime, passwords):
+    from confirm.accounts import admin
 
-    with transaction(jiudi.engine) as s:
+    with transaction(runtime.engine) as s:
         admin.add_user(s, "judge3", role="judge", court_code="渝0241", password="another-password", actor="test")
     m = Staff(client, "mediator", passwords["mediator"])
     ids = [m.filed() for _ in range(12)]
@@ -184,7 +184,7 @@ def test_mediator_withdraws_before_acceptance_but_not_after(client, passwords):
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "application.already_accepted"
 
 
-def test_the_judge_previews_the_ruling_unsealed_and_nothing_is_stored(client, jiudi, passwords, tmp_path):
+def test_the_judge_previews_the_ruling_unsealed_and_nothing_is_stored(client, runtime, passwords, tmp_path):
     import subprocess
 
     from confirm.models import Decision, Ruling
@@ -203,16 +203,16 @@ def test_the_judge_previews_the_ruling_unsealed_and_nothing_is_stored(client, ji
     assert b"/ByteRange" not in r.content  # not sealed
     bad = judge.post(f"/api/v1/applications/{app_id}/decision/preview", json={"outcome": "rejected", "grounds": []})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "decision.grounds_required"
-    with transaction(jiudi.engine) as s:
+    with transaction(runtime.engine) as s:
         assert s.exec(select(Decision)).all() == [] and s.exec(select(Ruling)).all() == []
 
 
-def test_the_judge_names_the_clerk_of_the_ruling(client, jiudi, passwords, tmp_path):
+def test_the_judge_names_the_clerk_of_the_ruling(client, runtime, passwords, tmp_path):
     import subprocess
 
-    from confirm.admin import add_user
+    from confirm.accounts.admin import add_user
 
-    with transaction(jiudi.engine) as s:
+    with transaction(runtime.engine) as s:
         add_user(s, "clerk2", role="clerk", court_code="渝0241", password="a-long-password-2", name="郑书记",
                  actor="test")
     m = Staff(client, "mediator", passwords["mediator"])
@@ -235,3 +235,16 @@ def test_the_judge_names_the_clerk_of_the_ruling(client, jiudi, passwords, tmp_p
     assert r.status_code == 200 and r.json()["status"] == "issued", r.text
     text = text_of(m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content)
     assert "书记员郑书记" in text and "吴书记" not in text
+
+
+def test_an_unknown_outcome_is_a_value_outside_the_list_not_a_format_error(client, passwords):
+    """The outcome is an enum inside, a closed list to callers: the same code and words as any closed list."""
+    m = Staff(client, "mediator", passwords["mediator"])
+    judge = Staff(client, "judge", passwords["judge"])
+    app_id = m.filed()
+    judge.post(f"/api/v1/applications/{app_id}/claim")
+    r = judge.post(f"/api/v1/applications/{app_id}/decision", json={"outcome": "approved", "grounds": []})
+    assert r.status_code == 422
+    error = r.json()["error"]
+    assert error["code"] == "request.invalid" and error["fields"] == {"outcome": "取值不在允许范围内"}
+    assert [d["code"] for d in error["details"]] == ["request.literal_error"]

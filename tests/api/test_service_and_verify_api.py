@@ -118,12 +118,12 @@ def test_readiness_fails_when_the_database_is_unreachable(settings):
 
     from fastapi.testclient import TestClient
 
-    from confirm.api import create_app
-    from confirm.context import Jiudi
+    from confirm.app import create_app
+    from confirm.core.runtime import Runtime
 
-    broken = Jiudi(replace(settings, database_url="postgresql+psycopg://nobody@127.0.0.1:9/none",
+    broken = Runtime(replace(settings, database_url="postgresql+psycopg://nobody@127.0.0.1:9/none",
                            issuance_in_process=False))
-    with TestClient(create_app(jiudi=broken)) as c:
+    with TestClient(create_app(runtime=broken)) as c:
         r = c.get("/readyz")
         assert r.status_code == 503 and r.json()["checks"]["database"].startswith("error")
         assert c.get("/healthz").status_code == 200

@@ -28,12 +28,12 @@ def live_settings(settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def live_server(live_settings) -> Iterator[tuple[str, object, dict[str, str]]]:  # type: ignore[no-untyped-def]
-    from confirm.api import create_app
+    from confirm.app import create_app
     from confirm.bootstrap import initialize
 
     settings, port = live_settings
-    jiudi, result = initialize(settings, say=lambda _t: None)
-    server = uvicorn.Server(uvicorn.Config(create_app(jiudi=jiudi), host="127.0.0.1", port=port, log_level="warning",
+    runtime, result = initialize(settings, say=lambda _t: None)
+    server = uvicorn.Server(uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port, log_level="warning",
                                            timeout_graceful_shutdown=1))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -43,10 +43,10 @@ def live_server(live_settings) -> Iterator[tuple[str, object, dict[str, str]]]: 
             raise RuntimeError("live server did not start")
         time.sleep(0.05)
     try:
-        yield settings.public_base_url, jiudi, {u: p for u, _r, p in result.credentials}
+        yield settings.public_base_url, runtime, {u: p for u, _r, p in result.credentials}
     finally:
         server.should_exit = True
         thread.join(timeout=15)
-        if jiudi.worker is not None:  # stopped by the app's lifespan; made sure of before the database is reused
-            jiudi.worker.stop()
-        jiudi.engine.dispose()
+        if runtime.worker is not None:  # stopped by the app's lifespan; made sure of before the database is reused
+            runtime.worker.stop()
+        runtime.engine.dispose()

@@ -48,20 +48,20 @@ class TsaServer:
 def test_sealing_waits_for_the_timestamp_authority_and_never_issues_without_it(settings, caplog, monkeypatch):
     from fastapi.testclient import TestClient
 
-    from confirm.api import create_app
+    from confirm.app import create_app
     from confirm.bootstrap import initialize
 
     port = _free_port()
     settings = replace(settings, tsa_url=f"http://127.0.0.1:{port}/tsa")
-    jiudi, result = initialize(settings, say=lambda _t: None)
+    runtime, result = initialize(settings, say=lambda _t: None)
     passwords = {u: p for u, _r, p in result.credentials}
     pki = ensure_dev_pki(settings.data_dir)
     tsa_server = TsaServer(port, DevTimestampAuthority(pki.tsa_cert, pki.tsa_key, [pki.root_cert]))
-    with TestClient(create_app(jiudi=jiudi)) as client:
+    with TestClient(create_app(runtime=runtime)) as client:
         m, judge = Staff(client, "mediator", passwords["mediator"]), Staff(client, "judge", passwords["judge"])
         app_id = m.filed()
         judge.post(f"/api/v1/applications/{app_id}/claim")
-        import confirm.views_staff as views
+        import confirm.issuance.views as views
 
         monkeypatch.setattr(views, "DECISION_WAIT_SECONDS", 1.0)  # do not hold the request while the TSA is down
         r = judge.post(f"/api/v1/applications/{app_id}/decision",
@@ -131,4 +131,4 @@ def test_sealing_waits_for_the_timestamp_authority_and_never_issues_without_it(s
             tsa_server.stop()
         voucher = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf")
         assert voucher.status_code == 200 and voucher.content.startswith(b"%PDF")
-    jiudi.engine.dispose()
+    runtime.engine.dispose()

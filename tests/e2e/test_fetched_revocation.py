@@ -14,7 +14,7 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
-from confirm.seals import SealService
+from confirm.core.seals import CourtSeals
 from keys import ensure_court_seal, ensure_dev_pki
 from signing import DevTimestampAuthority, FetchingRevocationSource, Pkcs12Sealer, SealingError, timestamper_from_url
 from tests.pki_fixtures import COURT_NAME, make_pdf, make_seal_appearance
@@ -31,8 +31,8 @@ def request():  # type: ignore[no-untyped-def]
 
 
 def test_a_production_style_signer_seals_b_lta_with_revocation_fetched_over_http(live_server):
-    base, jiudi, _passwords = live_server
-    pki = jiudi.seals.pki
+    base, runtime, _passwords = live_server
+    pki = runtime.seals.pki
     seal = ensure_court_seal(pki, "渝0241", COURT_NAME)
     sealer = Pkcs12Sealer(seal.p12_path, seal.passphrase, timestamper_from_url(f"{base}/dev/tsa"), level="B-LTA",
                           revocation=FetchingRevocationSource(timeout=10))
@@ -44,7 +44,7 @@ def test_a_production_style_signer_seals_b_lta_with_revocation_fetched_over_http
     assert report.genuine and report.level == "B-LTA", report.problem_codes
 
     # the responder now says the seal certificate is revoked: no seal, rather than a seal with a dead key
-    jiudi.seals.revocation.revoke(seal.cert)
+    runtime.seals.revocation.revoke(seal.cert)
     with pytest.raises(SealingError, match="revoked"):
         sealer.seal(make_pdf(), request())
 
@@ -60,12 +60,12 @@ def test_no_reachable_revocation_data_means_no_seal(tmp_path):
 
 
 def test_the_service_wires_a_fetching_source_for_a_configured_signer_at_b_lta(live_server, monkeypatch):
-    base, jiudi, _passwords = live_server
-    seal = ensure_court_seal(jiudi.seals.pki, "渝0241", COURT_NAME)
+    base, runtime, _passwords = live_server
+    seal = ensure_court_seal(runtime.seals.pki, "渝0241", COURT_NAME)
     monkeypatch.setenv("TEST_SEAL_PASS", seal.passphrase.decode())
-    settings = replace(jiudi.settings, signer=f"pkcs12:path={seal.p12_path};pass-env=TEST_SEAL_PASS",
+    settings = replace(runtime.settings, signer=f"pkcs12:path={seal.p12_path};pass-env=TEST_SEAL_PASS",
                        tsa_url=f"{base}/dev/tsa", seal_level="B-LTA")
-    service = SealService(settings)
+    service = CourtSeals(settings)
     result = service.sealer_for("渝0241", COURT_NAME).seal_with_level(make_pdf(), request())
     assert result.level == "B-LTA"
-    assert check_sealed_pdf(result.pdf, [jiudi.seals.pki.root_cert]).genuine
+    assert check_sealed_pdf(result.pdf, [runtime.seals.pki.root_cert]).genuine

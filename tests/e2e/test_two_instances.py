@@ -16,10 +16,10 @@ from tests.e2e.conftest import _free_port
 from tests.support import a_pdf, application_body
 
 
-def serve(jiudi, port: int) -> tuple[uvicorn.Server, threading.Thread]:  # type: ignore[no-untyped-def]
-    from confirm.api import create_app
+def serve(runtime, port: int) -> tuple[uvicorn.Server, threading.Thread]:  # type: ignore[no-untyped-def]
+    from confirm.app import create_app
 
-    server = uvicorn.Server(uvicorn.Config(create_app(jiudi=jiudi), host="127.0.0.1", port=port, log_level="warning",
+    server = uvicorn.Server(uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port, log_level="warning",
                                            timeout_graceful_shutdown=1))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -31,14 +31,14 @@ def serve(jiudi, port: int) -> tuple[uvicorn.Server, threading.Thread]:  # type:
 
 
 def test_an_event_through_one_instance_reaches_the_other_within_a_second(settings, initialized, monkeypatch):
-    from confirm import views_events
-    from confirm.context import Jiudi
+    from confirm.applications import live as views_events
+    from confirm.core.runtime import Runtime
 
     first, passwords = initialized
     if first.engine.dialect.name != "postgresql":
         pytest.skip("cross-instance wake-up is PostgreSQL's LISTEN/NOTIFY; SQLite serves one instance")
     monkeypatch.setattr(views_events, "POLL_SECONDS", 30.0)
-    second = Jiudi(settings)  # another process's view: its own engine, bus and worker
+    second = Runtime(settings)  # another process's view: its own engine, bus and worker
     a_port, b_port = _free_port(), _free_port()
     servers = [serve(first, a_port), serve(second, b_port)]
     try:

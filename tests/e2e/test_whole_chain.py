@@ -92,7 +92,7 @@ def pdfsig(path: Path) -> str:
 
 
 def test_the_whole_chain(live_server, tmp_path):
-    base, jiudi, passwords = live_server
+    base, runtime, passwords = live_server
     mediator = Client(base, "mediator", passwords["mediator"])
     judge = Client(base, "judge", passwords["judge"])
     judge2 = Client(base, "judge2", passwords["judge2"])
@@ -160,7 +160,7 @@ def test_the_whole_chain(live_server, tmp_path):
     assert "Signature is Valid" in seal_part and "Signer Certificate Common Name: 秀山土家族苗族自治县人民法院" in seal_part
     assert "Signature Field Name: Timestamp" in said, said
     # the seal, by pyHanko against the court root
-    root = load_cert_from_pemder(str(jiudi.settings.data_dir / "keys" / "root-ca.pem"))
+    root = load_cert_from_pemder(str(runtime.settings.data_dir / "keys" / "root-ca.pem"))
     status = validate_pdf_signature(PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0],
                                     ValidationContext(trust_roots=[root]))
     assert status.intact and status.valid and status.trusted and status.timestamp_validity is not None
@@ -212,8 +212,8 @@ def test_the_whole_chain(live_server, tmp_path):
     assert updated["genuine"] is False and updated["problems"], updated
 
     # the same answers offline, from the command line
-    env = {**os.environ, "JIUDI_DATA_DIR": str(jiudi.settings.data_dir),
-           "JIUDI_DATABASE_URL": jiudi.settings.database_url}
+    env = {**os.environ, "JIUDI_DATA_DIR": str(runtime.settings.data_dir),
+           "JIUDI_DATABASE_URL": runtime.settings.database_url}
     (tmp_path / "flipped.pdf").write_bytes(bytes(flipped))
     (tmp_path / "junk.pdf").write_bytes(b"not a pdf at all")
     cli = [sys.executable, "-m", "confirm.cli", "verify"]

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import httpx
 
-from confirm.clock import china_today
+from confirm.core.clock import china_today
 from tests.pages.conftest import TABLET, shoot
 from tests.support import a_pdf
 
@@ -44,7 +44,7 @@ def sign(page, pad) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_login_errors_csrf_and_timeout(browser, live_server):  # type: ignore[no-untyped-def]
-    base, jiudi, passwords = live_server
+    base, runtime, passwords = live_server
     page = login(browser, base, "mediator", "wrong-password-1")
     assert page.url.endswith("/login") and page.get_by_role("alert").inner_text() == "用户名或密码不正确"
     shoot(page, "01-login-error")
@@ -58,11 +58,11 @@ def test_login_errors_csrf_and_timeout(browser, live_server):  # type: ignore[no
     # the session times out with its token
     from sqlmodel import select
 
-    from confirm.clock import utcnow
-    from confirm.db import transaction
+    from confirm.core.clock import utcnow
+    from confirm.core.db import transaction
     from confirm.models import AuthToken, User
 
-    with transaction(jiudi.engine) as session:
+    with transaction(runtime.engine) as session:
         clerk = session.exec(select(User).where(User.username == "clerk")).one()
         for row in session.exec(select(AuthToken).where(AuthToken.user_id == clerk.id)):
             row.expires_at = utcnow() - timedelta(seconds=1)
@@ -75,7 +75,7 @@ def test_login_errors_csrf_and_timeout(browser, live_server):  # type: ignore[no
 
 
 def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[no-untyped-def]
-    base, jiudi, passwords = live_server
+    base, runtime, passwords = live_server
 
     # the judge's queue is open (signed in with the keyboard alone) before the mediator files
     judge = login(browser, base, "judge", passwords["judge"], keyboard=True)

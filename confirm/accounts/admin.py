@@ -1,0 +1,121 @@
+"""Courts, mediation organisations and users: the administrator's operations (CLI now, admin pages later)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from sqlmodel import Session, select
+
+from confirm.accounts.auth import hash_password, password_problem
+from confirm.core import audit
+from confirm.law.errors import DomainError
+from confirm.models import AuthToken, Court, Organization, OrgKind, Role, User, pk
+
+ORG_KINDS = tuple(k.value for k in OrgKind)
+ROLES = tuple(r.value for r in Role)
+_COURT_CODE = re.compile(r"^[\u4e00-\u9fff]\d{2,4}$")  # province abbreviation + digits (domain.md §5)
+_USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,50}$")
+
+
+def add_court(session: Session, code: str, name: str, *, actor: str) -> Court:
+    code, name = code.strip(), name.strip()
+    if not _COURT_CODE.match(code):
+        raise DomainError("court.code_format", "法院代字应为省份简称加数字，例如 渝0241", 422)
+    if not name.endswith("法院"):
+        raise DomainError("court.name_format", "法院名称应以“法院”结尾，例如 秀山土家族苗族自治县人民法院", 422)
+    if session.exec(select(Court).where(Court.code == code)).first() is not None:
+        raise DomainError("court.exists", f"法院代字 {code} 已存在", 409)
+    court = Court(code=code, name=name)
+    session.add(court)
+    session.flush()
+    audit.append(session, actor=actor, action="court.added", data={"code": code, "name": name})
+    return court
+
+
+def court_by_code(session: Session, code: str) -> Court:
+    court = session.exec(select(Court).where(Court.code == code.strip())).first()
+    if court is None:
+        raise DomainError("court.not_found", f"法院代字 {code} 不存在", 404)
+    return court
+
+
+def add_organization(session: Session, court_code: str, name: str, kind: str, *, actor: str) -> Organization:
+    if kind not in ORG_KINDS:
+        raise DomainError("org.kind", f"调解组织类型应为：{'、'.join(ORG_KINDS)}", 422)
+    if not name.strip():
+        raise DomainError("org.name_required", "请填写调解组织名称", 422)
+    court = court_by_code(session, court_code)
+    if session.exec(select(Organization).where(Organization.court_id == court.id,
+                                               Organization.name == name.strip())).first():
+        raise DomainError("org.exists", f"调解组织“{name}”已存在", 409)
+    org = Organization(court_id=pk(court), name=name.strip(), kind=kind)
+    session.add(org)
+    session.flush()
+    audit.append(session, actor=actor, action="organization.added", data={"court": court.code, "name": org.name})
+    return org
+
+
+def add_user(session: Session, username: str, *, role: str, court_code: str, password: str,
+             organization: str | None = None, name: str | None = None, actor: str) -> User:
+    if not _USERNAME.match(username):
+        raise DomainError("user.username_format", "用户名应为2到50位字母、数字或 _ . -", 422)
+    if role not in ROLES:
+        raise DomainError("user.role", f"角色应为：{'、'.join(ROLES)}", 422)
+    if (problem := password_problem(password)) is not None:
+        raise DomainError("user.password_weak", problem, 422)
+    court = court_by_code(session, court_code)
+    org_id = None
+    if role == Role.MEDIATOR:
+        if not organization:
+            raise DomainError("user.org_required", "调解员账号须指定所属调解组织（--org）", 422)
+        org = session.exec(select(Organization).where(Organization.court_id == court.id,
+                                                      Organization.name == organization)).first()
+        if org is None:
+            raise DomainError("org.not_found", f"该法院辖区内没有调解组织“{organization}”", 404)
+        org_id = org.id
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise DomainError("user.exists", f"用户名 {username} 已存在", 409)
+    user = User(username=username, name=(name or username).strip(), role=role, court_id=pk(court),
+                organization_id=org_id, password_hash=hash_password(password))
+    session.add(user)
+    session.flush()
+    audit.append(session, actor=actor, action="user.added", data={"username": username, "role": role})
+    return user
+
+
+def generate_password() -> str:
+    """A password to print once: 16 URL-safe characters (~96 bits)."""
+    return secrets.token_urlsafe(12)
+
+
+def _end_sessions(session: Session, user: User) -> None:
+    for token in session.exec(select(AuthToken).where(AuthToken.user_id == pk(user))):
+        session.delete(token)
+
+
+def disable_user(session: Session, username: str, *, actor: str) -> User:
+    """Disable a user: every token of theirs stops working at once (user_for_token refuses disabled users)."""
+    user = session.exec(select(User).where(User.username == username.strip())).first()
+    if user is None:
+        raise DomainError("user.not_found", f"用户 {username} 不存在", 404)
+    if user.username == actor:
+        raise DomainError("user.disable_self", "不能停用自己的账号", 409)
+    user.disabled = True
+    session.add(user)
+    _end_sessions(session, user)
+    audit.append(session, actor=actor, action="user.disabled", data={"username": user.username})
+    return user
+
+
+def reset_password(session: Session, username: str, *, actor: str) -> str:
+    """A new generated password for the user (shown once); the user's existing sessions end at once."""
+    user = session.exec(select(User).where(User.username == username.strip())).first()
+    if user is None:
+        raise DomainError("user.not_found", f"用户 {username} 不存在", 404)
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    session.add(user)
+    _end_sessions(session, user)
+    audit.append(session, actor=actor, action="user.password_reset", data={"username": user.username})
+    return password

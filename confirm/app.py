@@ -1,0 +1,108 @@
+"""The FastAPI application: the routers of every step of the chain, error handlers, static files, and the
+in-process issuance worker with the document kinds it seals."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
+
+from confirm import ops, pages
+from confirm.accounts import views as accounts_views
+from confirm.applications import live
+from confirm.applications import views as applications_views
+from confirm.core.config import Settings
+from confirm.core.db import is_postgresql
+from confirm.core.events import NotificationListener
+from confirm.core.runtime import Runtime
+from confirm.issuance import views as issuance_views
+from confirm.issuance.pipeline import DocumentKind
+from confirm.issuance.ruling import RulingDocument
+from confirm.issuance.worker import IssuanceWorker
+from confirm.models import JobKind
+from confirm.serving import views as serving_views
+from confirm.serving.documents import ReceiptDocument, VoucherDocument
+from confirm.verification import views as verification_views
+from confirm.web.error_codes import ERROR_CODES
+from confirm.web.errors import install_error_handlers
+from confirm.web.ratelimit import Limits
+
+log = logging.getLogger("jiudi")
+
+
+def document_kinds() -> dict[JobKind, DocumentKind[Any]]:
+    """The sealed documents the issuance worker makes, by job kind."""
+    return {JobKind.RULING: RulingDocument(), JobKind.RECEIPT: ReceiptDocument(), JobKind.VOUCHER: VoucherDocument()}
+
+
+def _wake(runtime: Runtime) -> None:
+    runtime.bus.bump()
+    if runtime.worker is not None:
+        runtime.worker.wake()
+
+
+def _openapi_with_error_codes(app: FastAPI) -> dict[str, Any]:
+    """The generated schema plus the error body and every stable error code (api.md "Errors")."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
+            "type": "object",
+            "description": "Every error response: {\"error\": {\"code\", \"message\", \"fields\"}}. The codes are "
+                           "stable; x-error-codes lists each with its HTTP status and meaning.",
+            "properties": {"error": {"type": "object", "required": ["code", "message", "fields"], "properties": {
+                "code": {"type": "string", "enum": sorted(ERROR_CODES)},
+                "message": {"type": "string", "description": "Chinese, for the person who must act"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                "details": {"type": "array", "items": {"type": "object", "properties": {
+                    "field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}},
+            }}},
+            "x-error-codes": {code: {"status": status, "description": text}
+                              for code, (status, text) in sorted(ERROR_CODES.items())},
+        }
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    """The service. With ``settings.issuance_in_process`` the issuance worker runs as a thread of this process."""
+    runtime = runtime or Runtime(settings or Settings.from_env())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if runtime.settings.dev_mode:
+            log.warning("DEVELOPMENT MODE: generated keys under %s; rulings carry a DEV seal and have no legal effect",
+                        runtime.settings.data_dir)
+        worker = None
+        if runtime.settings.issuance_in_process:
+            worker = IssuanceWorker(runtime, document_kinds())
+            runtime.worker = worker
+            worker.start()
+        listener = None
+        if is_postgresql(runtime.engine):
+            listener = NotificationListener(runtime.settings.database_url, lambda _payload: _wake(runtime))
+            listener.start()
+        try:
+            yield
+        finally:
+            if listener is not None:
+                listener.stop()
+            if worker is not None:
+                worker.stop()
+
+    app = FastAPI(title="就地 Jiudi — 司法确认电子签章服务", version="1.0", lifespan=lifespan,
+                  description="Judicial confirmation of mediation agreements with electronically sealed rulings.")
+    app.state.runtime = runtime
+    app.state.limits = Limits()
+    install_error_handlers(app)
+    for router in (accounts_views.router, applications_views.router, issuance_views.router, serving_views.router,
+                   live.router, verification_views.router, ops.router, pages.router):
+        app.include_router(router)
+    app.openapi = lambda: _openapi_with_error_codes(app)  # type: ignore[method-assign]
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), name="static")
+    return app

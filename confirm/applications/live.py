@@ -1,0 +1,75 @@
+"""Live events over Server-Sent Events: the review queue and the mediator's tablet update without reloading.
+
+The database is the source of truth: a stream sends the events after the client's Last-Event-ID, so a client
+that reconnects misses nothing. The in-process bus only makes new events arrive at once rather than at the next
+poll (which still catches events written by other instances).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
+from sqlmodel import col, select
+
+from confirm.accounts.deps import UserDep
+from confirm.applications.service import scope_clause
+from confirm.core.runtime import Runtime
+from confirm.models import Event, User
+from confirm.web.deps import RuntimeDep
+
+router = APIRouter(prefix="/api/v1")
+POLL_SECONDS = 1.0
+TICK_SECONDS = 0.1
+KEEPALIVE_SECONDS = 15.0
+
+
+def _events_after(runtime: Runtime, user: User, after: int | None) -> tuple[int, list[Event]]:
+    with runtime.unit_of_work() as session:
+        if after is None:
+            last = session.exec(select(sa.func.max(Event.id))).one()
+            return int(last or 0), []
+        rows = list(session.exec(select(Event).where(col(Event.id) > after, scope_clause(user, Event)).order_by(col(Event.id)).limit(500)))
+        newest = session.exec(select(sa.func.max(Event.id))).one()
+        return max(after, int(newest or 0)) if not rows else rows[-1].id or after, rows
+
+
+def _format(event: Event) -> str:
+    return f"id: {event.id}\nevent: {event.type}\ndata: {json.dumps(event.data, ensure_ascii=False)}\n\n"
+
+
+@router.get("/events", tags=["events"])
+async def events(request: Request, runtime: RuntimeDep, user: UserDep) -> StreamingResponse:
+    """``text/event-stream`` of the caller's scope; resume with the ``Last-Event-ID`` header."""
+    header = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
+    start = int(header) if header and header.isdigit() else None
+
+    async def stream() -> AsyncIterator[str]:
+        last, pending = await run_in_threadpool(_events_after, runtime, user, start)
+        yield "retry: 2000\n\n"
+        for event in pending:
+            yield _format(event)
+        seen_generation = runtime.bus.generation
+        since_poll = since_keepalive = 0.0
+        while not await request.is_disconnected():
+            await asyncio.sleep(TICK_SECONDS)
+            since_poll += TICK_SECONDS
+            since_keepalive += TICK_SECONDS
+            if runtime.bus.generation == seen_generation and since_poll < POLL_SECONDS:
+                continue
+            seen_generation, since_poll = runtime.bus.generation, 0.0
+            last, rows = await run_in_threadpool(_events_after, runtime, user, last)
+            for event in rows:
+                yield _format(event)
+                since_keepalive = 0.0
+            if since_keepalive >= KEEPALIVE_SECONDS:
+                yield ": keepalive\n\n"
+                since_keepalive = 0.0
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -1,0 +1,182 @@
+"""Applications (申请): creating, editing, filing documents, seeing them, and their JSON form (api.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from confirm.core import audit
+from confirm.core.clock import utcnow
+from confirm.core.crash_points import crash_point
+from confirm.core.storage import DocumentStore
+from confirm.law.errors import DomainError, not_found
+from confirm.law.identity import PersonFacts, normalize_id_number, person_facts
+from confirm.law.intake import DOCUMENT_KINDS, ApplicationIn, require_valid_application
+from confirm.law.lifecycle import Action, Status, require_allowed
+from confirm.law.uploads import require_acceptable_document
+from confirm.models import (
+    Application,
+    Court,
+    Document,
+    Event,
+    Party,
+    Role,
+    User,
+    pk,
+)
+
+
+def scope_clause(user: User, table: type[Application] | type[Event] = Application) -> Any:
+    """What a user may see of ``table`` (applications, or their live events): a mediator their organisation's,
+    court staff their court's."""
+    if user.role == Role.MEDIATOR:
+        return col(table.organization_id) == user.organization_id
+    return col(table.court_id) == user.court_id
+
+
+def get_visible(session: Session, user: User, application_id: str, *, for_update: bool = False) -> Application:
+    """The application if the user may see it; 404 alike for missing and for out-of-scope."""
+    query = select(Application).where(Application.id == application_id, scope_clause(user))
+    if for_update:
+        query = query.with_for_update()
+    app = session.exec(query).first()
+    if app is None:
+        raise not_found()
+    return app
+
+
+def require_role(user: User, *roles: Role) -> None:
+    if user.role not in roles:
+        raise DomainError("auth.forbidden", "当前账号无权进行此操作", 403)
+
+
+def _store_parties(session: Session, app: Application, body: ApplicationIn) -> None:
+    for old in session.exec(select(Party).where(Party.application_id == app.id)):
+        session.delete(old)
+    session.flush()
+    for position, p in enumerate(body.parties):
+        session.add(Party(
+            application_id=app.id, position=position, kind=p.kind, name=p.name,
+            id_number=normalize_id_number(p.id_number) if p.id_number else None,
+            credit_code=p.credit_code.upper() if p.credit_code else None,
+            representative=p.representative, phone=p.phone, address=p.address, ethnicity=p.ethnicity,
+            occupation=p.occupation, agent=p.agent.model_dump() if p.agent else None,
+        ))
+
+
+def _apply_body(app: Application, body: ApplicationIn) -> None:
+    app.dispute_type = body.dispute_type
+    app.mediation_concluded_on = body.mediation.concluded_on
+    app.mediation_place = body.mediation.place
+    app.mediator_name = body.mediation.mediator_name
+    app.agreement_text = body.agreement.text
+    app.agreement_amount = body.agreement.amount
+    app.updated_at = utcnow()
+
+
+def _require_court_of_organization(session: Session, user: User, court_code: str) -> Court:
+    court = session.exec(select(Court).where(Court.code == court_code)).first()
+    if court is None:
+        raise DomainError.for_field("court_code", "application.unknown_court", "法院代字不存在")
+    if court.id != user.court_id:
+        raise DomainError.for_field(
+            "court_code", "application.court_not_competent", "本调解组织只能向其所属辖区法院申请司法确认"
+        )
+    return court
+
+
+def create_application(session: Session, user: User, body: ApplicationIn, *, today: date) -> Application:
+    """就地申请: a mediator stores a new draft for their own organisation (validated in full first)."""
+    require_role(user, Role.MEDIATOR)
+    require_valid_application(body, today=today)
+    court = _require_court_of_organization(session, user, body.court_code)
+    assert user.organization_id is not None
+    app = Application(status=Status.DRAFT, court_id=pk(court), organization_id=user.organization_id,
+                      created_by=pk(user), dispute_type="", mediation_concluded_on=body.mediation.concluded_on,
+                      mediation_place="", mediator_name="", agreement_text="")
+    _apply_body(app, body)
+    session.add(app)
+    session.flush()
+    _store_parties(session, app, body)
+    audit.append(session, actor=user.username, action="application.draft", application_id=app.id)
+    return app
+
+
+def replace_application(session: Session, user: User, application_id: str, body: ApplicationIn, *,
+                        today: date) -> Application:
+    """Replace a draft's or a returned application's content."""
+    require_role(user, Role.MEDIATOR)
+    app = get_visible(session, user, application_id, for_update=True)
+    require_allowed(app.status, Action.EDIT)
+    require_valid_application(body, today=today)
+    _require_court_of_organization(session, user, body.court_code)
+    _apply_body(app, body)
+    _store_parties(session, app, body)
+    audit.append(session, actor=user.username, action="application.edited", application_id=app.id)
+    return app
+
+
+def add_document(session: Session, store: DocumentStore, user: User, application_id: str, *, kind: str,
+                 filename: str, content: bytes) -> Document:
+    """File one document; the bytes are stored durably before the row that points to them is committed."""
+    require_role(user, Role.MEDIATOR)
+    app = get_visible(session, user, application_id, for_update=True)
+    require_allowed(app.status, Action.UPLOAD)
+    if kind not in DOCUMENT_KINDS:
+        raise DomainError.for_field("kind", "document.unknown_kind",
+                                            "材料类型应为 agreement、joint_application、identity 或 evidence")
+    media_type = require_acceptable_document(content)
+    digest = store.put(content)
+    doc = Document(application_id=app.id, kind=kind, filename=(filename or "upload")[:255], content_type=media_type,
+                   sha256=digest, size=len(content), uploaded_by=pk(user))
+    session.add(doc)
+    app.updated_at = utcnow()
+    session.flush()
+    crash_point("during_upload")
+    audit.append(session, actor=user.username, action="document.uploaded", application_id=app.id,
+                 data={"kind": kind, "sha256": doc.sha256})
+    return doc
+
+
+def review_queue(session: Session, user: User) -> list[Application]:
+    """The court's submitted and under-review applications, oldest first (judges and clerks)."""
+    require_role(user, Role.JUDGE, Role.CLERK)
+    return list(session.exec(
+        select(Application).where(Application.court_id == user.court_id,
+                                  col(Application.status).in_([Status.SUBMITTED, Status.UNDER_REVIEW]))
+        .order_by(col(Application.submitted_at))))
+
+
+def is_issued(session: Session, application_id: str) -> bool:
+    """Whether the application's sealed ruling is recorded (it is then issued, or served)."""
+    app = session.get(Application, application_id)
+    return app is not None and app.status in (Status.ISSUED, Status.SERVED)
+
+
+def list_visible(session: Session, user: User, status: str | None = None) -> list[Application]:
+    query = select(Application).where(scope_clause(user))
+    if status:
+        if status not in {s.value for s in Status}:
+            raise DomainError.for_field("status", "request.unknown_status", "状态值不正确")
+        query = query.where(Application.status == status)
+    return list(session.exec(query.order_by(sa.desc(col(Application.created_at)))))
+
+
+def document_of(session: Session, user: User, application_id: str, document_id: int) -> Document:
+    get_visible(session, user, application_id)
+    doc = session.get(Document, document_id)
+    if doc is None or doc.application_id != application_id:
+        raise not_found("材料")
+    return doc
+
+
+def party_facts(p: Party) -> PersonFacts | None:
+    """Sex and birth date of a natural person, read from their ID number (domain.md §6); None otherwise."""
+    return person_facts(p.id_number) if p.kind == "person" and p.id_number else None
+
+
+def parties_of(session: Session, application_id: str) -> list[Party]:
+    return list(session.exec(select(Party).where(Party.application_id == application_id).order_by(col(Party.position))))

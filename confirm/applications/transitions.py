@@ -1,0 +1,277 @@
+"""The transitions of an application: one function per transition, each in the caller's transaction, each
+writing one audit record and one live event. No other code sets ``Application.status``."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from confirm.applications.service import get_visible, parties_of, require_role
+from confirm.core import audit
+from confirm.core.clock import as_utc, china_time, china_today, utcnow
+from confirm.core.crash_points import crash_point
+from confirm.core.db import after_commit
+from confirm.core.events import emit, queue_job
+from confirm.law.case_numbers import SPECIAL_PROCEDURE, CaseNumber
+from confirm.law.errors import DomainError, required_text
+from confirm.law.intake import ApplicationIn, PartyIn, check_application, check_required_documents
+from confirm.law.lifecycle import Action, Status, require_allowed
+from confirm.law.review import DecisionIn, require_lawful_decision, risk_flags
+from confirm.models import (
+    Application,
+    CaseCounter,
+    Court,
+    Decision,
+    Document,
+    JobKind,
+    Role,
+    Ruling,
+    User,
+    job_kind,
+    pk,
+)
+
+
+def _move(session: Session, app: Application, to: Status, *, actor: User | str, event: str | None,
+          before: str | None = None, **data: Any) -> None:
+    """Set the status, stamp the change, append the audit record and the live event.
+
+    ``before`` is given when the status was already changed by an atomic conditional UPDATE (claim).
+    """
+    before = before or app.status
+    app.status = to
+    app.updated_at = utcnow()
+    session.add(app)
+    who = actor if isinstance(actor, str) else actor.username
+    audit.append(session, actor=who, action=f"application.{to}", application_id=app.id,
+                 data={"from": before, "to": str(to), **data})
+    if event is not None:
+        emit(session, event, app, **data)
+
+
+def _body_of(session: Session, app: Application) -> ApplicationIn:
+    """The stored application as the intake model, to run the same checks at submission as at entry."""
+    court = session.get(Court, app.court_id)
+    assert court is not None
+    parties = [{k: getattr(p, k) for k in PartyIn.model_fields if getattr(p, k) is not None}
+               for p in parties_of(session, app.id)]
+    return ApplicationIn.model_validate({
+        "court_code": court.code, "dispute_type": app.dispute_type, "parties": parties,
+        "mediation": {"concluded_on": app.mediation_concluded_on, "place": app.mediation_place,
+                      "mediator_name": app.mediator_name},
+        "agreement": {"text": app.agreement_text, "amount": app.agreement_amount},
+    })
+
+
+def submit(session: Session, user: User, application_id: str) -> Application:
+    """Submit to the court: the content rules again (the 30-day window may have closed) and the materials."""
+    require_role(user, Role.MEDIATOR)
+    app = get_visible(session, user, application_id, for_update=True)
+    require_allowed(app.status, Action.SUBMIT)
+    today = china_today()
+    problems = check_application(_body_of(session, app), today=today)
+    kinds = {d.kind for d in session.exec(select(Document).where(Document.application_id == app.id))}
+    problems += check_required_documents(kinds)
+    if problems:
+        raise DomainError.from_problems(problems)
+    since = utcnow() - timedelta(days=30)
+    recent = session.exec(select(sa.func.count()).select_from(Application).where(
+        col(Application.organization_id) == app.organization_id, col(Application.submitted_at) >= since)).one()
+    addresses = [p.address for p in parties_of(session, app.id) if p.address]
+    flags = risk_flags(
+        dispute_type=app.dispute_type,
+        amount=Decimal(app.agreement_amount) if app.agreement_amount else None,
+        concluded_on=app.mediation_concluded_on, submitted_on=today,
+        organization_recent_count=int(recent) + 1,
+        parties_with_same_address=len(addresses) != len(set(addresses)),
+    )
+    app.risk_flags = [{"code": f.code, "message": f.message} for f in flags]
+    app.submitted_at = utcnow()
+    app.return_reason = None
+    _move(session, app, Status.SUBMITTED, actor=user, event="application.submitted")
+    return app
+
+
+def withdraw(session: Session, user: User, application_id: str) -> Application:
+    """The mediator withdraws an application the court has not accepted. After 立案 (a case number exists)
+    withdrawal is the court's decision (准许撤回申请, Interp. 357), not the mediator's."""
+    require_role(user, Role.MEDIATOR)
+    app = get_visible(session, user, application_id, for_update=True)
+    require_allowed(app.status, Action.WITHDRAW)
+    if app.case_number is not None:
+        raise DomainError("application.already_accepted",
+                          "法院已立案，撤回申请须由法官作出准许撤回的裁定，请联系审查法官", 409)
+    _move(session, app, Status.WITHDRAWN, actor=user, event="application.withdrawn")
+    return app
+
+
+def allocate_case_number(session: Session, court: Court, year: int) -> CaseNumber:
+    """The next number of this court's 民特 cases this year: gapless because it is taken in the claim's
+    transaction (a rollback gives it back) and unique because the counter row is updated atomically."""
+    dialect = session.get_bind().dialect.name
+    values = {"court_id": pk(court), "year": year, "type_code": SPECIAL_PROCEDURE, "last_sequence": 0}
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(CaseCounter).values(**values)
+    session.execute(insert.on_conflict_do_nothing())
+    sequence = session.execute(
+        sa.update(CaseCounter)
+        .where(col(CaseCounter.court_id) == pk(court), col(CaseCounter.year) == year,
+               col(CaseCounter.type_code) == SPECIAL_PROCEDURE)
+        .values(last_sequence=col(CaseCounter.last_sequence) + 1)
+        .returning(col(CaseCounter.last_sequence))
+    ).scalar_one()
+    return CaseNumber(year=year, court_code=court.code, sequence=sequence)
+
+
+def claim(session: Session, user: User, application_id: str) -> Application:
+    """A judge takes the application for review; the first claim is 立案 and allocates the case number."""
+    require_role(user, Role.JUDGE)
+    get_visible(session, user, application_id)
+    taken = session.connection().execute(
+        sa.update(Application)
+        .where(col(Application.id) == application_id, col(Application.status) == Status.SUBMITTED)
+        .values(status=Status.UNDER_REVIEW, claimed_by=pk(user), updated_at=utcnow())
+    ).rowcount
+    app = get_visible(session, user, application_id)
+    session.refresh(app)
+    if not taken:
+        if app.status == Status.UNDER_REVIEW and app.claimed_by == user.id:
+            return app  # claiming again what one holds changes nothing
+        if app.status == Status.UNDER_REVIEW:
+            raise DomainError("application.already_claimed", "该申请已由其他法官领取审查", 409)
+        require_allowed(app.status, Action.CLAIM)
+    first = app.case_number is None
+    if first:
+        court = session.get(Court, app.court_id)
+        assert court is not None
+        app.accepted_at = utcnow()
+        app.case_number = str(allocate_case_number(session, court, china_time(app.accepted_at).year))
+    _move(session, app, Status.UNDER_REVIEW, actor=user, event="application.claimed", before=Status.SUBMITTED,
+          claimed_by=user.username, accepted=first)
+    return app
+
+
+def _require_claimant(app: Application, user: User) -> None:
+    if app.claimed_by != user.id:
+        raise DomainError("application.not_claimant", "只有领取该申请的法官才能进行此操作", 409)
+
+
+def _require_undecided(session: Session, app: Application, consequence: str) -> None:
+    if session.exec(select(Decision).where(Decision.application_id == app.id)).first() is not None:
+        raise DomainError("application.already_decided", f"该申请已作出裁定，{consequence}", 409)
+
+
+def release(session: Session, user: User, application_id: str) -> Application:
+    """The claiming judge puts it back in the queue; the case number stays (it is never reused)."""
+    require_role(user, Role.JUDGE)
+    app = get_visible(session, user, application_id, for_update=True)
+    require_allowed(app.status, Action.RELEASE)
+    _require_claimant(app, user)
+    _require_undecided(session, app, "不能放弃领取")
+    app.claimed_by = None
+    _move(session, app, Status.SUBMITTED, actor=user, event="application.released")
+    return app
+
+
+def return_for_correction(session: Session, user: User, application_id: str, reason: str) -> Application:
+    """退回补正: back to the mediator with the reason (Interp. 357: the court sets a time to supplement)."""
+    require_role(user, Role.JUDGE)
+    reason = required_text(reason, field="reason", code="application.return_reason_required",
+                           message="请写明退回补正的原因")
+    app = get_visible(session, user, application_id, for_update=True)
+    require_allowed(app.status, Action.RETURN)
+    _require_claimant(app, user)
+    _require_undecided(session, app, "不能退回")
+    app.claimed_by = None
+    app.return_reason = reason[:2000]
+    _move(session, app, Status.RETURNED, actor=user, event="application.returned", reason=app.return_reason)
+    return app
+
+
+def clerks_of(session: Session, court_id: int, username: str | None = None) -> list[User]:
+    """The court's active clerks (only ``username``, if given), the one named by default first."""
+    query = select(User).where(User.court_id == court_id, User.role == Role.CLERK, User.disabled == False)  # noqa: E712
+    if username:
+        query = query.where(User.username == username)
+    return list(session.exec(query.order_by(col(User.id))))
+
+
+def clerk_for(session: Session, court_id: int, username: str | None) -> User:
+    """书记员 named on the ruling: the one asked for, or the court's first active clerk."""
+    clerks = clerks_of(session, court_id, username)
+    if not clerks and username:
+        raise DomainError.for_field("clerk", "decision.unknown_clerk", f"“{username}”不是本院可署名的书记员，请重新选择")
+    if not clerks:
+        raise DomainError.for_field("clerk", "decision.no_clerk", "本院没有可署名的书记员账号，请先添加书记员")
+    return clerks[0]
+
+
+def decide(session: Session, user: User, application_id: str, decision: DecisionIn, *,
+           clerk_username: str | None) -> Decision:
+    """作出裁定: record the decision and, in the same transaction, the job that will seal the ruling."""
+    require_role(user, Role.JUDGE)
+    app = get_visible(session, user, application_id, for_update=True)
+    _require_undecided(session, app, "不能重复裁定")
+    require_allowed(app.status, Action.DECIDE)
+    _require_claimant(app, user)
+    assert app.submitted_at is not None
+    require_lawful_decision(decision, submitted_at=as_utc(app.submitted_at), now=utcnow())
+    clerk = clerk_for(session, app.court_id, clerk_username)
+    row = Decision(
+        application_id=app.id, outcome=decision.outcome, grounds=list(decision.grounds),
+        reasoning=decision.reasoning, judge_id=pk(user), clerk_id=pk(clerk),
+        verification_method=decision.verification.method if decision.verification else None,
+        verification_at=decision.verification.at if decision.verification else None,
+    )
+    session.add(row)
+    queue_job(session, app.id, job_kind(JobKind.RULING))
+    session.flush()
+    audit.append(session, actor=user.username, action="decision.made", application_id=app.id,
+                 data={"outcome": decision.outcome, "grounds": list(decision.grounds)})
+    emit(session, "application.decided", app, outcome=decision.outcome)
+    after_commit(session, call=lambda: crash_point("after_decision_commit"))
+    return row
+
+
+def mark_issued(session: Session, app: Application, *, outcome: str, sha256: str) -> None:
+    """The sealed ruling is stored: the application is issued (called only by the issuance worker)."""
+    require_allowed(app.status, Action.ISSUE)
+    _move(session, app, Status.ISSUED, actor="system:issuance", event="ruling.issued", outcome=outcome,
+          sha256=sha256)
+
+
+def mark_served(session: Session, user: User, app: Application) -> None:
+    """Every party has been served (called only by the service record); the sealed receipt is queued."""
+    _move(session, app, Status.SERVED, actor=user, event="application.served")
+    queue_job(session, app.id, job_kind(JobKind.RECEIPT))
+
+
+def service_voided(session: Session, user: User, app: Application, party_id: int, reason: str) -> None:
+    """A service record was voided: a served application is no longer fully served (its receipt went with it)."""
+    if app.status == Status.SERVED:
+        _move(session, app, Status.ISSUED, actor=user, event=None, party_id=party_id, reason=reason)
+    emit(session, "application.service_voided", app, party_id=party_id)
+
+
+def revoke_ruling(session: Session, user: User, application_id: str, reason: str) -> Application:
+    """撤销裁定 after an objection (Interp. 372): the ruling stays on record but verification says revoked."""
+    require_role(user, Role.JUDGE, Role.ADMIN)
+    reason = required_text(reason, field="reason", code="ruling.revoke_reason_required",
+                           message="请写明撤销裁定的理由（如异议审查结果）")
+    app = get_visible(session, user, application_id, for_update=True)
+    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).first()
+    if ruling is None:
+        raise DomainError("ruling.not_issued", "裁定书尚未出具，无可撤销", 409)
+    if ruling.revoked_at is not None:
+        raise DomainError("ruling.already_revoked", "该裁定已被撤销", 409)
+    ruling.revoked_at = utcnow()
+    ruling.revoke_reason = reason[:2000]
+    session.add(ruling)
+    audit.append(session, actor=user.username, action="ruling.revoked", application_id=app.id,
+                 data={"sha256": ruling.sha256, "reason": ruling.revoke_reason})
+    emit(session, "ruling.revoked", app, reason=ruling.revoke_reason)
+    return app

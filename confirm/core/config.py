@@ -1,0 +1,59 @@
+"""Configuration: environment variables (and an optional ``.env`` file), read once into an immutable value."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _read_dotenv(path: Path) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Jiudi needs to know about where it runs (api.md, "Configuration")."""
+
+    data_dir: Path
+    database_url: str
+    public_base_url: str
+    tsa_url: str | None
+    signer: str | None
+    issuance_in_process: bool = True
+    seal_level: str | None = None  # B-B, B-T, B-LT or B-LTA; default B-LTA in development mode
+    issuance_lease_seconds: float = 300.0  # a sealing job whose worker died is taken again after this
+
+    @property
+    def dev_mode(self) -> bool:
+        """Development keys are generated and used: every seal and page must say so."""
+        return self.signer is None
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "store"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "Settings":
+        env = {**_read_dotenv(Path(".env")), **(environ if environ is not None else os.environ)}
+        data_dir = Path(env.get("JIUDI_DATA_DIR") or "./var").resolve()
+        database_url = env.get("JIUDI_DATABASE_URL") or f"sqlite:///{data_dir / 'jiudi.sqlite3'}"
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            public_base_url=(env.get("JIUDI_PUBLIC_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+            tsa_url=env.get("JIUDI_TSA_URL") or None,
+            signer=env.get("JIUDI_SIGNER") or None,
+            issuance_in_process=(env.get("JIUDI_ISSUANCE_IN_PROCESS", "1") != "0"),
+            seal_level=env.get("JIUDI_SEAL_LEVEL") or None,
+            issuance_lease_seconds=float(env.get("JIUDI_ISSUANCE_LEASE_SECONDS") or 300),
+        )

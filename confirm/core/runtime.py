@@ -1,0 +1,71 @@
+"""The running service's shared parts, made once per process: settings, database, store, seals, events.
+
+``Runtime.unit_of_work()`` is the one way the service changes the database: one transaction, and after it commits
+(never after a rollback) the live-event bus is bumped and the issuance worker woken if the change asked for it
+(``core.db.after_commit``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Protocol
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from confirm.core.audit import load_or_create_audit_key
+from confirm.core.config import Settings
+from confirm.core.db import make_engine, pending_after_commit, transaction
+from confirm.core.events import EventBus
+from confirm.core.seals import CourtSeals
+from confirm.core.storage import DocumentStore
+from confirm.core.verify_codes import load_or_create_secret
+
+
+class Wakeable(Protocol):
+    """What the service needs of an issuance worker running in its process."""
+
+    def wake(self) -> None: ...
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine = field(init=False)
+    store: DocumentStore = field(init=False)
+    bus: EventBus = field(default_factory=EventBus)
+    worker: Wakeable | None = None  # the in-process issuance worker, when this process runs one
+
+    def __post_init__(self) -> None:
+        self.engine = make_engine(self.settings.database_url)
+        self.store = DocumentStore(self.settings.store_dir)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One transaction; once it has committed, wake the live streams and the worker as the change asked."""
+        with transaction(self.engine) as session:
+            yield session
+        todo = pending_after_commit(session)
+        for callback in todo.callbacks:
+            callback()
+        if todo.bump_events or todo.wake_worker:
+            self.bus.bump()
+        if todo.wake_worker and self.worker is not None:
+            self.worker.wake()
+
+    @cached_property
+    def secret(self) -> bytes:
+        return load_or_create_secret(self.settings.data_dir / "keys" / "app-secret")
+
+    @cached_property
+    def audit_key(self) -> Ed25519PrivateKey:
+        return load_or_create_audit_key(self.settings.data_dir / "keys" / "audit-key.pem")
+
+    @cached_property
+    def seals(self) -> CourtSeals:
+        """Made on first use: in development mode that generates the PKI, so only a process that seals pays it."""
+        return CourtSeals(self.settings)

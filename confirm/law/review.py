@@ -1,0 +1,163 @@
+"""同步审核: the review clocks, the decision's lawful shape, and the false-mediation flags (domain.md §3–4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from confirm.law.errors import DomainError, FieldProblem
+from confirm.law.tables import risk_table
+from templates.texts import outcome_grounds
+
+ACCEPTANCE_DAYS = 3  # 2011 若干规定 art. 4: decide on acceptance within 3 days of receipt
+REVIEW_DAYS = 30  # decide within 30 days of 立案 (extension only with the president's approval)
+
+
+
+class Outcome(StrEnum):
+    """What the court decides on an application (CPL 206; Interp. 355, 357, 358); the ruling's wording for each
+    is in templates/texts/ruling.yaml."""
+
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+    NOT_ACCEPTED = "not_accepted"
+    WITHDRAWAL_PERMITTED = "withdrawal_permitted"
+    TREATED_AS_WITHDRAWN = "treated_as_withdrawn"
+
+    @property
+    def name_zh(self) -> str:
+        """The outcome in a sentence's words, as pages and the public record say it."""
+        return _OUTCOME_NAMES[self]
+
+
+_OUTCOME_NAMES = {
+    Outcome.CONFIRMED: "确认调解协议有效",
+    Outcome.REJECTED: "驳回司法确认申请",
+    Outcome.NOT_ACCEPTED: "不予受理",
+    Outcome.WITHDRAWAL_PERMITTED: "准许撤回申请",
+    Outcome.TREATED_AS_WITHDRAWN: "按撤回申请处理",
+}
+OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
+OUTCOMES_NEEDING_GROUNDS = (Outcome.REJECTED, Outcome.NOT_ACCEPTED)
+
+
+def grounds_for(outcome: str) -> dict[str, str]:
+    """The grounds (事由) an outcome may be given with, code → label: Interp. 355 for not accepting, 358 for
+    rejecting (the lists and their wording are the court's, in templates/texts/grounds.yaml)."""
+    return outcome_grounds(outcome)
+
+
+def acceptance_deadline(submitted_on: date) -> date:
+    """Last day to decide on acceptance (the 3-day clock)."""
+    return submitted_on + timedelta(days=ACCEPTANCE_DAYS)
+
+
+def review_deadline(accepted_on: date) -> date:
+    """Last day to decide after 立案 (the 30-day clock)."""
+    return accepted_on + timedelta(days=REVIEW_DAYS)
+
+
+class JointVerificationIn(BaseModel):
+    """核实: how the court verified the agreement with both parties present together (在线诉讼规则 3).
+
+    Not 验真 (checking a sealed document, ``confirm.verification``): the JSON field keeps the contract's name
+    ``verification``."""
+
+    model_config = ConfigDict(extra="forbid")
+    method: Literal["video", "in_person"]
+    at: datetime
+
+
+class DecisionIn(BaseModel):
+    """The body of ``POST /api/v1/applications/{id}/decision``."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    outcome: Outcome
+    grounds: list[str] = Field(default_factory=list, max_length=10)
+    reasoning: str = Field(default="", max_length=20_000)
+    verification: JointVerificationIn | None = None
+
+
+def check_decision(decision: DecisionIn, *, submitted_at: datetime, now: datetime,
+                   allowed_grounds: dict[str, str] | None = None) -> list[FieldProblem]:
+    """CPL 206, Interp. 355/357/358: grounds fit the outcome, 'other' is explained, a confirmation was verified.
+
+    ``allowed_grounds`` defaults to the court's list for the outcome (``grounds_for``)."""
+    if allowed_grounds is None:
+        allowed_grounds = grounds_for(decision.outcome)
+    problems: list[FieldProblem] = []
+    if decision.outcome in OUTCOMES_NEEDING_GROUNDS and not decision.grounds:
+        problems.append(FieldProblem("grounds", "decision.grounds_required", "驳回或不予受理须至少选择一项理由"))
+    for index, ground in enumerate(decision.grounds):
+        if ground not in allowed_grounds:
+            problems.append(
+                FieldProblem(f"grounds[{index}]", "decision.ground_not_allowed", f"理由“{ground}”不适用于所选裁定结果")
+            )
+    if len(set(decision.grounds)) != len(decision.grounds):
+        problems.append(FieldProblem("grounds", "decision.duplicate_ground", "理由不能重复选择"))
+    if "other" in decision.grounds and not decision.reasoning:
+        problems.append(FieldProblem("reasoning", "decision.reasoning_required", "选择“其他情形”时须写明具体理由"))
+    if decision.outcome == "confirmed" and decision.verification is None:
+        problems.append(
+            FieldProblem("verification", "decision.verification_required", "确认调解协议有效前须记录双方当事人共同到场（或在线）核实的情况")
+        )
+    if decision.verification is not None:  # printed on the ruling whatever the outcome, so it must be plausible
+        at = decision.verification.at
+        if at.tzinfo is None:
+            problems.append(FieldProblem("verification.at", "decision.verification_time_zone", "核实时间须带时区"))
+        elif at > now + timedelta(minutes=5):
+            problems.append(FieldProblem("verification.at", "decision.verification_in_future", "核实时间不能晚于现在"))
+        elif at < submitted_at - timedelta(days=1):
+            problems.append(
+                FieldProblem("verification.at", "decision.verification_before_application", "核实时间不能早于申请提交时间")
+            )
+    return problems
+
+
+def require_lawful_decision(decision: DecisionIn, *, submitted_at: datetime, now: datetime) -> None:
+    """Raise one 422 error naming every problem with the decision."""
+    problems = check_decision(decision, submitted_at=submitted_at, now=now)
+    if problems:
+        raise DomainError.from_problems(problems)
+
+
+@dataclass(frozen=True)
+class RiskFlag:
+    """Advice to the judge (domain.md §4); never an automatic decision."""
+
+    code: str
+    message: str
+
+
+def risk_flags(
+    *,
+    dispute_type: str,
+    amount: Decimal | None,
+    concluded_on: date,
+    submitted_on: date,
+    organization_recent_count: int,
+    parties_with_same_address: bool,
+) -> list[RiskFlag]:
+    """The false-mediation signals (高频次、短周期、低对抗) that fire for one application, each saying why."""
+    table = risk_table()
+    flags: list[RiskFlag] = []
+    if (why := table["high_risk_dispute_types"].get(dispute_type)) is not None:
+        flags.append(RiskFlag("risk.high_risk_type", why))
+    if organization_recent_count > table["organization_monthly_volume"]:
+        flags.append(
+            RiskFlag(
+                "risk.high_frequency",
+                f"该调解组织近30日已提交{organization_recent_count}件司法确认申请，超过{table['organization_monthly_volume']}件",
+            )
+        )
+    if amount is not None and amount >= table["large_amount"] and concluded_on == submitted_on:
+        flags.append(RiskFlag("risk.short_cycle_large_amount", f"标的额{amount}元，调解当日即申请确认，请注意审查"))
+    if parties_with_same_address:
+        flags.append(RiskFlag("risk.same_address", "双方当事人住址相同，请核实是否存在利害关系或低对抗情形"))
+    return flags
+

@@ -1,0 +1,46 @@
+"""The court-editable rule tables of the law (the YAML files beside this module), loaded once per process.
+
+The tables are data, not code, so a court can correct a list without a release; the pure rule functions take
+them as values.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+
+def _load(name: str) -> dict[str, Any]:
+    return yaml.safe_load(files(__name__).joinpath(name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def inadmissible_dispute_types() -> dict[str, tuple[str, int, str]]:
+    """案由 → (ground code, item of Interp. 355, Chinese reason)."""
+    table: dict[str, tuple[str, int, str]] = {}
+    for ground, entry in _load("admissibility.yaml").items():
+        for dispute_type in entry["dispute_types"]:
+            table[dispute_type] = (ground, int(entry["item"]), entry["reason"])
+    return table
+
+
+@lru_cache(maxsize=1)
+def common_dispute_types() -> tuple[str, ...]:
+    """Dispute types (案由) often mediated on the spot, offered as suggestions on the application form."""
+    common = tuple(str(t) for t in _load("dispute_types.yaml")["common"])
+    refused = set(common) & set(inadmissible_dispute_types())
+    if refused:  # a suggestion the court would refuse at once is a mistake in the tables
+        raise ValueError(f"dispute_types.yaml suggests inadmissible types: {sorted(refused)}")
+    return common
+
+
+@lru_cache(maxsize=1)
+def risk_table() -> dict[str, Any]:
+    """High-risk dispute types and thresholds for false-mediation flags (domain.md §4)."""
+    data = _load("risk.yaml")
+    data["large_amount"] = Decimal(str(data["large_amount"]))
+    return data

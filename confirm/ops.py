@@ -1,0 +1,119 @@
+"""Operations: liveness, readiness, Prometheus metrics, and the development timestamp authority endpoint."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from sqlmodel import col, select
+
+from confirm.core.clock import as_utc
+from confirm.law.errors import DomainError
+from confirm.models import Decision, IssuanceJob, JobState, Ruling
+from confirm.web.deps import RuntimeDep
+
+router = APIRouter()
+LATENCY_BUCKETS = (0.25, 0.5, 1, 2, 5, 10, 30, 60, 300)
+
+
+def _development_only() -> DomainError:
+    """What the development PKI's and TSA's endpoints answer in production: they do not exist."""
+    return DomainError("not_found", "请求的地址不存在", 404)
+
+
+async def _small_body(request: Request, message: str) -> bytes:
+    """An OCSP or timestamp request: a few hundred bytes; more than 64 KiB is refused (413)."""
+    body = await request.body()
+    if len(body) > 64 * 1024:
+        raise DomainError("tsa.request_too_large", message, 413)
+    return body
+
+
+@router.get("/healthz", tags=["operations"])
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", tags=["operations"])
+def readyz(runtime: RuntimeDep) -> JSONResponse:
+    """Ready when the database answers and the seal keys load."""
+    checks: dict[str, str] = {}
+    try:
+        with runtime.unit_of_work() as session:
+            session.execute(sa.text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:  # readiness reports, it does not raise
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        runtime.seals.trust_roots()
+        checks["signer"] = "ok"
+    except Exception as exc:
+        checks["signer"] = f"error: {type(exc).__name__}"
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks},
+                        status_code=200 if ready else 503)
+
+
+@router.get("/metrics", response_class=PlainTextResponse, tags=["operations"])
+def metrics(runtime: RuntimeDep) -> str:
+    with runtime.unit_of_work() as session:
+        states = dict(session.exec(select(IssuanceJob.state, sa.func.count()).group_by(IssuanceJob.state)).all())
+        retrying = session.exec(select(sa.func.count()).select_from(IssuanceJob)
+                                .where(IssuanceJob.state == JobState.PENDING, IssuanceJob.attempts > 0)).one()
+        rulings = session.exec(select(sa.func.count()).select_from(Ruling)).one()
+        failures = session.exec(select(sa.func.coalesce(sa.func.sum(IssuanceJob.attempts), 0))).one()
+        pairs = session.exec(select(Decision.decided_at, Ruling.issued_at)
+                             .join(Ruling, col(Ruling.application_id) == col(Decision.application_id))
+                             .order_by(sa.desc(col(Ruling.id))).limit(10_000)).all()
+    latencies = [(as_utc(issued) - as_utc(decided)).total_seconds() for decided, issued in pairs]
+    lines = [
+        "# HELP jiudi_issuance_jobs Issuance jobs by state.",
+        "# TYPE jiudi_issuance_jobs gauge",
+        *[f'jiudi_issuance_jobs{{state="{s}"}} {states.get(s, 0)}' for s in JobState],
+        "# HELP jiudi_issuance_jobs_retrying Jobs that failed at least once and wait to be retried.",
+        "# TYPE jiudi_issuance_jobs_retrying gauge",
+        f"jiudi_issuance_jobs_retrying {retrying}",
+        "# HELP jiudi_issuance_failures_total Failed issuance attempts (each was retried).",
+        "# TYPE jiudi_issuance_failures_total counter",
+        f"jiudi_issuance_failures_total {failures}",
+        "# HELP jiudi_issuance_latency_seconds From decision to recorded sealed ruling (last 10000 rulings).",
+        "# TYPE jiudi_issuance_latency_seconds histogram",
+        *[f'jiudi_issuance_latency_seconds_bucket{{le="{b}"}} {sum(1 for v in latencies if v <= b)}'
+          for b in LATENCY_BUCKETS],
+        f'jiudi_issuance_latency_seconds_bucket{{le="+Inf"}} {len(latencies)}',
+        f"jiudi_issuance_latency_seconds_sum {sum(latencies):.3f}",
+        f"jiudi_issuance_latency_seconds_count {len(latencies)}",
+        "# HELP jiudi_rulings_total Sealed rulings recorded.",
+        "# TYPE jiudi_rulings_total counter",
+        f"jiudi_rulings_total {rulings}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@router.get("/dev/pki/root.crl", tags=["operations"])
+def dev_crl(runtime: RuntimeDep) -> Response:
+    """The development root's certificate revocation list (its URL is in every development certificate)."""
+    if runtime.seals.revocation is None:
+        raise _development_only()
+    return Response(runtime.seals.revocation.crl_der(), media_type="application/pkix-crl")
+
+
+@router.post("/dev/pki/ocsp", tags=["operations"])
+async def dev_ocsp(request: Request, runtime: RuntimeDep) -> Response:
+    """The development PKI's OCSP responder (RFC 6960)."""
+    if runtime.seals.revocation is None:
+        raise _development_only()
+    body = await _small_body(request, "请求过大")
+    answer = await run_in_threadpool(runtime.seals.revocation.respond_ocsp, body)
+    return Response(answer, media_type="application/ocsp-response")
+
+
+@router.post("/dev/tsa", tags=["operations"], include_in_schema=True)
+async def dev_tsa(request: Request, runtime: RuntimeDep) -> Response:
+    """The built-in development RFC 3161 timestamp authority (development mode only)."""
+    if not runtime.settings.dev_mode:
+        raise _development_only()
+    body = await _small_body(request, "时间戳请求过大")
+    answer = await run_in_threadpool(runtime.seals.dev_tsa.respond, body)
+    return Response(answer, media_type="application/timestamp-reply")

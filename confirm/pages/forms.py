@@ -1,0 +1,101 @@
+"""Reading the staff pages' HTML forms into the API's input models, so a page and the API validate alike."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from confirm.core.clock import CHINA, china_today
+from confirm.law.errors import DomainError
+from confirm.law.review import DecisionIn
+from confirm.law.serving import ServiceMethod
+from confirm.models import User
+from confirm.serving.schemas import ServiceIn
+
+
+def blank_application(user: User, court_code: str) -> dict[str, Any]:
+    """A new application form: two persons, the mediator's name, concluded today (each shown for correction)."""
+    return {"court_code": court_code, "dispute_type": "", "parties": [{"kind": "person"}, {"kind": "person"}],
+            "mediation": {"concluded_on": china_today().isoformat(), "place": "", "mediator_name": user.name},
+            "agreement": {"text": "", "amount": ""}}
+
+
+def nested_application(form: FormData) -> dict[str, Any]:
+    """``parties[0].name`` → {"parties": [{"name": …}]}; empty optional values become None."""
+    out: dict[str, Any] = {"parties": []}
+    for key, value in form.multi_items():
+        if key in ("csrf", "idempotency_key", "action") or not isinstance(value, str):
+            continue
+        m = re.fullmatch(r"parties\[(\d+)\]\.(\w+)", key)
+        if m:
+            index = int(m.group(1))
+            while len(out["parties"]) <= index:
+                out["parties"].append({})
+            out["parties"][index][m.group(2)] = value.strip() or None
+        elif "." in key:
+            group, field = key.split(".", 1)
+            out.setdefault(group, {})[field] = value.strip() or None
+        else:
+            out[key] = value.strip()
+    out["parties"] = [p for p in out["parties"] if p]
+    for p in out["parties"]:
+        p.setdefault("kind", "person")
+        keep = ("name", "phone", "address") + (("id_number", "ethnicity", "occupation") if p["kind"] == "person"
+                                               else ("credit_code", "representative"))
+        for k in list(p):
+            if k != "kind" and k not in keep:
+                p.pop(k)
+        p["name"] = p.get("name") or ""
+    return out
+
+
+def china_local_time(text: str, field: str, name: str) -> datetime | None:
+    """A datetime-local input (no zone) read as China's time; None when left empty."""
+    if not text.strip():
+        return None
+    try:
+        return datetime.fromisoformat(text.strip()).replace(tzinfo=CHINA)
+    except ValueError:
+        raise DomainError.for_field(field, "page.time_format", f"{name}格式不对，请重新选择") from None
+
+
+def decision_from_form(form: FormData) -> DecisionIn:
+    """The review page's decision form as the API's decision body."""
+    outcome = str(form.get("outcome", ""))
+    verification = None
+    if form.get("verification_method") and form.get("verification_at"):
+        at = china_local_time(str(form.get("verification_at")), "verification.at", "核实时间")
+        verification = {"method": str(form.get("verification_method")), "at": at}
+    return DecisionIn.model_validate({
+        "outcome": outcome, "grounds": [str(g) for g in form.getlist(f"grounds_{outcome}")],
+        "reasoning": str(form.get("reasoning", "")), "verification": verification})
+
+
+def service_from_form(form: FormData) -> ServiceIn:
+    """The mediator's service form (a checkbox, method and details per party) as the API's service body."""
+    recipients = []
+    for key in form:
+        m = re.fullmatch(r"serve_(\d+)", key)
+        if m and form.get(key):
+            pid = int(m.group(1))
+            method = str(form.get(f"method_{pid}", ServiceMethod.IN_PERSON))
+            if method == ServiceMethod.ELECTRONIC:  # the signature pad and the address are both on the form
+                recipients.append({"party_id": pid, "method": method,
+                                   "electronic_address": str(form.get(f"address_{pid}", "")) or None,
+                                   "channel": str(form.get(f"channel_{pid}", "")) or None,
+                                   "consent_basis": str(form.get(f"consent_{pid}", "")) or None,
+                                   "sent_at": china_local_time(str(form.get(f"sent_{pid}", "")),
+                                                               f"recipients.sent_{pid}", "发送时间")})
+            else:
+                recipients.append({"party_id": pid, "method": method,
+                                   "signature_png": str(form.get(f"signature_{pid}", "")) or None})
+    if not recipients:
+        raise DomainError.for_field("recipients", "page.recipient_required", "请至少选择一名受送达人")
+    when = china_local_time(str(form.get("served_at", "")), "served_at", "送达时间")
+    if when is None:
+        raise DomainError.for_field("served_at", "page.time_format", "请填写送达时间")
+    return ServiceIn.model_validate({"served_at": when, "place": str(form.get("place", "")),
+                                     "recipients": recipients})

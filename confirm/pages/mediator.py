@@ -1,0 +1,176 @@
+"""The mediator's pages (tablet, zh-CN): their organisation's applications, a new application, one application
+with its documents, submission, withdrawal, the ruling when it comes back, and service on the parties."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlmodel import Session
+from starlette.datastructures import FormData, UploadFile
+
+from confirm.applications import service as applications
+from confirm.applications import transitions
+from confirm.applications.idempotency import idempotent
+from confirm.applications.schemas import application_json, summary_json
+from confirm.core.clock import CHINA, china_today
+from confirm.core.runtime import Runtime
+from confirm.law.errors import DomainError
+from confirm.law.intake import ApplicationIn
+from confirm.law.uploads import MAX_DOCUMENT_BYTES
+from confirm.models import Application, Court, Organization, Role, User, pk
+from confirm.pages.forms import blank_application, nested_application, service_from_form
+from confirm.pages.session import Act, Staff, error_page, form_action, form_errors, page, read_form, signed_in
+from confirm.serving import service as serving
+from confirm.serving.schemas import decode_data_url
+from confirm.web.deps import get_runtime
+
+router = APIRouter(include_in_schema=False)
+DONE_NOTICES = {"uploaded": "材料已上传", "submitted": "申请已提交法院，法官审查时本页会自动更新",
+                "withdrawn": "申请已撤回", "served": "送达已登记"}
+
+
+def application_view(runtime: Runtime, session: Session, app: Application) -> dict[str, Any]:
+    """The application as the pages show it (the API's JSON, with links relative to this site)."""
+    return application_json(session, app, public_base_url="", secret=runtime.secret)
+
+
+@router.get("/m", response_class=HTMLResponse)
+def mediator_home(request: Request) -> Response:
+    staff = signed_in(request, Role.MEDIATOR)
+    if not isinstance(staff, Staff):
+        return staff
+    with get_runtime(request).unit_of_work() as session:
+        rows = [summary_json(session, a) for a in applications.list_visible(session, staff.user)]
+        org = session.get(Organization, staff.user.organization_id)
+    rows.sort(key=lambda r: r["submitted_at"] or "9999", reverse=True)
+    return page(request, "pages/mediator_home.html", staff, rows=rows, org=org)
+
+
+@router.get("/m/new", response_class=HTMLResponse)
+def new_application_page(request: Request) -> Response:
+    staff = signed_in(request, Role.MEDIATOR)
+    if not isinstance(staff, Staff):
+        return staff
+    with get_runtime(request).unit_of_work() as session:
+        court = session.get(Court, staff.user.court_id)
+    return page(request, "pages/application_form.html", staff,
+                body=blank_application(staff.user, court.code if court else ""),
+                idempotency_key=uuid.uuid4().hex, fields={}, message=None)
+
+
+@router.post("/m/new", response_class=HTMLResponse)
+async def new_application(request: Request) -> Response:
+    staff = signed_in(request, Role.MEDIATOR)
+    if not isinstance(staff, Staff):
+        return staff
+    form = await read_form(request, staff)
+    body = nested_application(form)
+    key = str(form.get("idempotency_key", "")) or uuid.uuid4().hex
+    if str(form.get("action", "")) == "add_party":  # without JavaScript: one more party block
+        body["parties"].append({"kind": "person", "name": ""})
+        return page(request, "pages/application_form.html", staff, body=body, idempotency_key=key, fields={},
+                    message=None)
+    try:
+        parsed = ApplicationIn.model_validate(body)
+
+        def run(session: Session) -> tuple[int, dict[str, Any]]:
+            app = applications.create_application(session, staff.user, parsed, today=china_today())
+            return 201, {"id": app.id}
+
+        _status, payload = idempotent(get_runtime(request), pk(staff.user), key, parsed.model_dump(mode="json"),
+                                      run)
+    except (DomainError, ValidationError) as exc:
+        message, fields, _status = form_errors(exc)
+        return page(request, "pages/application_form.html", staff, status_code=422, body=body,
+                    idempotency_key=key, fields=fields, message=message)
+    return RedirectResponse(f"/m/a/{payload['id']}?created=1", status_code=303)
+
+
+def _application_page(request: Request, staff: Staff, application_id: str, status_code: int = 200,
+                      **extra: Any) -> Response:
+    runtime = get_runtime(request)
+    with runtime.unit_of_work() as session:
+        view = application_view(runtime, session, applications.get_visible(session, staff.user, application_id))
+    return page(request, "pages/mediator_application.html", staff, status_code=status_code, a=view,
+                now=datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M"), fields=extra.pop("fields", {}),
+                message=extra.pop("message", None), notice=extra.pop("notice", None), **extra)
+
+
+@router.get("/m/a/{application_id}", response_class=HTMLResponse)
+def mediator_application(request: Request, application_id: str, created: str = "", done: str = "") -> Response:
+    staff = signed_in(request, Role.MEDIATOR)
+    if not isinstance(staff, Staff):
+        return staff
+    try:
+        return _application_page(request, staff, application_id, clear_draft=bool(created),
+                                 notice="申请已保存为草稿，请上传材料并由当事人签名后提交" if created
+                                 else DONE_NOTICES.get(done))
+    except DomainError as exc:
+        return error_page(request, staff, exc)
+
+
+async def _mediator_action(request: Request, application_id: str, act: Act, notice: str) -> Response:
+    def on_error(staff: Staff, message: str, fields: dict[str, str], status: int, _form: FormData) -> Response:
+        try:
+            return _application_page(request, staff, application_id, status_code=status, message=message,
+                                     fields=fields)
+        except DomainError as again:
+            return error_page(request, staff, again)
+
+    return await form_action(request, (Role.MEDIATOR,), act, done=f"/m/a/{application_id}?done={notice}",
+                             on_error=on_error)
+
+
+@router.post("/m/a/{application_id}/documents", response_class=HTMLResponse)
+async def upload_document(request: Request, application_id: str) -> Response:
+    async def act(runtime: Runtime, staff: Staff, form: FormData) -> None:
+        kind = str(form.get("kind", ""))
+        upload = form.get("file")
+        signed = str(form.get("signed_png", ""))
+        if signed:
+            content = decode_data_url(signed, field="signature", code="page.signature_unreadable",
+                                      message="签名图片无法识别，请重新签名")
+            filename, kind = "联合申请书签名页.png", "joint_application"
+        elif not isinstance(upload, UploadFile) or not upload.filename:
+            raise DomainError.for_field("file", "page.file_required", "请选择要上传的文件")
+        else:
+            content, filename = await upload.read(MAX_DOCUMENT_BYTES + 1), upload.filename
+        with runtime.unit_of_work() as session:
+            applications.add_document(session, runtime.store, staff.user, application_id, kind=kind,
+                                      filename=filename, content=content)
+    return await _mediator_action(request, application_id, act, "uploaded")
+
+
+def _transition(change: Callable[[Session, User, str], Application], application_id: str) -> Act:
+    """A form that only asks for one transition (submit, withdraw)."""
+    async def act(runtime: Runtime, staff: Staff, _form: FormData) -> None:
+        with runtime.unit_of_work() as session:
+            change(session, staff.user, application_id)
+    return act
+
+
+@router.post("/m/a/{application_id}/submit", response_class=HTMLResponse)
+async def submit_application(request: Request, application_id: str) -> Response:
+    return await _mediator_action(request, application_id, _transition(transitions.submit, application_id),
+                                  "submitted")
+
+
+@router.post("/m/a/{application_id}/withdraw", response_class=HTMLResponse)
+async def withdraw_application(request: Request, application_id: str) -> Response:
+    return await _mediator_action(request, application_id, _transition(transitions.withdraw, application_id),
+                                  "withdrawn")
+
+
+@router.post("/m/a/{application_id}/service", response_class=HTMLResponse)
+async def record_service(request: Request, application_id: str) -> Response:
+    async def act(runtime: Runtime, staff: Staff, form: FormData) -> None:
+        body = service_from_form(form)
+        with runtime.unit_of_work() as session:
+            serving.record_service(runtime, session, staff.user, application_id, body)
+    return await _mediator_action(request, application_id, act, "served")

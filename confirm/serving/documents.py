@@ -1,0 +1,129 @@
+"""The sealed service documents as document kinds of the sealing pipeline: the service receipt (送达回证, CPL
+87–88) once every party is served, and for each party served electronically the electronic service voucher
+(电子送达凭证, CPL 90; 在线诉讼规则 29–32). Only the issuance worker seals them (it alone holds the seal key)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import cast
+
+from sqlmodel import Session, col, select
+
+from confirm.applications.service import parties_of
+from confirm.core.clock import china_time
+from confirm.core.runtime import Runtime
+from confirm.core.seals import SealedDocument
+from confirm.issuance.pipeline import DocumentKind, Prepared, Target, prepared_for, run_pipeline
+from confirm.law.lifecycle import Status
+from confirm.law.serving import ServiceMethod
+from confirm.models import (
+    Application,
+    Court,
+    Organization,
+    Party,
+    Ruling,
+    ServiceReceipt,
+    ServiceRecord,
+    ServiceVoucher,
+    User,
+)
+from templates import render_service_receipt, render_service_voucher
+from templates.model import ReceiptContent, ReceiptRecipient, VoucherContent
+from templates.model import ServiceMethod as TemplateServiceMethod
+from templates.texts import load_texts
+
+
+def receipt_content(runtime: Runtime, session: Session, app: Application) -> ReceiptContent:
+    court = session.get(Court, app.court_id)
+    org = session.get(Organization, app.organization_id)
+    assert court and org and app.case_number
+    parties: dict[int | None, Party] = {p.id: p for p in parties_of(session, app.id)}
+    records = session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id)
+                           .order_by(col(ServiceRecord.id))).all()
+    recorders = {r.recorded_by: session.get(User, r.recorded_by) for r in records}
+    served_by = "、".join(sorted({u.name for u in recorders.values() if u}))
+    return ReceiptContent(
+        court_name=court.name, case_number=app.case_number, document_name="民事裁定书",
+        recipients=tuple(
+            ReceiptRecipient(name=parties[r.party_id].name, method=cast(TemplateServiceMethod, r.method), served_at=china_time(r.served_at),
+                             place=r.electronic_address if r.method == ServiceMethod.ELECTRONIC and r.electronic_address
+                             else r.place,
+                             signature_png=runtime.store.get(r.signature_sha256) if r.signature_sha256 else None)
+            for r in records
+        ),
+        served_by=served_by, organization=org.name, dev_mode=runtime.settings.dev_mode,
+    )
+
+
+class ReceiptDocument(DocumentKind[None]):
+    """The one sealed receipt of a fully served application (``service_receipts.application_id`` is unique)."""
+
+    def prepare(self, runtime: Runtime, session: Session, target: Target) -> Prepared[None] | None:
+        app = session.get(Application, target.application_id)
+        assert app is not None
+        if app.status != Status.SERVED or session.exec(  # (not served any more: a service was voided since)
+                select(ServiceReceipt).where(ServiceReceipt.application_id == app.id)).first() is not None:
+            return None
+        content = receipt_content(runtime, session, app)
+        return prepared_for(session, app, partial(render_service_receipt, content), f"{content.case_number} 送达回证",
+                            None)
+
+    def record(self, runtime: Runtime, session: Session, target: Target, prepared: Prepared[None],
+               sealed: SealedDocument, sha256: str) -> None:
+        session.add(ServiceReceipt(application_id=target.application_id, sha256=sha256))
+
+
+def voucher_content(runtime: Runtime, session: Session, app: Application, party_id: int) -> VoucherContent:
+    """What the voucher of one party's electronic service records: the trail and the digest of the ruling served."""
+    court = session.get(Court, app.court_id)
+    party = session.get(Party, party_id)
+    record = session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id,
+                                                      ServiceRecord.party_id == party_id)).one()
+    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
+    recorder = session.get(User, record.recorded_by)
+    org = session.get(Organization, app.organization_id)
+    assert court and party and recorder and org and app.case_number and record.electronic_address
+    channels = load_texts().voucher["channels"]
+    arrived = china_time(record.served_at)
+    return VoucherContent(
+        court_name=court.name, case_number=app.case_number, document_name="民事裁定书", recipient=party.name,
+        channel=str(channels.get(record.channel, record.channel)), electronic_address=record.electronic_address,
+        sent_at=china_time(record.sent_at) if record.sent_at else None, arrived_at=arrived,
+        document_sha256=ruling.sha256, served_by=f"{recorder.name}（{org.name}）", dev_mode=runtime.settings.dev_mode,
+        consent_basis=record.consent_basis,
+    )
+
+
+class VoucherDocument(DocumentKind[None]):
+    """One party's sealed electronic service voucher (unique per application and party)."""
+
+    def prepare(self, runtime: Runtime, session: Session, target: Target) -> Prepared[None] | None:
+        assert target.party_id is not None
+        party_id = target.party_id
+        done = session.exec(select(ServiceVoucher).where(ServiceVoucher.application_id == target.application_id,
+                                                         ServiceVoucher.party_id == party_id)).first() is not None
+        done = done or session.exec(select(ServiceRecord).where(  # voided since the job was queued
+            ServiceRecord.application_id == target.application_id, ServiceRecord.party_id == party_id)).first() is None
+        if done:
+            return None
+        app = session.get(Application, target.application_id)
+        assert app is not None
+        content = voucher_content(runtime, session, app, party_id)
+        return prepared_for(session, app, partial(render_service_voucher, content),
+                            f"{content.case_number} 电子送达凭证（{content.recipient}）", None)
+
+    def record(self, runtime: Runtime, session: Session, target: Target, prepared: Prepared[None],
+               sealed: SealedDocument, sha256: str) -> None:
+        assert target.party_id is not None
+        session.add(ServiceVoucher(application_id=target.application_id, party_id=target.party_id, sha256=sha256))
+
+
+def issue_receipt(runtime: Runtime, application_id: str, job_id: int | None = None) -> bool:
+    """Seal and record the receipt now (what the worker does with a receipt job); True when this call did."""
+    return run_pipeline(runtime, ReceiptDocument(), Target(application_id), job_id)
+
+
+def issue_voucher(runtime: Runtime, application_id: str, party_id: int, job_id: int | None = None) -> bool:
+    """Seal and record one party's voucher now (what the worker does with a voucher job); True when this call
+    did, False when it exists already or its service record was voided."""
+    return run_pipeline(runtime, VoucherDocument(), Target(application_id, party_id), job_id)

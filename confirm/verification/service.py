@@ -1,0 +1,166 @@
+"""Public verification (一书一码): what anyone holding a ruling may learn, and checking an uploaded PDF.
+
+The public sees the minimum (domain.md §8): status, court, case number, outcome, date, judge, document hash and
+seal certificate; natural persons' names masked. Never ID numbers, phones, addresses or the agreement.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from confirm.applications.service import parties_of
+from confirm.core.clock import chinese_datetime_text, iso, iso_text
+from confirm.core.runtime import Runtime
+from confirm.core.verify_codes import digest, normalize_check_code
+from confirm.law.errors import DomainError
+from confirm.law.masking import mask_party
+from confirm.law.review import Outcome
+from confirm.models import (
+    Application,
+    Court,
+    Decision,
+    Party,
+    Ruling,
+    ServiceReceipt,
+    ServiceVoucher,
+    User,
+    VoidedService,
+)
+from verify import check_sealed_pdf
+
+
+def _not_found() -> DomainError:
+    return DomainError("verify.not_found", "未找到该文书的核验记录，请核对二维码或核验码；如有疑问请联系出具法院", 404)
+
+
+DOCUMENT_NAMES = {"ruling": "民事裁定书", "service_receipt": "送达回证", "service_voucher": "电子送达凭证"}
+
+
+def _service_record(session: Session, application_id: str, party_id: int | None, sha256: str,
+                    issued_at: datetime | None, voided: VoidedService | None = None) -> dict[str, Any]:
+    """The public record of a sealed service document — a receipt, or the voucher of ``party_id`` — which case,
+    which court, when, recipients masked. Not valid once the ruling it served is revoked or the court voided the
+    service it records (``voided``)."""
+    app = session.get(Application, application_id)
+    assert app is not None
+    court = session.get(Court, app.court_id)
+    if party_id is None:
+        kind, recipients = "service_receipt", list(parties_of(session, app.id))
+    else:
+        party = session.get(Party, party_id)
+        kind, recipients = "service_voucher", [party] if party else []
+    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
+    revoked = ruling.revoked_at is not None  # it records the service of a ruling that no longer stands
+    return {
+        "document": kind, "document_name": DOCUMENT_NAMES[kind],
+        "status": "voided" if voided else "revoked" if revoked else "valid",
+        "revoke_reason": (ruling.revoke_reason or "") if revoked else None,
+        "void_reason": f"{chinese_datetime_text(voided.voided_at)}作废，理由：{voided.reason}" if voided else None,
+        "court": court.name if court else None, "case_number": app.case_number, "outcome": None,
+        "issued_at": iso(issued_at), "parties": [mask_party(p.kind, p.name) for p in recipients],
+        "document_sha256": sha256,
+    }
+
+
+def _registered(session: Session, sha256: str) -> dict[str, Any] | None:
+    """The registry's record of exactly this file: a ruling, a service receipt or a voucher; None if unknown."""
+    ruling = session.exec(select(Ruling).where(Ruling.sha256 == sha256)).first()
+    if ruling is not None:
+        return _public_record(session, ruling)
+    receipt = session.exec(select(ServiceReceipt).where(ServiceReceipt.sha256 == sha256)).first()
+    if receipt is not None:
+        return _service_record(session, receipt.application_id, None, sha256, receipt.created_at)
+    voucher = session.exec(select(ServiceVoucher).where(ServiceVoucher.sha256 == sha256)).first()
+    if voucher is not None:
+        return _service_record(session, voucher.application_id, voucher.party_id, sha256, voucher.created_at)
+    voided = session.exec(select(VoidedService).where(
+        (VoidedService.voucher_sha256 == sha256) | (VoidedService.receipt_sha256 == sha256))).first()
+    if voided is not None:
+        if voided.voucher_sha256 == sha256:
+            return _service_record(session, voided.application_id, voided.party_id, sha256,
+                                   voided.voucher_created_at, voided)
+        return _service_record(session, voided.application_id, None, sha256, voided.receipt_created_at, voided)
+    return None
+
+
+def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:
+    app = session.get(Application, ruling.application_id)
+    assert app is not None
+    court = session.get(Court, app.court_id)
+    decision = session.exec(select(Decision).where(Decision.application_id == app.id)).one()
+    judge = session.get(User, decision.judge_id)
+    return {
+        "document": "ruling",
+        "document_name": DOCUMENT_NAMES["ruling"],
+        "status": "revoked" if ruling.revoked_at is not None else "valid",
+        "court": court.name if court else None,
+        "case_number": app.case_number,
+        "outcome": ruling.outcome,
+        "outcome_name": Outcome(ruling.outcome).name_zh,
+        "issued_at": iso(ruling.issued_at),
+        "issued_at_text": chinese_datetime_text(ruling.issued_at),
+        "judge": judge.name if judge else None,
+        "parties": [mask_party(p.kind, p.name) for p in parties_of(session, app.id)],
+        "document_sha256": ruling.sha256,
+        "seal_certificate": {"subject": ruling.signer, "sha256": ruling.signer_cert_sha256},
+        "level": ruling.level,
+        "revoked_at": iso(ruling.revoked_at),
+        "revoked_at_text": chinese_datetime_text(ruling.revoked_at),
+        "revoke_reason": ruling.revoke_reason,
+    }
+
+
+def by_token(runtime: Runtime, token: str) -> dict[str, Any]:
+    """The public record for a QR token; 404 for an unknown token (one indexed hash lookup, whatever the token)."""
+    with runtime.unit_of_work() as session:
+        ruling = session.exec(select(Ruling).where(Ruling.token_hash == digest(token[:200]))).first()
+        if ruling is None:
+            raise _not_found()
+        return _public_record(session, ruling)
+
+
+def by_check_code(runtime: Runtime, code: str) -> dict[str, Any]:
+    """The public record for a check code typed by hand from a paper copy."""
+    with runtime.unit_of_work() as session:
+        ruling = session.exec(
+            select(Ruling).where(Ruling.check_code_hash == digest(normalize_check_code(code[:40])))
+        ).first()
+        if ruling is None:
+            raise _not_found()
+        return _public_record(session, ruling)
+
+
+def check_upload(runtime: Runtime, pdf: bytes, trust_roots: list[Any] | None = None) -> dict[str, Any]:
+    """A PDF is genuine only if its seal is intact, covers the whole file, chains to a court root, and the
+    exact file is in the registry and not revoked."""
+    report = check_sealed_pdf(pdf, trust_roots if trust_roots is not None else runtime.seals.trust_roots())
+    problems = [{"code": p.code, "message": p.message} for p in report.problems]
+    record: dict[str, Any] | None = None
+    with runtime.unit_of_work() as session:
+        record = _registered(session, report.document_sha256) if report.document_sha256 else None
+    unusable = any(p["code"] == "verify.not_pdf" for p in problems)
+    if record is None and not unusable:
+        problems.append({"code": "verify.unregistered",
+                         "message": "本系统没有这份文书的出具记录（文件可能被修改、替换或并非本院出具）"})
+    if record is not None and record.get("void_reason"):
+        problems.append({"code": "verify.voided", "message": f"该文书记载的送达已被法院作废：{record['void_reason']}"})
+    if record is not None and (record["status"] == "revoked" or record.get("revoke_reason") is not None):
+        what = "该文书" if record["document"] == "ruling" else "该文书所送达的裁定书"
+        problems.append({"code": "verify.revoked", "message": f"{what}已被撤销：{record['revoke_reason'] or ''}"})
+    genuine = report.genuine and record is not None and record["status"] == "valid"
+    return {
+        "genuine": genuine,
+        "document": record["document"] if record else None,
+        "document_name": record["document_name"] if record else None,
+        "case_number": record["case_number"] if record else None,
+        "court": record["court"] if record else report.signer_organization,
+        "signed_at": iso_text(report.signed_at),
+        "timestamp_at": iso_text(report.timestamp_at),
+        "signer": report.signer,
+        "problems": problems,
+        "report": report.to_dict(),
+        "registry": None if record is None else {k: record[k] for k in ("status", "outcome", "issued_at", "parties")},
+    }

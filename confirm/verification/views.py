@@ -1,0 +1,91 @@
+"""Public verification (no login): the QR page, its JSON twin, check codes and PDF uploads (api.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from confirm.core.runtime import Runtime
+from confirm.law.errors import DomainError
+from confirm.law.uploads import MAX_DOCUMENT_BYTES
+from confirm.verification import service as verification
+from confirm.web.deps import RuntimeDep
+from confirm.web.html import render
+from confirm.web.ratelimit import client_address, limits
+
+router = APIRouter()
+
+
+def _page(request: Request, runtime: Runtime, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return render(request, name, dev_mode=runtime.settings.dev_mode, status_code=status_code, **context)
+
+
+def limited(request: Request) -> None:
+    """Verification look-ups are rate-limited per address (429 ``request.rate_limited``)."""
+    limits(request).verify.hit(client_address(request))
+
+
+Limited = Depends(limited)
+
+
+@router.get("/api/v1/verify/{token}", tags=["verify"], dependencies=[Limited])
+def verify_token_json(runtime: RuntimeDep, token: str) -> dict[str, Any]:
+    """The public record behind a QR code; 404 ``verify.not_found`` for an unknown token."""
+    return verification.by_token(runtime, token)
+
+
+@router.get("/api/v1/verify", tags=["verify"], dependencies=[Limited])
+def verify_check_code_json(runtime: RuntimeDep, check_code: str) -> dict[str, Any]:
+    """The public record behind a check code typed from a paper copy."""
+    return verification.by_check_code(runtime, check_code)
+
+
+def _read_upload(file: UploadFile) -> bytes:
+    content = file.file.read(MAX_DOCUMENT_BYTES + 1)
+    if len(content) > MAX_DOCUMENT_BYTES:
+        raise DomainError("verify.too_large", "文件超过20MB，不是本院出具的裁定书", 413)
+    return content
+
+
+@router.post("/api/v1/verify", tags=["verify"], dependencies=[Limited])
+def verify_upload_json(runtime: RuntimeDep, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
+    """Check an uploaded ruling PDF: seal intact, whole file, trusted court root, registered, not revoked."""
+    return verification.check_upload(runtime, _read_upload(file))
+
+
+@router.get("/v/{token}", response_class=HTMLResponse, include_in_schema=False, dependencies=[Limited])
+def verify_page(request: Request, runtime: RuntimeDep, token: str) -> HTMLResponse:
+    try:
+        record = verification.by_token(runtime, token)
+    except DomainError as exc:
+        return _page(request, runtime, "verify.html", status_code=exc.status, record=None, error=exc.message)
+    return _page(request, runtime, "verify.html", record=record, error=None)
+
+
+@router.get("/v", response_class=HTMLResponse, include_in_schema=False, dependencies=[Limited])
+def verify_home(request: Request, runtime: RuntimeDep, check_code: str | None = None) -> HTMLResponse:
+    """The verification start page: type a check code or upload a PDF. Works without JavaScript."""
+    if check_code:
+        try:
+            record = verification.by_check_code(runtime, check_code)
+        except DomainError as exc:
+            return _page(request, runtime, "verify.html", status_code=exc.status, record=None, error=exc.message,
+                         check_code=check_code)
+        return _page(request, runtime, "verify.html", record=record, error=None)
+    return _page(request, runtime, "verify_home.html")
+
+
+@router.post("/v/upload", response_class=HTMLResponse, include_in_schema=False, dependencies=[Limited])
+def verify_upload_page(request: Request, runtime: RuntimeDep, file: Annotated[UploadFile, File()]) -> HTMLResponse:
+    try:
+        result = verification.check_upload(runtime, _read_upload(file))
+    except DomainError as exc:
+        return _page(request, runtime, "verify_upload.html", status_code=exc.status, result=None, error=exc.message)
+    return _page(request, runtime, "verify_upload.html", result=result, error=None)
+
+
+@router.get("/", include_in_schema=False)
+def home() -> RedirectResponse:
+    return RedirectResponse("/v", status_code=303)

@@ -1,0 +1,29 @@
+"""The one Jinja environment of the server-rendered pages (staff and public), with the words they share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from confirm.law.lifecycle import status_name
+from confirm.law.review import Outcome
+from confirm.law.tables import common_dispute_types, inadmissible_dispute_types
+from confirm.models import Role
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+DOCUMENT_KIND_NAMES = {"agreement": "调解协议", "joint_application": "联合申请书（签名）", "identity": "身份证明",
+                       "evidence": "其他证据材料"}
+templates.env.globals.update(
+    status_name=status_name, OUTCOME_NAMES={o.value: o.name_zh for o in Outcome}, KIND_NAMES=DOCUMENT_KIND_NAMES,
+    ROLE_NAMES={r.value: r.name_zh for r in Role}, DISPUTE_TYPES=common_dispute_types,
+    INADMISSIBLE_TYPES=lambda: {t: reason for t, (_g, _i, reason) in inadmissible_dispute_types().items()},
+)
+
+
+def render(request: Request, name: str, *, dev_mode: bool, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A page of ``confirm/web/templates``; every page knows whether it runs in development mode (its banner)."""
+    return templates.TemplateResponse(request, name, {"dev_mode": dev_mode, **context}, status_code=status_code)
