@@ -1,7 +1,8 @@
 """Court documents rendered to PDF bytes: the ruling (民事裁定书), the service receipt (送达回证), the electronic
-service voucher (电子送达凭证) and the seal's visible appearance. Pure rendering: no database, no keys, no
-network. The wording lives in templates/texts/."""
+service voucher (电子送达凭证), a party's confirmation of the address for service (送达地址确认书) and the seal's
+visible appearance. Pure rendering: no database, no keys, no network. The wording lives in templates/texts/."""
 
+from templates.address import render_address_confirmation
 from templates.dates import chinese_date
 from templates.receipt import render_service_receipt
 from templates.ruling import render_ruling
@@ -13,6 +14,7 @@ __all__ = [
     "chinese_date",
     "load_texts",
     "outcome_grounds",
+    "render_address_confirmation",
     "render_ruling",
     "render_seal_appearance",
     "render_service_receipt",

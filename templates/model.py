@@ -1,4 +1,5 @@
-"""The values templates/ renders: what a ruling (民事裁定书) and a service receipt (送达回证) say.
+"""The values templates/ renders: what a ruling (民事裁定书), a service receipt (送达回证), an electronic service
+voucher (电子送达凭证) and a confirmation of the address for service (送达地址确认书) say.
 
 confirm/ builds these from the database; templates/ turns them into PDF bytes and knows nothing else.
 All values are frozen: a rendering is a pure function of its content (and of the wording in templates/texts/).
@@ -22,6 +23,10 @@ OUTCOMES: tuple[str, ...] = (
     "withdrawal_permitted",
     "treated_as_withdrawn",
 )
+
+# The channels of electronic service a party may accept on the address confirmation (送达地址确认书), and the
+# contact each goes to: a text message to the phone, an e-mail to the e-mail address.
+ELECTRONIC_CHANNELS: tuple[str, ...] = ("sms", "email")
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,16 @@ class PartyInfo:
 
 
 @dataclass(frozen=True)
+class PartyConfirmation:
+    """How one party answered the agreement itself, as the system recorded it (当事人本人确认)."""
+
+    name: str
+    state: Literal["confirmed", "declined", "waived"]
+    on: date | None  # the day the party answered online; None for a waiver
+    reason: str | None = None  # a waiver: why the party could not confirm online (the judge's record)
+
+
+@dataclass(frozen=True)
 class RulingContent:
     """Everything a ruling on an application for judicial confirmation (司法确认) prints."""
 
@@ -75,6 +90,7 @@ class RulingContent:
     dev_mode: bool
     verify_site: str | None = None  # printed in the instruction line; default: scheme and host of verify_url
     preview: bool = False  # an unsealed preview for the judge: marked 预览 on every page, never issued
+    party_confirmations: tuple[PartyConfirmation, ...] = ()  # in the parties' order; only what was recorded
 
 
 @dataclass(frozen=True)
@@ -126,6 +142,33 @@ class VoucherContent:
     # why the recipient is taken to have consented (在线诉讼规则 30): a key of voucher.yaml's consent_bases
     # (express, prior_agreement, address_in_application); None prints that no basis was recorded
     consent_basis: str | None = None
+
+
+@dataclass(frozen=True)
+class AddressConfirmationContent:
+    """A confirmation of the address for service (送达地址确认书, 法发〔2017〕19号 3–5; 人民法院在线诉讼规则 29).
+
+    What one party recorded on their own phone after a one-time code proved who they are: where the court may
+    serve them, their phone and e-mail, and whether they accept electronic service and through which channels.
+    Every value is the party's own: an address, phone or e-mail they did not give is printed as not given, never
+    filled in from elsewhere.
+    """
+
+    court_name: str
+    case_number: str | None  # None while the court has not registered the case: application_ref is printed
+    application_ref: str  # e.g. the first 8 characters of the application id, printed as 申请编号
+    dispute_type: str  # 案由
+    party_name: str  # 受送达人
+    party_kind: str  # "person" or "organization" (a PartyKind; checked when rendered)
+    address: str | None  # 送达地址
+    phone: str | None  # 联系电话
+    email: str | None  # 电子邮箱
+    electronic_service: bool  # 同意电子送达
+    electronic_channels: tuple[str, ...]  # ELECTRONIC_CHANNELS codes (sms, email), in the party's order
+    confirmed_at: datetime  # when the party confirmed, timezone-aware; printed in China time
+    confirmed_via: str  # where the one-time code went, masked as recorded, e.g. "138****0000"
+    dev_mode: bool
+    issued_on: date | None = None  # the date under the seal; default: the day confirmed (China time)
 
 
 @dataclass(frozen=True)

@@ -15,19 +15,18 @@ from reportlab.pdfgen.canvas import Canvas
 from templates.dates import arabic_date, arabic_time
 from templates.form import (
     CELL_PAD,
-    FOOT_HEIGHT,
     LABEL_WIDTH,
     ROW_HEIGHT,
     FormRow,
     draw_cell_text,
     draw_cells,
-    draw_form_foot,
-    draw_form_title,
+    draw_form_pages,
     label_row,
     new_form_canvas,
+    paginate,
 )
-from templates.model import ReceiptContent, ReceiptRecipient, RenderedDocument, SealBox
-from templates.page import LEADING, MM, TEXT_BOTTOM, TEXT_LEFT, TEXT_RIGHT, TEXT_TOP, draw_page_furniture
+from templates.model import ReceiptContent, ReceiptRecipient, RenderedDocument
+from templates.page import LEADING, MM, TEXT_LEFT, TEXT_RIGHT
 from templates.texts import LegalTexts, load_texts
 
 # Recipient columns after the name column (which lines up with the labels): method, place, time, signature.
@@ -70,37 +69,19 @@ def render_service_receipt(content: ReceiptContent, *, texts: LegalTexts | None 
     ]
 
     title_height = 3 * LEADING
-    pages: list[list[FormRow]] = [[]]
-    space = TEXT_TOP - TEXT_BOTTOM - title_height
-    for row in rows:
-        if row.height > space:
-            pages.append([])
-            space = TEXT_TOP - TEXT_BOTTOM
-        pages[-1].append(row)
-        space -= row.height
-    if FOOT_HEIGHT > space:  # the foot needs the rows above it: take the last one along
-        pages.append([pages[-1].pop()])
-
     buffer = io.BytesIO()
     document_name = str(spec["document_name"])
     canvas = new_form_canvas(buffer, content, document_name)
-    dev_marker = str(spec.get("dev_marker", "DEV")) if content.dev_mode else None
-    seal_box: SealBox | None = None
-    for index, page_rows in enumerate(pages):
-        y = TEXT_TOP
-        if index == 0:
-            draw_form_title(canvas, content.court_name, document_name, y, title_height)
-            y -= title_height
-        for row in page_rows:
-            row.draw(canvas, y)
-            y -= row.height
-        if index == len(pages) - 1:
-            seal_box = draw_form_foot(canvas, content.court_name, issued_on, y, index)
-        footer = f"第 {index + 1} 页 共 {len(pages)} 页" if len(pages) > 1 else None
-        draw_page_furniture(canvas, footer=footer, dev_marker=dev_marker)
-        canvas.showPage()
+    seal_box = draw_form_pages(
+        canvas,
+        paginate(rows, title_height),
+        court_name=content.court_name,
+        document_name=document_name,
+        title_height=title_height,
+        issued_on=issued_on,
+        dev_marker=str(spec.get("dev_marker", "DEV")) if content.dev_mode else None,
+    )
     canvas.save()
-    assert seal_box is not None
     return RenderedDocument(pdf=buffer.getvalue(), seal_box=seal_box)
 
 

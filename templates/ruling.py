@@ -124,6 +124,18 @@ def _paragraphs(content: RulingContent, texts: LegalTexts) -> list[str]:
     return out
 
 
+def _confirmations(content: RulingContent, texts: LegalTexts, label: str) -> str:
+    """One sentence on how each party confirmed the agreement itself, from the record; empty without one."""
+    spec = texts.ruling["confirmations"]
+    parts = []
+    for c in content.party_confirmations:
+        if c.state != "waived" and c.on is None:
+            raise ValueError(f"the {c.state} answer of {c.name} has no date")
+        parts.append(str(spec[c.state]).format(party=f"{label}{c.name}", on=arabic_date(c.on) if c.on else "",
+                                               reason=c.reason or ""))
+    return str(spec["joiner"]).join(parts) + "。" if parts else ""
+
+
 def _fields(content: RulingContent, texts: LegalTexts) -> dict[str, str]:
     ruling = texts.ruling
     label = str(ruling["party"]["label"])
@@ -137,6 +149,7 @@ def _fields(content: RulingContent, texts: LegalTexts) -> dict[str, str]:
             raise ValueError("verification_method is set but verification_at is not")
         template = str(ruling["verification"][content.verification_method])
         verification = template.format(verified_on=arabic_date(content.verification_at.date()), sides=sides)
+    confirmations = _confirmations(content, texts, label)
     reasoning = content.reasoning.strip()
     if reasoning and reasoning[-1] not in "。；！？":
         reasoning += "。"
@@ -153,6 +166,7 @@ def _fields(content: RulingContent, texts: LegalTexts) -> dict[str, str]:
         "applied_on": arabic_date(content.applied_on),
         "accepted_on": str(ruling["same_day"]) if same_day else arabic_date(content.accepted_on),
         "verification": verification,
+        "confirmations": confirmations,
         "reasoning": reasoning,
         "grounds": grounds,
         "citations": citations,

@@ -1,7 +1,7 @@
 """The legal texts: fixed wording, citations and grounds of the documents, kept in YAML beside this module.
 
-A court corrects its wording (样式) by editing ruling.yaml, grounds.yaml, receipt.yaml and voucher.yaml, never
-the code.
+A court corrects its wording (样式) by editing ruling.yaml, grounds.yaml, receipt.yaml, voucher.yaml and
+address.yaml, never the code.
 `load_texts()` reads and checks a directory of these files once per process (cached); a template that names an
 unknown placeholder, or an outcome that cites an unknown list of grounds, fails at load time, not mid-issuance.
 """
@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from templates.model import OUTCOMES
+from templates.model import ELECTRONIC_CHANNELS, OUTCOMES
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent
 
@@ -36,6 +36,7 @@ RULING_FIELDS = frozenset(
         "applied_on",
         "accepted_on",
         "verification",
+        "confirmations",
         "reasoning",
         "grounds",
         "citations",
@@ -43,6 +44,22 @@ RULING_FIELDS = frozenset(
     }
 )
 AGREEMENT_MARKER = "{agreement}"
+
+# What address.yaml must hold (documented at its top).
+ADDRESS_LABELS = (
+    "case_number",
+    "application_ref",
+    "dispute_type",
+    "party",
+    "address",
+    "phone",
+    "email",
+    "electronic_service",
+    "electronic_address",
+    "notice",
+    "confirmation",
+)
+ADDRESS_CONFIRMATION_FIELDS = frozenset({"confirmed_at", "confirmed_via"})
 
 
 class TextsError(ValueError):
@@ -83,6 +100,7 @@ class LegalTexts:
     ruling: Mapping[str, Any]  # ruling.yaml as read (common wording)
     receipt: Mapping[str, Any]  # receipt.yaml as read
     voucher: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # voucher.yaml as read
+    address: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))  # address.yaml as read
 
     def outcome_grounds(self, outcome: str) -> dict[str, str]:
         """The grounds an outcome may be given with: code → label (empty for outcomes without grounds)."""
@@ -175,11 +193,56 @@ def _load_outcomes(ruling: dict[str, Any], groups: set[str], where: str) -> dict
     return outcomes
 
 
+def _string(mapping: Mapping[str, Any], key: str, where: str, allowed: frozenset[str] = frozenset()) -> str:
+    """A required string entry that may use only the placeholders in `allowed`."""
+    value = _require(mapping, key, where)
+    if not isinstance(value, str):
+        raise TextsError(f"{where}: {key} must be a string")
+    _check_template(value, allowed, f"{where}: {key}")
+    return value
+
+
+def _mapping(mapping: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    value = _require(mapping, key, where)
+    if not isinstance(value, dict):
+        raise TextsError(f"{where}: {key} must be a mapping")
+    return value
+
+
+def _check_address(address: dict[str, Any], where: str) -> None:
+    """address.yaml: every label, channel, notice paragraph and template, with only its own placeholders."""
+    _string(address, "document_name", where)
+    labels = _mapping(address, "labels", where)
+    for key in ADDRESS_LABELS:
+        _string(labels, key, f"{where}: labels")
+    _string(address, "application_ref", where, frozenset({"application_ref"}))
+    _string(address, "not_filled", where)
+    channels = _mapping(address, "channels", where)
+    for code in ELECTRONIC_CHANNELS:
+        _string(channels, code, f"{where}: channels")
+    _string(address, "channel_separator", where)
+    consent = _mapping(address, "electronic_service", where)
+    _string(consent, "accepted", f"{where}: electronic_service", frozenset({"channels"}))
+    _string(consent, "refused", f"{where}: electronic_service")
+    _string(address, "electronic_address", where, frozenset({"channel", "address"}))
+    _string(address, "electronic_address_separator", where)
+    _string(address, "not_applicable", where)
+    notice = _require(address, "notice", where)
+    if not isinstance(notice, list) or not notice or not all(isinstance(p, str) and p for p in notice):
+        raise TextsError(f"{where}: notice must be a non-empty list of paragraphs")
+    for i, paragraph in enumerate(notice):
+        _check_template(paragraph, frozenset(), f"{where}: notice[{i}]")
+    confirmation = _mapping(address, "confirmation", where)
+    for kind in ("person", "organization"):
+        _string(confirmation, kind, f"{where}: confirmation", ADDRESS_CONFIRMATION_FIELDS)
+
+
 @lru_cache(maxsize=8)
 def _load(directory: Path) -> LegalTexts:
     ruling = _read_yaml(directory / "ruling.yaml")
     receipt = _read_yaml(directory / "receipt.yaml")
     voucher = _read_yaml(directory / "voucher.yaml")
+    address = _read_yaml(directory / "address.yaml")
     grounds = _load_grounds(_read_yaml(directory / "grounds.yaml"), str(directory / "grounds.yaml"))
     groups = {g.group for g in grounds.values()}
     outcomes = _load_outcomes(ruling, groups, str(directory / "ruling.yaml"))
@@ -189,6 +252,7 @@ def _load(directory: Path) -> LegalTexts:
         "same_day",
         "sides",
         "verification",
+        "confirmations",
         "closing",
         "verification_block",
         "footer",
@@ -200,6 +264,7 @@ def _load(directory: Path) -> LegalTexts:
     for key in ("document_name", "labels", "statement", "channels", "consent_bases", "consent_unrecorded"):
         _require(voucher, key, str(directory / "voucher.yaml"))
     _check_template(str(voucher["statement"]), frozenset({"consent"}), f"{directory / 'voucher.yaml'}: statement")
+    _check_address(address, str(directory / "address.yaml"))
     return LegalTexts(
         directory=directory,
         grounds=MappingProxyType(grounds),
@@ -207,6 +272,7 @@ def _load(directory: Path) -> LegalTexts:
         ruling=MappingProxyType(ruling),
         receipt=MappingProxyType(receipt),
         voucher=MappingProxyType(voucher),
+        address=MappingProxyType(address),
     )
 
 

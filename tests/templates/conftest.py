@@ -15,11 +15,13 @@ import subprocess
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image, ImageDraw
 
 from templates.model import (
+    AddressConfirmationContent,
     AgentInfo,
     PartyInfo,
     ReceiptContent,
@@ -318,4 +320,25 @@ def voucher() -> VoucherContent:
         served_by="钱七",
         dev_mode=True,
         consent_basis="address_in_application",
+    )
+
+
+@pytest.fixture
+def address_confirmation() -> AddressConfirmationContent:
+    """A person who accepts electronic service by text message and e-mail, confirmed on her phone."""
+    return AddressConfirmationContent(
+        court_name=COURT,
+        case_number=CASE_NUMBER,
+        application_ref="3f9a12c7",
+        dispute_type="买卖合同纠纷",
+        party_name="张三",
+        party_kind="person",
+        address="重庆市秀山土家族苗族自治县中和街道渝秀大道88号",
+        phone="13800138000",
+        email="zhangsan@example.cn",
+        electronic_service=True,
+        electronic_channels=("sms", "email"),
+        confirmed_at=datetime(2026, 11, 30, 15, 20, 7, tzinfo=ZoneInfo("Asia/Shanghai")),
+        confirmed_via="138****8000",
+        dev_mode=True,
     )

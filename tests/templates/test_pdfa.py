@@ -14,19 +14,28 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from signing import SealRequest
-from templates import render_ruling, render_seal_appearance, render_service_receipt, render_service_voucher
+from templates import (
+    render_address_confirmation,
+    render_ruling,
+    render_seal_appearance,
+    render_service_receipt,
+    render_service_voucher,
+)
 from templates.model import RenderedDocument
 from tests.pki_fixtures import COURT_NAME, court_seal, lta_sealer, pki, revocation, sealer, tsa  # noqa: F401
 
 
 @pytest.fixture
-def rendered(confirmed, rejected, long_agreement, receipt, voucher) -> dict[str, RenderedDocument]:
+def rendered(
+    confirmed, rejected, long_agreement, receipt, voucher, address_confirmation
+) -> dict[str, RenderedDocument]:
     return {
         "ruling": render_ruling(confirmed),
         "rejection": render_ruling(rejected),
         "ruling of 40 clauses": render_ruling(long_agreement),
         "receipt": render_service_receipt(receipt),
         "voucher": render_service_voucher(voucher),
+        "address confirmation": render_address_confirmation(address_confirmation),
     }
 
 
@@ -56,7 +65,7 @@ def sealed(rendered: RenderedDocument, by) -> bytes:  # type: ignore[no-untyped-
 
 
 def test_a_document_sealed_at_b_t_is_still_pdfa_2b(rendered, sealer):  # noqa: F811
-    for name in ("ruling", "receipt", "voucher"):
+    for name in ("ruling", "receipt", "voucher", "address confirmation"):
         assert pdfa_findings(sealed(rendered[name], sealer)) == [], name
 
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
-from templates import render_ruling, render_service_receipt, render_service_voucher
-from templates.model import ReceiptContent, RulingContent, VoucherContent
+from templates import render_address_confirmation, render_ruling, render_service_receipt, render_service_voucher
+from templates.model import AddressConfirmationContent, ReceiptContent, RulingContent, VoucherContent
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 DPI = 56
@@ -92,6 +92,11 @@ def test_service_receipt_looks_as_its_reference(receipt: ReceiptContent, poppler
 def test_electronic_service_voucher_looks_as_its_reference(voucher: VoucherContent, poppler):
     [page] = _pages(poppler, render_service_voucher(voucher).pdf)
     assert_matches_reference("voucher", page)
+
+
+def test_address_confirmation_looks_as_its_reference(address_confirmation: AddressConfirmationContent, poppler):
+    [page] = _pages(poppler, render_address_confirmation(address_confirmation).pdf)
+    assert_matches_reference("address", page)
 
 
 def test_the_comparison_notices_a_changed_word(confirmed: RulingContent, poppler):
