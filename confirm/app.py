@@ -22,12 +22,15 @@ from confirm.core.db import is_postgresql
 from confirm.core.events import NotificationListener
 from confirm.core.runtime import Runtime
 from confirm.issuance import views as issuance_views
-from confirm.issuance.pipeline import DocumentKind
+from confirm.issuance.pipeline import JobHandler
 from confirm.issuance.ruling import RulingDocument
 from confirm.issuance.worker import IssuanceWorker
+from confirm.messages import views as messages_views
+from confirm.messages.delivery import MessageDelivery
 from confirm.models import JobKind
+from confirm.parties import views as parties_views
 from confirm.serving import views as serving_views
-from confirm.serving.documents import ReceiptDocument, VoucherDocument
+from confirm.serving.documents import AddressDocument, ReceiptDocument, VoucherDocument
 from confirm.verification import views as verification_views
 from confirm.web.error_codes import ERROR_CODES
 from confirm.web.errors import install_error_handlers
@@ -36,9 +39,10 @@ from confirm.web.ratelimit import Limits
 log = logging.getLogger("jiudi")
 
 
-def document_kinds() -> dict[JobKind, DocumentKind[Any]]:
-    """The sealed documents the issuance worker makes, by job kind."""
-    return {JobKind.RULING: RulingDocument(), JobKind.RECEIPT: ReceiptDocument(), JobKind.VOUCHER: VoucherDocument()}
+def document_kinds() -> dict[JobKind, JobHandler]:
+    """What the worker does with each kind of job: the sealed documents it makes and the messages it sends."""
+    return {JobKind.RULING: RulingDocument(), JobKind.RECEIPT: ReceiptDocument(), JobKind.VOUCHER: VoucherDocument(),
+            JobKind.ADDRESS: AddressDocument(), JobKind.MESSAGE: MessageDelivery()}
 
 
 def _wake(runtime: Runtime) -> None:
@@ -101,7 +105,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.limits = Limits()
     install_error_handlers(app)
     for router in (accounts_views.router, applications_views.router, issuance_views.router, serving_views.router,
-                   live.router, verification_views.router, ops.router, pages.router):
+                   parties_views.router, live.router, verification_views.router, messages_views.router, ops.router,
+                   pages.router):
         app.include_router(router)
     app.openapi = lambda: _openapi_with_error_codes(app)  # type: ignore[method-assign]
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), name="static")

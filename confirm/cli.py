@@ -83,6 +83,29 @@ def _cmd_court_add(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_court_set(settings: Settings, args: argparse.Namespace) -> int:
+    from confirm.accounts import admin
+
+    _, court = _with_session(settings, lambda s: admin.set_party_confirmation(s, args.code, args.party_confirmation,
+                                                                             actor="cli"))
+    print(f"court {court.code}: party confirmation {court.party_confirmation}")
+    return 0
+
+
+def _cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:
+    """The development outbox: what Jiudi would have sent, newest first (development mode only)."""
+    from confirm.messages.outbox import message_json, outbox
+
+    if not settings.dev_mode:
+        raise DomainError("cli.outbox_dev_only", "开发测试环境才有发件箱（生产环境的消息经短信、邮件发出）", 2)
+    _, rows = _with_session(settings, lambda s: [message_json(m) for m in outbox(s, limit=args.limit)])
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    for m in [] if args.json else rows:
+        print(f"#{m['id']} {m['created_at']} {m['channel']} → {m['to']} [{m['kind']}, {m['status']}]\n  {m['text']}")
+    return 0
+
+
 def _cmd_org_add(settings: Settings, args: argparse.Namespace) -> int:
     from confirm.accounts import admin
 
@@ -170,6 +193,15 @@ def build_parser() -> argparse.ArgumentParser:
     court_add.add_argument("--code", required=True)
     court_add.add_argument("--name", required=True)
 
+    court_set = court.add_parser("set", help="a court's settings")
+    court_set.add_argument("--code", required=True)
+    court_set.add_argument("--party-confirmation", required=True, choices=["required", "optional"],
+                           help="whether confirming needs every party's own confirmation (default required)")
+
+    outbox_cmd = sub.add_parser("outbox", help="the development outbox: messages Jiudi would have sent")
+    outbox_cmd.add_argument("--limit", type=int, default=20)
+    outbox_cmd.add_argument("--json", action="store_true")
+
     org = sub.add_parser("org", help="mediation organisations").add_subparsers(dest="sub", required=True)
     org_add = org.add_parser("add", help="add a mediation organisation")
     org_add.add_argument("--court", required=True)
@@ -203,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {
     ("init", None): _cmd_init, ("serve", None): _cmd_serve, ("worker", None): _cmd_worker, ("court", "add"): _cmd_court_add,
+    ("court", "set"): _cmd_court_set, ("outbox", None): _cmd_outbox,
     ("org", "add"): _cmd_org_add, ("user", "add"): _cmd_user_add, ("verify", None): _cmd_verify,
     ("backup", None): _cmd_backup, ("restore", None): _cmd_restore,
     ("audit", "verify"): _cmd_audit, ("audit", "checkpoint"): _cmd_audit,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, timezone
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -90,6 +90,8 @@ class Court(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=20, unique=True)
     name: str = Field(max_length=100)
+    # whether confirming needs every party's own confirmation through Jiudi (required) or only records it
+    party_confirmation: str = Field(default="required", max_length=20)
     created_at: datetime = _ts(default_factory=utcnow)
 
 
@@ -169,6 +171,7 @@ class Party(SQLModel, table=True):
     credit_code: str | None = Field(default=None, max_length=32)
     representative: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=254)
     address: str | None = Field(default=None, max_length=300)
     ethnicity: str | None = Field(default=None, max_length=20)
     occupation: str | None = Field(default=None, max_length=100)
@@ -214,6 +217,9 @@ class Decision(SQLModel, table=True):
     judge_id: int = Field(foreign_key="users.id")
     clerk_id: int = Field(foreign_key="users.id")
     decided_at: datetime = _ts(default_factory=utcnow)
+    # the judge's record of why a party could not confirm through Jiudi and how it confirmed instead:
+    # [{"party_id", "reason"}]
+    party_waivers: list[dict[str, Any]] = _json(default_factory=list)
 
 
 class IssuanceJob(SQLModel, table=True):
@@ -248,17 +254,30 @@ class JobKind(StrEnum):
     RULING = "ruling"  # 民事裁定书
     RECEIPT = "receipt"  # 送达回证
     VOUCHER = "voucher"  # 电子送达凭证, one per party served electronically
+    ADDRESS = "address"  # 送达地址确认书, one per party's confirmation (the job names the party link)
+    MESSAGE = "message"  # a message to a party (the job names the message)
 
 
-def job_kind(kind: JobKind, party_id: int | None = None) -> str:
-    """The stored ``IssuanceJob.kind``: ``ruling``, ``receipt`` or ``voucher:<party id>``."""
-    if (kind == JobKind.VOUCHER) != (party_id is not None):
-        raise ValueError("a voucher job names its party; no other job does")
-    return kind if party_id is None else f"{kind}:{party_id}"
+_KINDS_WITH_REF = (JobKind.VOUCHER, JobKind.ADDRESS, JobKind.MESSAGE)
+
+
+class JobTarget(NamedTuple):
+    """What one job is about: an application, and the one thing of it the job names (``job_kind``'s ref)."""
+
+    application_id: str
+    ref: int | None = None
+
+
+def job_kind(kind: JobKind, ref: int | None = None) -> str:
+    """The stored ``IssuanceJob.kind``: ``ruling``, ``receipt``, or ``<kind>:<ref>`` for a job about one thing (a
+    voucher's party, an address confirmation's party link, a message)."""
+    if (kind in _KINDS_WITH_REF) != (ref is not None):
+        raise ValueError(f"a {kind} job {'names' if kind in _KINDS_WITH_REF else 'names no'} reference")
+    return kind if ref is None else f"{kind}:{ref}"
 
 
 def parse_job_kind(stored: str) -> tuple[JobKind, int | None]:
-    """``job_kind`` read back: the kind and, for a voucher, the party id."""
+    """``job_kind`` read back: the kind and its reference (a party id, a party link id, a message id)."""
     kind, _, party = stored.partition(":")
     return JobKind(kind), int(party) if party else None
 
@@ -365,6 +384,117 @@ class IdempotencyRecord(SQLModel, table=True):
     status_code: int
     response: dict[str, Any] = _json()
     created_at: datetime = _ts(default_factory=utcnow)
+
+
+class PartyLinkState(StrEnum):
+    """Where a party's own confirmation stands."""
+
+    PENDING = "pending"  # sent, not answered
+    CONFIRMED = "confirmed"  # the party confirmed the agreement
+    DECLINED = "declined"  # the party said it did not agree
+    LOCKED = "locked"  # five wrong codes: nobody can use the link; the court is told
+    WAIVED = "waived"  # the judge recorded why the party could not confirm and how it confirmed instead
+    VOIDED = "voided"  # the application was edited since: the party is asked again
+
+
+class PartyLink(SQLModel, table=True):
+    """当事人确认: one party's own link to confirm one version of the agreement from their phone, and what the party
+    did with it — the evidence the court relies on that the parties really agreed (CPL 115–116)."""
+
+    __tablename__ = "party_links"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    party_id: int = Field(index=True)  # no foreign key: an edit replaces the parties, the voided link stays
+    party_name: str = Field(max_length=200)
+    nonce: str = Field(max_length=32, unique=True)  # the link's token is HMAC(server secret, nonce)
+    token_hash: str = Field(max_length=64, unique=True)
+    agreement_sha256: str = Field(max_length=64)  # the version of the agreement the party is asked about
+    state: str = Field(default=PartyLinkState.PENDING, max_length=20)
+    created_at: datetime = _ts(default_factory=utcnow)
+    expires_at: datetime = _ts()
+    failed_attempts: int = 0
+    code_hash: str | None = Field(default=None, max_length=64)  # the current one-time code's HMAC, never the code
+    code_expires_at: datetime | None = _ts(default=None)
+    code_channel: str | None = Field(default=None, max_length=20)
+    code_sent_to: str | None = Field(default=None, max_length=100)  # masked
+    decided_at: datetime | None = _ts(default=None)
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    # what the party saw and from where: agreement_sha256 seen, pages viewed, address, user agent, code channel
+    evidence: dict[str, Any] = _json(default_factory=dict)
+    service_address: str | None = Field(default=None, max_length=300)
+    service_phone: str | None = Field(default=None, max_length=32)
+    service_email: str | None = Field(default=None, max_length=254)
+    electronic_service: bool | None = None
+    waived_reason: str | None = Field(default=None, sa_type=sa.Text)
+    waived_by: int | None = Field(default=None, foreign_key="users.id")
+    voided_at: datetime | None = _ts(default=None)
+
+
+class PartySession(SQLModel, table=True):
+    """A party's bearer token after the code and ID check: for this party's link only, short-lived."""
+
+    __tablename__ = "party_sessions"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    link_id: int = Field(foreign_key="party_links.id", index=True)
+    created_at: datetime = _ts(default_factory=utcnow)
+    expires_at: datetime = _ts()
+
+
+class PartyView(SQLModel, table=True):
+    """One page of the agreement shown to a party (the typed text is page 0 of no document)."""
+
+    __tablename__ = "party_views"
+    id: int | None = Field(default=None, primary_key=True)
+    link_id: int = Field(foreign_key="party_links.id", index=True)
+    document_id: int | None = None
+    page: int = 0
+    at: datetime = _ts(default_factory=utcnow)
+
+
+class AddressConfirmation(SQLModel, table=True):
+    """送达地址确认书: the sealed record of the address for service a party confirmed (在线诉讼规则 29 ¶2)."""
+
+    __tablename__ = "address_confirmations"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    link_id: int = Field(foreign_key="party_links.id", unique=True)
+    sha256: str = Field(max_length=64, unique=True)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class MessageState(StrEnum):
+    """A message's delivery: at most once — one whose sending was interrupted is never sent again blindly."""
+
+    QUEUED = "queued"
+    SENDING = "sending"  # handed to the provider; a worker that dies here leaves it uncertain, not resent
+    SENT = "sent"
+    FAILED = "failed"  # refused for good (a bad address, a rejected template)
+    UNCERTAIN = "uncertain"  # the worker died while sending: the court decides whether to send again
+
+
+class Message(SQLModel, table=True):
+    """A message Jiudi sends to a party (a link, a one-time code, the served ruling): a durable job, or, in
+    development mode without a configured channel, an entry of the development outbox."""
+
+    __tablename__ = "messages"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    party_id: int | None = None
+    link_id: int | None = Field(default=None, index=True)
+    kind: str = Field(max_length=40)
+    channel: str = Field(max_length=10)  # sms or email
+    to_address: str = Field(max_length=254, index=True)
+    subject: str = Field(default="", max_length=200)
+    text: str = Field(sa_type=sa.Text)
+    params: dict[str, Any] = _json(default_factory=dict)
+    state: str = Field(default=MessageState.QUEUED, max_length=20)
+    attempts: int = 0
+    outbox: bool = False  # kept in the development outbox instead of sent
+    provider_id: str | None = Field(default=None, max_length=200)
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = _ts(default_factory=utcnow, index=True)
+    sent_at: datetime | None = _ts(default=None)
 
 
 class Event(SQLModel, table=True):

@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from confirm.core.clock import as_utc
 from confirm.law.errors import DomainError
-from confirm.models import Decision, IssuanceJob, JobState, Ruling
+from confirm.models import Decision, IssuanceJob, JobKind, JobState, Message, MessageState, Ruling
 from confirm.web.deps import RuntimeDep
 
 router = APIRouter()
@@ -57,12 +57,15 @@ def readyz(runtime: RuntimeDep) -> JSONResponse:
 
 @router.get("/metrics", response_class=PlainTextResponse, tags=["operations"])
 def metrics(runtime: RuntimeDep) -> str:
+    sealing = ~col(IssuanceJob.kind).startswith(f"{JobKind.MESSAGE}:")  # the jobs that make sealed documents
     with runtime.unit_of_work() as session:
-        states = dict(session.exec(select(IssuanceJob.state, sa.func.count()).group_by(IssuanceJob.state)).all())
-        retrying = session.exec(select(sa.func.count()).select_from(IssuanceJob)
-                                .where(IssuanceJob.state == JobState.PENDING, IssuanceJob.attempts > 0)).one()
+        states = dict(session.exec(select(IssuanceJob.state, sa.func.count()).where(sealing)
+                                   .group_by(IssuanceJob.state)).all())
+        retrying = session.exec(select(sa.func.count()).select_from(IssuanceJob).where(
+            sealing, IssuanceJob.state == JobState.PENDING, IssuanceJob.attempts > 0)).one()
         rulings = session.exec(select(sa.func.count()).select_from(Ruling)).one()
-        failures = session.exec(select(sa.func.coalesce(sa.func.sum(IssuanceJob.attempts), 0))).one()
+        failures = session.exec(select(sa.func.coalesce(sa.func.sum(IssuanceJob.attempts), 0)).where(sealing)).one()
+        messages = dict(session.exec(select(Message.state, sa.func.count()).group_by(Message.state)).all())
         pairs = session.exec(select(Decision.decided_at, Ruling.issued_at)
                              .join(Ruling, col(Ruling.application_id) == col(Decision.application_id))
                              .order_by(sa.desc(col(Ruling.id))).limit(10_000)).all()
@@ -87,6 +90,9 @@ def metrics(runtime: RuntimeDep) -> str:
         "# HELP jiudi_rulings_total Sealed rulings recorded.",
         "# TYPE jiudi_rulings_total counter",
         f"jiudi_rulings_total {rulings}",
+        "# HELP jiudi_messages Messages to the parties by delivery state (uncertain: interrupted, not resent).",
+        "# TYPE jiudi_messages gauge",
+        *[f'jiudi_messages{{state="{s}"}} {messages.get(s, 0)}' for s in MessageState],
     ]
     return "\n".join(lines) + "\n"
 

@@ -70,8 +70,8 @@ class Staff:
         return self.post(f"/api/v1/applications/{app_id}/documents", data={"kind": kind},
                          files={"file": (name, content, "application/octet-stream")})
 
-    def filed(self, body: dict[str, Any] | None = None) -> str:
-        """A submitted application's id."""
+    def filed(self, body: dict[str, Any] | None = None, *, confirmed: bool = True) -> str:
+        """A submitted application's id; ``confirmed``: every party has then confirmed it from their own link."""
         r = self.create(body)
         assert r.status_code == 201, r.text
         app_id = r.json()["id"]
@@ -79,6 +79,8 @@ class Staff:
             assert self.upload(app_id, kind, a_pdf(kind)).status_code == 201
         r = self.post(f"/api/v1/applications/{app_id}/submit")
         assert r.status_code == 200, r.text
+        if confirmed:
+            confirm_parties(self.client, self, app_id)
         return app_id
 
 
@@ -111,3 +113,47 @@ def issued(client: Any, passwords: dict[str, str]) -> tuple[Staff, str, dict[str
                    json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
     assert r.json()["status"] == "issued", r.text
     return m, app_id, r.json()
+
+
+def outbox(client: Any, **match: Any) -> list[dict[str, Any]]:
+    """The development outbox's messages (newest first) that have every field of ``match``."""
+    r = client.get("/dev/outbox")
+    assert r.status_code == 200, r.text
+    return [m for m in r.json()["items"] if all(m.get(k) == v for k, v in match.items())]
+
+
+def party_link_token(client: Any, app_id: str, party_id: int) -> str:
+    """The party's link token, read from the link message the party got (as the party would)."""
+    sent = outbox(client, application_id=app_id, party_id=party_id, kind="party.confirm_link")
+    assert sent, f"no link was sent to party {party_id}"
+    return sent[0]["text"].split("/p/", 1)[1].split()[0]
+
+
+def party_code(client: Any, token: str, app_id: str, party_id: int) -> str:
+    """Ask for a code on the party's link and read it from the outbox."""
+    r = client.post(f"/api/v1/party/{token}/code")
+    assert r.status_code == 202, r.text
+    text = outbox(client, application_id=app_id, party_id=party_id, kind="party.code")[0]["text"]
+    return text.split("验证码为", 1)[1][:6]
+
+
+def id_tail(party: dict[str, Any]) -> str:
+    return (party.get("id_number") or party.get("credit_code") or "")[-6:]
+
+
+def party_session(client: Any, app_id: str, party: dict[str, Any]) -> dict[str, str]:
+    """The headers of a party who opened their link with their ID characters and the code."""
+    token = party_link_token(client, app_id, party["id"])
+    code = party_code(client, token, app_id, party["id"])
+    r = client.post(f"/api/v1/party/{token}/session", json={"id_tail": id_tail(party), "code": code})
+    assert r.status_code == 200, r.text
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def confirm_parties(client: Any, staff: Any, app_id: str, decision: str = "confirm") -> None:
+    """Every party confirms the agreement from their own link, as on their own phones."""
+    for party in staff.get(f"/api/v1/applications/{app_id}").json()["parties"]:
+        headers = party_session(client, app_id, party)
+        assert client.get("/api/v1/party/me", headers=headers).status_code == 200
+        r = client.post("/api/v1/party/me/confirmation", headers=headers, json={"decision": decision})
+        assert r.status_code == 200, r.text

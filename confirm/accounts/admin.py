@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from confirm.accounts.auth import hash_password, password_problem
 from confirm.core import audit
 from confirm.law.errors import DomainError
+from confirm.law.parties import OPTIONAL, REQUIRED
 from confirm.models import AuthToken, Court, Organization, OrgKind, Role, User, pk
 
 ORG_KINDS = tuple(k.value for k in OrgKind)
@@ -30,6 +31,18 @@ def add_court(session: Session, code: str, name: str, *, actor: str) -> Court:
     session.add(court)
     session.flush()
     audit.append(session, actor=actor, action="court.added", data={"code": code, "name": name})
+    return court
+
+
+def set_party_confirmation(session: Session, code: str, value: str, *, actor: str) -> Court:
+    """Whether confirming an agreement needs every party's own confirmation through Jiudi (``required``, the
+    default) or only records it (``optional``): the court's choice (api.md v1.1)."""
+    if value not in (REQUIRED, OPTIONAL):
+        raise DomainError("court.party_confirmation", f"当事人本人确认的设置应为 {REQUIRED} 或 {OPTIONAL}", 422)
+    court = court_by_code(session, code)
+    court.party_confirmation = value
+    session.add(court)
+    audit.append(session, actor=actor, action="court.party_confirmation", data={"code": court.code, "value": value})
     return court
 
 

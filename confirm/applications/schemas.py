@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlmodel import Session, col, select
 
-from confirm.applications.service import parties_of, party_facts
+from confirm.applications.service import party_facts
 from confirm.core.clock import china_time, iso
 from confirm.core.verify_codes import verify_url
 from confirm.law.lifecycle import Status
@@ -27,6 +27,7 @@ from confirm.models import (
     JobState,
     Organization,
     Party,
+    PartyLink,
     Ruling,
     ServiceReceipt,
     ServiceRecord,
@@ -34,11 +35,20 @@ from confirm.models import (
     User,
     VoidedService,
     job_kind,
+    pk,
     voucher_job_kind,
 )
+from confirm.parties.service import confirmation_json, current_links, parties_of
 
 Time = str  # ISO 8601 with +08:00
 Day = str  # YYYY-MM-DD
+
+
+class ConfirmationOut(BaseModel):
+    """The party's own confirmation of the agreement (api.md v1.1)."""
+
+    state: str = Field(description="pending, confirmed, declined, locked or waived")
+    at: Time | None
 
 
 class PartyOut(BaseModel):
@@ -49,6 +59,8 @@ class PartyOut(BaseModel):
     name: str
     phone: str | None
     address: str | None
+    email: str | None = None
+    confirmation: ConfirmationOut | None = None
     id_number: str | None = None
     ethnicity: str | None = None
     occupation: str | None = None
@@ -59,8 +71,11 @@ class PartyOut(BaseModel):
     agent: dict[str, Any] | None = None
 
     @classmethod
-    def of(cls, p: Party) -> PartyOut:
-        fields: dict[str, Any] = dict(id=p.id, kind=p.kind, name=p.name, phone=p.phone, address=p.address)
+    def of(cls, p: Party, link: PartyLink | None) -> PartyOut:
+        fields: dict[str, Any] = dict(id=p.id, kind=p.kind, name=p.name, phone=p.phone, address=p.address,
+                                      confirmation=ConfirmationOut(**confirmation_json(link)))
+        if p.email:
+            fields["email"] = p.email
         if p.kind == "person":
             facts = party_facts(p)
             fields.update(id_number=p.id_number, ethnicity=p.ethnicity, occupation=p.occupation,
@@ -183,13 +198,18 @@ class QueueRow(ClocksOut):
     organization: str | None
     parties: list[str]
     amount: str | None
+    confirmations: list[str] = Field(description="each party's own confirmation state, in the parties' order")
 
     @classmethod
     def of(cls, session: Session, app: Application) -> QueueRow:
         org = session.get(Organization, app.organization_id)
+        parties = parties_of(session, app.id)
+        links = current_links(session, app.id)
         return cls(id=app.id, status=app.status, case_number=app.case_number, dispute_type=app.dispute_type,
-                   organization=org.name if org else None, parties=[p.name for p in parties_of(session, app.id)],
-                   amount=app.agreement_amount, **ClocksOut.fields_of(session, app))
+                   organization=org.name if org else None, parties=[p.name for p in parties],
+                   amount=app.agreement_amount,
+                   confirmations=[confirmation_json(links.get(pk(p)))["state"] for p in parties],
+                   **ClocksOut.fields_of(session, app))
 
 
 class QueueOut(BaseModel):
@@ -268,13 +288,14 @@ class ApplicationOut(ClocksOut):
         decision = session.exec(select(Decision).where(Decision.application_id == app.id)).first()
         jobs = {j.kind: j for j in session.exec(select(IssuanceJob).where(IssuanceJob.application_id == app.id))}
         base = f"{public_base_url}/api/v1/applications/{app.id}"
+        links = current_links(session, app.id)
         docs = session.exec(select(Document).where(Document.application_id == app.id).order_by(col(Document.id)))
         voided = session.exec(select(VoidedService).where(VoidedService.application_id == app.id)
                               .order_by(col(VoidedService.id)))
         return cls(
             id=app.id, status=app.status, court_code=court.code if court else None,
             court_name=court.name if court else None, organization=org.name if org else None,
-            dispute_type=app.dispute_type, parties=[PartyOut.of(p) for p in parties_of(session, app.id)],
+            dispute_type=app.dispute_type, parties=[PartyOut.of(p, links.get(pk(p))) for p in parties_of(session, app.id)],
             mediation=MediationOut(concluded_on=app.mediation_concluded_on.isoformat(), place=app.mediation_place,
                                    mediator_name=app.mediator_name),
             agreement=AgreementOut(text=app.agreement_text, amount=app.agreement_amount),

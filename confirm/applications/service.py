@@ -27,6 +27,7 @@ from confirm.models import (
     User,
     pk,
 )
+from confirm.parties.service import void_links
 
 
 def scope_clause(user: User, table: type[Application] | type[Event] = Application) -> Any:
@@ -62,7 +63,7 @@ def _store_parties(session: Session, app: Application, body: ApplicationIn) -> N
             application_id=app.id, position=position, kind=p.kind, name=p.name,
             id_number=normalize_id_number(p.id_number) if p.id_number else None,
             credit_code=p.credit_code.upper() if p.credit_code else None,
-            representative=p.representative, phone=p.phone, address=p.address, ethnicity=p.ethnicity,
+            representative=p.representative, phone=p.phone, email=p.email, address=p.address, ethnicity=p.ethnicity,
             occupation=p.occupation, agent=p.agent.model_dump() if p.agent else None,
         ))
 
@@ -113,6 +114,7 @@ def replace_application(session: Session, user: User, application_id: str, body:
     require_allowed(app.status, Action.EDIT)
     require_valid_application(body, today=today)
     _require_court_of_organization(session, user, body.court_code)
+    void_links(session, app.id, actor=user.username, reason="申请已修改")  # each party is asked again
     _apply_body(app, body)
     _store_parties(session, app, body)
     audit.append(session, actor=user.username, action="application.edited", application_id=app.id)
@@ -176,7 +178,3 @@ def document_of(session: Session, user: User, application_id: str, document_id: 
 def party_facts(p: Party) -> PersonFacts | None:
     """Sex and birth date of a natural person, read from their ID number (domain.md §6); None otherwise."""
     return person_facts(p.id_number) if p.kind == "person" and p.id_number else None
-
-
-def parties_of(session: Session, application_id: str) -> list[Party]:
-    return list(session.exec(select(Party).where(Party.application_id == application_id).order_by(col(Party.position))))

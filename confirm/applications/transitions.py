@@ -11,16 +11,18 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from confirm.applications.service import get_visible, parties_of, require_role
+from confirm.applications.service import get_visible, require_role
 from confirm.core import audit
 from confirm.core.clock import as_utc, china_time, china_today, utcnow
 from confirm.core.crash_points import crash_point
 from confirm.core.db import after_commit
 from confirm.core.events import emit, queue_job
+from confirm.core.runtime import Runtime
 from confirm.law.case_numbers import SPECIAL_PROCEDURE, CaseNumber
 from confirm.law.errors import DomainError, required_text
 from confirm.law.intake import ApplicationIn, PartyIn, check_application, check_required_documents
 from confirm.law.lifecycle import Action, Status, require_allowed
+from confirm.law.parties import REQUIRED, confirmation_problems, shared_addresses
 from confirm.law.review import DecisionIn, require_lawful_decision, risk_flags
 from confirm.models import (
     Application,
@@ -35,6 +37,7 @@ from confirm.models import (
     job_kind,
     pk,
 )
+from confirm.parties.service import confirmation_states, open_links, parties_of, waive
 
 
 def _move(session: Session, app: Application, to: Status, *, actor: User | str, event: str | None,
@@ -68,8 +71,9 @@ def _body_of(session: Session, app: Application) -> ApplicationIn:
     })
 
 
-def submit(session: Session, user: User, application_id: str) -> Application:
-    """Submit to the court: the content rules again (the 30-day window may have closed) and the materials."""
+def submit(runtime: Runtime, session: Session, user: User, application_id: str) -> Application:
+    """Submit to the court: the content rules again (the 30-day window may have closed) and the materials; each
+    party gets its own link to confirm the agreement (``confirm.parties``)."""
     require_role(user, Role.MEDIATOR)
     app = get_visible(session, user, application_id, for_update=True)
     require_allowed(app.status, Action.SUBMIT)
@@ -82,17 +86,20 @@ def submit(session: Session, user: User, application_id: str) -> Application:
     since = utcnow() - timedelta(days=30)
     recent = session.exec(select(sa.func.count()).select_from(Application).where(
         col(Application.organization_id) == app.organization_id, col(Application.submitted_at) >= since)).one()
-    addresses = [p.address for p in parties_of(session, app.id) if p.address]
+    parties = parties_of(session, app.id)
+    addresses = [p.address for p in parties if p.address]
     flags = risk_flags(
         dispute_type=app.dispute_type,
         amount=Decimal(app.agreement_amount) if app.agreement_amount else None,
         concluded_on=app.mediation_concluded_on, submitted_on=today,
         organization_recent_count=int(recent) + 1,
         parties_with_same_address=len(addresses) != len(set(addresses)),
+        parties_with_same_phone=bool(shared_addresses((pk(p), p.phone) for p in parties)),
     )
     app.risk_flags = [{"code": f.code, "message": f.message} for f in flags]
     app.submitted_at = utcnow()
     app.return_reason = None
+    open_links(runtime, session, app, actor=user.username)
     _move(session, app, Status.SUBMITTED, actor=user, event="application.submitted")
     return app
 
@@ -220,13 +227,16 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
     _require_claimant(app, user)
     assert app.submitted_at is not None
     require_lawful_decision(decision, submitted_at=as_utc(app.submitted_at), now=utcnow())
+    _require_party_confirmations(session, app, decision)
     clerk = clerk_for(session, app.court_id, clerk_username)
     row = Decision(
         application_id=app.id, outcome=decision.outcome, grounds=list(decision.grounds),
         reasoning=decision.reasoning, judge_id=pk(user), clerk_id=pk(clerk),
         verification_method=decision.verification.method if decision.verification else None,
         verification_at=decision.verification.at if decision.verification else None,
+        party_waivers=[w.model_dump() for w in decision.waivers],
     )
+    waive(session, user, app, decision.waivers)
     session.add(row)
     queue_job(session, app.id, job_kind(JobKind.RULING))
     session.flush()
@@ -235,6 +245,19 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
     emit(session, "application.decided", app, outcome=decision.outcome)
     after_commit(session, call=lambda: crash_point("after_decision_commit"))
     return row
+
+
+def _require_party_confirmations(session: Session, app: Application, decision: DecisionIn) -> None:
+    """Confirming needs every party's own confirmation where the court requires it, or the judge's record of why
+    a party could not give it (409 ``decision.party_confirmation_missing``)."""
+    court = session.get(Court, app.court_id)
+    assert court is not None
+    states, names = confirmation_states(session, app)
+    problems = confirmation_problems(outcome=decision.outcome, required=court.party_confirmation == REQUIRED,
+                                     states=states, waivers=decision.waivers, names=names)
+    if problems:
+        missing = any(p.code == "decision.party_confirmation_missing" for p in problems)
+        raise DomainError.from_problems(problems, 409 if missing else 422)
 
 
 def mark_issued(session: Session, app: Application, *, outcome: str, sha256: str) -> None:

@@ -126,7 +126,7 @@ def download_document(runtime: RuntimeDep, user: UserDep, application_id: str, d
 @router.post("/applications/{application_id}/submit", tags=["applications"], **AS_APPLICATION)
 def submit(runtime: RuntimeDep, user: UserDep, application_id: str) -> dict[str, Any]:
     """Submit to the court: admissibility and required materials are checked; errors name the rule broken."""
-    return change_and_show(runtime, lambda s: transitions.submit(s, user, application_id))
+    return change_and_show(runtime, lambda s: transitions.submit(runtime, s, user, application_id))
 
 
 @router.post("/applications/{application_id}/withdraw", tags=["applications"], **AS_APPLICATION)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from confirm.core.messaging import MessagingConfig
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:
@@ -32,6 +34,9 @@ class Settings:
     issuance_in_process: bool = True
     seal_level: str | None = None  # B-B, B-T, B-LT or B-LTA; default B-LTA in development mode
     issuance_lease_seconds: float = 300.0  # a sealing job whose worker died is taken again after this
+    party_link_days: int = 7  # how long a party's confirmation link stays usable
+    # e-mail (SMTP) and SMS: with neither configured, development mode keeps messages in its outbox
+    messaging: MessagingConfig = field(default_factory=MessagingConfig)
 
     @property
     def dev_mode(self) -> bool:
@@ -56,4 +61,6 @@ class Settings:
             issuance_in_process=(env.get("JIUDI_ISSUANCE_IN_PROCESS", "1") != "0"),
             seal_level=env.get("JIUDI_SEAL_LEVEL") or None,
             issuance_lease_seconds=float(env.get("JIUDI_ISSUANCE_LEASE_SECONDS") or 300),
+            party_link_days=int(env.get("JIUDI_PARTY_LINK_DAYS") or 7),
+            messaging=MessagingConfig.from_env(env),
         )

@@ -14,8 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from confirm.core.clock import utcnow
 from confirm.core.db import after_commit
-from confirm.models import Application, Event, IssuanceJob
+from confirm.models import Application, Event, IssuanceJob, JobState
 
 log = logging.getLogger("jiudi.events")
 
@@ -76,6 +77,17 @@ def queue_job(session: Session, application_id: str, kind: str = "ruling") -> Is
     if session.get_bind().dialect.name == "postgresql":  # the other instances' workers, too
         session.execute(sa.text("SELECT pg_notify(:channel, :type)"), {"channel": CHANNEL, "type": "job.queued"})
     return job
+
+
+def finish_job(session: Session, job_id: int | None) -> None:
+    """Mark a job done, in the caller's transaction (the one that records what the job made)."""
+    if job_id is None:
+        return
+    job = session.get(IssuanceJob, job_id)
+    if job is not None:
+        job.state, job.finished_at, job.locked_until = JobState.DONE, utcnow(), None
+        session.add(job)
+        jobs_changed(session)
 
 
 def jobs_changed(session: Session) -> None:

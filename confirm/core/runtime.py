@@ -21,6 +21,7 @@ from confirm.core.audit import load_or_create_audit_key
 from confirm.core.config import Settings
 from confirm.core.db import make_engine, pending_after_commit, transaction
 from confirm.core.events import EventBus
+from confirm.core.messaging import Channel
 from confirm.core.seals import CourtSeals
 from confirm.core.storage import DocumentStore
 from confirm.core.verify_codes import load_or_create_secret
@@ -64,6 +65,11 @@ class Runtime:
     @cached_property
     def audit_key(self) -> Ed25519PrivateKey:
         return load_or_create_audit_key(self.settings.data_dir / "keys" / "audit-key.pem")
+
+    @cached_property
+    def channels(self) -> dict[str, Channel]:
+        """The configured message channels (``email``, ``sms``); none in a bare development set-up."""
+        return self.settings.messaging.channels()
 
     @cached_property
     def seals(self) -> CourtSeals:

@@ -13,28 +13,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from confirm.core.clock import utcnow
 from confirm.core.crash_points import crash_point
-from confirm.core.events import jobs_changed
+from confirm.core.events import finish_job
 from confirm.core.runtime import Runtime
 from confirm.core.seals import SealedDocument
-from confirm.models import Application, Court, IssuanceJob, JobState
+from confirm.models import Application, Court, IssuanceJob, JobState, JobTarget
 from templates.model import RenderedDocument
 
 log = logging.getLogger("jiudi.issuance")
 F = TypeVar("F")
-
-
-class Target(NamedTuple):
-    """What one job seals: a document of an application, for one party where the kind is per party."""
-
-    application_id: str
-    party_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -57,28 +49,28 @@ def prepared_for(session: Session, application: Application, render: Callable[[]
     return Prepared(court_code=court.code, court_name=court.name, render=render, reason=reason, facts=facts)
 
 
+class JobHandler(Protocol):
+    """What the worker does with one kind of job (a sealed document, a message)."""
+
+    def run(self, runtime: Runtime, target: JobTarget, job_id: int | None) -> bool:
+        """Do the job, finishing it in the transaction that records what it made; True when this call did."""
+        ...
+
+
 class DocumentKind(Generic[F]):
     """One kind of sealed document: its two steps of the pipeline."""
 
-    def prepare(self, runtime: Runtime, session: Session, target: Target) -> Prepared[F] | None:
+    def run(self, runtime: Runtime, target: JobTarget, job_id: int | None) -> bool:
+        return run_pipeline(runtime, self, target, job_id)
+
+    def prepare(self, runtime: Runtime, session: Session, target: JobTarget) -> Prepared[F] | None:
         """Read what the document says; None when there is nothing (left) to make."""
         raise NotImplementedError
 
-    def record(self, runtime: Runtime, session: Session, target: Target, prepared: Prepared[F],
+    def record(self, runtime: Runtime, session: Session, target: JobTarget, prepared: Prepared[F],
                sealed: SealedDocument, sha256: str) -> None:
         """Record the stored sealed document (a unique constraint makes a second copy fail)."""
         raise NotImplementedError
-
-
-def finish_job(session: Session, job_id: int | None) -> None:
-    """Mark a job done, in the caller's transaction (the one that records what the job made)."""
-    if job_id is None:
-        return
-    job = session.get(IssuanceJob, job_id)
-    if job is not None:
-        job.state, job.finished_at, job.locked_until = JobState.DONE, utcnow(), None
-        session.add(job)
-        jobs_changed(session)
 
 
 def _job_still_open(session: Session, job_id: int | None) -> bool:
@@ -89,7 +81,7 @@ def _job_still_open(session: Session, job_id: int | None) -> bool:
     return job is not None and job.state != JobState.DONE
 
 
-def run_pipeline(runtime: Runtime, kind: DocumentKind[Any], target: Target, job_id: int | None = None) -> bool:
+def run_pipeline(runtime: Runtime, kind: DocumentKind[Any], target: JobTarget, job_id: int | None = None) -> bool:
     """Make one sealed document and record it, finishing its job in the same transaction; True when this call
     recorded it. A failure before the record leaves nothing behind but an unreferenced file in the store."""
     with runtime.unit_of_work() as session:

@@ -6,25 +6,46 @@ What the ruling says is read from what was recorded: the application, its partie
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
-from typing import cast
+from typing import Literal, cast
 
 from sqlmodel import Session, select
 
-from confirm.applications.service import get_visible, parties_of, party_facts, require_role
+from confirm.applications.service import get_visible, party_facts, require_role
 from confirm.applications.transitions import clerk_for, mark_issued
 from confirm.core.clock import as_utc, china_time, utcnow
 from confirm.core.runtime import Runtime
 from confirm.core.seals import SealedDocument
 from confirm.core.verify_codes import check_code_for, digest, new_nonce, token_for, verify_url
-from confirm.issuance.pipeline import DocumentKind, Prepared, Target, prepared_for
+from confirm.issuance.pipeline import DocumentKind, Prepared, prepared_for
 from confirm.law.errors import DomainError
 from confirm.law.review import DecisionIn, require_lawful_decision
-from confirm.models import Application, Court, Decision, Organization, Role, Ruling, User
+from confirm.models import (
+    Application,
+    Court,
+    Decision,
+    JobTarget,
+    Organization,
+    PartyLinkState,
+    Role,
+    Ruling,
+    User,
+    pk,
+)
+from confirm.parties.service import current_links, parties_of
 from templates import render_ruling
-from templates.model import AgentInfo, Outcome, PartyInfo, PartyKind, RulingContent, VerificationMethod
+from templates.model import (
+    AgentInfo,
+    Outcome,
+    PartyConfirmation,
+    PartyInfo,
+    PartyKind,
+    RulingContent,
+    VerificationMethod,
+)
 
 
 @dataclass(frozen=True)
@@ -40,6 +61,24 @@ class DecisionFacts:
     judge: User
     clerk: User
     decided_at: datetime
+    waivers: Mapping[int, str] = field(default_factory=dict)  # party id → why it could not confirm online
+
+
+def party_confirmations(session: Session, app: Application, waivers: Mapping[int, str]) -> tuple[PartyConfirmation, ...]:
+    """How each party answered the agreement itself, from the links' record (and, for a preview, the waivers the
+    judge proposes); a party with no answer on record is not mentioned."""
+    links = current_links(session, app.id)
+    out = []
+    for party in parties_of(session, app.id):
+        link = links.get(pk(party))
+        if pk(party) in waivers or (link is not None and link.state == PartyLinkState.WAIVED):
+            reason = waivers.get(pk(party)) or (link.waived_reason if link else None)
+            out.append(PartyConfirmation(name=party.name, state="waived", on=None, reason=reason))
+        elif link is not None and link.decided_at is not None and link.state in (PartyLinkState.CONFIRMED,
+                                                                                  PartyLinkState.DECLINED):
+            out.append(PartyConfirmation(name=party.name, state=cast(Literal["confirmed", "declined"], link.state),
+                                         on=china_time(link.decided_at).date()))
+    return tuple(out)
 
 
 def _content(runtime: Runtime, session: Session, app: Application, decision: DecisionFacts, *, verify_url: str,
@@ -68,6 +107,7 @@ def _content(runtime: Runtime, session: Session, app: Application, decision: Dec
         grounds=decision.grounds, reasoning=decision.reasoning, judge_name=decision.judge.name,
         clerk_name=decision.clerk.name, decided_on=china_time(decision.decided_at).date(), verify_url=verify_url,
         check_code=check_code, dev_mode=runtime.settings.dev_mode, preview=preview,
+        party_confirmations=party_confirmations(session, app, decision.waivers),
     )
 
 
@@ -103,7 +143,7 @@ class RulingFacts:
 class RulingDocument(DocumentKind[RulingFacts]):
     """The one sealed ruling of an application (``rulings.application_id`` is unique)."""
 
-    def prepare(self, runtime: Runtime, session: Session, target: Target) -> Prepared[RulingFacts] | None:
+    def prepare(self, runtime: Runtime, session: Session, target: JobTarget) -> Prepared[RulingFacts] | None:
         if session.exec(select(Ruling).where(Ruling.application_id == target.application_id)).first() is not None:
             return None
         app = session.get(Application, target.application_id)
@@ -113,7 +153,7 @@ class RulingDocument(DocumentKind[RulingFacts]):
         return prepared_for(session, app, partial(render_ruling, content), f"{content.case_number} 民事裁定书",
                             RulingFacts(content, nonce))
 
-    def record(self, runtime: Runtime, session: Session, target: Target, prepared: Prepared[RulingFacts],
+    def record(self, runtime: Runtime, session: Session, target: JobTarget, prepared: Prepared[RulingFacts],
                sealed: SealedDocument, sha256: str) -> None:
         content, nonce = prepared.facts.content, prepared.facts.nonce
         app = session.exec(select(Application).where(Application.id == target.application_id)
@@ -143,6 +183,7 @@ def preview_ruling(runtime: Runtime, user: User, application_id: str, decision: 
             verification_method=decision.verification.method if decision.verification else None,
             verification_at=decision.verification.at if decision.verification else None,
             judge=user, clerk=clerk_for(session, app.court_id, clerk_username), decided_at=utcnow(),
+            waivers={w.party_id: w.reason for w in decision.waivers},
         )
         content = _content(runtime, session, app, facts, verify_url=f"{runtime.settings.public_base_url}/v/preview",
                            check_code="预览件", preview=True)

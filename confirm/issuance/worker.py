@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -22,8 +22,8 @@ from confirm.core.clock import utcnow
 from confirm.core.db import is_postgresql
 from confirm.core.events import jobs_changed
 from confirm.core.runtime import Runtime
-from confirm.issuance.pipeline import DocumentKind, Target, run_pipeline
-from confirm.models import IssuanceJob, JobKind, JobState, parse_job_kind
+from confirm.issuance.pipeline import JobHandler
+from confirm.models import IssuanceJob, JobKind, JobState, JobTarget, parse_job_kind
 
 log = logging.getLogger("jiudi.issuance")
 MAX_BACKOFF = timedelta(minutes=5)
@@ -37,9 +37,10 @@ def backoff(attempts: int) -> timedelta:
 
 
 class IssuanceWorker:
-    """Takes due issuance jobs and runs them; in-process by default (a thread), woken at once by new jobs."""
+    """Takes due jobs (sealed documents, messages) and runs each with the handler of its kind; in-process by
+    default (a thread), woken at once by new jobs."""
 
-    def __init__(self, runtime: Runtime, kinds: Mapping[JobKind, DocumentKind[Any]], *,
+    def __init__(self, runtime: Runtime, kinds: Mapping[JobKind, JobHandler], *,
                  poll_seconds: float = 2.0) -> None:
         self.runtime = runtime
         self.kinds = kinds
@@ -112,8 +113,8 @@ class IssuanceWorker:
         if job is None:
             return False
         try:
-            kind, party_id = parse_job_kind(job.kind)
-            run_pipeline(self.runtime, self.kinds[kind], Target(job.application_id, party_id), job.id)
+            kind, ref = parse_job_kind(job.kind)
+            self.kinds[kind].run(self.runtime, JobTarget(job.application_id, ref), job.id)
         except Exception as exc:
             delay = backoff(job.attempts + 1)
             log.error("ALERT issuance of %s failed (attempt %d), retrying in %s: %s",

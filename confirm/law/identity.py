@@ -77,6 +77,20 @@ def credit_code_problem(value: str) -> tuple[str, str] | None:
     return None
 
 
+# local part: dot-separated atoms, no leading, trailing or doubled dot; domain: labels not edged by a hyphen
+EMAIL = re.compile(
+    r"(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+def email_problem(value: str) -> tuple[str, str] | None:
+    """Why ``value`` is not an e-mail address a message can be sent to, or None."""
+    if not EMAIL.fullmatch(value.strip()):
+        return "party.email_format", "电子邮箱格式不正确，例如 zhangsan@example.com"
+    return None
+
+
 def phone_problem(value: str) -> tuple[str, str] | None:
     """Why ``value`` is not a mainland mobile number (11 digits starting with 1), or None."""
     if not _MOBILE.match(value.strip()):

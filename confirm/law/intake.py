@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from confirm.law.errors import DomainError, FieldProblem
 from confirm.law.identity import (
     credit_code_problem,
+    email_problem,
     id_number_problem,
     normalize_id_number,
     phone_problem,
@@ -48,6 +49,7 @@ class PartyIn(_Input):
     credit_code: str | None = Field(default=None, max_length=32)
     representative: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, max_length=32)
+    email: str | None = Field(default=None, max_length=254)  # optional: where the party may also get messages
     address: str | None = Field(default=None, max_length=300)
     ethnicity: str | None = Field(default=None, max_length=20)
     occupation: str | None = Field(default=None, max_length=100)
@@ -130,6 +132,8 @@ def _party_problems(index: int, party: PartyIn, *, today: date) -> list[FieldPro
         problems.append(FieldProblem(f"{where}.phone", "party.phone_required", "请填写联系电话"))
     elif (bad := phone_problem(party.phone)) is not None:
         problems.append(FieldProblem(f"{where}.phone", *bad))
+    if party.email and (bad := email_problem(party.email)) is not None:
+        problems.append(FieldProblem(f"{where}.email", *bad))
     if not party.address:
         problems.append(FieldProblem(f"{where}.address", "party.address_required", "请填写住所地址"))
     if party.agent is not None and party.agent.id_number:

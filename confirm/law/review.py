@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from confirm.law.errors import DomainError, FieldProblem
+from confirm.law.parties import WaiverIn
 from confirm.law.tables import risk_table
 from templates.texts import outcome_grounds
 
@@ -81,6 +82,8 @@ class DecisionIn(BaseModel):
     grounds: list[str] = Field(default_factory=list, max_length=10)
     reasoning: str = Field(default="", max_length=20_000)
     verification: JointVerificationIn | None = None
+    # for a party that could not confirm through Jiudi: why, and how it confirmed at the joint verification
+    waivers: list[WaiverIn] = Field(default_factory=list, max_length=50)
 
 
 def check_decision(decision: DecisionIn, *, submitted_at: datetime, now: datetime,
@@ -142,6 +145,7 @@ def risk_flags(
     submitted_on: date,
     organization_recent_count: int,
     parties_with_same_address: bool,
+    parties_with_same_phone: bool = False,
 ) -> list[RiskFlag]:
     """The false-mediation signals (高频次、短周期、低对抗) that fire for one application, each saying why."""
     table = risk_table()
@@ -159,5 +163,8 @@ def risk_flags(
         flags.append(RiskFlag("risk.short_cycle_large_amount", f"标的额{amount}元，调解当日即申请确认，请注意审查"))
     if parties_with_same_address:
         flags.append(RiskFlag("risk.same_address", "双方当事人住址相同，请核实是否存在利害关系或低对抗情形"))
+    if parties_with_same_phone:  # the one-time codes of "different" parties reach one phone
+        flags.append(RiskFlag("risk.shared_phone",
+                              "不同申请人留存了同一手机号码，本人确认的验证码将发往同一号码，请核实是否由一人代为确认"))
     return flags
 

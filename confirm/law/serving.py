@@ -13,14 +13,13 @@ any other address does. Item 4 (accepting a service already made) cannot be know
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Literal, get_args
 
 from confirm.law.errors import FieldProblem
-from confirm.law.identity import phone_problem
+from confirm.law.identity import email_problem, phone_problem
 
 
 class ServiceMethod(StrEnum):
@@ -35,11 +34,6 @@ CHANNELS: tuple[Channel, ...] = get_args(Channel)
 ConsentBasis = Literal["express", "prior_agreement", "address_in_application"]  # 在线诉讼规则 30 items 1–3
 CONSENT_BASES: tuple[ConsentBasis, ...] = get_args(ConsentBasis)
 
-# local part: dot-separated atoms, no leading, trailing or doubled dot; domain: labels not edged by a hyphen
-_EMAIL = re.compile(
-    r"(?=[^@]{1,64}@)[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
-)
 CLOCK_TOLERANCE = timedelta(minutes=1)  # the tablet's and the server's clocks: a time just before the ruling
 _CHANNELS_FOR: dict[str, tuple[Channel, ...]] = {"mobile": ("sms", "platform"), "email": ("email",)}
 
@@ -60,7 +54,7 @@ def address_kind(address: str) -> Literal["mobile", "email"] | None:
     """``mobile`` or ``email`` for an address a ruling can be served to, None for anything else."""
     if phone_problem(address) is None:
         return "mobile"
-    if _EMAIL.fullmatch(address):
+    if email_problem(address) is None:
         return "email"
     return None
 

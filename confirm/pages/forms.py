@@ -43,7 +43,7 @@ def nested_application(form: FormData) -> dict[str, Any]:
     out["parties"] = [p for p in out["parties"] if p]
     for p in out["parties"]:
         p.setdefault("kind", "person")
-        keep = ("name", "phone", "address") + (("id_number", "ethnicity", "occupation") if p["kind"] == "person"
+        keep = ("name", "phone", "email", "address") + (("id_number", "ethnicity", "occupation") if p["kind"] == "person"
                                                else ("credit_code", "representative"))
         for k in list(p):
             if k != "kind" and k not in keep:
@@ -69,9 +69,12 @@ def decision_from_form(form: FormData) -> DecisionIn:
     if form.get("verification_method") and form.get("verification_at"):
         at = china_local_time(str(form.get("verification_at")), "verification.at", "核实时间")
         verification = {"method": str(form.get("verification_method")), "at": at}
+    waivers = [{"party_id": int(key.removeprefix("waiver_")), "reason": str(value).strip()}
+               for key, value in form.multi_items()
+               if key.startswith("waiver_") and key.removeprefix("waiver_").isdigit() and str(value).strip()]
     return DecisionIn.model_validate({
         "outcome": outcome, "grounds": [str(g) for g in form.getlist(f"grounds_{outcome}")],
-        "reasoning": str(form.get("reasoning", "")), "verification": verification})
+        "reasoning": str(form.get("reasoning", "")), "verification": verification, "waivers": waivers})
 
 
 def service_from_form(form: FormData) -> ServiceIn:

@@ -23,12 +23,14 @@ from confirm.core.runtime import Runtime
 from confirm.law.errors import DomainError
 from confirm.law.intake import ApplicationIn
 from confirm.law.uploads import MAX_DOCUMENT_BYTES
-from confirm.models import Application, Court, Organization, Role, User, pk
+from confirm.models import Application, Court, Organization, PartyLinkState, Role, User, pk
 from confirm.pages.forms import blank_application, nested_application, service_from_form
 from confirm.pages.session import Act, Staff, error_page, form_action, form_errors, page, read_form, signed_in
+from confirm.parties.service import current_links, link_url
 from confirm.serving import service as serving
 from confirm.serving.schemas import decode_data_url
 from confirm.web.deps import get_runtime
+from confirm.web.html import qr_svg_data_url
 
 router = APIRouter(include_in_schema=False)
 DONE_NOTICES = {"uploaded": "材料已上传", "submitted": "申请已提交法院，法官审查时本页会自动更新",
@@ -92,12 +94,24 @@ async def new_application(request: Request) -> Response:
     return RedirectResponse(f"/m/a/{payload['id']}?created=1", status_code=303)
 
 
+def party_links(runtime: Runtime, session: Session, application_id: str) -> dict[int, dict[str, str]]:
+    """For each party still to confirm, its link and the link's QR code (an SVG data URL) for the tablet: the
+    party scans it with their own phone on the spot."""
+    out = {}
+    for party_id, link in current_links(session, application_id).items():
+        if link.state == PartyLinkState.PENDING:
+            url = link_url(runtime, link)
+            out[party_id] = {"url": url, "qr": qr_svg_data_url(url)}
+    return out
+
+
 def _application_page(request: Request, staff: Staff, application_id: str, status_code: int = 200,
                       **extra: Any) -> Response:
     runtime = get_runtime(request)
     with runtime.unit_of_work() as session:
         view = application_view(runtime, session, applications.get_visible(session, staff.user, application_id))
-    return page(request, "pages/mediator_application.html", staff, status_code=status_code, a=view,
+        links = party_links(runtime, session, application_id)
+    return page(request, "pages/mediator_application.html", staff, status_code=status_code, a=view, links=links,
                 now=datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M"), fields=extra.pop("fields", {}),
                 message=extra.pop("message", None), notice=extra.pop("notice", None), **extra)
 
@@ -147,23 +161,25 @@ async def upload_document(request: Request, application_id: str) -> Response:
     return await _mediator_action(request, application_id, act, "uploaded")
 
 
-def _transition(change: Callable[[Session, User, str], Application], application_id: str) -> Act:
+def _transition(change: Callable[[Runtime, Session, User], Application]) -> Act:
     """A form that only asks for one transition (submit, withdraw)."""
     async def act(runtime: Runtime, staff: Staff, _form: FormData) -> None:
         with runtime.unit_of_work() as session:
-            change(session, staff.user, application_id)
+            change(runtime, session, staff.user)
     return act
 
 
 @router.post("/m/a/{application_id}/submit", response_class=HTMLResponse)
 async def submit_application(request: Request, application_id: str) -> Response:
-    return await _mediator_action(request, application_id, _transition(transitions.submit, application_id),
+    return await _mediator_action(request, application_id, _transition(
+        lambda runtime, session, user: transitions.submit(runtime, session, user, application_id)),
                                   "submitted")
 
 
 @router.post("/m/a/{application_id}/withdraw", response_class=HTMLResponse)
 async def withdraw_application(request: Request, application_id: str) -> Response:
-    return await _mediator_action(request, application_id, _transition(transitions.withdraw, application_id),
+    return await _mediator_action(request, application_id, _transition(
+        lambda _runtime, session, user: transitions.withdraw(session, user, application_id)),
                                   "withdrawn")
 
 

@@ -19,8 +19,9 @@ from confirm.core.clock import CHINA, china_today
 from confirm.core.runtime import Runtime
 from confirm.issuance.ruling import preview_ruling
 from confirm.law.errors import DomainError
+from confirm.law.parties import REQUIRED
 from confirm.law.review import OUTCOMES, grounds_for
-from confirm.models import Role
+from confirm.models import Court, Role
 from confirm.pages.forms import decision_from_form
 from confirm.pages.mediator import application_view
 from confirm.pages.session import Act, Staff, error_page, form_action, form_errors, page, read_form, signed_in
@@ -49,9 +50,11 @@ def _review_page(request: Request, staff: Staff, application_id: str, status_cod
         app = applications.get_visible(session, staff.user, application_id)
         view = application_view(runtime, session, app)
         clerks = [(c.username, c.name) for c in transitions.clerks_of(session, app.court_id)]
+        court = session.get(Court, app.court_id)
     grounds = {o: grounds_for(o) for o in OUTCOMES}
     return page(request, "pages/review.html", staff, status_code=status_code, a=view, grounds=grounds, clerks=clerks,
                 outcomes=OUTCOMES, now=datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M"),
+                party_confirmation_required=court is not None and court.party_confirmation == REQUIRED,
                 fields=extra.pop("fields", {}), message=extra.pop("message", None), form=extra.pop("form", {}))
 
 

@@ -1,6 +1,7 @@
 """The sealed service documents as document kinds of the sealing pipeline: the service receipt (送达回证, CPL
-87–88) once every party is served, and for each party served electronically the electronic service voucher
-(电子送达凭证, CPL 90; 在线诉讼规则 29–32). Only the issuance worker seals them (it alone holds the seal key)."""
+87–88) once every party is served, for each party served electronically the electronic service voucher
+(电子送达凭证, CPL 90; 在线诉讼规则 29–32), and for each party who confirmed an address for service on their own
+phone the 送达地址确认书 (在线诉讼规则 29 ¶2). Only the issuance worker seals them (it alone holds the seal key)."""
 
 from __future__ import annotations
 
@@ -9,26 +10,30 @@ from typing import cast
 
 from sqlmodel import Session, col, select
 
-from confirm.applications.service import parties_of
 from confirm.core.clock import china_time
 from confirm.core.runtime import Runtime
 from confirm.core.seals import SealedDocument
-from confirm.issuance.pipeline import DocumentKind, Prepared, Target, prepared_for, run_pipeline
+from confirm.issuance.pipeline import DocumentKind, Prepared, prepared_for, run_pipeline
 from confirm.law.lifecycle import Status
 from confirm.law.serving import ServiceMethod
 from confirm.models import (
+    AddressConfirmation,
     Application,
     Court,
+    JobTarget,
     Organization,
     Party,
+    PartyLink,
+    PartyLinkState,
     Ruling,
     ServiceReceipt,
     ServiceRecord,
     ServiceVoucher,
     User,
 )
-from templates import render_service_receipt, render_service_voucher
-from templates.model import ReceiptContent, ReceiptRecipient, VoucherContent
+from confirm.parties.service import parties_of
+from templates import render_address_confirmation, render_service_receipt, render_service_voucher
+from templates.model import AddressConfirmationContent, ReceiptContent, ReceiptRecipient, VoucherContent
 from templates.model import ServiceMethod as TemplateServiceMethod
 from templates.texts import load_texts
 
@@ -58,7 +63,7 @@ def receipt_content(runtime: Runtime, session: Session, app: Application) -> Rec
 class ReceiptDocument(DocumentKind[None]):
     """The one sealed receipt of a fully served application (``service_receipts.application_id`` is unique)."""
 
-    def prepare(self, runtime: Runtime, session: Session, target: Target) -> Prepared[None] | None:
+    def prepare(self, runtime: Runtime, session: Session, target: JobTarget) -> Prepared[None] | None:
         app = session.get(Application, target.application_id)
         assert app is not None
         if app.status != Status.SERVED or session.exec(  # (not served any more: a service was voided since)
@@ -68,7 +73,7 @@ class ReceiptDocument(DocumentKind[None]):
         return prepared_for(session, app, partial(render_service_receipt, content), f"{content.case_number} 送达回证",
                             None)
 
-    def record(self, runtime: Runtime, session: Session, target: Target, prepared: Prepared[None],
+    def record(self, runtime: Runtime, session: Session, target: JobTarget, prepared: Prepared[None],
                sealed: SealedDocument, sha256: str) -> None:
         session.add(ServiceReceipt(application_id=target.application_id, sha256=sha256))
 
@@ -97,9 +102,9 @@ def voucher_content(runtime: Runtime, session: Session, app: Application, party_
 class VoucherDocument(DocumentKind[None]):
     """One party's sealed electronic service voucher (unique per application and party)."""
 
-    def prepare(self, runtime: Runtime, session: Session, target: Target) -> Prepared[None] | None:
-        assert target.party_id is not None
-        party_id = target.party_id
+    def prepare(self, runtime: Runtime, session: Session, target: JobTarget) -> Prepared[None] | None:
+        assert target.ref is not None
+        party_id = target.ref
         done = session.exec(select(ServiceVoucher).where(ServiceVoucher.application_id == target.application_id,
                                                          ServiceVoucher.party_id == party_id)).first() is not None
         done = done or session.exec(select(ServiceRecord).where(  # voided since the job was queued
@@ -112,18 +117,56 @@ class VoucherDocument(DocumentKind[None]):
         return prepared_for(session, app, partial(render_service_voucher, content),
                             f"{content.case_number} 电子送达凭证（{content.recipient}）", None)
 
-    def record(self, runtime: Runtime, session: Session, target: Target, prepared: Prepared[None],
+    def record(self, runtime: Runtime, session: Session, target: JobTarget, prepared: Prepared[None],
                sealed: SealedDocument, sha256: str) -> None:
-        assert target.party_id is not None
-        session.add(ServiceVoucher(application_id=target.application_id, party_id=target.party_id, sha256=sha256))
+        assert target.ref is not None
+        session.add(ServiceVoucher(application_id=target.application_id, party_id=target.ref, sha256=sha256))
+
+
+def address_content(runtime: Runtime, session: Session, link: PartyLink) -> AddressConfirmationContent:
+    """The 送达地址确认书 of one party's confirmation: only what the party recorded on their phone."""
+    app = session.get(Application, link.application_id)
+    party = session.get(Party, link.party_id)
+    assert app is not None and link.decided_at is not None
+    court = session.get(Court, app.court_id)
+    assert court is not None
+    electronic = bool(link.electronic_service)
+    channels = tuple(c for c, given in (("sms", link.service_phone), ("email", link.service_email)) if given)
+    return AddressConfirmationContent(
+        court_name=court.name, case_number=app.case_number, application_ref=app.id[:8],
+        dispute_type=app.dispute_type, party_name=link.party_name, party_kind=party.kind if party else "person",
+        address=link.service_address, phone=link.service_phone, email=link.service_email,
+        electronic_service=electronic, electronic_channels=channels if electronic else (),
+        confirmed_at=china_time(link.decided_at), confirmed_via=link.code_sent_to or "未记录",
+        dev_mode=runtime.settings.dev_mode)
+
+
+class AddressDocument(DocumentKind[None]):
+    """The sealed 送达地址确认书 of one party link's confirmation (``address_confirmations.link_id`` is unique)."""
+
+    def prepare(self, runtime: Runtime, session: Session, target: JobTarget) -> Prepared[None] | None:
+        link = session.get(PartyLink, target.ref)
+        if link is None or link.state != PartyLinkState.CONFIRMED or session.exec(
+                select(AddressConfirmation).where(AddressConfirmation.link_id == link.id)).first() is not None:
+            return None  # (voided since: the application was edited and the party is asked again)
+        app = session.get(Application, link.application_id)
+        assert app is not None
+        content = address_content(runtime, session, link)
+        return prepared_for(session, app, partial(render_address_confirmation, content),
+                            f"{content.case_number or app.id[:8]} 送达地址确认书（{link.party_name}）", None)
+
+    def record(self, runtime: Runtime, session: Session, target: JobTarget, prepared: Prepared[None],
+               sealed: SealedDocument, sha256: str) -> None:
+        assert target.ref is not None
+        session.add(AddressConfirmation(application_id=target.application_id, link_id=target.ref, sha256=sha256))
 
 
 def issue_receipt(runtime: Runtime, application_id: str, job_id: int | None = None) -> bool:
     """Seal and record the receipt now (what the worker does with a receipt job); True when this call did."""
-    return run_pipeline(runtime, ReceiptDocument(), Target(application_id), job_id)
+    return run_pipeline(runtime, ReceiptDocument(), JobTarget(application_id), job_id)
 
 
 def issue_voucher(runtime: Runtime, application_id: str, party_id: int, job_id: int | None = None) -> bool:
     """Seal and record one party's voucher now (what the worker does with a voucher job); True when this call
     did, False when it exists already or its service record was voided."""
-    return run_pipeline(runtime, VoucherDocument(), Target(application_id, party_id), job_id)
+    return run_pipeline(runtime, VoucherDocument(), JobTarget(application_id, party_id), job_id)

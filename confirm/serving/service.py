@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from confirm.applications.service import get_visible, parties_of, require_role
+from confirm.applications.service import get_visible, require_role
 from confirm.applications.transitions import mark_served, service_voided
 from confirm.core import audit
 from confirm.core.clock import as_utc, iso, utcnow
@@ -42,6 +42,7 @@ from confirm.models import (
     pk,
     voucher_job_kind,
 )
+from confirm.parties.service import parties_of
 from confirm.serving.schemas import ServiceIn, decode_data_url
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from confirm.applications.service import parties_of
 from confirm.core.clock import chinese_datetime_text, iso, iso_text
 from confirm.core.runtime import Runtime
 from confirm.core.verify_codes import digest, normalize_check_code
@@ -19,16 +18,19 @@ from confirm.law.errors import DomainError
 from confirm.law.masking import mask_party
 from confirm.law.review import Outcome
 from confirm.models import (
+    AddressConfirmation,
     Application,
     Court,
     Decision,
     Party,
+    PartyLink,
     Ruling,
     ServiceReceipt,
     ServiceVoucher,
     User,
     VoidedService,
 )
+from confirm.parties.service import parties_of
 from verify import check_sealed_pdf
 
 
@@ -36,7 +38,8 @@ def _not_found() -> DomainError:
     return DomainError("verify.not_found", "未找到该文书的核验记录，请核对二维码或核验码；如有疑问请联系出具法院", 404)
 
 
-DOCUMENT_NAMES = {"ruling": "民事裁定书", "service_receipt": "送达回证", "service_voucher": "电子送达凭证"}
+DOCUMENT_NAMES = {"ruling": "民事裁定书", "service_receipt": "送达回证", "service_voucher": "电子送达凭证",
+                  "address_confirmation": "送达地址确认书"}
 
 
 def _service_record(session: Session, application_id: str, party_id: int | None, sha256: str,
@@ -76,6 +79,9 @@ def _registered(session: Session, sha256: str) -> dict[str, Any] | None:
     voucher = session.exec(select(ServiceVoucher).where(ServiceVoucher.sha256 == sha256)).first()
     if voucher is not None:
         return _service_record(session, voucher.application_id, voucher.party_id, sha256, voucher.created_at)
+    address = session.exec(select(AddressConfirmation).where(AddressConfirmation.sha256 == sha256)).first()
+    if address is not None:
+        return _address_record(session, address)
     voided = session.exec(select(VoidedService).where(
         (VoidedService.voucher_sha256 == sha256) | (VoidedService.receipt_sha256 == sha256))).first()
     if voided is not None:
@@ -84,6 +90,20 @@ def _registered(session: Session, sha256: str) -> dict[str, Any] | None:
                                    voided.voucher_created_at, voided)
         return _service_record(session, voided.application_id, None, sha256, voided.receipt_created_at, voided)
     return None
+
+
+def _address_record(session: Session, row: AddressConfirmation) -> dict[str, Any]:
+    """The public record of a sealed 送达地址确认书: which case, which court, when, the party masked; never the
+    address itself."""
+    app = session.get(Application, row.application_id)
+    link = session.get(PartyLink, row.link_id)
+    assert app is not None and link is not None
+    court = session.get(Court, app.court_id)
+    party = session.get(Party, link.party_id)
+    return {"document": "address_confirmation", "document_name": DOCUMENT_NAMES["address_confirmation"],
+            "status": "valid", "court": court.name if court else None, "case_number": app.case_number,
+            "outcome": None, "issued_at": iso(row.created_at),
+            "parties": [mask_party(party.kind if party else "person", link.party_name)], "document_sha256": row.sha256}
 
 
 def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:

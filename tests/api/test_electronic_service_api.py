@@ -270,8 +270,8 @@ def test_a_worker_s_late_copy_never_records_a_document_for_a_voided_service(clie
     """A sealing that finishes after its job is gone (voided) or done (another worker's copy) records nothing."""
     from sqlmodel import Session, select
 
-    from confirm.issuance.pipeline import Prepared, Target, run_pipeline
-    from confirm.models import Application, Court, ServiceVoucher
+    from confirm.issuance.pipeline import Prepared, run_pipeline
+    from confirm.models import Application, Court, JobTarget, ServiceVoucher
     from confirm.serving.documents import VoucherDocument, issue_voucher
     from templates import render_service_voucher
     from templates.model import VoucherContent
@@ -303,7 +303,7 @@ def test_a_worker_s_late_copy_never_records_a_document_for_a_voided_service(clie
         def prepare(self, runtime, session, target):
             return Prepared(court.code, court.name, lambda: rendered, "test", None)
 
-    late = run_pipeline(runtime, LateVoucher(), Target(app_id, company["id"]),
+    late = run_pipeline(runtime, LateVoucher(), JobTarget(app_id, company["id"]),
                         job_id=2**31 - 1)  # a job that no longer exists
     assert late is False
     with Session(runtime.engine) as session:

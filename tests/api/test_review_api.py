@@ -133,8 +133,9 @@ def test_every_state_change_is_in_an_unbroken_audit_chain(client, runtime, passw
         actions = [r.action for r in s.exec(select(AuditRecord).where(AuditRecord.application_id == app_id)
                                             .order_by(AuditRecord.id))]
         assert verify_chain(s) == []
-    assert actions == ["application.draft", "document.uploaded", "document.uploaded", "application.submitted",
-                       "application.under_review", "decision.made", "application.issued", "ruling.downloaded"]
+    assert actions == ["application.draft", "document.uploaded", "document.uploaded", "party.links_opened",
+                       "application.submitted", "party.confirmed", "party.confirmed", "application.under_review",
+                       "decision.made", "application.issued", "ruling.downloaded"]
 
 
 def test_case_numbers_stay_gapless_and_unique_when_three_judges_claim_at_once(client, runtime, passwords):

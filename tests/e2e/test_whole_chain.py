@@ -28,7 +28,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from tests.support import a_pdf, application_body, now_iso, verification_now
+from tests.support import a_pdf, application_body, confirm_parties, now_iso, verification_now
 
 pytestmark = pytest.mark.e2e
 
@@ -117,6 +117,7 @@ def test_the_whole_chain(live_server, tmp_path):
         assert up.status_code == 201, up.text
     r = mediator.http.post(f"/api/v1/applications/{app_id}/submit")
     assert r.status_code == 200 and r.json()["status"] == "submitted", r.text
+    confirm_parties(mediator.http, mediator.http, app_id)  # each party on their own phone (tests/api/test_parties_api.py)
 
     # 2. 同步审核: the judge sees it at once, claims it (立案: the case number), a second judge cannot
     arrived_after = wait_for(events, "application.submitted", app_id)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import httpx
 
 from confirm.core.clock import china_today
-from tests.pages.conftest import TABLET, shoot
+from tests.pages.conftest import PHONE, TABLET, shoot
 from tests.support import a_pdf
 
 
@@ -29,6 +29,54 @@ def login(browser, base, username, password, *, keyboard=False):  # type: ignore
         with page.expect_navigation():
             page.get_by_role("button", name="登录").click()
     return page
+
+
+ANDROID = ("Mozilla/5.0 (Linux; Android 10; Redmi 9A) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/120.0.0.0 Mobile Safari/537.36")
+
+
+def confirm_on_phone(browser, base, app_id, name, id_tail, *, shots=False, electronic=False):  # type: ignore[no-untyped-def]
+    """A party on their own (cheap Android) phone: opens the link from the text message (read here from the
+    development outbox, as the phone would receive it), proves who they are, reads the agreement, confirms."""
+    def sent(kind: str) -> str:
+        items = httpx.get(f"{base}/dev/outbox").json()["items"]
+        return next(m["text"] for m in items
+                    if m["application_id"] == app_id and m["kind"] == kind and (name in m["text"] or kind == "party.code"))
+
+    token = sent("party.confirm_link").split("/p/", 1)[1].split()[0]
+    ctx = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True, user_agent=ANDROID)
+    phone = ctx.new_page()
+    phone.goto(f"{base}/p/{token}")
+    assert "核实身份" in phone.inner_text("main")
+    phone.fill("#id_tail", id_tail)
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="获取验证码").click()
+    assert "验证码已发送至您的手机" in phone.inner_text("[role=status]")
+    if shots:
+        shoot(phone, "20-party-verify")
+    phone.fill("#code", "000000")  # a wrong code is refused in Chinese, and counted
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="验证并查看调解协议").click()
+    assert "还可尝试4次" in phone.inner_text("[role=alert]")
+    phone.fill("#code", sent("party.code").split("验证码为", 1)[1][:6])
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="验证并查看调解协议").click()
+    assert "调解协议内容" in phone.inner_text("main") and "虚假诉讼罪" in phone.inner_text(".warning")
+    pages = phone.locator(".pages img")
+    assert pages.count() == 2  # every page of the uploaded agreement and joint application, as images
+    for img in pages.all():
+        img.scroll_into_view_if_needed()
+    phone.wait_for_function("[...document.querySelectorAll('.pages img')].every(i => i.complete && i.naturalWidth > 0)")
+    if shots:
+        shoot(phone, "21-party-agreement")
+    phone.get_by_label("我已阅读，协议是我的真实意思，同意申请司法确认").check()
+    phone.get_by_label("同意电子送达" if electronic else "不同意，请以纸质方式送达").check()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交").click()
+    assert "确认调解协议" in phone.inner_text("#answer")
+    if shots:
+        shoot(phone, "22-party-confirmed")
+    return phone
 
 
 def sign(page, pad) -> None:  # type: ignore[no-untyped-def]
@@ -167,7 +215,14 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     with med.expect_navigation():
         med.get_by_role("button", name="提交司法确认申请").click()
     assert "已提交待审查" in med.inner_text("#status")
+    assert med.locator("#party-confirmations .party-qr img").count() == 2  # a QR code per party on the tablet
     shoot(med, "06-mediator-application-submitted")
+
+    # 1b. each party confirms the agreement on their own phone, and the mediator's page follows live
+    person_phone = confirm_on_phone(browser, base, app_id, "张三", "31002X", shots=True)
+    confirm_on_phone(browser, base, app_id, "秀山县武陵建材有限公司", "038216", electronic=True)
+    med.wait_for_function("document.querySelectorAll('#party-confirmations .pc-confirmed').length === 2")
+    assert med.locator("#party-confirmations .party-qr").count() == 0
 
     # 2. it arrives in the judge's queue without a reload, with a visible cue
     judge.wait_for_selector(f"tr[data-id='{app_id}'].arrived", timeout=10_000)
@@ -186,6 +241,8 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     # the decision form: five outcomes, their grounds from the legal texts
     assert judge.locator("input[name=outcome]").count() == 5
     assert judge.locator("#clerk option:checked").inner_text() == "吴书记"  # the clerk named on the ruling
+    assert judge.locator("#party-confirmations .pc-confirmed").count() == 2  # the parties' own confirmations
+    assert judge.locator("#waivers").count() == 0  # nobody to account for
     shoot(judge, "13-judge-review-decision-form")
     judge.get_by_label("确认调解协议有效").check()
     judge.get_by_role("button", name="作出裁定并盖章出具").click()
@@ -200,6 +257,11 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     ruling = pdf.body()
     assert ruling.startswith(b"%PDF")
     shoot(med, "07-mediator-ruling-notice")
+    # the party's own page now shows the ruling, and how to check it
+    person_phone.reload()
+    assert "确认调解协议有效" in person_phone.inner_text("#outcome")
+    assert person_phone.request.get(base + person_phone.get_attribute("#ruling-link", "href")).body() == ruling
+    shoot(person_phone, "23-party-ruling-ready")
     # the person signs on the tablet; the company, which agreed to electronic service, is served by text message
     person, company = med.locator("#service-form fieldset.recipient").all()
     sign(med, person.locator(".pad"))

@@ -20,7 +20,7 @@ from sqlmodel import select
 
 from confirm.core.db import transaction
 from confirm.models import IssuanceJob, Ruling
-from tests.support import a_pdf, application_body, verification_now
+from tests.support import a_pdf, application_body, confirm_parties, verification_now
 
 
 def free_port() -> int:
@@ -94,6 +94,7 @@ def file_and_claim(base: str, passwords: dict[str, str], key: str) -> str:
         assert m.post(f"/api/v1/applications/{app_id}/documents", data={"kind": kind},
                       files={"file": ("a.pdf", a_pdf(), "application/pdf")}).status_code == 201
     assert m.post(f"/api/v1/applications/{app_id}/submit").status_code == 200
+    confirm_parties(m, m, app_id)
     assert judge.post(f"/api/v1/applications/{app_id}/claim").status_code == 200
     return app_id
 
@@ -131,7 +132,7 @@ def test_worker_killed_while_issuing_is_replaced_and_issues_exactly_one_ruling(p
     wait_issued(runtime, app_id)
     with transaction(runtime.engine) as s:
         assert len(s.exec(select(Ruling).where(Ruling.application_id == app_id)).all()) == 1
-        job = s.exec(select(IssuanceJob).where(IssuanceJob.application_id == app_id)).one()
+        job = s.exec(select(IssuanceJob).where(IssuanceJob.application_id == app_id, IssuanceJob.kind == "ruling")).one()
         assert job.state == "done"
     m = login(base, "mediator", passwords["mediator"])
     pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content

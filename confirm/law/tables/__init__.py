@@ -44,3 +44,14 @@ def risk_table() -> dict[str, Any]:
     data = _load("risk.yaml")
     data["large_amount"] = Decimal(str(data["large_amount"]))
     return data
+
+
+@lru_cache(maxsize=1)
+def party_texts() -> dict[str, Any]:
+    """What a party reads: the warning against false litigation, the notices, the messages' wording."""
+    data = _load("party.yaml")
+    for key in ("warning", "service_address_notice", "electronic_service_question", "rejected_next_steps",
+                "verify_howto", "messages"):
+        if key not in data:
+            raise ValueError(f"party.yaml lacks {key}")
+    return data

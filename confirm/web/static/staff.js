@@ -310,10 +310,13 @@
     window.jiudiEvents = es;
     var refreshQueue = function (announce) {
       fetch(live.dataset.fragment, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
-        var before = {}; live.querySelectorAll("tr[data-id]").forEach(function (tr) { before[tr.dataset.id] = 1; });
+        var before = {}; live.querySelectorAll("tr[data-id]").forEach(function (tr) { before[tr.dataset.id] = tr.classList.contains("arrived") ? 2 : 1; });
         live.innerHTML = html;
         var fresh = 0;
-        live.querySelectorAll("tr[data-id]").forEach(function (tr) { if (!before[tr.dataset.id]) { tr.classList.add("arrived"); fresh++; } });
+        live.querySelectorAll("tr[data-id]").forEach(function (tr) {
+          if (!before[tr.dataset.id]) { tr.classList.add("arrived"); fresh++; }
+          else if (before[tr.dataset.id] === 2) tr.classList.add("arrived");  // still new: a later refresh keeps the mark
+        });
         if (fresh && announce) {
           document.getElementById("live-state").textContent = "新到 " + fresh + " 件申请（" + new Date().toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai" }) + "）";
           document.title = "（新）审查队列 · 就地"; beep();
@@ -327,7 +330,8 @@
     };
     ["application.submitted", "application.claimed", "application.released", "application.returned",
      "application.withdrawn", "application.decided", "ruling.issued", "application.served",
-     "application.service_voided", "ruling.revoked", "message"].forEach(function (t) {
+     "application.service_voided", "ruling.revoked", "party.confirmed", "party.declined", "party.locked",
+     "message"].forEach(function (t) {
       es.addEventListener(t, handle);
     });
     es.onopen = function () { live.dataset.connected = "1"; };

@@ -1,0 +1,172 @@
+"""The party's pages (a cheap Android phone's browser, zh-CN, no account, no JavaScript needed): open the link from
+the text message (or the QR code on the mediator's tablet), prove who you are, read the whole agreement and the
+warning against false litigation, confirm or decline, confirm the address for service; afterwards, the state of
+the case, the ruling when it is ready, how to check it, and what a rejection leaves open (CPL 206).
+
+The same service functions as the party's JSON API (``confirm.parties.views``); a session is a cookie holding the
+party's bearer token, and the confirmation form carries a CSRF token derived from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from confirm.core.clock import chinese_datetime_text, utcnow
+from confirm.law.errors import DomainError
+from confirm.law.masking import mask_person_name
+from confirm.law.parties import SESSION_LIFETIME
+from confirm.law.review import Outcome
+from confirm.law.tables import party_texts
+from confirm.models import PartyLink
+from confirm.pages.session import form_errors
+from confirm.parties import pages_of_documents, service
+from confirm.parties.views import PARTY_COOKIE, SessionIn, open_party_session
+from confirm.web.deps import get_runtime
+from confirm.web.html import render
+from confirm.web.ratelimit import client_address
+
+router = APIRouter(include_in_schema=False)
+
+
+def _csrf(request: Request, bearer: str) -> str:
+    return hmac.new(get_runtime(request).secret, b"party-csrf:" + bearer.encode(), hashlib.sha256).hexdigest()
+
+
+def _page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return render(request, f"party/{name}.html", dev_mode=get_runtime(request).settings.dev_mode,
+                  status_code=status_code, texts=party_texts(), **context)
+
+
+def _error(request: Request, exc: DomainError) -> HTMLResponse:
+    return _page(request, "error", status_code=exc.status, message=exc.message)
+
+
+def _signed_in(request: Request, token: str) -> tuple[PartyLink, str] | None:
+    """The party's session for this very link, if the phone has one."""
+    bearer = request.cookies.get(PARTY_COOKIE, "")
+    if not bearer:
+        return None
+    runtime = get_runtime(request)
+    try:
+        with runtime.unit_of_work() as session:
+            link = service.link_for_session(session, bearer)
+            if link.id != service.link_for_token(session, token).id:
+                return None
+    except DomainError:
+        return None
+    return link, bearer
+
+
+def _verify_page(request: Request, token: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    runtime = get_runtime(request)
+    with runtime.unit_of_work() as session:
+        link = service.link_for_token(session, token)
+        service.require_usable(link, utcnow())
+        court = service.me_json(session, link)["court"]
+    return _page(request, "verify", status_code=status_code, token=token, court=court,
+                 masked_name=mask_person_name(link.party_name), **context)
+
+
+def _case_page(request: Request, token: str, link: PartyLink, bearer: str, status_code: int = 200,
+               **context: Any) -> HTMLResponse:
+    """The agreement to answer (with each page of the uploaded documents) or, once answered, the case."""
+    runtime = get_runtime(request)
+    with runtime.unit_of_work() as session:
+        service.record_view(session, link, document_id=None, page=0)
+        view = service.me_json(session, link)
+        documents = service.agreement_documents(session, link.application_id)
+    pages = [(doc.id, doc.kind, pages_of_documents.page_count(runtime.store.get(doc.sha256), doc.content_type))
+             for doc in documents]
+    outcome = Outcome(view["outcome"]).name_zh if view["outcome"] else None
+    name = "agreement" if view["confirmation"]["state"] == "pending" else "case"
+    return _page(request, name, status_code=status_code, case=view, token=token, pages=pages, outcome=outcome,
+                 csrf=_csrf(request, bearer), decided_at=chinese_datetime_text(link.decided_at),
+                 fields=context.pop("fields", {}), form=context.pop("form", {}), **context)
+
+
+@router.get("/p/{token}", response_class=HTMLResponse)
+def party_home(request: Request, token: str) -> Response:
+    """The link from the text message: verify first, then the agreement (or, once answered, the case)."""
+    try:
+        signed = _signed_in(request, token)
+        if signed is None:
+            return _verify_page(request, token)
+        link, bearer = signed
+        return _case_page(request, token, link, bearer)
+    except DomainError as exc:
+        return _error(request, exc)
+
+
+@router.post("/p/{token}/code", response_class=HTMLResponse)
+async def party_code(request: Request, token: str) -> Response:
+    form = await request.form()
+    runtime = get_runtime(request)
+    try:
+        with runtime.unit_of_work() as session:
+            sent = service.send_code(runtime, session, token, channel=str(form.get("channel", "")) or None)
+    except DomainError as exc:
+        try:
+            return _verify_page(request, token, status_code=exc.status, message=exc.message,
+                                id_tail=str(form.get("id_tail", "")))
+        except DomainError as again:
+            return _error(request, again)
+    channel = "手机" if sent["channel"] == "sms" else "邮箱"
+    return _verify_page(request, token, notice=f"验证码已发送至您的{channel} {sent['sent_to']}，10分钟内有效",
+                        id_tail=str(form.get("id_tail", "")), code_sent=True)
+
+
+@router.post("/p/{token}/session", response_class=HTMLResponse)
+async def party_session(request: Request, token: str) -> Response:
+    form = await request.form()
+    runtime = get_runtime(request)
+    try:
+        body = SessionIn.model_validate({"id_tail": str(form.get("id_tail", "")), "code": str(form.get("code", ""))})
+        opened = open_party_session(runtime, request, token, body)
+    except (DomainError, ValidationError) as exc:
+        message, _fields, status = form_errors(exc)
+        try:
+            return _verify_page(request, token, status_code=status, message=message,
+                                id_tail=str(form.get("id_tail", "")), code_sent=True)
+        except DomainError as again:
+            return _error(request, again)
+    response = RedirectResponse(f"/p/{token}", status_code=303)
+    response.set_cookie(PARTY_COOKIE, opened.access_token, max_age=int(SESSION_LIFETIME.total_seconds()),
+                        httponly=True, samesite="lax", secure=request.url.scheme == "https", path="/")
+    return response
+
+
+def _confirmation_body(form: FormData) -> service.ConfirmationIn:
+    return service.ConfirmationIn.model_validate({
+        "decision": str(form.get("decision", "")), "note": str(form.get("note", "")) or None,
+        "service_address": {"address": str(form.get("address", "")) or None, "phone": str(form.get("phone", "")) or None,
+                            "email": str(form.get("email", "")) or None},
+        "electronic_service": form.get("electronic_service") == "yes"})
+
+
+@router.post("/p/{token}/confirm", response_class=HTMLResponse)
+async def party_confirm(request: Request, token: str) -> Response:
+    signed = _signed_in(request, token)
+    if signed is None:
+        return RedirectResponse(f"/p/{token}", status_code=303)
+    link, bearer = signed
+    form = await request.form()
+    if not hmac.compare_digest(str(form.get("csrf", "")), _csrf(request, bearer)):
+        return _error(request, DomainError("request.csrf", "页面已过期，请刷新后重试", 403))
+    runtime = get_runtime(request)
+    try:
+        body = _confirmation_body(form)
+        with runtime.unit_of_work() as session:
+            service.confirm(runtime, session, link, body, address=client_address(request),
+                            user_agent=request.headers.get("user-agent", ""))
+    except (DomainError, ValidationError) as exc:
+        message, fields, status = form_errors(exc)
+        return _case_page(request, token, link, bearer, status_code=status, message=message, fields=fields,
+                          form=dict(form))
+    return RedirectResponse(f"/p/{token}", status_code=303)
