@@ -26,7 +26,7 @@ from confirm.issuance.pipeline import JobHandler
 from confirm.issuance.ruling import RulingDocument
 from confirm.issuance.worker import IssuanceWorker
 from confirm.messages import views as messages_views
-from confirm.messages.delivery import MessageDelivery
+from confirm.messages.delivery import DeliveryReportCheck, MessageDelivery
 from confirm.models import JobKind
 from confirm.parties import views as parties_views
 from confirm.serving import views as serving_views
@@ -42,7 +42,7 @@ log = logging.getLogger("jiudi")
 def document_kinds() -> dict[JobKind, JobHandler]:
     """What the worker does with each kind of job: the sealed documents it makes and the messages it sends."""
     return {JobKind.RULING: RulingDocument(), JobKind.RECEIPT: ReceiptDocument(), JobKind.VOUCHER: VoucherDocument(),
-            JobKind.ADDRESS: AddressDocument(), JobKind.MESSAGE: MessageDelivery()}
+            JobKind.ADDRESS: AddressDocument(), JobKind.MESSAGE: MessageDelivery(), JobKind.REPORT: DeliveryReportCheck()}
 
 
 def _wake(runtime: Runtime) -> None:

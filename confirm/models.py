@@ -256,9 +256,10 @@ class JobKind(StrEnum):
     VOUCHER = "voucher"  # 电子送达凭证, one per party served electronically
     ADDRESS = "address"  # 送达地址确认书, one per party's confirmation (the job names the party link)
     MESSAGE = "message"  # a message to a party (the job names the message)
+    REPORT = "report"  # asking the SMS provider whether a message reached the phone (the job names the message)
 
 
-_KINDS_WITH_REF = (JobKind.VOUCHER, JobKind.ADDRESS, JobKind.MESSAGE)
+_KINDS_WITH_REF = (JobKind.VOUCHER, JobKind.ADDRESS, JobKind.MESSAGE, JobKind.REPORT)
 
 
 class JobTarget(NamedTuple):
@@ -325,6 +326,8 @@ class ServiceFacts(SQLModel):
     # prior_agreement or address_in_application; None for service in person
     consent_basis: str | None = Field(default=None, max_length=30)
     recorded_by: int = Field(foreign_key="users.id")
+    # the court's own electronic service: when the party opened the document served (查阅时间), from the system's log
+    opened_at: datetime | None = _ts(default=None)
 
 
 class ServiceRecord(ServiceFacts, table=True):
@@ -495,6 +498,9 @@ class Message(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=sa.Text)
     created_at: datetime = _ts(default_factory=utcnow, index=True)
     sent_at: datetime | None = _ts(default=None)
+    # what the provider reported afterwards (SMS): delivered to the phone at delivered_at, failed, or unknown
+    delivery_state: str | None = Field(default=None, max_length=20)
+    delivered_at: datetime | None = _ts(default=None)
 
 
 class Event(SQLModel, table=True):

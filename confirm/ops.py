@@ -57,7 +57,8 @@ def readyz(runtime: RuntimeDep) -> JSONResponse:
 
 @router.get("/metrics", response_class=PlainTextResponse, tags=["operations"])
 def metrics(runtime: RuntimeDep) -> str:
-    sealing = ~col(IssuanceJob.kind).startswith(f"{JobKind.MESSAGE}:")  # the jobs that make sealed documents
+    sealing = sa.and_(*(~col(IssuanceJob.kind).startswith(f"{kind}:")  # the jobs that make sealed documents
+                        for kind in (JobKind.MESSAGE, JobKind.REPORT)))
     with runtime.unit_of_work() as session:
         states = dict(session.exec(select(IssuanceJob.state, sa.func.count()).where(sealing)
                                    .group_by(IssuanceJob.state)).all())

@@ -112,10 +112,12 @@ class ReceiptContent:
     case_number: str
     document_name: str  # e.g. "民事裁定书"
     recipients: tuple[ReceiptRecipient, ...]
-    served_by: str
+    served_by: str  # 送达人: the court's clerk
     organization: str  # the serving body, e.g. the court or its people's tribunal
     dev_mode: bool
     issued_on: date | None = None  # the date under the seal; default: the last service date
+    # 代为送达: who delivered in person on the court's behalf, e.g. "杨调解（秀山县中和派出所驻所调解室）"
+    delivered_by: str | None = None
 
 
 @dataclass(frozen=True)

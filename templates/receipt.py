@@ -62,8 +62,10 @@ def render_service_receipt(content: ReceiptContent, *, texts: LegalTexts | None 
     remarks = ""
     if any(r.method == "electronic" for r in content.recipients):
         remarks = str((spec.get("remarks") or {}).get("electronic", ""))
+    rows.append(label_row(labels["served_by"], content.served_by, ROW_HEIGHT))
+    if content.delivered_by:
+        rows.append(label_row(labels["delivered_by"], content.delivered_by, ROW_HEIGHT))
     rows += [
-        label_row(labels["served_by"], content.served_by, ROW_HEIGHT),
         label_row(labels["organization"], content.organization, ROW_HEIGHT),
         label_row(labels["remarks"], remarks, REMARKS_HEIGHT),
     ]

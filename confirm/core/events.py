@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -68,10 +69,21 @@ def emit(session: Session, event_type: str, app: Application, **extra: Any) -> E
     return event
 
 
-def queue_job(session: Session, application_id: str, kind: str = "ruling") -> IssuanceJob:
-    """Queue a sealing job in the caller's transaction (the transactional outbox); the worker is woken once it
-    commits. ``kind`` is ``ruling``, ``receipt`` or ``voucher:<party id>``."""
+class RetryLater(Exception):
+    """A job that cannot finish yet and is not failing (an answer not known yet): run it again after ``seconds``."""
+
+    def __init__(self, reason: str, seconds: float) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
+def queue_job(session: Session, application_id: str, kind: str = "ruling", *,
+              not_before: datetime | None = None) -> IssuanceJob:
+    """Queue a job in the caller's transaction (the transactional outbox); the worker is woken once it commits.
+    ``kind`` is a ``job_kind``: ``ruling``, ``receipt``, ``voucher:<party id>``, ``message:<id>`` …"""
     job = IssuanceJob(application_id=application_id, kind=kind)
+    if not_before is not None:
+        job.next_attempt_at = not_before
     session.add(job)
     after_commit(session, wake_worker=True)
     if session.get_bind().dialect.name == "postgresql":  # the other instances' workers, too

@@ -33,17 +33,19 @@ import ssl
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal, Protocol, cast
+from typing import Any, Literal, Protocol, cast
 from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
 
 import httpx
 
 log = logging.getLogger("jiudi.messaging")
+CHINA = ZoneInfo("Asia/Shanghai")  # the operators report receipt times in China's time
 
 SmtpSecurity = Literal["starttls", "tls", "none"]
 SMTP_SECURITIES: tuple[SmtpSecurity, ...] = ("starttls", "tls", "none")
@@ -122,6 +124,16 @@ class Delivery:
     """The provider took the message."""
 
     provider_id: str | None  # SMTP: the Message-ID we set; Aliyun: the BizId it answers
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What the provider reports of a message after sending it: ``delivered`` (at ``at``), ``failed`` or
+    ``pending`` (not known yet)."""
+
+    state: Literal["pending", "delivered", "failed"]
+    at: datetime | None
+    detail: str
 
 
 class DeliveryError(Exception):
@@ -379,8 +391,37 @@ class AliyunSmsChannel:
             nonce=uuid.uuid4().hex,  # Aliyun refuses a nonce seen in the last 15 minutes (replay protection)
             timestamp=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         )
-        # POST, not GET: the parameters (the number, the code) travel in the body, so they stay out of access
-        # logs and out of httpx's own "HTTP Request: …" log line, which prints the URL.
+        answer = self._call(params, message.to, "SendSms")
+        biz_id = answer.get("BizId")
+        return str(biz_id) if biz_id else None
+
+    def delivery_report(self, biz_id: str, to: str, sent_on: date) -> DeliveryReport:
+        """What the operator reported of one message (``QuerySendDetails``): delivered to the phone and when,
+        failed, or not yet known. ``sent_on`` is the day it was sent, in China's time."""
+        params = {
+            "AccessKeyId": self.access_key_id, "Action": "QuerySendDetails", "BizId": biz_id, "CurrentPage": "1",
+            "Format": "JSON", "PageSize": "10", "PhoneNumber": to, "RegionId": "cn-hangzhou",
+            "SendDate": sent_on.strftime("%Y%m%d"), "SignatureMethod": "HMAC-SHA1",
+            "SignatureNonce": uuid.uuid4().hex, "SignatureVersion": "1.0",
+            "Timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "Version": ALIYUN_SMS_API_VERSION,
+        }
+        answer = self._call(params, to, "QuerySendDetails")
+        details = (answer.get("SmsSendDetailDTOs") or {}).get("SmsSendDetailDTO") or []
+        if not details:
+            return DeliveryReport("pending", None, "")
+        first = details[0]
+        status, error = int(first.get("SendStatus") or 1), str(first.get("ErrCode") or "")
+        if status == 3:  # 1 waiting for the operator's receipt, 2 failed, 3 delivered (Aliyun's documentation)
+            received = str(first.get("ReceiveDate") or "")
+            at = datetime.strptime(received, "%Y-%m-%d %H:%M:%S").replace(tzinfo=CHINA) if received else None
+            return DeliveryReport("delivered", at, error)
+        return DeliveryReport("failed" if status == 2 else "pending", None, error)
+
+    def _call(self, params: dict[str, str], to: str, action: str) -> dict[str, Any]:
+        """Sign and POST one API call; the answer when its Code is OK, else DeliveryError.
+
+        POST, not GET: the parameters (the number, the code) travel in the body, so they stay out of access logs
+        and out of httpx's own "HTTP Request: …" log line, which prints the URL."""
         signature = aliyun_rpc_signature(params, self._secret, "POST")
         body = f"Signature={aliyun_percent_encode(signature)}&{aliyun_canonical_query(params)}"
         try:
@@ -402,10 +443,9 @@ class AliyunSmsChannel:
             raise DeliveryError(f"SMS endpoint answered HTTP {response.status_code} without a result code")
         code: str = answer["Code"]
         if code == "OK":
-            biz_id = answer.get("BizId")
-            return str(biz_id) if biz_id else None
-        detail = _scrub(str(answer.get("Message") or ""), message.to)
-        text = f"Aliyun SendSms {code}: {detail} (RequestId {answer.get('RequestId')}, HTTP {response.status_code})"
+            return answer
+        detail = _scrub(str(answer.get("Message") or ""), to)
+        text = f"Aliyun {action} {code}: {detail} (RequestId {answer.get('RequestId')}, HTTP {response.status_code})"
         if code in ALIYUN_PERMANENT_CODES:
             raise DeliveryError(text, permanent=True)
         if code in ALIYUN_RETRYABLE_CODES:

@@ -35,7 +35,7 @@ from confirm.models import (
     User,
     pk,
 )
-from confirm.parties.service import current_links, parties_of
+from confirm.parties.service import current_links, parties_of, send_ruling
 from templates import render_ruling
 from templates.model import (
     AgentInfo,
@@ -166,6 +166,7 @@ class RulingDocument(DocumentKind[RulingFacts]):
         ))
         session.flush()
         mark_issued(session, app, outcome=content.outcome, sha256=sha256)
+        send_ruling(runtime, session, app)
 
 
 def preview_ruling(runtime: Runtime, user: User, application_id: str, decision: DecisionIn,

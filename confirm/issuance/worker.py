@@ -20,7 +20,7 @@ from sqlmodel import col, select
 from confirm.core import audit
 from confirm.core.clock import utcnow
 from confirm.core.db import is_postgresql
-from confirm.core.events import jobs_changed
+from confirm.core.events import RetryLater, jobs_changed
 from confirm.core.runtime import Runtime
 from confirm.issuance.pipeline import JobHandler
 from confirm.models import IssuanceJob, JobKind, JobState, JobTarget, parse_job_kind
@@ -115,19 +115,24 @@ class IssuanceWorker:
         try:
             kind, ref = parse_job_kind(job.kind)
             self.kinds[kind].run(self.runtime, JobTarget(job.application_id, ref), job.id)
+        except RetryLater as later:  # not a failure: asked again after a while
+            self._reschedule(job, timedelta(seconds=later.seconds), str(later))
         except Exception as exc:
             delay = backoff(job.attempts + 1)
             log.error("ALERT issuance of %s failed (attempt %d), retrying in %s: %s",
                       job.application_id, job.attempts + 1, delay, exc, exc_info=True)
-            with self.runtime.unit_of_work() as session:
-                row = session.get(IssuanceJob, job.id)
-                if row is None:  # its service was voided meanwhile: nothing left to retry
-                    return True
-                row.state, row.attempts = JobState.PENDING, row.attempts + 1
-                row.next_attempt_at, row.locked_until = utcnow() + delay, None
-                row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                jobs_changed(session)
+            self._reschedule(job, delay, f"{type(exc).__name__}: {exc}")
         return True
+
+    def _reschedule(self, job: IssuanceJob, delay: timedelta, why: str) -> None:
+        with self.runtime.unit_of_work() as session:
+            row = session.get(IssuanceJob, job.id)
+            if row is None:  # its service was voided meanwhile: nothing left to retry
+                return
+            row.state, row.attempts = JobState.PENDING, row.attempts + 1
+            row.next_attempt_at, row.locked_until = utcnow() + delay, None
+            row.last_error = why[:2000]
+            jobs_changed(session)
 
 
 def wait_for_worker(runtime: Runtime, ready: Callable[[], T | None], seconds: float) -> T | None:

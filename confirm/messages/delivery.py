@@ -10,19 +10,53 @@ with backoff. Codes are never logged; after a code is sent its text is not kept 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlmodel import select
 
-from confirm.core.clock import utcnow
+from confirm.core.clock import china_time, utcnow
 from confirm.core.crash_points import crash_point
-from confirm.core.events import finish_job, jobs_changed
+from confirm.core.events import RetryLater, finish_job, jobs_changed, queue_job
 from confirm.core.messaging import DeliveryError, OutgoingMessage, mask_address
 from confirm.core.runtime import Runtime
-from confirm.models import JobTarget, Message, MessageState
+from confirm.models import IssuanceJob, JobKind, JobTarget, Message, MessageState, job_kind, pk
 
 log = logging.getLogger("jiudi.messages")
 SECRET_KINDS = ("party.code",)  # messages whose text must not outlive their sending
 REDACTED = "（验证码已发送；内容不予留存）"
+
+
+REPORT_FIRST_CHECK_SECONDS = 5.0  # operators usually report within seconds
+REPORT_CHECKS = 8  # then 10 s, 20 s … up to about half an hour in all: later the arrival stays unknown
+
+
+class DeliveryReportCheck:
+    """The worker's handler of report jobs (``report:<message id>``): asks the SMS provider whether the message
+    reached the phone, and when (the service date of an electronic service, CPL 90 ¶2, when the provider says)."""
+
+    def run(self, runtime: Runtime, target: JobTarget, job_id: int | None) -> bool:
+        with runtime.unit_of_work() as session:
+            message = session.get(Message, target.ref)
+            job = session.get(IssuanceJob, job_id) if job_id is not None else None
+            channel = runtime.channels.get(message.channel) if message is not None else None
+            if (message is None or message.delivery_state != "pending" or not message.provider_id
+                    or message.sent_at is None or not hasattr(channel, "delivery_report")):
+                finish_job(session, job_id)
+                return False
+            provider_id, to, sent_on = message.provider_id, message.to_address, china_time(message.sent_at).date()
+            attempts = job.attempts if job is not None else 0
+        report = channel.delivery_report(provider_id, to, sent_on)  # type: ignore[union-attr]
+        if report.state == "pending" and attempts + 1 < REPORT_CHECKS:
+            raise RetryLater("the operator has not reported yet", REPORT_FIRST_CHECK_SECONDS * 2 ** (attempts + 1))
+        with runtime.unit_of_work() as session:
+            row = session.get(Message, target.ref)
+            assert row is not None
+            row.delivery_state = "unknown" if report.state == "pending" else report.state
+            row.delivered_at = report.at if report.state == "delivered" else None
+            if report.state == "failed":
+                row.last_error = f"运营商回执：未送达（{report.detail}）"
+            finish_job(session, job_id)
+        return report.state == "delivered"
 
 
 class MessageDelivery:
@@ -78,6 +112,10 @@ class MessageDelivery:
             row.state, row.provider_id, row.sent_at = MessageState.SENT, delivery.provider_id, utcnow()
             if row.kind in SECRET_KINDS and not runtime.settings.dev_mode:
                 row.text, row.params = REDACTED, {}
+            if delivery.provider_id and hasattr(channel, "delivery_report"):  # ask the operator later whether it arrived
+                row.delivery_state = "pending"
+                queue_job(session, row.application_id, job_kind(JobKind.REPORT, pk(row)),
+                          not_before=utcnow() + timedelta(seconds=REPORT_FIRST_CHECK_SECONDS))
             finish_job(session, job_id)
         log.info("message %s sent: %s to %s", target.ref, outgoing.kind, mask_address(outgoing.to))
         return True

@@ -85,7 +85,8 @@ def _case_page(request: Request, token: str, link: PartyLink, bearer: str, statu
     pages = [(doc.id, doc.kind, pages_of_documents.page_count(runtime.store.get(doc.sha256), doc.content_type))
              for doc in documents]
     outcome = Outcome(view["outcome"]).name_zh if view["outcome"] else None
-    name = "agreement" if view["confirmation"]["state"] == "pending" else "case"
+    asked = view["confirmation"]["state"] == "pending" and view["status"] in service.OPEN_FOR_CONFIRMATION
+    name = "agreement" if asked else "case"
     return _page(request, name, status_code=status_code, case=view, token=token, pages=pages, outcome=outcome,
                  csrf=_csrf(request, bearer), decided_at=chinese_datetime_text(link.decided_at),
                  fields=context.pop("fields", {}), form=context.pop("form", {}), **context)

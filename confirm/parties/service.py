@@ -28,6 +28,7 @@ from confirm.core.verify_codes import digest
 from confirm.law import parties as rules
 from confirm.law.errors import DomainError, FieldProblem
 from confirm.law.identity import email_problem, phone_problem
+from confirm.law.lifecycle import Status
 from confirm.law.tables import party_texts
 from confirm.messages.outbox import queue_message
 from confirm.models import (
@@ -50,6 +51,7 @@ from confirm.models import (
 ACTIVE = (PartyLinkState.PENDING, PartyLinkState.CONFIRMED, PartyLinkState.DECLINED, PartyLinkState.LOCKED,
           PartyLinkState.WAIVED)
 AGREEMENT_KINDS = ("agreement", "joint_application")  # the documents a party is shown
+OPEN_FOR_CONFIRMATION = (Status.SUBMITTED, Status.UNDER_REVIEW)  # before the court has decided
 
 
 def parties_of(session: Session, application_id: str) -> list[Party]:
@@ -156,6 +158,28 @@ def open_links(runtime: Runtime, session: Session, app: Application, *, actor: s
     audit.append(session, actor=actor, action="party.links_opened", application_id=app.id,
                  data={"parties": [link.party_name for link in opened], "agreement_sha256": version})
     return opened
+
+
+def send_ruling(runtime: Runtime, session: Session, app: Application) -> None:
+    """在线回传 to the parties themselves: each party who confirmed and accepted electronic service is sent its
+    link again, now to its copy of the sealed ruling, at the address it confirmed (在线诉讼规则 29 ¶2)."""
+    court = session.get(Court, app.court_id)
+    assert court is not None
+    days = runtime.settings.party_link_days
+    for link in current_links(session, app.id).values():
+        if link.state != PartyLinkState.CONFIRMED or not link.electronic_service:
+            continue
+        link.expires_at = utcnow() + timedelta(days=days)  # the party needs its link to open the ruling
+        session.add(link)
+        values = {"court": court.name, "name": link.party_name, "case": app.case_number or "", "days": days,
+                  "link": link_url(runtime, link)}
+        for channel, address in (("sms", link.service_phone), ("email", link.service_email)):
+            if address:
+                queue_message(session, application_id=app.id, kind="ruling.served", channel=channel, to=address,
+                              subject=_message_text("ruling.served_subject", **values),
+                              text=_message_text("ruling.served", **values),
+                              params={k: str(v) for k, v in values.items()}, party_id=link.party_id,
+                              link_id=pk(link))
 
 
 def link_for_token(session: Session, token: str, *, for_update: bool = False) -> PartyLink:
@@ -354,6 +378,8 @@ def confirm(runtime: Runtime, session: Session, link: PartyLink, body: Confirmat
     if link.state != PartyLinkState.PENDING:
         raise DomainError("party.already_decided", "您已经作出过确认，不能重复提交；如需更改请联系调解员或法院", 409)
     app = session.exec(select(Application).where(Application.id == link.application_id).with_for_update()).one()
+    if app.status not in OPEN_FOR_CONFIRMATION:
+        raise DomainError("party.case_closed", "法院已经对本案作出处理，无需再确认；如有疑问请联系法院", 409)
     if agreement_version(session, app).digest() != link.agreement_sha256:
         raise DomainError("party.agreement_changed", "调解协议已被修改，请重新打开新的确认链接", 409)
     given = body.service_address or ServiceAddressIn()

@@ -13,11 +13,10 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
-from sqlmodel import select
 
 from confirm.core.runtime import Runtime
 from confirm.law.errors import DomainError
-from confirm.models import Document, PartyLink, Ruling
+from confirm.models import Document, PartyLink
 from confirm.parties import pages_of_documents, service
 from confirm.web.deps import RuntimeDep, get_runtime
 from confirm.web.ratelimit import client_address
@@ -134,14 +133,3 @@ def confirmation(runtime: RuntimeDep, request: Request, link: LinkDep, body: ser
         service.confirm(runtime, session, link, body, address=client_address(request),
                         user_agent=request.headers.get("user-agent", ""))
         return service.me_json(session, session.get(PartyLink, link.id) or link)
-
-
-@router.get("/me/ruling.pdf", response_class=Response, responses={200: {"content": {"application/pdf": {}}}})
-def ruling(runtime: RuntimeDep, link: LinkDep) -> Response:
-    """The party's copy of the sealed ruling, once issued (409 ``ruling.not_issued`` before)."""
-    with runtime.unit_of_work() as session:
-        row = session.exec(select(Ruling).where(Ruling.application_id == link.application_id)).first()
-    if row is None:
-        raise DomainError("ruling.not_issued", "裁定书尚未出具", 409)
-    return Response(runtime.store.get(row.sha256), media_type="application/pdf",
-                    headers={"Content-Disposition": "inline", "Cache-Control": "private, no-store"})

@@ -20,11 +20,13 @@ from confirm.models import (
     AddressConfirmation,
     Application,
     Court,
+    Decision,
     JobTarget,
     Organization,
     Party,
     PartyLink,
     PartyLinkState,
+    Role,
     Ruling,
     ServiceReceipt,
     ServiceRecord,
@@ -46,7 +48,12 @@ def receipt_content(runtime: Runtime, session: Session, app: Application) -> Rec
     records = session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id)
                            .order_by(col(ServiceRecord.id))).all()
     recorders = {r.recorded_by: session.get(User, r.recorded_by) for r in records}
-    served_by = "、".join(sorted({u.name for u in recorders.values() if u}))
+    # the mediators who served in person did so on the court's behalf (代为送达); the court's clerk is 送达人
+    delivered_by = "、".join(sorted({f"{u.name}（{org.name}）" for u in recorders.values()
+                                     if u and u.role == Role.MEDIATOR}))
+    decision = session.exec(select(Decision).where(Decision.application_id == app.id)).one()
+    clerk = session.get(User, decision.clerk_id)
+    assert clerk is not None
     return ReceiptContent(
         court_name=court.name, case_number=app.case_number, document_name="民事裁定书",
         recipients=tuple(
@@ -56,7 +63,8 @@ def receipt_content(runtime: Runtime, session: Session, app: Application) -> Rec
                              signature_png=runtime.store.get(r.signature_sha256) if r.signature_sha256 else None)
             for r in records
         ),
-        served_by=served_by, organization=org.name, dev_mode=runtime.settings.dev_mode,
+        served_by=clerk.name, delivered_by=delivered_by or None, organization=court.name,
+        dev_mode=runtime.settings.dev_mode,
     )
 
 
@@ -94,8 +102,10 @@ def voucher_content(runtime: Runtime, session: Session, app: Application, party_
         court_name=court.name, case_number=app.case_number, document_name="民事裁定书", recipient=party.name,
         channel=str(channels.get(record.channel, record.channel)), electronic_address=record.electronic_address,
         sent_at=china_time(record.sent_at) if record.sent_at else None, arrived_at=arrived,
-        document_sha256=ruling.sha256, served_by=f"{recorder.name}（{org.name}）", dev_mode=runtime.settings.dev_mode,
-        consent_basis=record.consent_basis,
+        document_sha256=ruling.sha256, dev_mode=runtime.settings.dev_mode, consent_basis=record.consent_basis,
+        # the court's own service (its clerk, through Jiudi), or the mediator's record of a service on its behalf
+        served_by=f"{recorder.name}（{court.name if recorder.role == Role.CLERK else org.name}）",
+        read_at=china_time(record.opened_at) if record.opened_at else None,
     )
 
 

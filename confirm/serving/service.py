@@ -11,7 +11,7 @@ from confirm.applications.service import get_visible, require_role
 from confirm.applications.transitions import mark_served, service_voided
 from confirm.core import audit
 from confirm.core.clock import as_utc, iso, utcnow
-from confirm.core.events import queue_job
+from confirm.core.events import emit, queue_job
 from confirm.core.runtime import Runtime
 from confirm.law.errors import DomainError, FieldProblem, required_text
 from confirm.law.lifecycle import Action, Status, require_allowed
@@ -26,10 +26,14 @@ from confirm.law.serving import (
 from confirm.law.uploads import require_png
 from confirm.models import (
     Application,
+    Decision,
     IssuanceJob,
     JobKind,
     JobState,
+    Message,
+    MessageState,
     Party,
+    PartyLink,
     Role,
     Ruling,
     ServiceFacts,
@@ -128,6 +132,46 @@ def record_service(runtime: Runtime, session: Session, user: User, application_i
     if already | {r.party_id for r in body.recipients} >= set(parties):
         mark_served(session, user, app)
     return app
+
+
+def record_court_service(session: Session, link: PartyLink) -> bool:
+    """The court's own electronic service: a party who accepted it opened, through its link, the ruling the court
+    sent it. Recorded from the system's log, not typed by anyone: sent when the message left, arrived when the SMS
+    provider reported it on the phone, else when it left (the service date, CPL 90 ¶2), opened now; the clerk named
+    on the ruling is 送达人. True when this recorded it."""
+    app = session.exec(select(Application).where(Application.id == link.application_id).with_for_update()).one()
+    if not link.electronic_service or app.status != Status.ISSUED:
+        return False
+    if session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id,
+                                                ServiceRecord.party_id == link.party_id)).first() is not None:
+        return False  # served already (in person by the mediator, or by this link before)
+    message = session.exec(select(Message).where(Message.link_id == link.id, Message.kind == "ruling.served",
+                                                 Message.state == MessageState.SENT)
+                           .order_by(col(Message.sent_at))).first()
+    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
+    if message is None or message.sent_at is None or ruling.revoked_at is not None:
+        return False  # the court's message has not left: nothing was served through it yet
+    decision = session.exec(select(Decision).where(Decision.application_id == app.id)).one()
+    clerk = session.get(User, decision.clerk_id)
+    assert clerk is not None
+    record = ServiceRecord(  # arrived: when the operator reported it on the phone, else when it left
+        application_id=app.id, party_id=link.party_id, method=ServiceMethod.ELECTRONIC,
+        served_at=message.delivered_at or message.sent_at,
+        place=message.to_address, electronic_address=message.to_address, channel=message.channel,
+        sent_at=message.sent_at, consent_basis="express", recorded_by=pk(clerk), opened_at=utcnow())
+    session.add(record)
+    queue_job(session, app.id, voucher_job_kind(link.party_id))
+    audit.append(session, actor=f"party:{link.id}", action="service.recorded", application_id=app.id, data={
+        "party_id": link.party_id, "method": record.method, "served_at": iso(record.served_at),
+        "electronic_address": record.electronic_address, "channel": record.channel, "sent_at": iso(record.sent_at),
+        "opened_at": iso(record.opened_at), "consent_basis": record.consent_basis, "by": "court"})
+    session.flush()
+    served = {r.party_id for r in session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id))}
+    if served >= {pk(p) for p in parties_of(session, app.id)}:
+        mark_served(session, clerk, app)
+    else:
+        emit(session, "application.service_recorded", app, party_id=link.party_id)
+    return True
 
 
 def void_service(session: Session, user: User, application_id: str, party_id: int, reason: str) -> Application:

@@ -6,11 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
+from sqlmodel import select
 
 from confirm.accounts.deps import UserDep
 from confirm.applications.views import AS_APPLICATION, ReasonIn, change_and_show
 from confirm.issuance.worker import wait_for_worker
 from confirm.law.errors import DomainError
+from confirm.models import Ruling, ServiceReceipt
+from confirm.parties.views import LinkDep
 from confirm.serving import service as serving
 from confirm.serving.schemas import ServiceIn
 from confirm.web.deps import PartyId, RuntimeDep
@@ -32,6 +35,30 @@ def void_service(runtime: RuntimeDep, user: UserDep, application_id: str, party_
     """作废送达记录 (judge or clerk): the party's service record, and the voucher and receipt that recorded it, are
     voided with the reason (verification then says so); the party can be served again."""
     return change_and_show(runtime, lambda s: serving.void_service(s, user, application_id, party_id, body.reason))
+
+
+@router.get("/party/me/ruling.pdf", tags=["party"], response_class=Response, responses=PDF)
+def party_ruling(runtime: RuntimeDep, link: LinkDep) -> Response:
+    """The party's copy of the sealed ruling (409 ``ruling.not_issued`` before). For a party who accepted
+    electronic service, the first opening through the link the court sent records the court's own service."""
+    with runtime.unit_of_work() as session:
+        ruling = session.exec(select(Ruling).where(Ruling.application_id == link.application_id)).first()
+        if ruling is None:
+            raise DomainError("ruling.not_issued", "裁定书尚未出具", 409)
+        serving.record_court_service(session, link)
+    return Response(runtime.store.get(ruling.sha256), media_type="application/pdf",
+                    headers={"Content-Disposition": "inline", "Cache-Control": "private, no-store"})
+
+
+@router.get("/party/me/service-receipt.pdf", tags=["party"], response_class=Response, responses=PDF)
+def party_service_receipt(runtime: RuntimeDep, link: LinkDep) -> Response:
+    """The party's copy of the sealed service receipt once every party is served (409 before)."""
+    with runtime.unit_of_work() as session:
+        receipt = session.exec(select(ServiceReceipt).where(ServiceReceipt.application_id == link.application_id)).first()
+    if receipt is None:
+        raise DomainError("service.receipt_pending", "送达回证尚未生成", 409)
+    return Response(runtime.store.get(receipt.sha256), media_type="application/pdf",
+                    headers={"Content-Disposition": "inline", "Cache-Control": "private, no-store"})
 
 
 @router.get("/applications/{application_id}/service-receipt.pdf", tags=["service"])

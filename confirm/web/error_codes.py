@@ -89,6 +89,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "party.session_invalid": (401, "当事人登录无效或已过期"),
     "party.already_decided": (409, "当事人已作出确认或不同意，不能重复提交"),
     "party.agreement_changed": (409, "调解协议已修改，须通过新的链接确认"),
+    "party.case_closed": (409, "法院已作出处理，不再接受确认"),
     "party.electronic_address_required": (422, "同意电子送达须填写手机号码或电子邮箱"),
     # service (送达)
     "service.time_zone": (422, "送达时间须带时区"),

@@ -276,3 +276,72 @@ def test_the_agreement_changed_under_a_pending_link_cannot_be_confirmed(client, 
         s.add(application)
     r = client.post("/api/v1/party/me/confirmation", headers=headers, json={"decision": "confirm"})
     assert r.status_code == 409 and r.json()["error"]["code"] == "party.agreement_changed"
+
+
+def test_the_court_serves_a_party_who_accepted_electronic_service_and_the_mediator_delivers_to_the_other(
+        client, passwords):
+    m, app_id, app = submitted(client, passwords)
+    person, company = app["parties"]
+    sessions = {}
+    for party, electronic in ((person, True), (company, False)):
+        headers = sessions[party["id"]] = party_session(client, app_id, party)
+        client.post("/api/v1/party/me/confirmation", headers=headers, json={
+            "decision": "confirm", "electronic_service": electronic,
+            "service_address": {"address": party["address"], "phone": party["phone"]}})
+    judge = Staff(client, "judge", passwords["judge"])
+    judge.post(f"/api/v1/applications/{app_id}/claim")
+    r = judge.post(f"/api/v1/applications/{app_id}/decision",
+                   json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
+    assert r.json()["status"] == "issued"
+    served = outbox(client, application_id=app_id, kind="ruling.served")
+    assert [(x["party_id"], x["to"], x["channel"]) for x in served] == [(person["id"], "13800000000", "sms")]
+    assert app["case_number"] is None and r.json()["case_number"] in served[0]["text"]
+
+    # the person opens the court's message (on the phone it confirmed with): the opening is the court's record
+    headers = sessions[person["id"]]
+    ruling = client.get("/api/v1/party/me/ruling.pdf", headers=headers)
+    assert ruling.status_code == 200 and ruling.content == m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
+    client.get("/api/v1/party/me/ruling.pdf", headers=headers)  # a second opening records nothing more
+    seen = m.get(f"/api/v1/applications/{app_id}").json()
+    assert seen["status"] == "issued" and len(seen["service"]["recipients"]) == 1
+    record = seen["service"]["recipients"][0]
+    assert (record["party_id"], record["method"], record["channel"], record["consent_basis"]) == (
+        person["id"], "electronic", "sms", "express")
+    assert record["sent_at"] == record["served_at"] == served[0]["sent_at"]  # the system's times, typed by nobody
+    voucher = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{person['id']}.pdf")
+    assert voucher.status_code == 200
+    text = "".join(subprocess.run([require_tool("pdftotext"), "-", "-"], input=voucher.content,
+                                  capture_output=True).stdout.decode().split())
+    assert "吴书记（秀山土家族苗族自治县人民法院）" in text and "查阅时间" in text
+
+    # the company did not accept electronic service: opening its copy serves nothing; the mediator delivers it
+    assert client.get("/api/v1/party/me/ruling.pdf", headers=sessions[company["id"]]).status_code == 200
+    assert len(m.get(f"/api/v1/applications/{app_id}").json()["service"]["recipients"]) == 1
+    from tests.support import now_iso, png_signature
+    r = m.post(f"/api/v1/applications/{app_id}/service", json={"served_at": now_iso(), "place": "调解室", "recipients": [
+        {"party_id": company["id"], "method": "in_person", "signature_png": png_signature()}]})
+    assert r.status_code == 200 and r.json()["status"] == "served", r.text
+    receipt = m.get(f"/api/v1/applications/{app_id}/service-receipt.pdf")
+    text = "".join(subprocess.run([require_tool("pdftotext"), "-", "-"], input=receipt.content,
+                                  capture_output=True).stdout.decode().split())
+    assert "吴书记" in text and "代为送达人杨调解（秀山县中和派出所驻所调解室）" in text  # 送达人: the clerk
+
+
+def test_after_a_rejection_the_party_s_page_says_what_the_parties_can_do(client, passwords):
+    m, app_id, app = submitted(client, passwords)
+    person = app["parties"][0]
+    token = party_link_token(client, app_id, person["id"])
+    code = party_code(client, token, app_id, person["id"])
+    r = client.post(f"/p/{token}/session", data={"id_tail": id_tail(person), "code": code}, follow_redirects=False)
+    assert r.status_code == 303 and "jiudi_party" in r.headers["set-cookie"]
+    judge = Staff(client, "judge", passwords["judge"])
+    judge.post(f"/api/v1/applications/{app_id}/claim")
+    r = judge.post(f"/api/v1/applications/{app_id}/decision",
+                   json={"outcome": "rejected", "grounds": ["violates_mandatory_law"]})
+    assert r.status_code == 200 and r.json()["ruling"]["outcome"] == "rejected", r.text
+    page = client.get(f"/p/{token}")
+    assert page.status_code == 200
+    assert "驳回司法确认申请" in page.text and "也可以向人民法院提起诉讼" in page.text and 'id="confirm-form"' not in page.text
+    late = client.post("/api/v1/party/me/confirmation", headers={"Cookie": ""},
+                       json={"decision": "confirm"})
+    assert late.status_code == 401  # a POST never rides on the page's cookie

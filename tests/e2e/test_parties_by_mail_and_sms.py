@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import datetime, timezone
 from http.server import ThreadingHTTPServer
 
 import pytest
@@ -20,7 +21,9 @@ from sqlmodel import select
 
 from confirm.app import create_app
 from confirm.bootstrap import initialize
+from confirm.core.clock import iso
 from confirm.core.messaging import MessagingConfig
+from confirm.messages import delivery
 from confirm.messages.delivery import MessageDelivery
 from confirm.models import JobTarget, Message, MessageState
 from tests.messaging.test_channels import (
@@ -34,7 +37,7 @@ from tests.messaging.test_channels import (
 )
 from tests.support import Staff, application_body, id_tail, verification_now
 
-TEMPLATES = {"party.confirm_link": "SMS_100002", "party.code": "SMS_100001"}
+TEMPLATES = {"party.confirm_link": "SMS_100002", "party.code": "SMS_100001", "ruling.served": "SMS_100003"}
 
 
 @pytest.fixture
@@ -62,7 +65,8 @@ def dysms(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDysms]:
 
 
 @pytest.fixture
-def wired(settings, smtp, dysms):  # type: ignore[no-untyped-def]
+def wired(settings, smtp, dysms, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(delivery, "REPORT_FIRST_CHECK_SECONDS", 0.2)  # ask the operator at once in the tests
     port, mailbox = smtp
     messaging = MessagingConfig(
         smtp_host="127.0.0.1", smtp_port=port, smtp_security="none", mail_from="秀山法院 <court@xiushan.example.cn>",
@@ -83,7 +87,7 @@ def _wait(found, what: str, timeout: float = 20.0):  # type: ignore[no-untyped-d
 
 def _sms(dysms: FakeDysms, template: str, phone: str) -> dict[str, str]:
     return _wait(lambda: next((json.loads(r["TemplateParam"]) for r in reversed(dysms.requests)
-                               if r["TemplateCode"] == template and r["PhoneNumbers"] == phone), None),
+                               if r.get("TemplateCode") == template and r.get("PhoneNumbers") == phone), None),
                  f"the SMS {template} to {phone}")
 
 
@@ -102,9 +106,10 @@ def test_the_parties_confirm_with_codes_sent_by_sms_and_by_e_mail_and_the_court_
         assert client.post(f"/api/v1/party/{token}/code").status_code == 202
         code = _sms(dysms, TEMPLATES["party.code"], "13800000000")["code"]
         r = client.post(f"/api/v1/party/{token}/session", json={"id_tail": id_tail(person), "code": code})
-        headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
-        assert client.post("/api/v1/party/me/confirmation", headers=headers,
-                           json={"decision": "confirm"}).status_code == 200
+        person_headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+        assert client.post("/api/v1/party/me/confirmation", headers=person_headers, json={
+            "decision": "confirm", "electronic_service": True, "service_address": {"phone": "13800000000"}}
+                           ).status_code == 200
 
         # the company: its link by text message, its code by e-mail to the address on the application
         token = _sms(dysms, TEMPLATES["party.confirm_link"], "13900000000")["link"].split("/p/", 1)[1]
@@ -124,12 +129,31 @@ def test_the_parties_confirm_with_codes_sent_by_sms_and_by_e_mail_and_the_court_
         r = judge.post(f"/api/v1/applications/{app_id}/decision",
                        json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
         assert r.status_code == 200 and r.json()["status"] == "issued", r.text
+
+        # the court serves the person itself: its link again, by SMS; the operator reports it delivered; the
+        # person opens its copy, and that is the court's record of service, with the system's own times
+        assert _sms(dysms, TEMPLATES["ruling.served"], "13800000000")["case"] == r.json()["case_number"]
+
+        def reported() -> Message | None:
+            with runtime.unit_of_work() as session:
+                row = session.exec(select(Message).where(Message.application_id == app_id,
+                                                         Message.kind == "ruling.served")).one()
+            return row if row.delivery_state == "delivered" else None
+
+        served = _wait(reported, "the operator's delivery report")
+        assert served.delivered_at == datetime(2026, 11, 30, 8, 5, 9, tzinfo=timezone.utc)  # 16:05:09 in China
+        assert client.get("/api/v1/party/me/ruling.pdf", headers=person_headers).status_code == 200
+        record = m.get(f"/api/v1/applications/{app_id}").json()["service"]["recipients"][0]
+        assert record["party_id"] == person["id"] and record["served_at"] == "2026-11-30T16:05:09+08:00"
+        assert record["sent_at"] == iso(served.sent_at)
+
         with runtime.unit_of_work() as session:
             sent = session.exec(select(Message).where(Message.application_id == app_id)).all()
         assert {(x.kind, x.channel, x.state, x.outbox) for x in sent} == {
             ("party.confirm_link", "sms", "sent", False), ("party.code", "sms", "sent", False),
-            ("party.code", "email", "sent", False)}
+            ("party.code", "email", "sent", False), ("ruling.served", "sms", "sent", False)}
         assert all(x.provider_id for x in sent)  # the BizId, the Message-ID
+        assert {x.delivery_state for x in sent if x.channel == "sms"} == {"delivered"}
 
 
 def test_a_message_whose_sending_was_interrupted_is_never_sent_again(wired):
@@ -162,6 +186,6 @@ def test_a_refused_number_fails_for_good_and_a_throttled_one_is_retried(wired):
         def states() -> set[str] | None:
             with runtime.unit_of_work() as session:
                 rows = session.exec(select(Message).where(Message.application_id == app_id)).all()
-            return {x.state for x in rows} if rows and all(x.state != "queued" for x in rows) else None
+            return {x.state for x in rows} if rows and all(x.state not in ("queued", "sending") for x in rows) else None
 
         assert _wait(states, "the refusal") == {"failed"}

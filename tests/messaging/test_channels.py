@@ -403,6 +403,8 @@ class FakeDysms:
     methods: list[str] = field(default_factory=list)
     answer_code: str = "OK"
     answer_status: int = 200
+    report_status: int = 3  # QuerySendDetails' SendStatus: 1 waiting for the receipt, 2 failed, 3 delivered
+    report_received: str = "2026-11-30 16:05:09"  # ReceiveDate, China's time
 
 
 def _handler_for(state: FakeDysms) -> type[BaseHTTPRequestHandler]:
@@ -426,6 +428,8 @@ def _handler_for(state: FakeDysms) -> type[BaseHTTPRequestHandler]:
             if signature != aliyun_rpc_signature(params, FAKE_SECRET, method):
                 return self._json(400, {"Code": "SignatureDoesNotMatch", "RequestId": "req-sig",
                                         "Message": "Specified signature is not matched with our calculation."})
+            if params.get("Action") == "QuerySendDetails":
+                return self._report(params)
             expected = {"Action": "SendSms", "Version": "2017-05-25", "AccessKeyId": FAKE_KEY_ID,
                         "SignatureMethod": "HMAC-SHA1", "SignatureVersion": "1.0", "SignName": SIGN_NAME}
             wrong = {k: params.get(k) for k, v in expected.items() if params.get(k) != v}
@@ -440,7 +444,17 @@ def _handler_for(state: FakeDysms) -> type[BaseHTTPRequestHandler]:
             return self._json(200, {"Code": "OK", "Message": "OK", "RequestId": "req-ok",
                                     "BizId": f"900619746936498440^{len(state.requests)}"})
 
-        def _json(self, status: int, body: dict[str, str]) -> None:
+        def _report(self, params: dict[str, str]) -> None:
+            sent = [r for r in state.requests if r.get("Action") == "SendSms" and r.get("PhoneNumbers") ==
+                    params.get("PhoneNumber")]
+            if not sent or not params.get("BizId") or len(params.get("SendDate", "")) != 8:
+                return self._json(400, {"Code": "isv.INVALID_PARAMETERS", "RequestId": "req-q", "Message": "bad query"})
+            detail = {"SendStatus": state.report_status, "ErrCode": "DELIVERED" if state.report_status == 3 else "MK:0001",
+                      "PhoneNum": params["PhoneNumber"], "ReceiveDate": state.report_received if state.report_status == 3 else ""}
+            return self._json(200, {"Code": "OK", "Message": "OK", "RequestId": "req-q", "TotalCount": 1,
+                                    "SmsSendDetailDTOs": {"SmsSendDetailDTO": [detail]}})
+
+        def _json(self, status: int, body: dict[str, Any]) -> None:
             data = json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json;charset=utf-8")
@@ -657,3 +671,19 @@ def test_mask_address() -> None:
     assert mask_address("13800000000") == "138****0000"
     assert mask_address("zhang@example.com") == "z***@example.com"
     assert mask_address("12345") == "***"
+
+
+def test_the_operator_s_delivery_report_says_when_a_message_reached_the_phone(dysms: FakeDysms) -> None:
+    channel = sms_channel(dysms)
+    biz_id = channel.send(sms_message()).provider_id
+    assert biz_id
+    report = channel.delivery_report(biz_id, "13800138000", dt.date(2026, 11, 30))
+    assert report.state == "delivered" and report.at == dt.datetime(2026, 11, 30, 8, 5, 9, tzinfo=dt.timezone.utc)
+    query = dysms.requests[-1]
+    assert (query["Action"], query["BizId"], query["SendDate"], query["PhoneNumber"]) == (
+        "QuerySendDetails", biz_id, "20261130", "13800138000")
+    dysms.report_status = 1
+    assert channel.delivery_report(biz_id, "13800138000", dt.date(2026, 11, 30)).state == "pending"
+    dysms.report_status = 2
+    failed = channel.delivery_report(biz_id, "13800138000", dt.date(2026, 11, 30))
+    assert failed.state == "failed" and failed.detail == "MK:0001"

@@ -229,6 +229,8 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     assert judge.evaluate("window.__sameDocument") is True
     assert "新到 1 件申请" in judge.inner_text("#live-state")
     assert "3日受理期限" in judge.inner_text(f"tr[data-id='{app_id}']")
+    judge.wait_for_function(  # the parties' own confirmations reached the queue live
+        f"document.querySelector(\"tr[data-id='{app_id}'] .confirm-count\").textContent.trim().startsWith('2/2')")
     shoot(judge, "11-judge-queue-arrived")
     judge.click(f"tr[data-id='{app_id}'] a")
     judge.wait_for_url(f"**/j/a/{app_id}")

@@ -284,6 +284,7 @@ def receipt() -> ReceiptContent:
         served_by="钱七",
         organization=COURT,
         dev_mode=True,
+        delivered_by="杨调解（秀山县中和派出所驻所调解室）",
     )
 
 
