@@ -44,6 +44,8 @@ _OUTCOME_NAMES = {
     Outcome.TREATED_AS_WITHDRAWN: "按撤回申请处理",
 }
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
+# the rulings whose facts state how the court verified the agreement with the parties (ruling.yaml's {verification})
+OUTCOMES_STATING_VERIFICATION = (Outcome.CONFIRMED, Outcome.REJECTED)
 OUTCOMES_NEEDING_GROUNDS = (Outcome.REJECTED, Outcome.NOT_ACCEPTED)
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from starlette.datastructures import FormData
 
-from confirm.core.clock import CHINA, china_today
+from confirm.core.clock import CHINA, china_today, chinese_datetime_text
 from confirm.law.errors import DomainError
-from confirm.law.review import DecisionIn
+from confirm.law.review import DecisionIn, Outcome, grounds_for
 from confirm.law.serving import ServiceMethod
 from confirm.models import User
 from confirm.serving.schemas import ServiceIn
@@ -102,3 +102,18 @@ def service_from_form(form: FormData) -> ServiceIn:
         raise DomainError.for_field("served_at", "page.time_format", "请填写送达时间")
     return ServiceIn.model_validate({"served_at": when, "place": str(form.get("place", "")),
                                      "recipients": recipients})
+
+
+def decision_summary(decision: DecisionIn, *, case_number: str, clerk: str, names: dict[int, str]) -> dict[str, Any]:
+    """The last look before sealing, in the judge's words: only what the form says, never a default."""
+    verification = decision.verification
+    how = {"video": "视频核实", "in_person": "当面核实"}
+    checked = (f"经{how[verification.method]}（{chinese_datetime_text(verification.at)}）" if verification
+               else "未记录共同核实")
+    lines = [f"理由：{'、'.join(grounds_for(decision.outcome)[g] for g in decision.grounds)}"] if decision.grounds else []
+    lines += [f"{names.get(w.party_id, w.party_id)}未能本人确认：{w.reason}" for w in decision.waivers]
+    if decision.reasoning:
+        lines.append(f"理由说明：{decision.reasoning}")
+    lines.append(f"书记员：{clerk}")
+    return {"sentence": f"将{checked}、以“{Outcome(decision.outcome).name_zh}”出具{case_number}民事裁定书，"
+                        "盖章后不可撤回。", "lines": lines}

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 
-from confirm.core.clock import china_today
+from confirm.core.clock import CHINA, china_today
 from tests.pages.conftest import PHONE, TABLET, shoot
 from tests.support import a_pdf
 
@@ -181,11 +181,14 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     draft = med.evaluate("localStorage.getItem('jiudi-draft:new-application')")
     assert "张三" in draft and "idempotency_key" in draft
     shoot(med, "03-mediator-new-application")
-    # the server's 422 is the truth, shown next to the field
+    # the server's 422 is the truth, shown next to the field; the tablet posts to the form's own address
+    posted: list[str] = []
+    med.on("request", lambda req: posted.append(req.url) if req.method == "POST" else None)
     med.get_by_role("button", name="保存并继续（上传材料、签名）").click()
     med.wait_for_selector(".field.invalid")
     assert "手机号码应为以1开头的11位数字" in med.inner_text("#err-parties\\[1\\]\\.phone")
     shoot(med, "04-mediator-new-application-errors")
+    assert posted and all(url.endswith("/m/new") for url in posted), posted  # never /m/[object RadioNodeList]
     med.fill("#parties\\[1\\]\\.phone", "13900000000")
     with med.expect_navigation(url=re.compile(r".*/m/a/.+")):
         med.get_by_role("button", name="保存并继续（上传材料、签名）").click()
@@ -246,8 +249,21 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     assert judge.locator("#party-confirmations .pc-confirmed").count() == 2  # the parties' own confirmations
     assert judge.locator("#waivers").count() == 0  # nobody to account for
     shoot(judge, "13-judge-review-decision-form")
+    # nothing is preset: no outcome, no verification method, no time
+    assert judge.locator("input[name=outcome]:checked").count() == 0
+    assert judge.input_value("#verification_method") == "" and judge.input_value("#verification_at") == ""
+    assert not judge.locator("#verification").is_visible()  # shown once an outcome that states it is chosen
     judge.get_by_label("确认调解协议有效").check()
-    judge.get_by_role("button", name="作出裁定并盖章出具").click()
+    assert judge.locator("#verification").is_visible()
+    judge.select_option("#verification_method", "video")
+    judge.fill("#verification_at", datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M"))
+    with judge.expect_navigation():
+        judge.get_by_role("button", name="作出裁定（下一步核对后盖章）").click()
+    summary = judge.inner_text("#decision-summary")  # the last look: what will be sealed, in the judge's words
+    assert "经视频核实" in summary and re.search(r"以“确认调解协议有效”出具（\d{4}）渝0241民特1号民事裁定书", summary)
+    assert "盖章后不可撤回" in summary and "书记员：吴书记" in summary
+    shoot(judge, "13b-judge-decision-summary")
+    judge.get_by_role("button", name="确认无误，盖章出具").click()
     judge.wait_for_selector("#ruling-link", timeout=30_000)
     shoot(judge, "14-judge-ruling-issued")
 

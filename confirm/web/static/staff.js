@@ -138,7 +138,8 @@
       ev.preventDefault();
       var button = ev.submitter; if (button) button.disabled = true;
       var body = new FormData(form); body.set("action", "save");
-      fetch(form.action, { method: "POST", body: body, credentials: "same-origin" }).then(function (r) {
+      // getAttribute: form.action would be the submit buttons named "action", not the URL
+      fetch(form.getAttribute("action") || location.pathname, { method: "POST", body: body, credentials: "same-origin" }).then(function (r) {
         if (r.redirected && /\/m\/a\//.test(r.url)) {
           try { localStorage.removeItem("jiudi-draft:" + form.dataset.draft); } catch (e) { /* ignore */ }
           location.href = r.url; return;
@@ -222,6 +223,10 @@
       var chosen = decision.querySelector("input[name=outcome]:checked");
       decision.querySelectorAll("fieldset.grounds").forEach(function (fs) {
         fs.hidden = !chosen || fs.dataset.outcome !== chosen.value;
+      });
+      // the verification and the waivers only where the chosen outcome's ruling states them
+      decision.querySelectorAll("fieldset[data-outcomes]").forEach(function (fs) {
+        fs.hidden = !chosen || fs.dataset.outcomes.split(" ").indexOf(chosen.value) < 0;
       });
     };
     decision.addEventListener("change", showGrounds); showGrounds();

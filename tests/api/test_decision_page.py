@@ -1,0 +1,66 @@
+"""The judge's decision on the review page (issue 14 item 1): nothing preset, a last look before the irreversible
+seal, and a ruling that states only what the judge recorded."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+
+from tests.e2e.test_whole_chain import require_tool
+from tests.support import Staff
+
+
+def signed_in_page(client, username: str, password: str):  # type: ignore[no-untyped-def]
+    r = client.post("/login", data={"username": username, "password": password}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def claimed_on_the_page(client, passwords):  # type: ignore[no-untyped-def]
+    m = Staff(client, "mediator", passwords["mediator"])
+    app_id = m.filed()
+    signed_in_page(client, "judge", passwords["judge"])
+    page = client.get(f"/j/a/{app_id}").text
+    assert client.post(f"/j/a/{app_id}/claim", data={"csrf": csrf(page)}).status_code == 200
+    return m, app_id, client.get(f"/j/a/{app_id}").text
+
+
+def test_the_decision_form_presets_nothing(client, passwords):
+    _m, _app_id, page = claimed_on_the_page(client, passwords)
+    form = page[page.index('id="decision-form"'):page.index("</form>", page.index('id="decision-form"'))]
+    assert "checked" not in form  # no outcome, no ground
+    assert re.search(r'id="verification_at"[^>]*value=""', form)
+    assert '<option value="">（未核实，不填）</option>' in form and "selected" not in form
+
+
+def test_a_rejection_that_never_touches_the_verification_states_none_and_is_sealed_only_after_the_last_look(
+        client, passwords):
+    m, app_id, page = claimed_on_the_page(client, passwords)
+    body = {"csrf": csrf(page), "outcome": "rejected", "grounds_rejected": "violates_mandatory_law",
+            "verification_method": "", "verification_at": "", "reasoning": "", "clerk": "clerk"}
+    first = client.post(f"/j/a/{app_id}/decision", data=body)
+    assert first.status_code == 200 and 'id="decision-summary"' in first.text
+    assert "未记录共同核实" in first.text and "以“驳回司法确认申请”出具" in first.text
+    assert m.get(f"/api/v1/applications/{app_id}").json()["decision"] is None  # nothing stored yet
+    sealed = client.post(f"/j/a/{app_id}/decision", data={**body, "confirmed": "1"})
+    assert sealed.status_code == 200 and m.get(f"/api/v1/applications/{app_id}").json()["decision"]["outcome"] == (
+        "rejected")
+    deadline = time.monotonic() + 30
+    while m.get(f"/api/v1/applications/{app_id}").json()["status"] != "issued":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
+    text = "".join(subprocess.run([require_tool("pdftotext"), "-", "-"], input=pdf, capture_output=True)
+                   .stdout.decode().split())
+    assert "驳回" in text and "核实" not in text  # nobody recorded a verification: the ruling states none
+
+
+def test_a_confirmation_without_the_verification_is_refused_before_the_summary(client, passwords):
+    m, app_id, page = claimed_on_the_page(client, passwords)
+    r = client.post(f"/j/a/{app_id}/decision", data={"csrf": csrf(page), "outcome": "confirmed", "clerk": "clerk"})
+    assert r.status_code == 422 and "核实" in r.text and 'id="decision-summary"' not in r.text
+    assert m.get(f"/api/v1/applications/{app_id}").json()["status"] == "under_review"
