@@ -246,7 +246,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     args = build_parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:  # a wrong JIUDI_* variable: say which, and start nothing
+        print(f"错误 [config.invalid]: 配置有误：{exc}", file=sys.stderr)
+        return 2
     try:
         return COMMANDS[(args.command, getattr(args, "sub", None))](settings, args)
     except DomainError as exc:

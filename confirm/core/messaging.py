@@ -533,85 +533,7 @@ class MessagingConfig:
     def from_env(cls, env: Mapping[str, str]) -> MessagingConfig:
         """Read ``JIUDI_SMTP_*``, ``JIUDI_MAIL_FROM`` and ``JIUDI_SMS_*``; ``ValueError`` naming the variable when
         the configuration is incomplete or contradictory."""
-        # --- e-mail
-        security = _env(env, "JIUDI_SMTP_SECURITY") or "starttls"
-        if security not in SMTP_SECURITIES:
-            raise ValueError(f"JIUDI_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITIES)}, not {security!r}")
-        smtp_security = cast(SmtpSecurity, security)  # checked just above
-        host = _env(env, "JIUDI_SMTP_HOST")
-        port_text = _env(env, "JIUDI_SMTP_PORT")
-        user = _env(env, "JIUDI_SMTP_USER")
-        password = _secret(env, "JIUDI_SMTP_PASSWORD")
-        mail_from = _env(env, "JIUDI_MAIL_FROM")
-        if host is None:
-            for name, value in (("JIUDI_SMTP_PORT", port_text), ("JIUDI_SMTP_USER", user),
-                                ("JIUDI_SMTP_PASSWORD", password)):
-                if value is not None:
-                    raise ValueError(f"{name} is set but JIUDI_SMTP_HOST is not")
-        if port_text is None:
-            port = SMTP_DEFAULT_PORTS[smtp_security]
-        else:
-            try:
-                port = int(port_text)
-            except ValueError:
-                port = 0
-            if not 0 < port < 65536:
-                raise ValueError(f"JIUDI_SMTP_PORT must be a port number, not {port_text!r}")
-        if user is not None and password is None:
-            raise ValueError("JIUDI_SMTP_USER is set without JIUDI_SMTP_PASSWORD or JIUDI_SMTP_PASSWORD_FILE")
-        if password is not None and user is None:
-            raise ValueError("JIUDI_SMTP_PASSWORD is set without JIUDI_SMTP_USER")
-        if user is not None and smtp_security == "none":
-            raise ValueError("JIUDI_SMTP_SECURITY=none with JIUDI_SMTP_USER would send the password in clear text")
-        if host is not None:
-            if mail_from is None:
-                raise ValueError("JIUDI_MAIL_FROM is required when JIUDI_SMTP_HOST is set")
-            if not _EMAIL.fullmatch(parseaddr(mail_from)[1]):
-                raise ValueError(f"JIUDI_MAIL_FROM: {mail_from!r} has no usable e-mail address")
-
-        # --- text messages
-        provider = _env(env, "JIUDI_SMS_PROVIDER")
-        key_id = _env(env, "JIUDI_SMS_ACCESS_KEY_ID")
-        key_secret = _secret(env, "JIUDI_SMS_ACCESS_KEY_SECRET")
-        sign_name = _env(env, "JIUDI_SMS_SIGN_NAME")
-        templates_text = _env(env, "JIUDI_SMS_TEMPLATES")
-        endpoint = _env(env, "JIUDI_SMS_ENDPOINT") or ALIYUN_SMS_ENDPOINT
-        templates = _parse_templates(templates_text) if templates_text else {}
-        if provider is None:
-            for name, value in (("JIUDI_SMS_ACCESS_KEY_ID", key_id), ("JIUDI_SMS_ACCESS_KEY_SECRET", key_secret),
-                                ("JIUDI_SMS_SIGN_NAME", sign_name), ("JIUDI_SMS_TEMPLATES", templates_text),
-                                ("JIUDI_SMS_ENDPOINT", _env(env, "JIUDI_SMS_ENDPOINT"))):
-                if value is not None:
-                    raise ValueError(f"{name} is set but JIUDI_SMS_PROVIDER is not")
-        elif provider != "aliyun":
-            raise ValueError(f"JIUDI_SMS_PROVIDER: only 'aliyun' is supported, not {provider!r}")
-        else:
-            if key_id is None:
-                raise ValueError("JIUDI_SMS_ACCESS_KEY_ID is required when JIUDI_SMS_PROVIDER is set")
-            if key_secret is None:
-                raise ValueError("JIUDI_SMS_ACCESS_KEY_SECRET (or JIUDI_SMS_ACCESS_KEY_SECRET_FILE) is required "
-                                 "when JIUDI_SMS_PROVIDER is set")
-            if sign_name is None:
-                raise ValueError("JIUDI_SMS_SIGN_NAME is required when JIUDI_SMS_PROVIDER is set")
-            if not templates:
-                raise ValueError("JIUDI_SMS_TEMPLATES is required when JIUDI_SMS_PROVIDER is set "
-                                 "(kind=TEMPLATE_CODE, comma-separated)")
-            _check_endpoint(endpoint)
-
-        return cls(
-            smtp_host=host,
-            smtp_port=port,
-            smtp_security=smtp_security,
-            smtp_user=user,
-            smtp_password=password,
-            mail_from=mail_from,
-            sms_provider=provider,
-            sms_access_key_id=key_id,
-            sms_access_key_secret=key_secret,
-            sms_sign_name=sign_name,
-            sms_templates=MappingProxyType(templates),
-            sms_endpoint=endpoint,
-        )
+        return cls(**_smtp_from_env(env), **_sms_from_env(env))
 
     def channels(self) -> dict[str, Channel]:
         """The configured channels by name (``"email"``, ``"sms"``); ``{}`` when none is, and the caller keeps
@@ -636,3 +558,78 @@ class MessagingConfig:
                 endpoint=self.sms_endpoint,
             )
         return channels
+
+
+def _smtp_from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    """The e-mail half of ``MessagingConfig.from_env``."""
+    security = _env(env, "JIUDI_SMTP_SECURITY") or "starttls"
+    if security not in SMTP_SECURITIES:
+        raise ValueError(f"JIUDI_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITIES)}, not {security!r}")
+    smtp_security = cast(SmtpSecurity, security)  # checked just above
+    host = _env(env, "JIUDI_SMTP_HOST")
+    port_text = _env(env, "JIUDI_SMTP_PORT")
+    user = _env(env, "JIUDI_SMTP_USER")
+    password = _secret(env, "JIUDI_SMTP_PASSWORD")
+    mail_from = _env(env, "JIUDI_MAIL_FROM")
+    if host is None:
+        for name, value in (("JIUDI_SMTP_PORT", port_text), ("JIUDI_SMTP_USER", user),
+                            ("JIUDI_SMTP_PASSWORD", password)):
+            if value is not None:
+                raise ValueError(f"{name} is set but JIUDI_SMTP_HOST is not")
+    if port_text is None:
+        port = SMTP_DEFAULT_PORTS[smtp_security]
+    else:
+        try:
+            port = int(port_text)
+        except ValueError:
+            port = 0
+        if not 0 < port < 65536:
+            raise ValueError(f"JIUDI_SMTP_PORT must be a port number, not {port_text!r}")
+    if user is not None and password is None:
+        raise ValueError("JIUDI_SMTP_USER is set without JIUDI_SMTP_PASSWORD or JIUDI_SMTP_PASSWORD_FILE")
+    if password is not None and user is None:
+        raise ValueError("JIUDI_SMTP_PASSWORD is set without JIUDI_SMTP_USER")
+    if user is not None and smtp_security == "none":
+        raise ValueError("JIUDI_SMTP_SECURITY=none with JIUDI_SMTP_USER would send the password in clear text")
+    if host is not None:
+        if mail_from is None:
+            raise ValueError("JIUDI_MAIL_FROM is required when JIUDI_SMTP_HOST is set")
+        if not _EMAIL.fullmatch(parseaddr(mail_from)[1]):
+            raise ValueError(f"JIUDI_MAIL_FROM: {mail_from!r} has no usable e-mail address")
+
+    return {"smtp_host": host, "smtp_port": port, "smtp_security": smtp_security, "smtp_user": user,
+            "smtp_password": password, "mail_from": mail_from}
+
+
+def _sms_from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    """The text-message half of ``MessagingConfig.from_env``."""
+    provider = _env(env, "JIUDI_SMS_PROVIDER")
+    key_id = _env(env, "JIUDI_SMS_ACCESS_KEY_ID")
+    key_secret = _secret(env, "JIUDI_SMS_ACCESS_KEY_SECRET")
+    sign_name = _env(env, "JIUDI_SMS_SIGN_NAME")
+    templates_text = _env(env, "JIUDI_SMS_TEMPLATES")
+    endpoint = _env(env, "JIUDI_SMS_ENDPOINT") or ALIYUN_SMS_ENDPOINT
+    templates = _parse_templates(templates_text) if templates_text else {}
+    if provider is None:
+        for name, value in (("JIUDI_SMS_ACCESS_KEY_ID", key_id), ("JIUDI_SMS_ACCESS_KEY_SECRET", key_secret),
+                            ("JIUDI_SMS_SIGN_NAME", sign_name), ("JIUDI_SMS_TEMPLATES", templates_text),
+                            ("JIUDI_SMS_ENDPOINT", _env(env, "JIUDI_SMS_ENDPOINT"))):
+            if value is not None:
+                raise ValueError(f"{name} is set but JIUDI_SMS_PROVIDER is not")
+    elif provider != "aliyun":
+        raise ValueError(f"JIUDI_SMS_PROVIDER: only 'aliyun' is supported, not {provider!r}")
+    else:
+        if key_id is None:
+            raise ValueError("JIUDI_SMS_ACCESS_KEY_ID is required when JIUDI_SMS_PROVIDER is set")
+        if key_secret is None:
+            raise ValueError("JIUDI_SMS_ACCESS_KEY_SECRET (or JIUDI_SMS_ACCESS_KEY_SECRET_FILE) is required "
+                             "when JIUDI_SMS_PROVIDER is set")
+        if sign_name is None:
+            raise ValueError("JIUDI_SMS_SIGN_NAME is required when JIUDI_SMS_PROVIDER is set")
+        if not templates:
+            raise ValueError("JIUDI_SMS_TEMPLATES is required when JIUDI_SMS_PROVIDER is set "
+                             "(kind=TEMPLATE_CODE, comma-separated)")
+        _check_endpoint(endpoint)
+
+    return {"sms_provider": provider, "sms_access_key_id": key_id, "sms_access_key_secret": key_secret,
+            "sms_sign_name": sign_name, "sms_templates": MappingProxyType(templates), "sms_endpoint": endpoint}

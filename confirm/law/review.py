@@ -35,6 +35,11 @@ class Outcome(StrEnum):
         """The outcome in a sentence's words, as pages and the public record say it."""
         return _OUTCOME_NAMES[self]
 
+    @property
+    def meaning_zh(self) -> str:
+        """What the outcome means for whoever holds the ruling (a bank clerk, a party): plain words."""
+        return _OUTCOME_MEANINGS[self]
+
 
 _OUTCOME_NAMES = {
     Outcome.CONFIRMED: "确认调解协议有效",
@@ -42,6 +47,13 @@ _OUTCOME_NAMES = {
     Outcome.NOT_ACCEPTED: "不予受理",
     Outcome.WITHDRAWAL_PERMITTED: "准许撤回申请",
     Outcome.TREATED_AS_WITHDRAWN: "按撤回申请处理",
+}
+_OUTCOME_MEANINGS = {
+    Outcome.CONFIRMED: "调解协议经法院确认有效；一方不履行的，对方可以据此向人民法院申请强制执行（民事诉讼法第二百零六条）。",
+    Outcome.REJECTED: "法院驳回了司法确认申请：调解协议未获确认，不能据此申请强制执行。当事人可以变更原协议、达成新协议，或者向人民法院起诉。",
+    Outcome.NOT_ACCEPTED: "法院对该申请不予受理：调解协议未经司法确认，不能据此申请强制执行。",
+    Outcome.WITHDRAWAL_PERMITTED: "法院准许撤回司法确认申请：调解协议未经司法确认，不能据此申请强制执行。",
+    Outcome.TREATED_AS_WITHDRAWN: "法院按撤回申请处理：调解协议未经司法确认，不能据此申请强制执行。",
 }
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
 # the rulings whose facts state how the court verified the agreement with the parties (ruling.yaml's {verification})

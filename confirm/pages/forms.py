@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -43,7 +44,12 @@ def nested_application(form: FormData) -> dict[str, Any]:
     out["parties"] = [p for p in out["parties"] if p]
     for p in out["parties"]:
         p.setdefault("kind", "person")
-        keep = ("name", "phone", "email", "address") + (("id_number", "ethnicity", "occupation") if p["kind"] == "person"
+        if isinstance(p.get("agent"), str):  # 委托代理人 as filed, carried through the form unchanged
+            try:
+                p["agent"] = json.loads(p["agent"])
+            except ValueError:
+                p["agent"] = None
+        keep = ("name", "phone", "email", "address", "agent") + (("id_number", "ethnicity", "occupation") if p["kind"] == "person"
                                                else ("credit_code", "representative"))
         for k in list(p):
             if k != "kind" and k not in keep:

@@ -22,6 +22,7 @@ from confirm.core.clock import CHINA, china_today
 from confirm.core.runtime import Runtime
 from confirm.law.errors import DomainError
 from confirm.law.intake import ApplicationIn
+from confirm.law.lifecycle import Action, require_allowed
 from confirm.law.uploads import MAX_DOCUMENT_BYTES
 from confirm.models import Application, Court, Organization, PartyLinkState, Role, User, pk
 from confirm.pages.forms import blank_application, nested_application, service_from_form
@@ -34,7 +35,8 @@ from confirm.web.html import qr_svg_data_url
 
 router = APIRouter(include_in_schema=False)
 DONE_NOTICES = {"uploaded": "材料已上传", "submitted": "申请已提交法院，法官审查时本页会自动更新",
-                "withdrawn": "申请已撤回", "served": "送达已登记"}
+                "withdrawn": "申请已撤回", "served": "送达已登记",
+                "edited": "申请已修改；提交后各方当事人将收到新的确认链接"}
 
 
 def application_view(runtime: Runtime, session: Session, app: Application) -> dict[str, Any]:
@@ -92,6 +94,54 @@ async def new_application(request: Request) -> Response:
         return page(request, "pages/application_form.html", staff, status_code=422, body=body,
                     idempotency_key=key, fields=fields, message=message)
     return RedirectResponse(f"/m/a/{payload['id']}?created=1", status_code=303)
+
+
+def _edit_form(request: Request, staff: Staff, application_id: str, body: dict[str, Any], status_code: int = 200,
+               **context: Any) -> Response:
+    return page(request, "pages/application_form.html", staff, status_code=status_code, body=body,
+                idempotency_key="", heading="修改申请", editing=application_id,
+                form_action=f"/m/a/{application_id}/edit", draft_key=f"edit-{application_id}",
+                fields=context.pop("fields", {}), message=context.pop("message", None), **context)
+
+
+@router.get("/m/a/{application_id}/edit", response_class=HTMLResponse)
+def edit_application_page(request: Request, application_id: str) -> Response:
+    """修改申请: the same form as a new application, filled in with what is on file (a draft or a returned case)."""
+    staff = signed_in(request, Role.MEDIATOR)
+    if not isinstance(staff, Staff):
+        return staff
+    runtime = get_runtime(request)
+    try:
+        with runtime.unit_of_work() as session:
+            app = applications.get_visible(session, staff.user, application_id)
+            require_allowed(app.status, Action.EDIT)
+            view = application_view(runtime, session, app)
+    except DomainError as exc:
+        return error_page(request, staff, exc)
+    body = {key: view[key] for key in ("court_code", "dispute_type", "mediation", "agreement")}
+    body["parties"] = view["parties"]
+    return _edit_form(request, staff, application_id, body)
+
+
+@router.post("/m/a/{application_id}/edit", response_class=HTMLResponse)
+async def edit_application(request: Request, application_id: str) -> Response:
+    """The corrected application replaces the one on file, validated as a new one is (PUT in the API)."""
+    staff = signed_in(request, Role.MEDIATOR)
+    if not isinstance(staff, Staff):
+        return staff
+    form = await read_form(request, staff)
+    body = nested_application(form)
+    if str(form.get("action", "")) == "add_party":  # without JavaScript: one more party block
+        body["parties"].append({"kind": "person", "name": ""})
+        return _edit_form(request, staff, application_id, body)
+    try:
+        parsed = ApplicationIn.model_validate(body)
+        with get_runtime(request).unit_of_work() as session:
+            applications.replace_application(session, staff.user, application_id, parsed, today=china_today())
+    except (DomainError, ValidationError) as exc:
+        message, fields, status = form_errors(exc)
+        return _edit_form(request, staff, application_id, body, status_code=status, fields=fields, message=message)
+    return RedirectResponse(f"/m/a/{application_id}?done=edited", status_code=303)
 
 
 def party_links(runtime: Runtime, session: Session, application_id: str) -> dict[int, dict[str, str]]:

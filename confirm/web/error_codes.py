@@ -151,6 +151,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "cli.password_stdin": (400, "jiudi user add：须用 --password-stdin 提供密码"),
     "cli.outbox_dev_only": (400, "jiudi outbox：只在开发测试环境可用"),
     "config.signer_unsupported": (500, "JIUDI_SIGNER 的取值不受支持"),
+    "config.invalid": (500, "JIUDI_* 配置有误（如邮件、短信配置不完整），服务不启动"),
 }
 
 

@@ -25,6 +25,7 @@ templates.env.globals.update(
     status_name=status_name, OUTCOME_NAMES={o.value: o.name_zh for o in Outcome}, KIND_NAMES=DOCUMENT_KIND_NAMES,
     ROLE_NAMES={r.value: r.name_zh for r in Role}, DISPUTE_TYPES=common_dispute_types,
     INADMISSIBLE_TYPES=lambda: {t: reason for t, (_g, _i, reason) in inadmissible_dispute_types().items()},
+    OUTCOME_MEANINGS={o.value: o.meaning_zh for o in Outcome},
 )
 
 

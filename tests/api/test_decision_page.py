@@ -57,6 +57,11 @@ def test_a_rejection_that_never_touches_the_verification_states_none_and_is_seal
     text = "".join(subprocess.run([require_tool("pdftotext"), "-", "-"], input=pdf, capture_output=True)
                    .stdout.decode().split())
     assert "驳回" in text and "核实" not in text  # nobody recorded a verification: the ruling states none
+    # the public page: genuine, and the outcome apart — a rejection never reads as a confirmed agreement
+    public = client.get(m.get(f"/api/v1/applications/{app_id}").json()["ruling"]["verify_url"]
+                        .replace("http://testserver", "")).text
+    assert "文书真实，本院出具" in public and 'class="outcome outcome-rejected"' in public
+    assert "不能据此申请强制执行" in public and "确认调解协议有效" not in public
 
 
 def test_a_confirmation_without_the_verification_is_refused_before_the_summary(client, passwords):

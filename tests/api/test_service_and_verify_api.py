@@ -76,7 +76,7 @@ def test_check_code_finds_the_ruling(client, passwords):
     record = client.get("/api/v1/verify", params={"check_code": code.lower().replace("-", " ")}).json()
     assert record["case_number"] == app["case_number"] and record["status"] == "valid"
     page = client.get("/v", params={"check_code": code})
-    assert page.status_code == 200 and "真实有效" in page.text
+    assert page.status_code == 200 and "文书真实，本院出具" in page.text
 
 
 def test_health_readiness_and_metrics(client):

@@ -188,7 +188,7 @@ def test_the_whole_chain(live_server, tmp_path):
         urls += [b.text for b in zxingcpp.read_barcodes(Image.open(png))]
     assert urls == [ruling["verify_url"]], urls
     page = httpx.get(urls[0])
-    assert page.status_code == 200 and "真实有效" in page.text and f"（{year}）渝0241民特1号" in page.text
+    assert page.status_code == 200 and "文书真实，本院出具" in page.text and f"（{year}）渝0241民特1号" in page.text
     assert "张某某" in page.text and "张三" not in page.text and "11010519491231002X" not in page.text
     token = urls[0].rsplit("/", 1)[1]
     record = httpx.get(f"{base}/api/v1/verify/{token}").json()
