@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from confirm.accounts.deps import UserDep
 from confirm.applications.service import scope_clause
@@ -29,11 +29,21 @@ TICK_SECONDS = 0.1
 KEEPALIVE_SECONDS = 15.0
 
 
+def latest_event_id(session: Session) -> int:
+    """The newest event's id: a page rendered now resumes its stream from here, so that no event between the
+    page and its stream is lost."""
+    return int(session.exec(select(sa.func.max(Event.id))).one() or 0)
+
+
+def _resume_from(text: str | None) -> int | None:
+    """A Last-Event-ID (header or query): ASCII digits only, at most 18 of them; anything else starts from now."""
+    return int(text) if text and text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def _events_after(runtime: Runtime, user: User, after: int | None) -> tuple[int, list[Event]]:
     with runtime.unit_of_work() as session:
         if after is None:
-            last = session.exec(select(sa.func.max(Event.id))).one()
-            return int(last or 0), []
+            return latest_event_id(session), []
         rows = list(session.exec(select(Event).where(col(Event.id) > after, scope_clause(user, Event)).order_by(col(Event.id)).limit(500)))
         newest = session.exec(select(sa.func.max(Event.id))).one()
         return max(after, int(newest or 0)) if not rows else rows[-1].id or after, rows
@@ -47,7 +57,7 @@ def _format(event: Event) -> str:
 async def events(request: Request, runtime: RuntimeDep, user: UserDep) -> StreamingResponse:
     """``text/event-stream`` of the caller's scope; resume with the ``Last-Event-ID`` header."""
     header = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
-    start = int(header) if header and header.isdigit() else None
+    start = _resume_from(header)
 
     async def stream() -> AsyncIterator[str]:
         last, pending = await run_in_threadpool(_events_after, runtime, user, start)

@@ -22,6 +22,7 @@ from starlette.datastructures import FormData
 from confirm.accounts import auth
 from confirm.accounts.auth import token_digest
 from confirm.accounts.deps import SESSION_COOKIE, user_for_session
+from confirm.applications.live import latest_event_id
 from confirm.core.runtime import Runtime
 from confirm.law.errors import DomainError
 from confirm.models import AuthToken, Role, User
@@ -68,8 +69,14 @@ async def read_form(request: Request, staff: Staff) -> FormData:
 
 
 def page(request: Request, name: str, staff: Staff | None, status_code: int = 200, **context: Any) -> HTMLResponse:
-    return render(request, name, dev_mode=get_runtime(request).settings.dev_mode, status_code=status_code,
-                  staff=staff, me=staff.user if staff else None, **context)
+    """A staff page; its live stream resumes from the newest event at rendering (``last_event_id``)."""
+    runtime = get_runtime(request)
+    last_event_id = 0
+    if staff is not None:
+        with runtime.unit_of_work() as session:
+            last_event_id = latest_event_id(session)
+    return render(request, name, dev_mode=runtime.settings.dev_mode, status_code=status_code,
+                  staff=staff, me=staff.user if staff else None, last_event_id=last_event_id, **context)
 
 
 def error_page(request: Request, staff: Staff | None, exc: DomainError) -> HTMLResponse:

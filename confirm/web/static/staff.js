@@ -273,8 +273,8 @@
       if (sound) beep();
     });
   }
-  // while sealing is under way, also reload now and then: an event sent before this page's stream connected
-  // would otherwise be missed
+  // The stream resumes from the newest event when the page was rendered (data-events ?last_event_id=), so an
+  // event sent while the page was loading is not missed: no polling is needed for that.
   // A live refresh drops the one-time notice in the query (?done=submitted): it told of an earlier state.
   // Never while this page is submitting a form: the event may be the echo of that very submission, and
   // navigating now would abort it.
@@ -307,8 +307,6 @@
     var url = new URL(location.href); url.searchParams.delete("done"); url.searchParams.delete("created");
     location.replace(url.toString());
   };
-  var poll = document.querySelector("[data-poll]");
-  if (poll) setTimeout(refresh, Number(poll.dataset.poll) || 3000);
   var live = document.querySelector("[data-events]");
   if (live && window.EventSource) {
     var es = new EventSource(live.dataset.events), appId = live.dataset.app;
