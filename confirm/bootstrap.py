@@ -1,7 +1,9 @@
-"""First start: the database through Alembic, the development PKI, and the demo court with its users.
+"""First start: the database through Alembic, the development PKI, and (in development mode only) the demo court
+with its users.
 
 Idempotent: run on every ``jiudi serve`` and by ``jiudi init``. Demo passwords are generated, printed once, and
-kept (development mode only) in a 0600 file under the data directory for whoever missed the console.
+kept in a 0600 file under the data directory for whoever missed the console. With a configured signer
+(production) nothing is created: courts, organisations and users are added with the CLI.
 """
 
 from __future__ import annotations
@@ -58,7 +60,9 @@ def initialize(settings: Settings, *, say: Callable[[str], None] = print) -> tup
     runtime.seals.trust_roots()
     credentials: list[tuple[str, str, str]] = []
     with transaction(runtime.engine) as session:
-        created = session.exec(select(Court)).first() is None
+        # the demo court and its users exist only in development mode: production starts empty, and its courts and
+        # accounts are made on purpose (jiudi court add, org add, user add), never with printed passwords
+        created = settings.dev_mode and session.exec(select(Court)).first() is None
         if created:
             admin.add_court(session, DEMO_COURT_CODE, DEMO_COURT_NAME, actor="system:init")
             admin.add_organization(session, DEMO_COURT_CODE, DEMO_ORG_NAME, OrgKind.POLICE_STATION,

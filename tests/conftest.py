@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-DB_DIRS = ("api", "e2e", "system", "pages")
+DB_DIRS = ("api", "e2e", "system", "pages", "security")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests under tests/api, tests/e2e, tests/system and tests/pages touch the database: mark them ``db``."""
+    """Tests under tests/api, tests/e2e, tests/system, tests/pages and tests/security touch the database: mark them
+    ``db``."""
     for item in items:
         parts = Path(str(item.fspath)).parts
         if any(d in parts for d in DB_DIRS):

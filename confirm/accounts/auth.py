@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from confirm.core import audit
 from confirm.core.clock import as_utc, utcnow
 from confirm.core.db import transaction
 from confirm.law.errors import DomainError
@@ -66,6 +67,14 @@ def user_for_token(session: Session, token: str) -> User:
     if user is None or user.disabled:
         raise DomainError("auth.invalid_token", "登录已失效，请重新登录", 401)
     return user
+
+
+def revoke_token(session: Session, token: str, *, actor: str) -> None:
+    """Delete the token's row (the pages' logout and the API's): it opens nothing from now on."""
+    row = session.exec(select(AuthToken).where(AuthToken.token_hash == token_digest(token))).first()
+    if row is not None:
+        session.delete(row)
+        audit.append(session, actor=actor, action="auth.logout", data={})
 
 
 def login(engine: Engine, failures: RateLimiter, username: str, password: str, address: str) -> tuple[User, str, int]:

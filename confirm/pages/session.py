@@ -16,16 +16,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import select
 from starlette.datastructures import FormData
 
 from confirm.accounts import auth
-from confirm.accounts.auth import token_digest
 from confirm.accounts.deps import SESSION_COOKIE, user_for_session
 from confirm.applications.live import latest_event_id
 from confirm.core.runtime import Runtime
 from confirm.law.errors import DomainError
-from confirm.models import AuthToken, Role, User
+from confirm.models import Role, User
 from confirm.web.deps import get_runtime
 from confirm.web.errors import field_path
 from confirm.web.html import render
@@ -146,9 +144,7 @@ async def logout(request: Request) -> Response:
     if isinstance(staff, Staff):
         await read_form(request, staff)
         with get_runtime(request).unit_of_work() as session:
-            row = session.exec(select(AuthToken).where(AuthToken.token_hash == token_digest(staff.token))).first()
-            if row is not None:
-                session.delete(row)
+            auth.revoke_token(session, staff.token, actor=staff.user.username)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
