@@ -11,74 +11,52 @@ the service adds (database transactions, the outbox job, storage, audit and even
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from service import arguments, pct, running_service  # bench/service.py (puts the project on the path)
 
-from fastapi.testclient import TestClient  # noqa: E402
-
-from confirm.app import create_app  # noqa: E402
-from confirm.bootstrap import initialize  # noqa: E402
-from confirm.core.config import Settings  # noqa: E402
 from confirm.issuance.ruling import ruling_content  # noqa: E402
 from confirm.models import Application, Court  # noqa: E402
 from templates import render_ruling  # noqa: E402
 from tests.support import Staff, verification_now  # noqa: E402
 
 
-def pct(values: list[float], q: float) -> float:
-    return sorted(values)[min(len(values) - 1, int(q * len(values)))]
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("n", nargs="?", type=int, default=20)
-    parser.add_argument("--postgres", help="a PostgreSQL URL to an empty database instead of SQLite")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.postgres or f"sqlite:///{tmp}/bench.sqlite3"
-        settings = Settings(data_dir=Path(tmp) / "data", database_url=url, public_base_url="http://127.0.0.1:8000",
-                            tsa_url=None, signer=None)
-        runtime, result = initialize(settings, say=lambda _t: None)
-        passwords = {u: p for u, _r, p in result.credentials}
-        service_ms: list[float] = []
-        with TestClient(create_app(runtime=runtime)) as client:
-            mediator, judge = Staff(client, "mediator", passwords["mediator"]), Staff(client, "judge", passwords["judge"])
-            ids = [mediator.filed() for _ in range(args.n + 2)]
-            for app_id in ids:
-                judge.post(f"/api/v1/applications/{app_id}/claim")
-            for i, app_id in enumerate(ids):
-                start = time.perf_counter()
-                r = judge.post(f"/api/v1/applications/{app_id}/decision",
-                               json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
-                elapsed = (time.perf_counter() - start) * 1000
-                assert r.status_code == 200 and r.json()["status"] == "issued", r.text
-                if i >= 2:  # the first two warm up fonts, keys and connections
-                    service_ms.append(elapsed)
-            # baseline: the same ruling through the bare pipeline
-            with runtime.unit_of_work() as session:
-                content = ruling_content(runtime, session, ids[-1], "0" * 32)
-                court = session.get(Court, session.get(Application, ids[-1]).court_id)
-            plain_ms: list[float] = []
-            for i in range(args.n + 2):
-                start = time.perf_counter()
-                rendered = render_ruling(content)
-                runtime.seals.seal(court.code, court.name, rendered, reason="bench")
-                if i >= 2:
-                    plain_ms.append((time.perf_counter() - start) * 1000)
-        backend = "postgresql" if args.postgres else "sqlite"
-        s_med, p_med = statistics.median(service_ms), statistics.median(plain_ms)
-        print(f"decision→issued via the service ({backend}, n={len(service_ms)}): median {s_med:.0f} ms, "
-              f"p90 {pct(service_ms, 0.9):.0f} ms, max {max(service_ms):.0f} ms")
-        level = runtime.seals.level
-        print(f"bare render + {level} seal of the same ruling (n={len(plain_ms)}): median {p_med:.0f} ms, "
-              f"p90 {pct(plain_ms, 0.9):.0f} ms")
-        print(f"ratio service/bare: {s_med / p_med:.2f}×")
+    args = arguments()
+    service_ms: list[float] = []
+    with running_service(args.postgres) as (client, runtime, passwords):
+        mediator, judge = Staff(client, "mediator", passwords["mediator"]), Staff(client, "judge", passwords["judge"])
+        ids = [mediator.filed() for _ in range(args.n + 2)]
+        for app_id in ids:
+            judge.post(f"/api/v1/applications/{app_id}/claim")
+        for i, app_id in enumerate(ids):
+            start = time.perf_counter()
+            r = judge.post(f"/api/v1/applications/{app_id}/decision",
+                           json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
+            elapsed = (time.perf_counter() - start) * 1000
+            assert r.status_code == 200 and r.json()["status"] == "issued", r.text
+            if i >= 2:  # the first two warm up fonts, keys and connections
+                service_ms.append(elapsed)
+        # baseline: the same ruling through the bare pipeline
+        with runtime.unit_of_work() as session:
+            content = ruling_content(runtime, session, ids[-1], "0" * 32)
+            court = session.get(Court, session.get(Application, ids[-1]).court_id)
+        plain_ms: list[float] = []
+        for i in range(args.n + 2):
+            start = time.perf_counter()
+            rendered = render_ruling(content)
+            runtime.seals.seal(court.code, court.name, rendered, reason="bench")
+            if i >= 2:
+                plain_ms.append((time.perf_counter() - start) * 1000)
+    backend = "postgresql" if args.postgres else "sqlite"
+    s_med, p_med = statistics.median(service_ms), statistics.median(plain_ms)
+    print(f"decision→issued via the service ({backend}, n={len(service_ms)}): median {s_med:.0f} ms, "
+          f"p90 {pct(service_ms, 0.9):.0f} ms, max {max(service_ms):.0f} ms")
+    level = runtime.seals.level
+    print(f"bare render + {level} seal of the same ruling (n={len(plain_ms)}): median {p_med:.0f} ms, "
+          f"p90 {pct(plain_ms, 0.9):.0f} ms")
+    print(f"ratio service/bare: {s_med / p_med:.2f}×")
 
 
 if __name__ == "__main__":

@@ -11,28 +11,16 @@ the first party's link message being delivered (``sent`` in the outbox), and (b)
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
+from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from service import arguments, pct, running_service  # bench/service.py (puts the project on the path)
 
-from fastapi.testclient import TestClient  # noqa: E402
-
-from confirm.app import create_app  # noqa: E402
-from confirm.bootstrap import initialize  # noqa: E402
-from confirm.core.config import Settings  # noqa: E402
 from tests.support import Staff, a_pdf, application_body, outbox  # noqa: E402
 
 
-def pct(values: list[float], q: float) -> float:
-    return sorted(values)[min(len(values) - 1, int(q * len(values)))]
-
-
-def delivered(client: TestClient, app_id: str, kind: str, after: int) -> dict:
+def delivered(client: Any, app_id: str, kind: str, after: int) -> dict:
     while True:
         for m in outbox(client, application_id=app_id, kind=kind):
             if m["id"] > after and m["status"] == "sent":
@@ -41,46 +29,37 @@ def delivered(client: TestClient, app_id: str, kind: str, after: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("n", nargs="?", type=int, default=20)
-    parser.add_argument("--postgres", help="a PostgreSQL URL to an empty database instead of SQLite")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.postgres or f"sqlite:///{tmp}/bench.sqlite3"
-        settings = Settings(data_dir=Path(tmp) / "data", database_url=url, public_base_url="http://127.0.0.1:8000",
-                            tsa_url=None, signer=None)
-        runtime, result = initialize(settings, say=lambda _t: None)
-        passwords = {u: p for u, _r, p in result.credentials}
-        submit_ms, link_ms, code_ms = [], [], []
-        with TestClient(create_app(runtime=runtime)) as client:
-            m = Staff(client, "mediator", passwords["mediator"])
-            for i in range(args.n + 2):
-                app_id = m.create(application_body()).json()["id"]
-                for kind in ("agreement", "joint_application"):
-                    m.upload(app_id, kind, a_pdf(kind))
-                last = max([x["id"] for x in outbox(client)] or [0])
-                start = time.perf_counter()
-                assert m.post(f"/api/v1/applications/{app_id}/submit").status_code == 200
-                answered = time.perf_counter()
-                link = delivered(client, app_id, "party.confirm_link", last)
-                linked = time.perf_counter()
-                token = link["text"].split("/p/", 1)[1].split()[0]
-                start_code = time.perf_counter()
-                assert client.post(f"/api/v1/party/{token}/code").status_code == 202
-                delivered(client, app_id, "party.code", last)
-                coded = time.perf_counter()
-                if i >= 2:  # the first two warm up connections and caches
-                    submit_ms.append((answered - start) * 1000)
-                    link_ms.append((linked - start) * 1000)
-                    code_ms.append((coded - start_code) * 1000)
-        backend = "postgresql" if args.postgres else "sqlite"
-        print(f"({backend}, n={len(submit_ms)})")
-        print(f"POST submit alone (baseline): median {statistics.median(submit_ms):.0f} ms, p90 {pct(submit_ms, .9):.0f} ms")
-        print(f"submit → link message delivered to the outbox: median {statistics.median(link_ms):.0f} ms, "
-              f"p90 {pct(link_ms, .9):.0f} ms, max {max(link_ms):.0f} ms "
-              f"(ratio {statistics.median(link_ms) / statistics.median(submit_ms):.2f}× the submission)")
-        print(f"code requested → code delivered to the outbox: median {statistics.median(code_ms):.0f} ms, "
-              f"p90 {pct(code_ms, .9):.0f} ms, max {max(code_ms):.0f} ms")
+    args = arguments()
+    submit_ms, link_ms, code_ms = [], [], []
+    with running_service(args.postgres) as (client, _runtime, passwords):
+        m = Staff(client, "mediator", passwords["mediator"])
+        for i in range(args.n + 2):
+            app_id = m.create(application_body()).json()["id"]
+            for kind in ("agreement", "joint_application"):
+                m.upload(app_id, kind, a_pdf(kind))
+            last = max([x["id"] for x in outbox(client)] or [0])
+            start = time.perf_counter()
+            assert m.post(f"/api/v1/applications/{app_id}/submit").status_code == 200
+            answered = time.perf_counter()
+            link = delivered(client, app_id, "party.confirm_link", last)
+            linked = time.perf_counter()
+            token = link["text"].split("/p/", 1)[1].split()[0]
+            start_code = time.perf_counter()
+            assert client.post(f"/api/v1/party/{token}/code").status_code == 202
+            delivered(client, app_id, "party.code", last)
+            coded = time.perf_counter()
+            if i >= 2:  # the first two warm up connections and caches
+                submit_ms.append((answered - start) * 1000)
+                link_ms.append((linked - start) * 1000)
+                code_ms.append((coded - start_code) * 1000)
+    backend = "postgresql" if args.postgres else "sqlite"
+    print(f"({backend}, n={len(submit_ms)})")
+    print(f"POST submit alone (baseline): median {statistics.median(submit_ms):.0f} ms, p90 {pct(submit_ms, .9):.0f} ms")
+    print(f"submit → link message delivered to the outbox: median {statistics.median(link_ms):.0f} ms, "
+          f"p90 {pct(link_ms, .9):.0f} ms, max {max(link_ms):.0f} ms "
+          f"(ratio {statistics.median(link_ms) / statistics.median(submit_ms):.2f}× the submission)")
+    print(f"code requested → code delivered to the outbox: median {statistics.median(code_ms):.0f} ms, "
+          f"p90 {pct(code_ms, .9):.0f} ms, max {max(code_ms):.0f} ms")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from confirm.core import audit
 from confirm.core.clock import as_utc, iso, utcnow
 from confirm.core.events import emit, queue_job
+from confirm.core.messaging import mask_address
 from confirm.core.runtime import Runtime
 from confirm.core.verify_codes import digest
 from confirm.law import parties as rules
@@ -71,14 +72,6 @@ def link_url(runtime: Runtime, link: PartyLink) -> str:
 
 def _code_hash(secret: bytes, link_id: int, code: str) -> str:
     return hmac.new(secret, f"party-code|{link_id}|{code}".encode(), hashlib.sha256).hexdigest()
-
-
-def mask(address: str) -> str:
-    """138****0000 or z***@example.com: enough for the party to recognise, not enough to read it off a screen."""
-    if "@" in address:
-        local, _, domain = address.partition("@")
-        return f"{local[:1]}***@{domain}"
-    return f"{address[:3]}****{address[-4:]}" if len(address) >= 7 else "****"
 
 
 def agreement_version(session: Session, app: Application) -> rules.AgreementVersion:
@@ -238,7 +231,7 @@ def send_code(runtime: Runtime, session: Session, token: str, *, channel: str | 
                           f"验证码发送过于频繁，请在{int(wait.total_seconds()) + 1}秒后再试", 429)
     code = f"{secrets.randbelow(10 ** rules.CODE_DIGITS):0{rules.CODE_DIGITS}d}"
     link.code_hash = _code_hash(runtime.secret, pk(link), code)
-    link.code_expires_at, link.code_channel, link.code_sent_to = now + rules.CODE_LIFETIME, via, mask(to)
+    link.code_expires_at, link.code_channel, link.code_sent_to = now + rules.CODE_LIFETIME, via, mask_address(to)
     session.add(link)
     app = session.get(Application, link.application_id)
     assert app is not None
@@ -248,7 +241,7 @@ def send_code(runtime: Runtime, session: Session, token: str, *, channel: str | 
                   subject=_message_text("party.code_subject", court=court_name),
                   text=_message_text("party.code", court=court_name, code=code), params={"code": code},
                   party_id=link.party_id, link_id=pk(link))
-    return {"channel": via, "sent_to": mask(to)}
+    return {"channel": via, "sent_to": mask_address(to)}
 
 
 @dataclass(frozen=True)

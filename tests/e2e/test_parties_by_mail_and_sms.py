@@ -7,12 +7,10 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timezone
-from http.server import ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -32,8 +30,8 @@ from tests.messaging.test_channels import (
     SIGN_NAME,
     Collector,
     FakeDysms,
-    _handler_for,
     free_port,
+    running_fake_dysms,
 )
 from tests.support import Staff, application_body, id_tail, verification_now
 
@@ -54,14 +52,8 @@ def smtp() -> Iterator[tuple[int, Collector]]:
 def dysms(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDysms]:
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
-    state = FakeDysms(url="")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(state))
-    state.url = f"http://127.0.0.1:{server.server_address[1]}/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
+    with running_fake_dysms() as state:
+        yield state
 
 
 @pytest.fixture

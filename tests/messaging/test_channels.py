@@ -14,6 +14,7 @@ import socket
 import ssl
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -465,19 +466,28 @@ def _handler_for(state: FakeDysms) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-@pytest.fixture
-def dysms(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDysms]:
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)  # 127.0.0.1 must be reached directly
+@contextmanager
+def running_fake_dysms() -> Iterator[FakeDysms]:
+    """The local stand-in for dysmsapi, serving on 127.0.0.1 until the block ends (also used by tests/e2e)."""
     state = FakeDysms(url="")
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(state))
     state.url = f"http://127.0.0.1:{server.server_address[1]}/"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def dysms(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeDysms]:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)  # 127.0.0.1 must be reached directly
+    with running_fake_dysms() as state:
+        yield state
 
 
 def sms_channel(dysms: FakeDysms, secret: str = FAKE_SECRET) -> AliyunSmsChannel:

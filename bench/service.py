@@ -1,0 +1,43 @@
+"""The real service in-process for a benchmark: development keys, the in-process worker, SQLite in a temporary
+directory or an empty PostgreSQL database (``--postgres URL``), and the demo users' passwords."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from confirm.app import create_app  # noqa: E402
+from confirm.bootstrap import initialize  # noqa: E402
+from confirm.core.config import Settings  # noqa: E402
+from confirm.core.runtime import Runtime  # noqa: E402
+
+
+def arguments(default_n: int = 20) -> argparse.Namespace:
+    """``N`` (how many measured runs after two warm-ups) and ``--postgres URL``."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("n", nargs="?", type=int, default=default_n)
+    parser.add_argument("--postgres", help="a PostgreSQL URL to an empty database instead of SQLite")
+    return parser.parse_args()
+
+
+@contextmanager
+def running_service(postgres: str | None) -> Iterator[tuple[TestClient, Runtime, dict[str, str]]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = postgres or f"sqlite:///{tmp}/bench.sqlite3"
+        settings = Settings(data_dir=Path(tmp) / "data", database_url=url, public_base_url="http://127.0.0.1:8000",
+                            tsa_url=None, signer=None)
+        runtime, result = initialize(settings, say=lambda _t: None)
+        with TestClient(create_app(runtime=runtime)) as client:
+            yield client, runtime, {u: p for u, _r, p in result.credentials}
+
+
+def pct(values: list[float], q: float) -> float:
+    return sorted(values)[min(len(values) - 1, int(q * len(values)))]
