@@ -105,6 +105,17 @@ def _document(runtime: Runtime, link: PartyLink, document_id: int) -> Document:
         return doc
 
 
+@router.get("/me/documents/{document_id}", tags=["party"], response_class=Response,
+            responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}})
+def document_file(runtime: RuntimeDep, link: LinkDep, document_id: DocumentId) -> Response:
+    """A document of the agreement as filed (the ``url`` of ``/me``'s documents); its opening is recorded."""
+    doc = _document(runtime, link, document_id)
+    with runtime.unit_of_work() as session:
+        service.record_view(session, link, document_id=doc.id, page=0)
+    return Response(runtime.store.get(doc.sha256), media_type=doc.content_type,
+                    headers={"Content-Disposition": "inline", "Cache-Control": "private, no-store"})
+
+
 @router.get("/me/documents/{document_id}/pages", tags=["party"])
 def document_pages(runtime: RuntimeDep, link: LinkDep, document_id: DocumentId) -> dict[str, Any]:
     """How many pages a document of the agreement has, and where each page's image is."""

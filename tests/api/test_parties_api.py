@@ -60,6 +60,7 @@ def test_a_party_reads_the_whole_agreement_and_confirms_with_the_evidence_record
     assert me["application_id"] == app_id and me["agreement"]["text"] == app["agreement"]["text"]
     assert "虚假诉讼罪" in "".join(me["warning"]) and me["confirmation"]["state"] == "pending"
     for doc in me["agreement"]["documents"]:  # every page of the uploaded agreement, as an image
+        assert client.get(doc["url"], headers=headers).content.startswith(b"%PDF")  # the file as filed
         pages = client.get(f"{doc['url']}/pages", headers=headers).json()["pages"]
         assert len(pages) == 1
         image = client.get(pages[0], headers=headers)
@@ -76,7 +77,7 @@ def test_a_party_reads_the_whole_agreement_and_confirms_with_the_evidence_record
         views = s.exec(select(PartyView).where(PartyView.link_id == link.id)).all()
     assert link.evidence["agreement_sha256_seen"] == link.agreement_sha256 == me["agreement"]["sha256"]
     assert link.evidence["user_agent"] == "Redmi 9A" and link.evidence["code_channel"] == "sms"
-    assert len(link.evidence["pages_viewed"]) == 3 and len(views) >= 3  # the typed text and two document pages
+    assert len(link.evidence["pages_viewed"]) == 5 and len(views) >= 5  # the typed text, two files, their pages
     staff_view = m.get(f"/api/v1/applications/{app_id}").json()["parties"][0]["confirmation"]
     assert staff_view["state"] == "confirmed" and staff_view["at"]
 
