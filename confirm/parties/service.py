@@ -122,8 +122,11 @@ def open_links(runtime: Runtime, session: Session, app: Application, *, actor: s
     version = agreement_version(session, app).digest()
     parties = {pk(p): p for p in parties_of(session, app.id)}
     kept = {}
+    now = utcnow()
     for party_id, link in current_links(session, app.id).items():
-        if party_id in parties and link.agreement_sha256 == version and link.state != PartyLinkState.LOCKED:
+        usable = link.state != PartyLinkState.LOCKED and not (
+            link.state == PartyLinkState.PENDING and as_utc(link.expires_at) <= now)  # an unanswered link that expired
+        if party_id in parties and link.agreement_sha256 == version and usable:
             kept[party_id] = link
         else:
             link.state, link.voided_at = PartyLinkState.VOIDED, utcnow()

@@ -346,3 +346,25 @@ def test_after_a_rejection_the_party_s_page_says_what_the_parties_can_do(client,
     late = client.post("/api/v1/party/me/confirmation", headers={"Cookie": ""},
                        json={"decision": "confirm"})
     assert late.status_code == 401  # a POST never rides on the page's cookie
+
+
+def test_an_unchanged_resubmission_keeps_the_answers_and_replaces_only_an_expired_link(client, runtime, passwords):
+    m, app_id, app = submitted(client, passwords)
+    person, company = app["parties"]
+    headers = party_session(client, app_id, person)
+    client.post("/api/v1/party/me/confirmation", headers=headers, json={"decision": "confirm"})
+    judge = Staff(client, "judge", passwords["judge"])
+    judge.post(f"/api/v1/applications/{app_id}/claim")
+    judge.post(f"/api/v1/applications/{app_id}/return", json={"reason": "请补充身份证明"})
+    with transaction(runtime.engine) as s:  # the company never answered, and its link has expired meanwhile
+        link = s.exec(select(PartyLink).where(PartyLink.party_id == company["id"],
+                                              PartyLink.application_id == app_id)).one()
+        link.expires_at = utcnow() - timedelta(seconds=1)
+        s.add(link)
+    before = max(msg["id"] for msg in outbox(client))
+    assert m.post(f"/api/v1/applications/{app_id}/submit").status_code == 200
+    asked = [msg["party_id"] for msg in outbox(client, application_id=app_id, kind="party.confirm_link")
+             if msg["id"] > before]
+    assert asked == [company["id"]]
+    states = [p["confirmation"]["state"] for p in m.get(f"/api/v1/applications/{app_id}").json()["parties"]]
+    assert states == ["confirmed", "pending"]
