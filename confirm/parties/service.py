@@ -129,7 +129,7 @@ def open_links(runtime: Runtime, session: Session, app: Application, *, actor: s
         if party_id in parties and link.agreement_sha256 == version and usable:
             kept[party_id] = link
         else:
-            link.state, link.voided_at = PartyLinkState.VOIDED, utcnow()
+            link.state, link.voided_at = PartyLinkState.VOIDED, now
             session.add(link)
     days = runtime.settings.party_link_days
     opened = []
@@ -139,7 +139,7 @@ def open_links(runtime: Runtime, session: Session, app: Application, *, actor: s
         nonce = secrets.token_hex(16)
         link = PartyLink(application_id=app.id, party_id=party_id, party_name=party.name, nonce=nonce,
                          token_hash=digest(link_token(runtime.secret, nonce)), agreement_sha256=version,
-                         expires_at=utcnow() + timedelta(days=days))
+                         expires_at=now + timedelta(days=days))
         session.add(link)
         session.flush()
         opened.append(link)
@@ -149,7 +149,8 @@ def open_links(runtime: Runtime, session: Session, app: Application, *, actor: s
                           subject=_message_text("party.confirm_link_subject", court=court.name),
                           text=_message_text("party.confirm_link", court=court.name, name=party.name, days=days,
                                              link=url),
-                          params={"court": court.name, "name": party.name, "link": url}, party_id=party_id,
+                          params={"court": court.name, "name": party.name, "link": url, "days": str(days)},
+                          party_id=party_id,
                           link_id=pk(link))
     audit.append(session, actor=actor, action="party.links_opened", application_id=app.id,
                  data={"parties": [link.party_name for link in opened], "agreement_sha256": version})
