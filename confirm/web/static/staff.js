@@ -216,6 +216,10 @@
     }
   });
 
+  // ---- a refused form: the first field in error has the focus ---------------------------------------------
+  var invalid = document.querySelector(".field.invalid input, .field.invalid textarea, .field.invalid select");
+  if (invalid) invalid.focus();
+
   // ---- the decision form: only the chosen outcome's grounds are shown ---------------------------------------
   var decision = document.getElementById("decision-form");
   if (decision) {
