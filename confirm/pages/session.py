@@ -50,6 +50,9 @@ def signed_in(request: Request, *roles: Role) -> Staff | Response:
             user = user_for_session(request, token)
         except DomainError:
             user = None
+        # before the page reads anything: its live stream resumes from here, so no event it does not show is lost
+        with get_runtime(request).unit_of_work() as session:
+            request.state.last_event_id = latest_event_id(session)
     if user is None:
         return RedirectResponse(f"/login?next={request.url.path}&expired={'1' if token else ''}", status_code=303)
     if roles and user.role not in roles:
@@ -67,14 +70,12 @@ async def read_form(request: Request, staff: Staff) -> FormData:
 
 
 def page(request: Request, name: str, staff: Staff | None, status_code: int = 200, **context: Any) -> HTMLResponse:
-    """A staff page; its live stream resumes from the newest event at rendering (``last_event_id``)."""
+    """A staff page; its live stream resumes from the newest event when the request began (``signed_in``), read
+    before anything the page shows."""
     runtime = get_runtime(request)
-    last_event_id = 0
-    if staff is not None:
-        with runtime.unit_of_work() as session:
-            last_event_id = latest_event_id(session)
     return render(request, name, dev_mode=runtime.settings.dev_mode, status_code=status_code,
-                  staff=staff, me=staff.user if staff else None, last_event_id=last_event_id, **context)
+                  staff=staff, me=staff.user if staff else None,
+                  last_event_id=getattr(request.state, "last_event_id", 0), **context)
 
 
 def error_page(request: Request, staff: Staff | None, exc: DomainError) -> HTMLResponse:

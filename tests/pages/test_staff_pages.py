@@ -187,7 +187,8 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     med.get_by_role("button", name="保存并继续（上传材料、签名）").click()
     med.wait_for_selector(".field.invalid")
     assert "手机号码应为以1开头的11位数字" in med.inner_text("#err-parties\\[1\\]\\.phone")
-    assert med.evaluate("document.activeElement.id") == "parties[1].phone"  # the first field in error has the focus
+    # the first field in error has the focus (once the deferred script has run)
+    med.wait_for_function("document.activeElement && document.activeElement.id === 'parties[1].phone'")
     shoot(med, "04-mediator-new-application-errors")
     assert posted and all(url.endswith("/m/new") for url in posted), posted  # never /m/[object RadioNodeList]
     med.fill("#parties\\[1\\]\\.phone", "13900000000")

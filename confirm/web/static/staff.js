@@ -277,8 +277,9 @@
       if (sound) beep();
     });
   }
-  // The stream resumes from the newest event when the page was rendered (data-events ?last_event_id=), so an
-  // event sent while the page was loading is not missed: no polling is needed for that.
+  // The stream resumes from the newest event when the page was requested (data-events ?last_event_id=), so an
+  // event sent while the page was loading is not missed. While a seal is being made the page also reloads after a
+  // few seconds (data-poll): PostgreSQL may commit an event with an older id after a newer one.
   // A live refresh drops the one-time notice in the query (?done=submitted): it told of an earlier state.
   // Never while this page is submitting a form: the event may be the echo of that very submission, and
   // navigating now would abort it.
@@ -311,6 +312,8 @@
     var url = new URL(location.href); url.searchParams.delete("done"); url.searchParams.delete("created");
     location.replace(url.toString());
   };
+  var poll = document.querySelector("[data-poll]");
+  if (poll) setTimeout(refresh, Number(poll.dataset.poll) || 5000);
   var live = document.querySelector("[data-events]");
   if (live && window.EventSource) {
     var es = new EventSource(live.dataset.events), appId = live.dataset.app;
