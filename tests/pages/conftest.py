@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +16,11 @@ import pytest
 from tests.e2e.conftest import live_server, live_settings  # noqa: F401  (the same live server as tests/e2e)
 
 CHROMIUM = "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ROOT = Path(__file__).resolve().parents[2]
+# A test run never changes a tracked file: its screenshots go to build/screenshots/, which git ignores. Only
+# `make screenshots` (JIUDI_UPDATE_SCREENSHOTS=1) rewrites the committed ones in docs/screenshots/.
+UPDATE_SCREENSHOTS = os.environ.get("JIUDI_UPDATE_SCREENSHOTS") == "1"
+SHOTS = ROOT / ("docs" if UPDATE_SCREENSHOTS else "build") / "screenshots"
 TABLET = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
 
@@ -32,10 +40,21 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+@cache
+def _screenshots_are_ignored_by_git() -> bool:
+    """True when SHOTS is ignored by git, or when there is no git checkout to dirty (a source archive)."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        return True
+    probe = SHOTS / "probe-tablet.png"
+    return subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", str(probe)]).returncode == 0
+
+
 def shoot(page: Any, name: str) -> None:
-    """docs/screenshots/{name}-tablet.png and -phone.png, palette-compressed to stay small."""
+    """SHOTS/{name}-tablet.png and -phone.png, palette-compressed to stay small."""
     from PIL import Image
 
+    if not UPDATE_SCREENSHOTS:
+        assert _screenshots_are_ignored_by_git(), f"{SHOTS} is not ignored by git: a test run must not dirty the tree"
     SHOTS.mkdir(parents=True, exist_ok=True)
     for label, size in (("tablet", TABLET), ("phone", PHONE)):
         page.set_viewport_size(size)

@@ -290,7 +290,7 @@ def test_qr_code_has_error_correction_m_and_survives_a_phone_photo_of_the_printo
     doc = render_ruling(confirmed)
     page = poppler.png(doc.pdf, page=doc.seal_box.page_index, dpi=150)
     [clean] = _qr_codes(page)
-    assert clean.ec_level in ("M", "Q", "H")
+    assert clean.ec_level == "M"  # docs/documents.md: error correction level M (15 % of the symbol may be lost)
     [photo] = _qr_codes(_phone_photo_of_a_printout(page))
     assert photo.text == confirmed.verify_url
 
