@@ -33,7 +33,7 @@ T = TypeVar("T")
 
 def backoff(attempts: int) -> timedelta:
     """2, 4, 8 … seconds, at most five minutes: a TSA outage is waited out, never sealed around."""
-    return min(timedelta(seconds=2 ** max(attempts, 1)), MAX_BACKOFF)
+    return min(timedelta(seconds=2 ** min(max(attempts, 1), 9)), MAX_BACKOFF)  # 2**9 s is past the cap already
 
 
 class IssuanceWorker:

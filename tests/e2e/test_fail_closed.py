@@ -132,3 +132,27 @@ def test_sealing_waits_for_the_timestamp_authority_and_never_issues_without_it(s
         voucher = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf")
         assert voucher.status_code == 200 and voucher.content.startswith(b"%PDF")
     runtime.engine.dispose()
+
+
+def test_retries_back_off_from_two_seconds_doubling_up_to_five_minutes():
+    """The retry schedule while the TSA is down (docs: 2 s … 5 min): the first retry after 2 s, each wait twice
+    the last, never more than five minutes — an outage is waited out, neither hammered nor given up on."""
+    from datetime import timedelta
+
+    from confirm.issuance.worker import backoff
+
+    assert backoff(1) == timedelta(seconds=2)  # the worker's first retry: backoff(attempts + 1) with attempts 0
+    waits = [backoff(attempt).total_seconds() for attempt in range(1, 41)]  # 40 attempts: a three-hour outage
+    assert waits[:9] == [2, 4, 8, 16, 32, 64, 128, 256, 300]
+    assert set(waits[8:]) == {300}
+
+
+def test_the_backoff_stays_at_five_minutes_through_a_day_long_outage():
+    """About 290 attempts in a day at five minutes each. ``2 ** attempts`` once overflowed timedelta from attempt
+    47 (about 3.5 h of outage), inside the worker's failure handler: the job was then neither rescheduled nor
+    counted and waited for its lease instead."""
+    from datetime import timedelta
+
+    from confirm.issuance.worker import backoff
+
+    assert all(backoff(attempt) == timedelta(minutes=5) for attempt in range(9, 300))

@@ -92,6 +92,47 @@ def test_a_refusing_timestamp_authority_makes_sealing_raise(
         sealer.seal(make_pdf(), seal_request)
 
 
+class UnexpectedFault(Exception):
+    """Neither a PDF, signing, I/O nor value error: only the sealer's last-resort ``except Exception`` sees it."""
+
+
+class FaultyTimestamper(DevTimestampAuthority):
+    """A TSA client that breaks in a way nobody planned for."""
+
+    async def async_request_tsa_response(self, req, **_kwargs):  # type: ignore[no-untyped-def, override]
+        raise UnexpectedFault("the TSA client crashed")
+
+
+@pytest.mark.parametrize("level", ["B-T", "B-LTA"])
+@pytest.mark.parametrize("faulty", ["timestamper", "signer"])
+def test_an_unexpected_fault_while_sealing_fails_closed_and_never_seals_weaker(
+    faulty: str,
+    level: str,
+    court_seal: CourtSeal,
+    pki: DevPki,
+    tsa: DevTimestampAuthority,
+    revocation: RevocationAuthority,
+    seal_request: SealRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An exception of no expected type (a bug, a library surprise) is still a ``SealingError``: no document
+    comes out, neither at a lower level nor at all, and the error keeps the fault as its cause."""
+    timestamper = FaultyTimestamper(pki.tsa_cert, pki.tsa_key, pki.tsa_chain) if faulty == "timestamper" else tsa
+    sealer = Pkcs12Sealer(court_seal.p12_path, court_seal.passphrase, timestamper, level=level, revocation=revocation)  # type: ignore[arg-type]
+    if faulty == "signer":
+        real_sign_raw = sealer.signer.async_sign_raw
+
+        async def sign_raw(data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+            if dry_run:
+                return await real_sign_raw(data, digest_algorithm, dry_run=True)
+            raise UnexpectedFault("the signer crashed")
+
+        monkeypatch.setattr(sealer.signer, "async_sign_raw", sign_raw)
+    with pytest.raises(SealingError) as refused:
+        sealer.seal_with_level(make_pdf(), seal_request)
+    assert isinstance(refused.value.__cause__, UnexpectedFault), "the injected fault is what stopped the seal"
+
+
 def test_missing_revocation_data_makes_sealing_raise_instead_of_a_lower_level(
     court_seal: CourtSeal, tsa: DevTimestampAuthority, seal_request: SealRequest
 ) -> None:
