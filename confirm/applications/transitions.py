@@ -157,6 +157,7 @@ def claim(session: Session, user: User, application_id: str) -> Application:
         assert court is not None
         app.accepted_at = utcnow()
         app.case_number = str(allocate_case_number(session, court, china_time(app.accepted_at).year))
+        crash_point("during_claim")  # the number is taken, not yet committed: a crash here gives it back
     _move(session, app, Status.UNDER_REVIEW, actor=user, event="application.claimed", before=Status.SUBMITTED,
           claimed_by=user.username, accepted=first)
     return app

@@ -1,6 +1,6 @@
 """Crash points for the crash-recovery tests: ``JIUDI_CRASH_AT=<point>`` makes the process kill itself (SIGKILL,
 as ``kill -9`` would) when it reaches that point. Unset in production; reading one environment variable is all
-it costs. The points: ``during_upload``, ``after_decision_commit``, ``during_sealing``, ``after_sealing``."""
+it costs. The points: ``during_upload``, ``during_claim``, ``after_decision_commit``, ``during_sealing``, ``after_sealing``."""
 
 from __future__ import annotations
 

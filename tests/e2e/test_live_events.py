@@ -52,3 +52,68 @@ def test_reconnecting_with_last_event_id_misses_nothing(live_server):
                                                                ("application.submitted", ids[1])]
     rest = read_events(base, judge, first[-1][0], 1)  # reconnect after the last event seen
     assert [(t, d["application_id"]) for _i, t, d in rest] == [("application.submitted", ids[2])]
+
+
+def submit(base: str, mediator: str, court_code: str = "渝0241") -> str:
+    r = httpx.post(f"{base}/api/v1/applications", json=application_body(court_code=court_code),
+                   headers={"Authorization": mediator})
+    assert r.status_code == 201, r.text
+    app_id = r.json()["id"]
+    for kind in ("agreement", "joint_application"):
+        httpx.post(f"{base}/api/v1/applications/{app_id}/documents", data={"kind": kind},
+                   files={"file": ("a.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}, headers={"Authorization": mediator})
+    assert httpx.post(f"{base}/api/v1/applications/{app_id}/submit", headers={"Authorization": mediator}).status_code == 200
+    return app_id
+
+
+def test_a_stream_sees_only_its_court_or_its_organisation(live_server):
+    """A judge of another court, and a mediator of another organisation of the same court, read their streams from
+    the very first event: the first event each receives is its own scope's, not the earlier ones of others."""
+    from confirm.accounts.admin import add_court, add_organization, add_user
+
+    base, runtime, passwords = live_server
+    with runtime.unit_of_work() as session:
+        add_court(session, "渝0242", "重庆市酉阳土家族苗族自治县人民法院", actor="test")
+        add_organization(session, "渝0242", "酉阳县钟多司法所", "judicial_office", actor="test")
+        add_organization(session, "渝0241", "秀山县清溪场派出所", "police_station", actor="test")
+        add_user(session, "judge-youyang", role="judge", court_code="渝0242", password="Judge-of-Youyang-1", actor="test")
+        add_user(session, "mediator-youyang", role="mediator", court_code="渝0242", password="Mediator-Youyang-1",
+                 organization="酉阳县钟多司法所", actor="test")
+        add_user(session, "mediator-qingxi", role="mediator", court_code="渝0241", password="Mediator-Qingxi-1",
+                 organization="秀山县清溪场派出所", actor="test")
+    xiushan = [submit(base, login(base, "mediator", passwords["mediator"])) for _ in range(2)]
+    youyang = submit(base, login(base, "mediator-youyang", "Mediator-Youyang-1"), court_code="渝0242")
+    qingxi = submit(base, login(base, "mediator-qingxi", "Mediator-Qingxi-1"))
+
+    def first_seen(token: str) -> str:
+        return read_events(base, token, "0", 1)[0][2]["application_id"]
+
+    assert first_seen(login(base, "judge-youyang", "Judge-of-Youyang-1")) == youyang  # not 秀山's earlier events
+    assert first_seen(login(base, "mediator-qingxi", "Mediator-Qingxi-1")) == qingxi  # not another organisation's
+    assert first_seen(login(base, "judge", passwords["judge"])) == xiushan[0]  # the court's own, from its start
+
+
+def test_a_new_application_wakes_the_judge_s_stream_at_once_not_at_its_next_poll(live_server, monkeypatch):
+    """同步审核: the submission's commit wakes the open streams of this process (the bus). The poll, which only
+    catches other instances' events, is set to a minute here: an event that arrives must have been woken."""
+    import threading
+    import time
+
+    from confirm.applications import live
+
+    monkeypatch.setattr(live, "POLL_SECONDS", 60.0)
+    base, runtime, passwords = live_server
+    judge = login(base, "judge", passwords["judge"])
+    with runtime.unit_of_work() as session:
+        now = live.latest_event_id(session)
+    seen: list[tuple[float, str]] = []
+    reader = threading.Thread(target=lambda: seen.extend(
+        (time.monotonic(), d["application_id"]) for _i, _t, d in read_events(base, judge, str(now), 1)))
+    reader.start()
+    time.sleep(0.5)  # the stream is open and has read what there was
+    mediator = login(base, "mediator", passwords["mediator"])
+    app_id = submit(base, mediator)
+    submitted = time.monotonic()
+    reader.join(timeout=20)
+    assert [a for _t, a in seen] == [app_id]
+    assert seen[0][0] - submitted < 5.0  # woken, not polled (the poll would take up to 60 s)

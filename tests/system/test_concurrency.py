@@ -91,3 +91,30 @@ def test_twenty_mediators_retrying_with_their_keys_create_no_duplicates(client, 
     assert all(len(ids) == 1 for ids in results.values())
     with transaction(runtime.engine) as s:
         assert len(s.exec(select(Application)).all()) == 60
+
+
+def test_two_retries_with_one_key_at_the_same_moment_make_one_application(client, runtime, passwords, monkeypatch):
+    """The race the replay exists for: both requests have looked the key up (not there yet) and are creating when
+    one commits; the other must replay that answer, not fail and not make a second application. A barrier holds
+    both inside the creation until both are there (on SQLite, BEGIN IMMEDIATE queues the second before its
+    look-up, so the barrier times out and the second replays the committed answer)."""
+    from confirm.applications import service
+
+    create = service.create_application
+    both_inside = threading.Barrier(2, timeout=3)
+
+    def create_when_both_are_inside(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            both_inside.wait()
+        except threading.BrokenBarrierError:
+            pass
+        return create(*args, **kwargs)
+
+    monkeypatch.setattr(service, "create_application", create_when_both_are_inside)
+    mediator = Staff(client, "mediator", passwords["mediator"])
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(lambda _i: mediator.create(application_body(), key="tablet-retry"), range(2)))
+    assert [r.status_code for r in answers] == [201, 201], [r.text for r in answers]
+    assert answers[0].json()["id"] == answers[1].json()["id"]
+    with transaction(runtime.engine) as s:
+        assert len(s.exec(select(Application)).all()) == 1

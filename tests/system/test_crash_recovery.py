@@ -87,15 +87,21 @@ def login(base: str, username: str, password: str) -> httpx.Client:
     return client
 
 
-def file_and_claim(base: str, passwords: dict[str, str], key: str) -> str:
-    m, judge = login(base, "mediator", passwords["mediator"]), login(base, "judge", passwords["judge"])
+def file(base: str, passwords: dict[str, str], key: str) -> str:
+    """A submitted application, confirmed by its parties, not yet claimed."""
+    m = login(base, "mediator", passwords["mediator"])
     app_id = m.post("/api/v1/applications", json=application_body(), headers={"Idempotency-Key": key}).json()["id"]
     for kind in ("agreement", "joint_application"):
         assert m.post(f"/api/v1/applications/{app_id}/documents", data={"kind": kind},
                       files={"file": ("a.pdf", a_pdf(), "application/pdf")}).status_code == 201
     assert m.post(f"/api/v1/applications/{app_id}/submit").status_code == 200
     confirm_parties(m, m, app_id)
-    assert judge.post(f"/api/v1/applications/{app_id}/claim").status_code == 200
+    return app_id
+
+
+def file_and_claim(base: str, passwords: dict[str, str], key: str) -> str:
+    app_id = file(base, passwords, key)
+    assert login(base, "judge", passwords["judge"]).post(f"/api/v1/applications/{app_id}/claim").status_code == 200
     return app_id
 
 
@@ -160,6 +166,23 @@ def test_service_killed_right_after_the_decision_commits_loses_nothing(procs, ru
     assert replay.status_code == 201 and replay.json()["id"] == app_id
     assert replay.json()["case_number"] is None  # the replay is the first answer, as it was then
     assert m.get(f"/api/v1/applications/{app_id}").json()["case_number"].endswith("民特1号")
+
+
+def test_service_killed_during_a_claim_gives_its_case_number_back(procs, runtime):
+    """The claim took 民特1号 and died before committing: the number is not lost (gapless), the next claim gets it."""
+    p, passwords = procs
+    port = free_port()
+    p.start("serve", port=port, crash_at="during_claim")
+    base = f"http://127.0.0.1:{port}"
+    first, second = file(base, passwords, "claim-1"), file(base, passwords, "claim-2")
+    with pytest.raises(httpx.HTTPError):
+        login(base, "judge", passwords["judge"]).post(f"/api/v1/applications/{first}/claim")
+    port2 = free_port()
+    p.start("serve", port=port2)
+    judge = login(f"http://127.0.0.1:{port2}", "judge", passwords["judge"])
+    assert judge.get(f"/api/v1/applications/{first}").json()["status"] == "submitted"  # the claim left nothing
+    numbers = [judge.post(f"/api/v1/applications/{app_id}/claim").json()["case_number"] for app_id in (second, first)]
+    assert [n.rsplit("民特", 1)[1] for n in numbers] == ["1号", "2号"]
 
 
 def test_service_killed_during_an_upload_keeps_the_application_and_accepts_the_retry(procs, runtime):
