@@ -156,9 +156,12 @@ def _cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
             cp = audit.checkpoint(session, runtime.audit_key)
             print(f"checkpoint at record {cp.last_record_id}" if cp else "no new records since the last checkpoint")
             return 0
-        problems = audit.verify_log(session, runtime.audit_key.public_key())
+        problems = audit.verify_log(session, runtime.audit_key.public_key(), runtime.audit_keys)
+        legacy = audit.legacy_records(session, runtime.audit_keys.mac_key)
     for problem in problems:
         print(f"✖ {problem}")
+    if legacy:
+        print(f"records 1–{legacy} predate the keyed chain: they are protected by the signed checkpoints only")
     print("audit log intact" if not problems else f"audit log damaged: {len(problems)} problem(s)")
     return 0 if not problems else 1
 
@@ -217,8 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     user_add.add_argument("--name")
     user_add.add_argument("--password-stdin", action="store_true")
 
-    audit_cmd = sub.add_parser("audit", help="the hash-chained audit log").add_subparsers(dest="sub", required=True)
-    audit_cmd.add_parser("verify", help="check the chain and the signed checkpoints (exit 1 if damaged)")
+    audit_cmd = sub.add_parser("audit", help="the MAC-chained audit log").add_subparsers(dest="sub", required=True)
+    audit_cmd.add_parser("verify", help="check the keyed chain, the head and the signed checkpoints (exit 1 if damaged)")
     audit_cmd.add_parser("checkpoint", help="sign the current head of the chain with the audit key")
 
     backup_cmd = sub.add_parser("backup", help="copy the database, document store and keys into an empty directory")

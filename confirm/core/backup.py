@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from confirm.core.audit import HEAD_FILE
 from confirm.core.clock import iso, utcnow
 from confirm.core.config import Settings
 from confirm.law.errors import DomainError
@@ -80,4 +81,6 @@ def restore(settings: Settings, src: Path) -> dict[str, object]:
     for part in ("store", "keys"):
         if (src / part).exists():
             shutil.copytree(src / part, settings.data_dir / part, dirs_exist_ok=True)
+    # The audit head named the newest record of the log that was replaced: the restored log starts a new one.
+    (settings.data_dir / HEAD_FILE).unlink(missing_ok=True)
     return manifest

@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from confirm.core.audit import load_or_create_audit_key
+from confirm.core import audit
+from confirm.core.audit import AuditKeys, load_or_create_audit_key, load_or_create_mac_key
 from confirm.core.config import Settings
 from confirm.core.db import make_engine, pending_after_commit, transaction
 from confirm.core.events import EventBus
@@ -44,6 +45,7 @@ class Runtime:
     def __post_init__(self) -> None:
         self.engine = make_engine(self.settings.database_url)
         self.store = DocumentStore(self.settings.store_dir)
+        audit.bind(self.engine, self.audit_keys)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
@@ -65,6 +67,12 @@ class Runtime:
     @cached_property
     def audit_key(self) -> Ed25519PrivateKey:
         return load_or_create_audit_key(self.settings.data_dir / "keys" / "audit-key.pem")
+
+    @cached_property
+    def audit_keys(self) -> AuditKeys:
+        """The audit chain's MAC key (shared by every instance, like the keys) and this instance's head file."""
+        return AuditKeys(mac_key=load_or_create_mac_key(self.settings.data_dir / "keys" / "audit-mac.key"),
+                         head_path=self.settings.data_dir / audit.HEAD_FILE)
 
     @cached_property
     def channels(self) -> dict[str, Channel]:

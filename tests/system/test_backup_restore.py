@@ -54,7 +54,7 @@ def test_every_ruling_verifies_after_backup_loss_and_restore(settings, runtime, 
     try:
         with transaction(restored.engine) as s:
             rulings = s.exec(select(Ruling)).all()
-            assert audit.verify_log(s, restored.audit_key.public_key()) == []
+            assert audit.verify_log(s, restored.audit_key.public_key(), restored.audit_keys) == []
         assert len(rulings) == 2
         for ruling in rulings:
             report = check_upload(restored, restored.store.get(ruling.sha256))
