@@ -26,6 +26,7 @@ from keys.issuing import new_rsa_key, subject_name
 from signing import DevTimestampAuthority, Pkcs12Sealer, SealRequest
 from signing.certs import to_asn1_cert
 from tests.pki_fixtures import COURT_CODE, COURT_NAME, SEAL_BOX, make_pdf, make_seal_appearance
+from tests.verify.test_verify_sealed_pdf import _change_info  # the /Info-only revision of the verifier's own tests
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,18 @@ def _replace_page_content(writer: IncrementalPdfFileWriter) -> None:
     writer.update_container(page)
 
 
+def _replace_page_content_beside_dss(world: World) -> bytes:
+    """A content change disguised as long-term-validation data: the same revision also writes a DSS."""
+
+    def edit(writer: IncrementalPdfFileWriter) -> None:
+        _replace_page_content(writer)
+        DocumentSecurityStore.supply_dss_in_writer(
+            writer, None, certs=[to_asn1_cert(world.seal.cert)], crls=[_asn1_crl(world.revocation.crl_der())]
+        )
+
+    return _append(world.sealer.seal(make_pdf(), world.request), edit)
+
+
 def _revoked_with_crl(world: World) -> bytes:
     dead = ensure_court_seal(world.pki, "渝0298", "吊销测试法院")
     world.revocation.revoke(dead.cert, at=dt.datetime.now(dt.UTC) - dt.timedelta(days=1))
@@ -181,6 +194,10 @@ def _wrong_key_usage(world: World) -> bytes:
     return _sign_b_b(make_pdf(), key, cert, [world.pki.root_cert], "Seal")
 
 
+# what pyHanko alone judges valid (see verify/check.py): plain bytes after the last %%EOF, no new revision
+APPENDED = b"appended after sealing\n"
+
+
 def _flip_byte(pdf: bytes) -> bytes:
     at = pdf.index(b"Hello ruling")
     return pdf[:at] + b"J" + pdf[at + 1 :]
@@ -204,6 +221,11 @@ CASES: list[Case] = [
     Case("annotation added", lambda w: _append(w.sealer.seal(make_pdf(), w.request), _add_annotation), Expected(False, "verify.modified", "FAILED")),
     Case("second signature added", _second_signature, Expected(False, "verify.multiple_signatures", "FAILED")),
     Case("page content replaced (shadow hide-and-replace)", lambda w: _append(w.sealer.seal(make_pdf(), w.request), _replace_page_content), Expected(False, "verify.modified", "FAILED")),
+    Case("page content replaced in a revision that also writes a DSS", _replace_page_content_beside_dss, Expected(False, "verify.modified", "FAILED")),
+    Case("bytes appended after the final %%EOF", lambda w: w.sealer.seal(make_pdf(), w.request) + APPENDED, Expected(False, "verify.not_whole_file", "FAILED")),
+    Case("bytes appended after the final %%EOF of a B-LTA file", lambda w: w.lta_sealer.seal(make_pdf(), w.request) + APPENDED, Expected(False, "verify.not_whole_file", "FAILED")),
+    Case("Info dictionary rewritten in a later revision", lambda w: _append(w.sealer.seal(make_pdf(), w.request), _change_info), Expected(False, "verify.modified", "FAILED")),
+    Case("Info dictionary rewritten after the B-LTA updates", lambda w: _append(w.lta_sealer.seal(make_pdf(), w.request), _change_info), Expected(False, "verify.modified", "FAILED")),
     Case("revoked before signing (CRL+OCSP in DSS)", _revoked_with_crl, Expected(False, "verify.cert_revoked", "FAILED")),
     Case("expired certificate, no timestamp", _expired, Expected(False, "verify.cert_expired", "INDETERMINATE")),
     Case("certificate without signing key usage", _wrong_key_usage, Expected(False, "verify.cert_usage", "INDETERMINATE")),
