@@ -46,8 +46,7 @@ def readyz(runtime: RuntimeDep) -> JSONResponse:
     except Exception as exc:  # readiness reports, it does not raise
         checks["database"] = f"error: {type(exc).__name__}"
     try:
-        runtime.seals.trust_roots()
-        checks["signer"] = "ok"
+        checks["signer"] = "ok" if runtime.seals.trust_roots() else "error: no trust roots"
     except Exception as exc:
         checks["signer"] = f"error: {type(exc).__name__}"
     ready = all(v == "ok" for v in checks.values())

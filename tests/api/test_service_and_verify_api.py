@@ -129,6 +129,14 @@ def test_readiness_fails_when_the_database_is_unreachable(settings):
         assert c.get("/healthz").status_code == 200
 
 
+def test_readiness_fails_when_the_trust_roots_do_not_load(client, settings):
+    """The other half of /readyz: the database answers, but the seal trust roots cannot be read."""
+    assert client.get("/readyz").status_code == 200
+    (settings.data_dir / "keys" / "root-ca.pem").write_text("not a certificate")
+    r = client.get("/readyz")
+    assert r.status_code == 503 and r.json()["checks"] == {"database": "ok", "signer": "error: KeyMaterialError"}
+
+
 def test_openapi_documents_the_error_body_and_every_code(client):
     schema = client.get("/openapi.json").json()
     error = schema["components"]["schemas"]["Error"]
