@@ -122,6 +122,16 @@ class User(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=utcnow)
 
 
+class RateCounter(SQLModel, table=True):
+    """Hits of one rate-limit key in one fixed window, in the database so that every instance counts together
+    and a restart forgets nothing (login failures per account, per address, per both)."""
+
+    __tablename__ = "rate_counters"
+    key: str = Field(primary_key=True, max_length=300)
+    window_start: datetime = _ts(primary_key=True)
+    hits: int = 0
+
+
 class AuthToken(SQLModel, table=True):
     """A bearer token; only its SHA-256 is kept so a database leak does not leak sessions."""
 

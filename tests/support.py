@@ -157,3 +157,14 @@ def confirm_parties(client: Any, staff: Any, app_id: str, decision: str = "confi
         assert client.get("/api/v1/party/me", headers=headers).status_code == 200
         r = client.post("/api/v1/party/me/confirmation", headers=headers, json={"decision": decision})
         assert r.status_code == 200, r.text
+
+
+def page_login(client: Any, username: str, password: str) -> Any:
+    """Sign in on the staff login page as a browser does: the page first (its CSRF token and cookie), then the form."""
+    import re
+
+    form = client.get("/login").text
+    token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    return client.post("/login", data={"username": username, "password": password, "csrf": token},
+                       follow_redirects=False)
+

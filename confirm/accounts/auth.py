@@ -11,12 +11,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from confirm.core import audit
+from confirm.core import audit, limits
 from confirm.core.clock import as_utc, utcnow
 from confirm.core.db import transaction
+from confirm.core.limits import Rule
 from confirm.law.errors import DomainError
 from confirm.models import AuthToken, User, pk
-from confirm.web.ratelimit import RateLimiter
 
 TOKEN_LIFETIME = timedelta(hours=12)
 _hasher = PasswordHasher()
@@ -37,18 +37,6 @@ def password_problem(password: str) -> str | None:
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def authenticate(session: Session, username: str, password: str) -> User:
-    """The user with these credentials, or 401 with one message whatever was wrong."""
-    user = session.exec(select(User).where(User.username == username)).first()
-    try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        user = None
-    if user is None or user.disabled:
-        raise DomainError("auth.invalid_credentials", "用户名或密码不正确", 401)
-    return user
 
 
 def issue_token(session: Session, user: User) -> tuple[str, int]:
@@ -77,17 +65,46 @@ def revoke_token(session: Session, token: str, *, actor: str) -> None:
         audit.append(session, actor=actor, action="auth.logout", data={})
 
 
-def login(engine: Engine, failures: RateLimiter, username: str, password: str, address: str) -> tuple[User, str, int]:
-    """Check the credentials and issue a token; ``failures`` (a RateLimiter) stops guessing per user and address:
-    after ten failures even the right password is refused for a while (429)."""
-    key = f"{username}|{address}"
-    failures.check(key)
+# Login failures, counted in the database for every instance together (core.limits): per account and address
+# (a user mistyping), per account from anywhere (one account guessed from many addresses), per address over every
+# account (a password sprayed over many usernames). Once a key is at its limit even the right password gets 429.
+LOGIN_RULES = {"account_address": Rule(limit=10, seconds=300), "account": Rule(limit=30, seconds=900),
+               "address": Rule(limit=60, seconds=900)}
+
+
+def _login_keys(username: str, address: str) -> list[tuple[str, Rule]]:
+    return [(f"login:{username}|{address}", LOGIN_RULES["account_address"]),
+            (f"login-account:{username}", LOGIN_RULES["account"]),
+            (f"login-address:{address}", LOGIN_RULES["address"])]
+
+
+def login(engine: Engine, username: str, password: str, address: str) -> tuple[User, str, int]:
+    """Check the credentials and issue a token. The Argon2 check runs outside any transaction (on SQLite every
+    transaction holds the write lock: a flood of logins would stall every writer); the failure counters are shared
+    by every instance (``LOGIN_RULES``)."""
+    keys = _login_keys(username, address)
     with transaction(engine) as session:
-        try:
-            user = authenticate(session, username, password)
-        except DomainError:
-            failures.hit(key)
-            raise
+        limits.refuse_if_over(session, keys, utcnow())
+        user = session.exec(select(User).where(User.username == username)).first()
+        stored = user.password_hash if user is not None and not user.disabled else None
+    if not _password_matches(stored, password):
+        with transaction(engine) as session:
+            limits.count(session, keys, utcnow())
+        raise DomainError("auth.invalid_credentials", "用户名或密码不正确", 401)
+    with transaction(engine) as session:
+        user = session.exec(select(User).where(User.username == username)).one()
+        if user.disabled:  # disabled while its password was being checked
+            raise DomainError("auth.invalid_credentials", "用户名或密码不正确", 401)
+        limits.clear(session, [keys[0][0]])
         token, lifetime = issue_token(session, user)
-    failures.reset(key)
     return user, token, lifetime
+
+
+def _password_matches(stored_hash: str | None, password: str) -> bool:
+    """Argon2id verification; an unknown or disabled user is checked against a dummy hash, so that every failure
+    takes the same time."""
+    try:
+        _hasher.verify(stored_hash or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return stored_hash is not None

@@ -20,8 +20,8 @@ def user_for_session(request: Request, token: str) -> User:
         return user_for_token(session, token)
 
 
-def current_user(request: Request) -> User:
-    """The user behind ``Authorization: Bearer …`` (or, on GET, the pages' session cookie); 401 without one."""
+def request_token(request: Request) -> str:
+    """The token of ``Authorization: Bearer …`` (or, on GET, of the pages' session cookie); 401 without one."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if not header and request.method in ("GET", "HEAD"):
@@ -29,7 +29,12 @@ def current_user(request: Request) -> User:
         scheme, token = "bearer", request.cookies.get(SESSION_COOKIE, "")
     if scheme.lower() != "bearer" or not token.strip():
         raise DomainError("auth.required", "请先登录", 401)
-    return user_for_session(request, token.strip())
+    return token.strip()
+
+
+def current_user(request: Request) -> User:
+    """The user behind the request's token; 401 without one."""
+    return user_for_session(request, request_token(request))
 
 
 UserDep = Annotated[User, Depends(current_user)]

@@ -17,9 +17,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from sqlmodel import Session, col, select
 
-from confirm.accounts.deps import UserDep
+from confirm.accounts.auth import user_for_token
+from confirm.accounts.deps import UserDep, request_token
 from confirm.applications.service import scope_clause
 from confirm.core.runtime import Runtime
+from confirm.law.errors import DomainError
 from confirm.models import Event, User
 from confirm.web.deps import RuntimeDep
 
@@ -49,6 +51,16 @@ def _events_after(runtime: Runtime, user: User, after: int | None) -> tuple[int,
         return max(after, int(newest or 0)) if not rows else rows[-1].id or after, rows
 
 
+def _still_signed_in(runtime: Runtime, token: str) -> bool:
+    """Whether the stream's token still opens the service (checked before every read, not only at the start)."""
+    try:
+        with runtime.unit_of_work() as session:
+            user_for_token(session, token)
+    except DomainError:
+        return False
+    return True
+
+
 def _format(event: Event) -> str:
     return f"id: {event.id}\nevent: {event.type}\ndata: {json.dumps(event.data, ensure_ascii=False)}\n\n"
 
@@ -58,6 +70,7 @@ async def events(request: Request, runtime: RuntimeDep, user: UserDep) -> Stream
     """``text/event-stream`` of the caller's scope; resume with the ``Last-Event-ID`` header."""
     header = request.headers.get("last-event-id") or request.query_params.get("last_event_id")
     start = _resume_from(header)
+    token = request_token(request)
 
     async def stream() -> AsyncIterator[str]:
         last, pending = await run_in_threadpool(_events_after, runtime, user, start)
@@ -73,6 +86,8 @@ async def events(request: Request, runtime: RuntimeDep, user: UserDep) -> Stream
             if runtime.bus.generation == seen_generation and since_poll < POLL_SECONDS:
                 continue
             seen_generation, since_poll = runtime.bus.generation, 0.0
+            if not await run_in_threadpool(_still_signed_in, runtime, token):
+                return  # logged out, disabled or expired: the stream ends (the client's reconnect gets 401)
             last, rows = await run_in_threadpool(_events_after, runtime, user, last)
             for event in rows:
                 yield _format(event)

@@ -22,7 +22,7 @@ from confirm.law.intake import ApplicationIn
 from confirm.law.review import OUTCOMES, Outcome, grounds_for
 from confirm.law.uploads import MAX_DOCUMENT_BYTES
 from confirm.models import Application, pk
-from confirm.web.deps import RuntimeDep
+from confirm.web.deps import DbId, RuntimeDep
 
 router = APIRouter(prefix="/api/v1")
 # every route that answers with an application: its body is ApplicationOut (fields of the other kind of party left out)
@@ -116,7 +116,7 @@ def upload_document(runtime: RuntimeDep, user: UserDep, application_id: str, kin
 
 
 @router.get("/applications/{application_id}/documents/{document_id}", tags=["applications"])
-def download_document(runtime: RuntimeDep, user: UserDep, application_id: str, document_id: int) -> Response:
+def download_document(runtime: RuntimeDep, user: UserDep, application_id: str, document_id: DbId) -> Response:
     with runtime.unit_of_work() as session:
         doc = applications.document_of(session, user, application_id, document_id)
     return Response(runtime.store.get(doc.sha256), media_type=doc.content_type,

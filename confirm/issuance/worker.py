@@ -17,7 +17,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from confirm.core import audit
+from confirm.core import audit, limits
 from confirm.core.clock import utcnow
 from confirm.core.db import is_postgresql
 from confirm.core.events import RetryLater, jobs_changed
@@ -69,13 +69,15 @@ class IssuanceWorker:
         self._loop()
 
     def _checkpoint_audit_log(self) -> None:
-        """Sign the audit chain's head now and then (a separate key from the seals)."""
+        """Sign the audit chain's head now and then (a separate key from the seals), and forget old rate-limit
+        windows."""
         now = time.monotonic()
         if now - self._last_checkpoint < AUDIT_CHECKPOINT_SECONDS:
             return
         self._last_checkpoint = now
         with self.runtime.unit_of_work() as session:
             audit.checkpoint(session, self.runtime.audit_key)
+            limits.purge(session, utcnow())  # rate-limit windows long past
 
     def _loop(self) -> None:
         while not self._stop.is_set():

@@ -18,12 +18,11 @@ from confirm.core.runtime import Runtime
 from confirm.law.errors import DomainError
 from confirm.models import Document, PartyLink
 from confirm.parties import pages_of_documents, service
-from confirm.web.deps import RuntimeDep, get_runtime
+from confirm.web.deps import DbId, RuntimeDep, get_runtime
 from confirm.web.ratelimit import client_address
 
 router = APIRouter(prefix="/api/v1/party", tags=["party"])
 PARTY_COOKIE = "jiudi_party"
-DocumentId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PageNumber = Annotated[int, Path(ge=1, le=500)]
 
 
@@ -107,7 +106,7 @@ def _document(runtime: Runtime, link: PartyLink, document_id: int) -> Document:
 
 @router.get("/me/documents/{document_id}", tags=["party"], response_class=Response,
             responses={200: {"content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}}}})
-def document_file(runtime: RuntimeDep, link: LinkDep, document_id: DocumentId) -> Response:
+def document_file(runtime: RuntimeDep, link: LinkDep, document_id: DbId) -> Response:
     """A document of the agreement as filed (the ``url`` of ``/me``'s documents); its opening is recorded."""
     doc = _document(runtime, link, document_id)
     with runtime.unit_of_work() as session:
@@ -117,7 +116,7 @@ def document_file(runtime: RuntimeDep, link: LinkDep, document_id: DocumentId) -
 
 
 @router.get("/me/documents/{document_id}/pages", tags=["party"])
-def document_pages(runtime: RuntimeDep, link: LinkDep, document_id: DocumentId) -> dict[str, Any]:
+def document_pages(runtime: RuntimeDep, link: LinkDep, document_id: DbId) -> dict[str, Any]:
     """How many pages a document of the agreement has, and where each page's image is."""
     doc = _document(runtime, link, document_id)
     count = pages_of_documents.page_count(runtime.store.get(doc.sha256), doc.content_type)
@@ -127,7 +126,7 @@ def document_pages(runtime: RuntimeDep, link: LinkDep, document_id: DocumentId) 
 
 @router.get("/me/documents/{document_id}/pages/{page}.png", response_class=Response,
             responses={200: {"content": {"image/png": {}}}})
-async def document_page(runtime: RuntimeDep, link: LinkDep, document_id: DocumentId, page: PageNumber) -> Response:
+async def document_page(runtime: RuntimeDep, link: LinkDep, document_id: DbId, page: PageNumber) -> Response:
     """One page of the uploaded agreement as an image a cheap phone can show; each page shown is recorded."""
     doc = _document(runtime, link, document_id)
     png = await run_in_threadpool(pages_of_documents.page_png, runtime.store.get(doc.sha256), doc.content_type, page)

@@ -8,8 +8,10 @@ from fastapi import Depends, Path, Request
 
 from confirm.core.runtime import Runtime
 
-# a party id in a path: a database integer, so a larger number is 422 request.invalid, not a driver error (500)
-PartyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# an id in a path (a party's, a document's): a database integer, so a larger number is 422 request.invalid, not a
+# driver error (500: OverflowError beyond 64 bits, a PostgreSQL error beyond 32)
+DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+PartyId = DbId
 
 
 def get_runtime(request: Request) -> Runtime:

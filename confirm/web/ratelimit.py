@@ -1,6 +1,6 @@
-"""Rate limits for what the public and the unauthenticated can call: verification look-ups (so check codes cannot
-be enumerated) and logins (so passwords cannot be guessed). In-process sliding windows: each instance limits on
-its own, which bounds the total by the number of instances."""
+"""Rate limits for what the public can call: verification look-ups (so check codes cannot be enumerated). In-process
+sliding windows: each instance limits on its own, which bounds the total by the number of instances. Login
+failures are limited in the database for every instance together (``core.limits``, ``accounts.auth``)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,6 @@ class Limits:
 
     def __init__(self) -> None:
         self.verify = RateLimiter(limit=60, window=60.0)  # look-ups per address per minute
-        self.login_failures = RateLimiter(limit=10, window=300.0)  # per username and address per 5 minutes
 
 
 def limits(request: Request) -> Limits:

@@ -8,11 +8,11 @@ import subprocess
 import time
 
 from tests.e2e.test_whole_chain import require_tool
-from tests.support import Staff
+from tests.support import Staff, page_login
 
 
 def signed_in_page(client, username: str, password: str):  # type: ignore[no-untyped-def]
-    r = client.post("/login", data={"username": username, "password": password}, follow_redirects=False)
+    r = page_login(client, username, password)
     assert r.status_code == 303, r.text
 
 

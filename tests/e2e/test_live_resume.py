@@ -9,7 +9,7 @@ import time
 
 import httpx
 
-from tests.support import Staff, confirm_parties, verification_now
+from tests.support import Staff, confirm_parties, page_login, verification_now
 
 
 def test_an_event_sent_between_rendering_and_connecting_still_arrives(live_server):
@@ -18,8 +18,7 @@ def test_an_event_sent_between_rendering_and_connecting_still_arrives(live_serve
         m = Staff(api, "mediator", passwords["mediator"])
         app_id = m.filed(confirmed=False)
         confirm_parties(api, m, app_id)
-        assert page_client.post("/login", data={"username": "mediator", "password": passwords["mediator"]}
-                                ).status_code == 303
+        assert page_login(page_client, "mediator", passwords["mediator"]).status_code == 303
         page = page_client.get(f"/m/a/{app_id}").text  # the page is rendered…
         stream_url = re.search(r'data-events="([^"]+)"', page).group(1).replace("&amp;", "&")
         assert "last_event_id=" in stream_url

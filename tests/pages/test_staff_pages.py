@@ -178,7 +178,7 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     med.fill("#agreement\\.text", "一、秀山县武陵建材有限公司于2026年12月31日前向张三支付货款人民币12000元。\n二、双方就本纠纷再无其他争议。")
     med.fill("#agreement\\.amount", "12000.00")
     # the draft is kept on the tablet
-    draft = med.evaluate("localStorage.getItem('jiudi-draft:new-application')")
+    draft = med.evaluate("localStorage.getItem('jiudi-draft:mediator:new-application')")
     assert "张三" in draft and "idempotency_key" in draft
     shoot(med, "03-mediator-new-application")
     # the server's 422 is the truth, shown next to the field; the tablet posts to the form's own address
@@ -195,7 +195,7 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     with med.expect_navigation(url=re.compile(r".*/m/a/.+")):
         med.get_by_role("button", name="保存并继续（上传材料、签名）").click()
     app_id = med.url.split("/m/a/")[1].split("?")[0]
-    assert med.evaluate("localStorage.getItem('jiudi-draft:new-application')") is None
+    assert med.evaluate("localStorage.getItem('jiudi-draft:mediator:new-application')") is None
 
     # documents: the agreement scanned (file input), the joint application signed on the pads
     file_input = med.locator("#file")

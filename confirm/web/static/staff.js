@@ -99,6 +99,17 @@
     var note = document.createElement("p"); note.className = "alert ok"; note.setAttribute("role", "status");
     note.textContent = "已恢复本机保存的草稿。"; form.prepend(note);
   }
+  // Drafts are kept per user ("jiudi-draft:<username>:…") and all removed at sign-out: a shared tablet shows no one
+  // another's parties.
+  document.querySelectorAll("form[action='/logout']").forEach(function (f) {
+    f.addEventListener("submit", function () {
+      try {
+        for (var i = localStorage.length - 1; i >= 0; i--) {
+          var k = localStorage.key(i); if (k && k.indexOf("jiudi-draft:") === 0) localStorage.removeItem(k);
+        }
+      } catch (e) { /* private mode */ }
+    });
+  });
   document.querySelectorAll("[data-clear-draft]").forEach(function (el) {  // the server has the application now
     try { localStorage.removeItem("jiudi-draft:" + el.dataset.clearDraft); } catch (e) { /* ignore */ }
   });
