@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from confirm.law.characters import text_problem
+
 
 @dataclass(frozen=True)
 class FieldProblem:
@@ -49,8 +51,11 @@ def not_found(what: str = "申请") -> DomainError:
 
 
 def required_text(value: str | None, *, field: str, code: str, message: str) -> str:
-    """A required free-text field (a reason the court must give), stripped; a field error when it is empty."""
+    """A required free-text field (a reason the court must give), stripped; a field error when it is empty or holds a
+    character that may not reach a document (``confirm.law.characters``; it is written in paragraphs)."""
     text = (value or "").strip()
     if not text:
         raise DomainError.for_field(field, code, message)
+    if (bad := text_problem(text, field=field, paragraphs=True)) is not None:
+        raise DomainError.for_field(field, *bad)
     return text

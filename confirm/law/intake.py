@@ -20,6 +20,7 @@ from confirm.law.identity import (
     normalize_id_number,
     phone_problem,
 )
+from confirm.law.inputs import DocumentInput, Paragraphs
 from confirm.law.tables import inadmissible_dispute_types
 
 APPLICATION_WINDOW_DAYS = 30  # CPL 205: 自调解协议生效之日起三十日内
@@ -63,11 +64,11 @@ class MediationIn(_Input):
 
 
 class AgreementIn(_Input):
-    text: str = Field(max_length=100_000)
+    text: Paragraphs = Field(max_length=100_000)
     amount: str | None = Field(default=None, max_length=20)
 
 
-class ApplicationIn(_Input):
+class ApplicationIn(_Input, DocumentInput):
     """The body of ``POST /api/v1/applications`` (api.md)."""
 
     court_code: str = Field(max_length=20)

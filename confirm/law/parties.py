@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from confirm.law.errors import FieldProblem
+from confirm.law.inputs import Paragraphs
 
 ID_TAIL_LENGTH = 6  # the last six characters of the ID number or the credit code
 CODE_DIGITS = 6
@@ -36,7 +37,7 @@ class WaiverIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     party_id: int = Field(ge=1, le=2**31 - 1)
-    reason: str = Field(max_length=500)
+    reason: Paragraphs = Field(max_length=500)
 
 
 def id_tail_matches(identifier: str | None, tail: str) -> bool:

@@ -11,6 +11,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from confirm.law.errors import DomainError, FieldProblem
+from confirm.law.inputs import DocumentInput, Paragraphs
 from confirm.law.parties import WaiverIn
 from confirm.law.tables import risk_table
 from templates.texts import outcome_grounds
@@ -88,13 +89,13 @@ class JointVerificationIn(BaseModel):
     at: datetime
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(DocumentInput):
     """The body of ``POST /api/v1/applications/{id}/decision``."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     outcome: Outcome
     grounds: list[str] = Field(default_factory=list, max_length=10)
-    reasoning: str = Field(default="", max_length=20_000)
+    reasoning: Paragraphs = Field(default="", max_length=20_000)
     verification: JointVerificationIn | None = None
     # for a party that could not confirm through Jiudi: why, and how it confirmed at the joint verification
     waivers: list[WaiverIn] = Field(default_factory=list, max_length=50)

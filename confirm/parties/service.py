@@ -29,6 +29,7 @@ from confirm.core.verify_codes import digest
 from confirm.law import parties as rules
 from confirm.law.errors import DomainError, FieldProblem
 from confirm.law.identity import email_problem, phone_problem
+from confirm.law.inputs import DocumentInput, Paragraphs
 from confirm.law.lifecycle import Status
 from confirm.law.tables import party_texts
 from confirm.messages.outbox import queue_message
@@ -357,12 +358,12 @@ class ServiceAddressIn(BaseModel):
     email: str | None = Field(default=None, max_length=254)
 
 
-class ConfirmationIn(BaseModel):
+class ConfirmationIn(DocumentInput):
     """The body of ``POST /api/v1/party/me/confirmation``."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     decision: Literal["confirm", "decline"]
-    note: str | None = Field(default=None, max_length=2000)
+    note: Paragraphs | None = Field(default=None, max_length=2000)
     service_address: ServiceAddressIn | None = None
     electronic_service: bool = False
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from confirm.law.errors import DomainError
+from confirm.law.inputs import DocumentInput
 from confirm.law.serving import Channel, ConsentBasis, ServiceMethod
 
 
@@ -26,7 +27,7 @@ class RecipientIn(BaseModel):
     served_at: datetime | None = None  # electronic only: when it arrived, if not the request's served_at
 
 
-class ServiceIn(BaseModel):
+class ServiceIn(DocumentInput):
     """The body of ``POST /api/v1/applications/{id}/service``."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)

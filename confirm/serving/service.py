@@ -51,9 +51,11 @@ from confirm.serving.schemas import ServiceIn, decode_data_url
 
 
 def _signature_png(index: int, text: str) -> bytes:
-    raw = decode_data_url(text, field=f"recipients[{index}].signature_png", code="service.signature_not_base64",
-                          message="签名图片数据无法识别，请重新签名")
-    require_png(raw)
+    """The recipient's signature as the receipt will show it; refused (never stored) unless it is a PNG of a
+    signature pad's size that decodes completely (``require_png``)."""
+    field = f"recipients[{index}].signature_png"
+    raw = decode_data_url(text, field=field, code="service.signature_not_base64", message="签名图片数据无法识别，请重新签名")
+    require_png(raw, field=field)
     return raw
 
 

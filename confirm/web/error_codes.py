@@ -21,6 +21,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "request.rate_limited": (429, "请求过于频繁"),
     "request.too_large": (413, "请求内容过大"),
     "request.unknown_status": (422, "状态值不正确"),
+    "input.control_characters": (422, "文本含有控制字符或不可见的格式字符（换行仅限协议内容、理由等分段文字；文字方向控制符、零宽字符等一律不收），fields 指明字段"),
     "internal.error": (500, "系统内部错误"),
     # intake (就地申请)
     "application.unknown_court": (422, "法院代字不存在"),
@@ -53,6 +54,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "document.empty": (400, "文件为空"),
     "document.unsupported_type": (415, "文件不是 PDF、JPEG 或 PNG（按文件内容判断）"),
     "document.unknown_kind": (422, "材料类型不正确"),
+    "document.image_too_large": (422, "图片超过6400万像素（按文件头读取，不解码）"),
     # the workflow
     "application.invalid_state": (409, "当前状态不允许该操作"),
     "application.already_claimed": (409, "已由其他法官领取"),
@@ -101,6 +103,8 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "service.signature_not_base64": (422, "签名图片数据无法识别"),
     "service.signature_not_png": (415, "签名图片不是 PNG"),
     "service.signature_too_large": (413, "签名图片超过2MB"),
+    "service.signature_dimensions": (422, "签名图片宽或高超过2000像素，或总像素超过200万（按文件头读取，不解码）"),
+    "service.signature_unreadable": (422, "签名图片已损坏，无法完整解码"),
     "service.not_complete": (409, "尚未向全部申请人送达"),
     "service.receipt_pending": (409, "送达回证正在盖章生成"),
     "service.address_required": (422, "电子送达缺少受送达人确认的电子送达地址"),
