@@ -35,7 +35,7 @@ from confirm.verification import views as verification_views
 from confirm.web.error_codes import ERROR_CODES
 from confirm.web.errors import install_error_handlers
 from confirm.web.ratelimit import Limits
-from confirm.web.security import BodyLimit, SecurityHeaders
+from confirm.web.security import BodyLimit, SecurityHeaders, redact_access_log
 
 log = logging.getLogger("jiudi")
 
@@ -105,6 +105,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = runtime
     app.state.limits = Limits()
     app.add_middleware(BodyLimit)  # inside SecurityHeaders: a 413 carries the headers too
+    redact_access_log()
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     for router in (accounts_views.router, applications_views.router, issuance_views.router, serving_views.router,

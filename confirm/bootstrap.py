@@ -20,6 +20,7 @@ from confirm.core import migrate
 from confirm.core.config import Settings
 from confirm.core.db import transaction
 from confirm.core.runtime import Runtime
+from confirm.core.storage import make_private
 from confirm.models import Court, OrgKind, Role
 
 DEMO_COURT_CODE = "渝0241"
@@ -51,8 +52,11 @@ class InitResult:
 
 def initialize(settings: Settings, *, say: Callable[[str], None] = print) -> tuple[Runtime, InitResult]:
     """Create or upgrade everything the service needs under the data directory; returns the context."""
+    # Everything this process creates is its own alone (the SQLite file and its -wal/-shm, the store, keys,
+    # backups): files 0600, directories 0700, whatever the umask of the shell or unit that started it.
+    os.umask(0o077)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(settings.data_dir, 0o700)
+    make_private(settings.data_dir)
     runtime = Runtime(settings)
     migrate.upgrade(runtime.engine)
     # The first use of the seal service generates the development PKI, or checks a configured signer: a

@@ -24,9 +24,22 @@ class DocumentStore:
         digest = hashlib.sha256(content).hexdigest()
         path = self._path(digest)
         if not path.exists():
+            ensure_private_dir(path.parent.parent)  # both levels 0700: mkdir's parents would follow the umask
             ensure_private_dir(path.parent)
             write_private_file(path, content)
         return digest
 
     def get(self, sha256: str) -> bytes:
         return self._path(sha256).read_bytes()
+
+
+def make_private(data_dir: Path) -> None:
+    """Every directory under the data directory 0700 and every file 0600 (a data directory made by an earlier
+    version, or copied with cp -r, may have 0755/0644 ones: the SQLite files hold password hashes and ID numbers)."""
+    for path in [data_dir, *data_dir.rglob("*")]:
+        if path.is_symlink():
+            continue
+        wanted = 0o700 if path.is_dir() else 0o600
+        if path.stat().st_mode & 0o777 != wanted:
+            path.chmod(wanted)
+

@@ -5,6 +5,7 @@ the Referer header, and personal data is never cached — staff JSON, the partie
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -108,3 +109,30 @@ async def _refuse(send: Send) -> None:
                 "headers": [(b"content-type", b"application/json; charset=utf-8"),
                             (b"content-length", str(len(_TOO_LARGE)).encode()), (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": _TOO_LARGE})
+
+
+# Tokens in addresses are secrets (a QR code's verification token, a party's link, a check code): the access log
+# keeps the request, never them (item 14 of issue 17).
+_SECRET_IN_PATH = re.compile(r"(/v/|/p/|/api/v1/verify/|/api/v1/party/)(?!me(?:[/?]|$))[^/?\s\"]+")
+_SECRET_IN_QUERY = re.compile(r"((?:^|[?&])check_code=)[^&\s\"]+")
+
+
+def redact(text: str) -> str:
+    return _SECRET_IN_QUERY.sub(r"\1…", _SECRET_IN_PATH.sub(r"\1…", text))
+
+
+class RedactTokens(logging.Filter):
+    """For uvicorn's access log, whose record arguments are (client, method, path with query, version, status)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        return True
+
+
+def redact_access_log() -> None:
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactTokens) for f in access.filters):
+        access.addFilter(RedactTokens())
