@@ -7,10 +7,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
-from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from confirm import ops, pages
@@ -32,7 +30,7 @@ from confirm.parties import views as parties_views
 from confirm.serving import views as serving_views
 from confirm.serving.documents import AddressDocument, ReceiptDocument, VoucherDocument
 from confirm.verification import views as verification_views
-from confirm.web.error_codes import ERROR_CODES
+from confirm.web import openapi
 from confirm.web.errors import install_error_handlers
 from confirm.web.ratelimit import Limits
 from confirm.web.security import BodyLimit, SecurityHeaders, redact_access_log
@@ -50,28 +48,6 @@ def _wake(runtime: Runtime) -> None:
     runtime.bus.bump()
     if runtime.worker is not None:
         runtime.worker.wake()
-
-
-def _openapi_with_error_codes(app: FastAPI) -> dict[str, Any]:
-    """The generated schema plus the error body and every stable error code (api.md "Errors")."""
-    if app.openapi_schema is None:
-        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = {
-            "type": "object",
-            "description": "Every error response: {\"error\": {\"code\", \"message\", \"fields\"}}. The codes are "
-                           "stable; x-error-codes lists each with its HTTP status and meaning.",
-            "properties": {"error": {"type": "object", "required": ["code", "message", "fields"], "properties": {
-                "code": {"type": "string", "enum": sorted(ERROR_CODES)},
-                "message": {"type": "string", "description": "Chinese, for the person who must act"},
-                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
-                "details": {"type": "array", "items": {"type": "object", "properties": {
-                    "field": {"type": "string"}, "code": {"type": "string"}, "message": {"type": "string"}}}},
-            }}},
-            "x-error-codes": {code: {"status": status, "description": text}
-                              for code, (status, text) in sorted(ERROR_CODES.items())},
-        }
-        app.openapi_schema = schema
-    return app.openapi_schema
 
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
@@ -112,6 +88,6 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                    parties_views.router, live.router, verification_views.router, messages_views.router, ops.router,
                    pages.router):
         app.include_router(router)
-    app.openapi = lambda: _openapi_with_error_codes(app)  # type: ignore[method-assign]
+    openapi.install(app)  # every status and media type the routes answer (confirm/web/openapi.py)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), name="static")
     return app

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
+
 import sqlalchemy as sa
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlmodel import col, select
@@ -54,8 +57,40 @@ def readyz(runtime: RuntimeDep) -> JSONResponse:
                         status_code=200 if ready else 503)
 
 
-@router.get("/metrics", response_class=PlainTextResponse, tags=["operations"])
+PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
+
+
+def _local_client(request: Request) -> bool:
+    """A caller on this machine: a loopback address (127.0.0.0/8, ::1), and no proxy header (a same-host proxy
+    connects from loopback on behalf of anyone)."""
+    if any(name in request.headers for name in PROXY_HEADERS) or request.client is None:
+        return False
+    try:
+        address = ipaddress.ip_address(request.client.host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool((mapped or address).is_loopback)
+
+
+def metrics_access(request: Request, runtime: RuntimeDep) -> None:
+    """``/metrics`` with JIUDI_METRICS_TOKEN set: ``Authorization: Bearer <token>`` only (401 otherwise). Without
+    it: only a client on this machine (403 otherwise), so an exposed port does not publish the service's figures."""
+    expected = runtime.settings.metrics_token
+    if expected:
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise DomainError("auth.required", "请提供指标令牌（Authorization: Bearer JIUDI_METRICS_TOKEN）", 401)
+        if not hmac.compare_digest(token.strip().encode("utf-8"), expected.encode("utf-8")):
+            raise DomainError("auth.invalid_token", "指标令牌不正确", 401)
+        return
+    if not _local_client(request):
+        raise DomainError("auth.forbidden", "指标只对本机开放；远程采集请配置 JIUDI_METRICS_TOKEN", 403)
+
+
+@router.get("/metrics", response_class=PlainTextResponse, tags=["operations"], dependencies=[Depends(metrics_access)])
 def metrics(runtime: RuntimeDep) -> str:
+    """Prometheus text. With JIUDI_METRICS_TOKEN set, only with that bearer token; without, only from this machine."""
     sealing = sa.and_(*(~col(IssuanceJob.kind).startswith(f"{kind}:")  # the jobs that make sealed documents
                         for kind in (JobKind.MESSAGE, JobKind.REPORT)))
     with runtime.unit_of_work() as session:

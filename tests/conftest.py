@@ -114,6 +114,7 @@ def client(runtime):  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
     from confirm.app import create_app
+    from tests.support import LOOPBACK
 
-    with TestClient(create_app(runtime=runtime)) as c:
+    with TestClient(create_app(runtime=runtime), client=LOOPBACK) as c:
         yield c

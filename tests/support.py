@@ -13,6 +13,8 @@ from reportlab.pdfgen import canvas
 
 from confirm.core.clock import CHINA, china_today
 
+LOOPBACK = ("127.0.0.1", 50000)  # the in-process client as a caller on this machine (/metrics without a token)
+
 
 def a_pdf(text: str = "调解协议") -> bytes:
     """A small real PDF, as a scanner would send."""

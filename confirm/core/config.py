@@ -37,6 +37,8 @@ class Settings:
     party_link_days: int = 7  # how long a party's confirmation link stays usable
     # e-mail (SMTP) and SMS: with neither configured, development mode keeps messages in its outbox
     messaging: MessagingConfig = field(default_factory=MessagingConfig)
+    # Bearer token for GET /metrics; without one, /metrics answers only clients on this machine (loopback, no proxy)
+    metrics_token: str | None = field(default=None, repr=False)
 
     @property
     def dev_mode(self) -> bool:
@@ -63,4 +65,5 @@ class Settings:
             issuance_lease_seconds=float(env.get("JIUDI_ISSUANCE_LEASE_SECONDS") or 300),
             party_link_days=int(env.get("JIUDI_PARTY_LINK_DAYS") or 7),
             messaging=MessagingConfig.from_env(env),
+            metrics_token=env.get("JIUDI_METRICS_TOKEN") or None,
         )

@@ -20,6 +20,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "request.method_not_allowed": (405, "不支持该请求方法"),
     "request.rate_limited": (429, "请求过于频繁"),
     "request.too_large": (413, "请求内容过大"),
+    "request.malformed": (400, "请求内容无法解析（不是 UTF-8 编码的 JSON，或 multipart 格式错误）"),
     "request.unknown_status": (422, "状态值不正确"),
     "input.control_characters": (422, "文本含有控制字符或不可见的格式字符（换行仅限协议内容、理由等分段文字；文字方向控制符、零宽字符等一律不收），fields 指明字段"),
     "internal.error": (500, "系统内部错误"),

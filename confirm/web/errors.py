@@ -8,7 +8,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from confirm.law.errors import DomainError
 
@@ -85,13 +87,27 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: ("not_found", "请求的地址不存在"), 405: ("request.method_not_allowed", "不支持该请求方法"),
-                 401: ("auth.required", "请先登录"), 413: ("request.too_large", "请求内容过大")}
+                 401: ("auth.required", "请先登录"), 413: ("request.too_large", "请求内容过大"),
+                 400: ("request.malformed", "请求内容无法解析（不是 UTF-8 编码的 JSON，或 multipart 格式错误）")}
         code, message = codes.get(exc.status_code, (f"http.{exc.status_code}", str(exc.detail)))
-        return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # Starlette names only the first matching route's methods
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return JSONResponse(error_body("internal.error", "系统内部错误，请稍后重试；如持续出现请联系管理员"), status_code=500)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route of this path answers (RFC 9110 15.5.6)."""
+    methods: set[str] = set()
+    for context in iter_route_contexts(request.app.routes):  # through included routers
+        if context.matches(request.scope)[0] != Match.NONE:
+            methods |= set(getattr(context, "methods", None) or ())
+    return sorted(methods)
+

@@ -120,10 +120,11 @@ def test_readiness_fails_when_the_database_is_unreachable(settings):
 
     from confirm.app import create_app
     from confirm.core.runtime import Runtime
+    from tests.support import LOOPBACK
 
     broken = Runtime(replace(settings, database_url="postgresql+psycopg://nobody@127.0.0.1:9/none",
                            issuance_in_process=False))
-    with TestClient(create_app(runtime=broken)) as c:
+    with TestClient(create_app(runtime=broken), client=LOOPBACK) as c:
         r = c.get("/readyz")
         assert r.status_code == 503 and r.json()["checks"]["database"].startswith("error")
         assert c.get("/healthz").status_code == 200

@@ -50,6 +50,7 @@ def test_sealing_waits_for_the_timestamp_authority_and_never_issues_without_it(s
 
     from confirm.app import create_app
     from confirm.bootstrap import initialize
+    from tests.support import LOOPBACK
 
     port = _free_port()
     settings = replace(settings, tsa_url=f"http://127.0.0.1:{port}/tsa")
@@ -57,7 +58,7 @@ def test_sealing_waits_for_the_timestamp_authority_and_never_issues_without_it(s
     passwords = {u: p for u, _r, p in result.credentials}
     pki = ensure_dev_pki(settings.data_dir)
     tsa_server = TsaServer(port, DevTimestampAuthority(pki.tsa_cert, pki.tsa_key, [pki.root_cert]))
-    with TestClient(create_app(runtime=runtime)) as client:
+    with TestClient(create_app(runtime=runtime), client=LOOPBACK) as client:
         m, judge = Staff(client, "mediator", passwords["mediator"]), Staff(client, "judge", passwords["judge"])
         app_id = m.filed()
         judge.post(f"/api/v1/applications/{app_id}/claim")
