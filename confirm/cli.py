@@ -140,6 +140,13 @@ def _cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"  {key}: {report[key]}")
         for p in report.get("problems", []):
             print(f"  ✖ {p['code']}: {p['message']}")
+        if report.get("verdict_from") == "signature":  # --trust-root: the seal decided; the registry is a remark
+            registry = report.get("registry")
+            print("  依据所给信任根判断电子签章 (verdict from the signature under the given trust roots)")
+            if isinstance(registry, dict):
+                print(f"  本系统登记 (registry): {registry.get('status')}")
+            for p in report.get("registry_problems", []):
+                print(f"  ℹ 本系统登记 (registry) {p['code']}: {p['message']}")
     return code
 
 

@@ -43,6 +43,7 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.dss import DocumentSecurityStore, NoDSSFoundError
 from pyhanko_certvalidator import ValidationContext
 
+from .bounds import MAX_REVISIONS
 from .problems import Problem
 from .report import VerificationReport
 
@@ -60,22 +61,32 @@ _TAIL_AFTER_XREF_STREAM = re.compile(rb"\s*startxref\s+(\d+)\s+%%EOF\s*")
 _TAIL_AFTER_XREF_TABLE = re.compile(rb"\s*(?:trailer\s*)?<<.*>>\s*startxref\s+(\d+)\s+%%EOF\s*", re.DOTALL)
 
 
-def check_sealed_pdf(pdf: bytes, trust_roots: Sequence[TrustRoot]) -> VerificationReport:
+def check_sealed_pdf(
+    pdf: bytes, trust_roots: Sequence[TrustRoot], *, max_revisions: int = MAX_REVISIONS
+) -> VerificationReport:
     """Check the sealed PDF ``pdf`` against ``trust_roots``; never raises on bad input.
+
+    A file with more than ``max_revisions`` revisions is refused (``verify.too_complex``) before pyHanko's
+    modification analysis, whose cost grows with their square (``verify.bounds``). The check itself has no time
+    limit: for files from the public, run it through ``verify.isolated.BoundedChecker``.
 
     Synchronous: runs its own event loop, so call it from a worker thread, not inside a running loop (use
     ``async_check_sealed_pdf`` there).
     """
-    return asyncio.run(async_check_sealed_pdf(pdf, trust_roots))
+    return asyncio.run(async_check_sealed_pdf(pdf, trust_roots, max_revisions=max_revisions))
 
 
-async def async_check_sealed_pdf(pdf: bytes, trust_roots: Sequence[TrustRoot]) -> VerificationReport:
+async def async_check_sealed_pdf(
+    pdf: bytes, trust_roots: Sequence[TrustRoot], *, max_revisions: int = MAX_REVISIONS
+) -> VerificationReport:
     """The ``async`` form of ``check_sealed_pdf`` (CPU-bound, ~20 ms for a small ruling)."""
     document_sha256 = hashlib.sha256(pdf).hexdigest()
     reader = _read_pdf(pdf)
     if reader is None:
         return _rejected(document_sha256, "verify.not_pdf")
-    revisions = reader.xrefs.total_revisions
+    revisions = reader.xrefs.total_revisions  # pyHanko reads the cross-reference chain once, in linear time
+    if revisions > max_revisions:  # before anything compares revisions (quadratic in their number)
+        return _rejected(document_sha256, "verify.too_complex", revisions=revisions)
     try:
         signatures = reader.embedded_signatures
     except Exception:  # a malformed signature dictionary

@@ -34,6 +34,9 @@ PROBLEM_MESSAGES: dict[str, str] = {
     "verify.cert_revoked": "签章证书已被吊销",
     # the signature timestamp or a document timestamp is broken or from an untrusted TSA
     "verify.timestamp_invalid": "时间戳无效",
+    # more revisions (incremental updates) than a sealed ruling ever has, or a check that ran out of its time or
+    # memory: refused before the expensive analysis (the API answers 422; the CLI exits 2)
+    "verify.too_complex": "文件结构过于复杂（增量修订过多或无法在限定时间内完成核验），无法核验；本院出具的文书不会如此",
 }
 
 
@@ -67,6 +70,9 @@ ETSI_STATUS: dict[str, tuple[str, str]] = {
     "verify.cert_expired": ("INDETERMINATE", "OUT_OF_BOUNDS_NO_POE"),
     "verify.cert_usage": ("INDETERMINATE", "CHAIN_CONSTRAINTS_FAILURE"),
     "verify.timestamp_invalid": ("INDETERMINATE", "NO_POE"),
+    # the validator would not process the file within its limits (EN 319 102-1 lists FORMAT_FAILURE under
+    # INDETERMINATE too: the structure keeps the cryptographic check from being carried out)
+    "verify.too_complex": ("INDETERMINATE", "FORMAT_FAILURE"),
 }
 PASSED_REASON = "签章有效，文件自签章后未被修改"
 

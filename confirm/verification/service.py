@@ -2,10 +2,19 @@
 
 The public sees the minimum (domain.md §8): status, court, case number, outcome, date, judge, document hash and
 seal certificate; natural persons' names masked. Never ID numbers, phones, addresses or the agreement.
+
+A PDF uploaded by the public is checked by ``check_public_upload``: never in the service's own process, within a
+revision bound, a time limit and a cap on concurrent checks (``verify.isolated.BoundedChecker``, configured by
+``JIUDI_VERIFY_MAX_REVISIONS``, ``JIUDI_VERIFY_TIMEOUT_SECONDS`` and ``JIUDI_VERIFY_CONCURRENCY``); a file too
+complex to check is 422 ``verify.too_complex``, and with every slot taken the caller is told to come back
+(``CheckerBusy``, answered 503 ``verify.busy`` with ``Retry-After``).
 """
 
 from __future__ import annotations
 
+import os
+import threading
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +40,9 @@ from confirm.models import (
     VoidedService,
 )
 from confirm.parties.service import parties_of
-from verify import check_sealed_pdf
+from verify import PROBLEM_MESSAGES, VerificationReport, check_sealed_pdf
+from verify.bounds import MAX_REVISIONS
+from verify.isolated import DEFAULT_TIMEOUT, BoundedChecker, CheckTooComplex
 
 
 def _not_found() -> DomainError:
@@ -153,25 +164,94 @@ def by_check_code(runtime: Runtime, code: str) -> dict[str, Any]:
         return _public_record(session, ruling)
 
 
+def too_complex() -> DomainError:
+    """422 for a file the service will not check: too many revisions, or out of time or memory."""
+    return DomainError("verify.too_complex", PROBLEM_MESSAGES["verify.too_complex"], 422)
+
+
+def busy_message(retry_after: int) -> str:
+    return f"核验服务繁忙，请在{retry_after}秒后重试"
+
+
+_checker: BoundedChecker | None = None
+_checker_lock = threading.Lock()
+
+
+def _checker_from_env(environ: Mapping[str, str] = os.environ) -> BoundedChecker:
+    concurrency = environ.get("JIUDI_VERIFY_CONCURRENCY")
+    return BoundedChecker(
+        concurrency=int(concurrency) if concurrency else None,
+        timeout=float(environ.get("JIUDI_VERIFY_TIMEOUT_SECONDS") or DEFAULT_TIMEOUT),
+        max_revisions=int(environ.get("JIUDI_VERIFY_MAX_REVISIONS") or MAX_REVISIONS),
+    )
+
+
+def upload_checker() -> BoundedChecker:
+    """The process's checker for public uploads (one per process: the bound is on this machine's CPU)."""
+    global _checker
+    with _checker_lock:
+        if _checker is None:
+            _checker = _checker_from_env()
+        return _checker
+
+
+def use_upload_checker(checker: BoundedChecker | None) -> BoundedChecker | None:
+    """Replace the checker for public uploads (None: configure again from the environment); returns the old one."""
+    global _checker
+    with _checker_lock:
+        previous, _checker = _checker, checker
+        return previous
+
+
+def check_public_upload(runtime: Runtime, pdf: bytes) -> dict[str, Any]:
+    """``check_upload`` for a file from anyone (``POST /api/v1/verify``, ``/v/upload``), within the bounds above.
+
+    Raises 422 ``verify.too_complex`` and ``verify.isolated.CheckerBusy``."""
+    try:
+        report = upload_checker().check(pdf, runtime.seals.trust_roots())
+    except CheckTooComplex as exc:
+        raise too_complex() from exc
+    if "verify.too_complex" in report.problem_codes:
+        raise too_complex()
+    return with_registry(runtime, report)
+
+
 def check_upload(runtime: Runtime, pdf: bytes, trust_roots: list[Any] | None = None) -> dict[str, Any]:
     """A PDF is genuine only if its seal is intact, covers the whole file, chains to a court root, and the
-    exact file is in the registry and not revoked."""
+    exact file is in the registry and not revoked. Checked in this process: for trusted callers (the command
+    line, restore checks); files from the public go through ``check_public_upload``."""
     report = check_sealed_pdf(pdf, trust_roots if trust_roots is not None else runtime.seals.trust_roots())
+    return with_registry(runtime, report)
+
+
+def with_registry(runtime: Runtime, report: VerificationReport, *, signature_decides: bool = False) -> dict[str, Any]:
+    """The answer of ``POST /api/v1/verify`` for a checked file: the seal's report and the registry's record.
+
+    By default the file is genuine only if the registry also knows it and it stands. With ``signature_decides``
+    (``jiudi verify --trust-root``: the verifier chose the roots) the seal alone decides; what the registry says
+    is reported beside the verdict, in ``registry_problems``, and not in ``problems``."""
     problems = [{"code": p.code, "message": p.message} for p in report.problems]
     record: dict[str, Any] | None = None
     with runtime.unit_of_work() as session:
         record = _registered(session, report.document_sha256) if report.document_sha256 else None
     unusable = any(p["code"] == "verify.not_pdf" for p in problems)
+    registry_problems: list[dict[str, str]] = []
     if record is None and not unusable:
-        problems.append({"code": "verify.unregistered",
-                         "message": "本系统没有这份文书的出具记录（文件可能被修改、替换或并非本院出具）"})
+        registry_problems.append({"code": "verify.unregistered",
+                                  "message": "本系统没有这份文书的出具记录（文件可能被修改、替换或并非本院出具）"})
     if record is not None and record.get("void_reason"):
-        problems.append({"code": "verify.voided", "message": f"该文书记载的送达已被法院作废：{record['void_reason']}"})
+        registry_problems.append({"code": "verify.voided",
+                                  "message": f"该文书记载的送达已被法院作废：{record['void_reason']}"})
     if record is not None and (record["status"] == "revoked" or record.get("revoke_reason") is not None):
         what = "该文书" if record["document"] == "ruling" else "该文书所送达的裁定书"
-        problems.append({"code": "verify.revoked", "message": f"{what}已被撤销：{record['revoke_reason'] or ''}"})
-    genuine = report.genuine and record is not None and record["status"] == "valid"
-    return {
+        registry_problems.append({"code": "verify.revoked",
+                                  "message": f"{what}已被撤销：{record['revoke_reason'] or ''}"})
+    if signature_decides:
+        genuine = report.genuine
+    else:
+        genuine = report.genuine and record is not None and record["status"] == "valid"
+        problems += registry_problems
+    answer = {
         "genuine": genuine,
         "document": record["document"] if record else None,
         "document_name": record["document_name"] if record else None,
@@ -184,3 +264,7 @@ def check_upload(runtime: Runtime, pdf: bytes, trust_roots: list[Any] | None = N
         "report": report.to_dict(),
         "registry": None if record is None else {k: record[k] for k in ("status", "outcome", "issued_at", "parties")},
     }
+    if signature_decides:
+        answer["verdict_from"] = "signature"
+        answer["registry_problems"] = registry_problems
+    return answer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from confirm.core.runtime import Runtime
@@ -12,8 +12,10 @@ from confirm.law.errors import DomainError
 from confirm.law.uploads import MAX_DOCUMENT_BYTES
 from confirm.verification import service as verification
 from confirm.web.deps import RuntimeDep
+from confirm.web.errors import error_body
 from confirm.web.html import render
 from confirm.web.ratelimit import client_address, limits
+from verify.isolated import CheckerBusy
 
 router = APIRouter()
 
@@ -49,10 +51,22 @@ def _read_upload(file: UploadFile) -> bytes:
     return content
 
 
+BUSY_STATUS = 503  # the service's capacity, not the caller's rate: every check slot is taken
+
+
 @router.post("/api/v1/verify", tags=["verify"], dependencies=[Limited])
-def verify_upload_json(runtime: RuntimeDep, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
-    """Check an uploaded ruling PDF: seal intact, whole file, trusted court root, registered, not revoked."""
-    return verification.check_upload(runtime, _read_upload(file))
+def verify_upload_json(runtime: RuntimeDep, file: Annotated[UploadFile, File()], response: Response) -> dict[str, Any]:
+    """Check an uploaded ruling PDF: seal intact, whole file, trusted court root, registered, not revoked.
+
+    Checked in a separate process within bounds: 413 ``verify.too_large`` over 20 MB, 422 ``verify.too_complex``
+    for more revisions than a ruling has or a check out of time, 503 ``verify.busy`` with ``Retry-After`` while
+    every check slot is taken."""
+    try:
+        return verification.check_public_upload(runtime, _read_upload(file))
+    except CheckerBusy as busy:
+        response.status_code = BUSY_STATUS
+        response.headers["Retry-After"] = str(busy.retry_after)
+        return error_body("verify.busy", verification.busy_message(busy.retry_after))
 
 
 @router.get("/v/{token}", response_class=HTMLResponse, include_in_schema=False, dependencies=[Limited])
@@ -80,9 +94,14 @@ def verify_home(request: Request, runtime: RuntimeDep, check_code: str | None = 
 @router.post("/v/upload", response_class=HTMLResponse, include_in_schema=False, dependencies=[Limited])
 def verify_upload_page(request: Request, runtime: RuntimeDep, file: Annotated[UploadFile, File()]) -> HTMLResponse:
     try:
-        result = verification.check_upload(runtime, _read_upload(file))
+        result = verification.check_public_upload(runtime, _read_upload(file))
     except DomainError as exc:
         return _page(request, runtime, "verify_upload.html", status_code=exc.status, result=None, error=exc.message)
+    except CheckerBusy as busy:
+        page = _page(request, runtime, "verify_upload.html", status_code=BUSY_STATUS, result=None,
+                     error=verification.busy_message(busy.retry_after))
+        page.headers["Retry-After"] = str(busy.retry_after)
+        return page
     return _page(request, runtime, "verify_upload.html", result=result, error=None)
 
 

@@ -125,6 +125,8 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     # verification (一书一码)
     "verify.not_found": (404, "核验令牌或核验码不存在"),
     "verify.too_large": (413, "上传文件超过20MB"),
+    "verify.too_complex": (422, "文件修订次数过多或核验超时，不是本院出具的裁定书"),
+    "verify.busy": (503, "核验繁忙，请按 Retry-After 稍后重试"),
     "verify.*": (200, "POST /api/v1/verify 的 problems[].code：文件为何不能确认为真实（见 verify/problems.py）"),
     # development timestamp authority and administration
     "tsa.request_too_large": (413, "时间戳请求过大"),

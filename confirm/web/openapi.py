@@ -103,8 +103,8 @@ RAW_REQUEST_BODIES: dict[tuple[str, str], str] = {
 FAMILY_MEMBERS: dict[str, Callable[[], Iterable[str]]] = {
     "application.inadmissible.*": lambda: {ground for ground, _item, _reason in inadmissible_dispute_types().values()},
     "application.missing_document.*": lambda: REQUIRED_DOCUMENT_KINDS,
-    # problems[].code of a verification report; too_complex also leads a 422, and busy a 503
-    "verify.*": lambda: [*(code.removeprefix("verify.") for code in PROBLEM_MESSAGES), "busy"],
+    # problems[].code of a verification report
+    "verify.*": lambda: [code.removeprefix("verify.") for code in PROBLEM_MESSAGES],
     "request.*": lambda: (),  # only in details[].code, which the schema leaves open
 }
 
