@@ -86,9 +86,15 @@ def _cmd_court_add(settings: Settings, args: argparse.Namespace) -> int:
 def _cmd_court_set(settings: Settings, args: argparse.Namespace) -> int:
     from confirm.accounts import admin
 
-    _, court = _with_session(settings, lambda s: admin.set_party_confirmation(s, args.code, args.party_confirmation,
-                                                                             actor="cli"))
-    print(f"court {court.code}: party confirmation {court.party_confirmation}")
+    if args.party_confirmation is None and args.revocation is None:
+        print("nothing to set: give --party-confirmation and/or --revocation")
+        return 2
+    if args.party_confirmation is not None:
+        _, court = _with_session(settings, lambda s: admin.set_party_confirmation(
+            s, args.code, args.party_confirmation, actor="cli"))
+    if args.revocation is not None:
+        _, court = _with_session(settings, lambda s: admin.set_revocation(s, args.code, args.revocation, actor="cli"))
+    print(f"court {court.code}: party confirmation {court.party_confirmation}, revocation {court.revocation}")
     return 0
 
 
@@ -205,8 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     court_set = court.add_parser("set", help="a court's settings")
     court_set.add_argument("--code", required=True)
-    court_set.add_argument("--party-confirmation", required=True, choices=["required", "optional"],
+    court_set.add_argument("--party-confirmation", choices=["required", "optional"],
                            help="whether confirming needs every party's own confirmation (default required)")
+    court_set.add_argument("--revocation", choices=["deciding_judge", "any_judge"],
+                           help="who may revoke a ruling: the judge who decided (default) or any judge of the court")
 
     outbox_cmd = sub.add_parser("outbox", help="the development outbox: messages Jiudi would have sent")
     outbox_cmd.add_argument("--limit", type=int, default=20)

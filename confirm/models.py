@@ -92,6 +92,8 @@ class Court(SQLModel, table=True):
     name: str = Field(max_length=100)
     # whether confirming needs every party's own confirmation through Jiudi (required) or only records it
     party_confirmation: str = Field(default="required", max_length=20)
+    # who may revoke a ruling: the judge who decided it (deciding_judge, the default) or any judge (any_judge)
+    revocation: str = Field(default="deciding_judge", max_length=20)
     created_at: datetime = _ts(default_factory=utcnow)
 
 
@@ -315,7 +317,8 @@ class Ruling(SQLModel, table=True):
     level: str = Field(max_length=10)
     issued_at: datetime = _ts(default_factory=utcnow)
     revoked_at: datetime | None = _ts(default=None)
-    revoke_reason: str | None = Field(default=None, sa_type=sa.Text)
+    revoke_reason: str | None = Field(default=None, sa_type=sa.Text)  # the judge's own words: staff only
+    revoke_public_reason: str | None = Field(default=None, max_length=40)  # law.revocation.PUBLIC_REASONS
 
 
 class ServiceFacts(SQLModel):

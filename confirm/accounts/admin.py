@@ -11,6 +11,7 @@ from confirm.accounts.auth import hash_password, password_problem
 from confirm.core import audit
 from confirm.law.errors import DomainError
 from confirm.law.parties import OPTIONAL, REQUIRED
+from confirm.law.revocation import REVOCATION_SETTINGS
 from confirm.models import AuthToken, Court, Organization, OrgKind, Role, User, pk
 
 ORG_KINDS = tuple(k.value for k in OrgKind)
@@ -43,6 +44,18 @@ def set_party_confirmation(session: Session, code: str, value: str, *, actor: st
     court.party_confirmation = value
     session.add(court)
     audit.append(session, actor=actor, action="court.party_confirmation", data={"code": court.code, "value": value})
+    return court
+
+
+def set_revocation(session: Session, code: str, value: str, *, actor: str) -> Court:
+    """Who may revoke the court's rulings: the judge who decided (``deciding_judge``, the default) or any of its
+    judges (``any_judge``). Never an administrator or a clerk."""
+    if value not in REVOCATION_SETTINGS:
+        raise DomainError("court.revocation", f"撤销裁定的设置应为 {' 或 '.join(REVOCATION_SETTINGS)}", 422)
+    court = court_by_code(session, code)
+    court.revocation = value
+    session.add(court)
+    audit.append(session, actor=actor, action="court.revocation", data={"code": court.code, "value": value})
     return court
 
 

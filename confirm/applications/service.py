@@ -32,9 +32,12 @@ from confirm.parties.service import void_links
 
 def scope_clause(user: User, table: type[Application] | type[Event] = Application) -> Any:
     """What a user may see of ``table`` (applications, or their live events): a mediator their organisation's,
-    court staff their court's."""
+    judges and clerks their court's, an administrator none (administration is not adjudication: accounts, courts
+    and organisations, never case files)."""
     if user.role == Role.MEDIATOR:
         return col(table.organization_id) == user.organization_id
+    if user.role == Role.ADMIN:
+        return sa.false()
     return col(table.court_id) == user.court_id
 
 

@@ -21,6 +21,7 @@ from confirm.issuance.worker import wait_for_worker
 from confirm.law.errors import DomainError
 from confirm.law.lifecycle import Status
 from confirm.law.review import DecisionIn
+from confirm.law.revocation import PUBLIC_REASONS
 from confirm.models import Ruling
 from confirm.web.deps import RuntimeDep
 
@@ -74,7 +75,16 @@ def ruling_pdf(runtime: RuntimeDep, user: UserDep, application_id: str) -> Respo
                     headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}"})
 
 
+class RevocationIn(ReasonIn):
+    """The judge's reason (kept for the court's staff) and what the public is told, chosen from
+    ``law.revocation.PUBLIC_REASONS`` (``revoked`` when not given)."""
+
+    public_reason: str | None = Field(default=None, max_length=40, json_schema_extra={"enum": list(PUBLIC_REASONS)})
+
+
 @router.post("/applications/{application_id}/ruling/revoke", tags=["review"], **AS_APPLICATION)
-def revoke_ruling(runtime: RuntimeDep, user: UserDep, application_id: str, body: ReasonIn) -> dict[str, Any]:
-    """Revoke an issued ruling (after an objection, Interp. 372); verification then says ``revoked``."""
-    return change_and_show(runtime, lambda s: transitions.revoke_ruling(s, user, application_id, body.reason))
+def revoke_ruling(runtime: RuntimeDep, user: UserDep, application_id: str, body: RevocationIn) -> dict[str, Any]:
+    """Revoke an issued ruling (after an objection, Interp. 372); verification then says ``revoked`` with the public
+    reason. Only a judge of the court revokes: the judge who decided, unless the court set ``revocation any_judge``."""
+    return change_and_show(runtime, lambda s: transitions.revoke_ruling(s, user, application_id, body.reason,
+                                                                         body.public_reason))

@@ -26,6 +26,7 @@ from confirm.core.verify_codes import digest, normalize_check_code
 from confirm.law.errors import DomainError
 from confirm.law.masking import mask_party
 from confirm.law.review import Outcome
+from confirm.law.revocation import public_reason_text
 from confirm.models import (
     AddressConfirmation,
     Application,
@@ -71,8 +72,8 @@ def _service_record(session: Session, application_id: str, party_id: int | None,
     return {
         "document": kind, "document_name": DOCUMENT_NAMES[kind],
         "status": "voided" if voided else "revoked" if revoked else "valid",
-        "revoke_reason": (ruling.revoke_reason or "") if revoked else None,
-        "void_reason": f"{chinese_datetime_text(voided.voided_at)}作废，理由：{voided.reason}" if voided else None,
+        "revoke_reason": public_reason_text(ruling.revoke_public_reason) if revoked else None,
+        "void_reason": f"{chinese_datetime_text(voided.voided_at)}由本院作废" if voided else None,
         "court": court.name if court else None, "case_number": app.case_number, "outcome": None,
         "issued_at": iso(issued_at), "parties": [mask_party(p.kind, p.name) for p in recipients],
         "document_sha256": sha256,
@@ -140,7 +141,7 @@ def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:
         "level": ruling.level,
         "revoked_at": iso(ruling.revoked_at),
         "revoked_at_text": chinese_datetime_text(ruling.revoked_at),
-        "revoke_reason": ruling.revoke_reason,
+        "revoke_reason": public_reason_text(ruling.revoke_public_reason) if ruling.revoked_at else None,
     }
 
 

@@ -80,6 +80,8 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "ruling.not_issued": (409, "裁定书尚未出具"),
     "ruling.revoke_reason_required": (422, "撤销须写明理由"),
     "ruling.already_revoked": (409, "裁定已被撤销"),
+    "ruling.public_reason_unknown": (422, "撤销的公开说明不在列表中"),
+    "ruling.not_deciding_judge": (403, "只有作出该裁定的审判员可以撤销（法院设置 revocation）"),
     # the parties' own confirmation (当事人确认, api.md v1.1)
     "party.link_not_found": (404, "确认链接无效"),
     "party.link_expired": (410, "确认链接已过期"),

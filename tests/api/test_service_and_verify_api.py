@@ -102,11 +102,12 @@ def test_a_revoked_ruling_is_reported_revoked_everywhere(client, passwords):
     judge = Staff(client, "judge", passwords["judge"])
     empty = judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "  "})
     assert empty.status_code == 422 and empty.json()["error"]["code"] == "ruling.revoke_reason_required"
-    r = judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "经异议审查，撤销原裁定"})
+    r = judge.post(f"/api/v1/applications/{app_id}/ruling/revoke",
+                   json={"reason": "经异议审查，撤销原裁定", "public_reason": "objection_upheld"})
     assert r.status_code == 200 and r.json()["ruling"]["revoked"] is True
     assert client.get(f"/api/v1/verify/{token}").json()["status"] == "revoked"
     page = client.get(f"/v/{token}")
-    assert "已撤销" in page.text and "经异议审查" in page.text
+    assert "已撤销" in page.text and "经异议审查，原裁定已依法撤销" in page.text
     upload = client.post("/api/v1/verify", files={"file": ("r.pdf", pdf, "application/pdf")}).json()
     assert upload["genuine"] is False and "verify.revoked" in [p["code"] for p in upload["problems"]]
     again = judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "再次"})
