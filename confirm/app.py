@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import swagger_ui  # type: ignore[import-untyped]
 from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from confirm import ops, pages
@@ -36,6 +38,9 @@ from confirm.web.ratelimit import Limits
 from confirm.web.security import BodyLimit, SecurityHeaders, redact_access_log
 
 log = logging.getLogger("jiudi")
+DOCS_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>就地 Jiudi — API</title>
+<link rel="stylesheet" href="/docs-assets/swagger-ui.css"></head><body><div id="swagger-ui"></div>
+<script src="/docs-assets/swagger-ui-bundle.js"></script><script src="/static/docs-init.js"></script></body></html>"""
 
 
 def document_kinds() -> dict[JobKind, JobHandler]:
@@ -76,7 +81,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             if worker is not None:
                 worker.stop()
 
-    app = FastAPI(title="就地 Jiudi — 司法确认电子签章服务", version="1.0", lifespan=lifespan,
+    app = FastAPI(title="就地 Jiudi — 司法确认电子签章服务", version="1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Judicial confirmation of mediation agreements with electronically sealed rulings.")
     app.state.runtime = runtime
     app.state.limits = Limits()
@@ -90,4 +95,11 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.include_router(router)
     openapi.install(app)  # every status and media type the routes answer (confirm/web/openapi.py)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), name="static")
+    app.mount("/docs-assets", StaticFiles(directory=Path(swagger_ui.__file__).parent / "static"), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """Interactive API docs (api.md), with Swagger UI served by the service: no script from a CDN."""
+        return HTMLResponse(DOCS_PAGE)
+
     return app

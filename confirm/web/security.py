@@ -11,8 +11,9 @@ import re
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# object-src 'self': the review page shows the filed PDFs and the ruling in <embed>
-CSP = "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'self'"
+# object-src 'self': the review page shows the filed PDFs and the ruling in <embed>; script-src 'self': no inline
+# script or handler anywhere (staff.js, docs-init.js and Swagger UI are files of the service's own)
+CSP = "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'self'; script-src 'self'"
 NOT_CACHED = ("/api/", "/p/", "/v", "/m", "/j", "/admin", "/login", "/dev/")
 
 

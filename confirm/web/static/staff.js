@@ -99,6 +99,10 @@
     var note = document.createElement("p"); note.className = "alert ok"; note.setAttribute("role", "status");
     note.textContent = "已恢复本机保存的草稿。"; form.prepend(note);
   }
+  // A button that asks before an irreversible step (data-confirm): no inline handler, so CSP script-src 'self' holds.
+  document.querySelectorAll("button[data-confirm]").forEach(function (b) {
+    b.addEventListener("click", function (ev) { if (!window.confirm(b.dataset.confirm)) ev.preventDefault(); });
+  });
   // Drafts are kept per user ("jiudi-draft:<username>:…") and all removed at sign-out: a shared tablet shows no one
   // another's parties.
   document.querySelectorAll("form[action='/logout']").forEach(function (f) {
