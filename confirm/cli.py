@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from confirm.core.config import Settings
 from confirm.law.errors import DomainError
@@ -24,6 +25,15 @@ def _cmd_init(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's proxy handling, explicit: X-Forwarded-For is believed only from JIUDI_TRUSTED_PROXIES (uvicorn's own
+    default believes it from 127.0.0.1, so behind a same-host proxy anyone could pick their address, and without one
+    every visitor would share the proxy's)."""
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": settings.trusted_proxies}
+
+
 def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -34,7 +44,8 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.dev_mode:
         print("DEVELOPMENT MODE — generated keys, DEV seals, built-in timestamp authority; rulings have no legal effect")
     print(f"Jiudi listening on http://{args.host}:{args.port}  (public verify base: {settings.public_base_url})")
-    uvicorn.run(create_app(runtime=runtime), host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=5)
+    uvicorn.run(create_app(runtime=runtime), host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=5,
+                **proxy_options(settings))
     return 0
 
 

@@ -39,6 +39,9 @@ class Settings:
     messaging: MessagingConfig = field(default_factory=MessagingConfig)
     # Bearer token for GET /metrics; without one, /metrics answers only clients on this machine (loopback, no proxy)
     metrics_token: str | None = field(default=None, repr=False)
+    # the reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); none by default:
+    # every limit then sees each connection's own address, and a forged header changes nothing
+    trusted_proxies: str | None = None
 
     @property
     def dev_mode(self) -> bool:
@@ -66,4 +69,5 @@ class Settings:
             party_link_days=int(env.get("JIUDI_PARTY_LINK_DAYS") or 7),
             messaging=MessagingConfig.from_env(env),
             metrics_token=env.get("JIUDI_METRICS_TOKEN") or None,
+            trusted_proxies=env.get("JIUDI_TRUSTED_PROXIES") or None,
         )

@@ -134,3 +134,38 @@ def test_an_open_stream_ends_when_its_session_ends(live_server, how):
     reader.join(timeout=10)
     assert not reader.is_alive(), "the stream stayed open after its session ended"
     assert all(e["application_id"] != app_id for e in seen)
+
+
+def _serve(settings, port: int):  # type: ignore[no-untyped-def]
+    """``jiudi serve``'s uvicorn, with its proxy options, in a thread."""
+    import uvicorn
+
+    from confirm.app import create_app
+    from confirm.cli import proxy_options
+    from confirm.core.runtime import Runtime
+
+    server = uvicorn.Server(uvicorn.Config(create_app(runtime=Runtime(settings)), host="127.0.0.1", port=port,
+                                           log_level="warning", **proxy_options(settings)))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    return server, thread
+
+
+@pytest.mark.parametrize("trusted", [None, "127.0.0.1"])
+def test_a_forged_forwarded_for_changes_nothing_without_a_trusted_proxy(settings, initialized, trusted):
+    """Without JIUDI_TRUSTED_PROXIES a client cannot pick its address for the limits with X-Forwarded-For; with its
+    proxy listed, the header is what the proxy says (each forwarded address is limited on its own)."""
+    from tests.e2e.conftest import _free_port
+
+    port = _free_port()
+    server, thread = _serve(replace(settings, trusted_proxies=trusted, issuance_in_process=False), port)
+    try:
+        for i in range(auth.LOGIN_RULES["account_address"].limit + 1):
+            last = httpx.post(f"http://127.0.0.1:{port}/api/v1/auth/token", data={"username": "clerk", "password": "no"},
+                              headers={"X-Forwarded-For": f"203.0.113.{i}"})
+        assert last.status_code == (429 if trusted is None else 401)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
