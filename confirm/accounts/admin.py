@@ -40,11 +40,7 @@ def set_party_confirmation(session: Session, code: str, value: str, *, actor: st
     default) or only records it (``optional``): the court's choice (api.md v1.1)."""
     if value not in (REQUIRED, OPTIONAL):
         raise DomainError("court.party_confirmation", f"当事人本人确认的设置应为 {REQUIRED} 或 {OPTIONAL}", 422)
-    court = court_by_code(session, code)
-    court.party_confirmation = value
-    session.add(court)
-    audit.append(session, actor=actor, action="court.party_confirmation", data={"code": court.code, "value": value})
-    return court
+    return _set_court_setting(session, code, "party_confirmation", value, actor=actor)
 
 
 def set_revocation(session: Session, code: str, value: str, *, actor: str) -> Court:
@@ -52,10 +48,15 @@ def set_revocation(session: Session, code: str, value: str, *, actor: str) -> Co
     judges (``any_judge``). Never an administrator or a clerk."""
     if value not in REVOCATION_SETTINGS:
         raise DomainError("court.revocation", f"撤销裁定的设置应为 {' 或 '.join(REVOCATION_SETTINGS)}", 422)
+    return _set_court_setting(session, code, "revocation", value, actor=actor)
+
+
+def _set_court_setting(session: Session, code: str, setting: str, value: str, *, actor: str) -> Court:
+    """Set one of a court's settings (checked by the caller), audited as ``court.<setting>``."""
     court = court_by_code(session, code)
-    court.revocation = value
+    setattr(court, setting, value)
     session.add(court)
-    audit.append(session, actor=actor, action="court.revocation", data={"code": court.code, "value": value})
+    audit.append(session, actor=actor, action=f"court.{setting}", data={"code": court.code, "value": value})
     return court
 
 
