@@ -17,7 +17,7 @@ def login(browser, base, username, password, *, keyboard=False):  # type: ignore
     page = ctx.new_page()
     page.goto(f"{base}/login")
     if keyboard:  # the form works from the keyboard alone: focus starts in the user name (autofocus)
-        page.wait_for_function("document.activeElement && document.activeElement.id === 'username'")
+        wait_until(page, "document.activeElement && document.activeElement.id === 'username'")
         page.keyboard.type(username)
         page.keyboard.press("Tab")
         page.keyboard.type(password)
@@ -29,6 +29,25 @@ def login(browser, base, username, password, *, keyboard=False):  # type: ignore
         with page.expect_navigation():
             page.get_by_role("button", name="登录").click()
     return page
+
+
+def wait_until(page, expression: str, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    """Poll a JavaScript expression until it is true. Playwright's wait_for_function evaluates its predicate with
+    eval() inside the page, which the pages' Content-Security-Policy (script-src 'self') rightly refuses; a plain
+    evaluate() goes through the debugging protocol, which the policy does not govern."""
+    import time
+
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except Error:  # the page is navigating (a live page reloads itself): ask the next one
+            pass
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        time.sleep(0.05)
 
 
 ANDROID = ("Mozilla/5.0 (Linux; Android 10; Redmi 9A) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -66,7 +85,7 @@ def confirm_on_phone(browser, base, app_id, name, id_tail, *, shots=False, elect
     assert pages.count() == 2  # every page of the uploaded agreement and joint application, as images
     for img in pages.all():
         img.scroll_into_view_if_needed()
-    phone.wait_for_function("[...document.querySelectorAll('.pages img')].every(i => i.complete && i.naturalWidth > 0)")
+    wait_until(phone, "[...document.querySelectorAll('.pages img')].every(i => i.complete && i.naturalWidth > 0)")
     if shots:
         shoot(phone, "21-party-agreement")
     phone.get_by_label("我已阅读，协议是我的真实意思，同意申请司法确认").check()
@@ -132,7 +151,7 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     judge.reload()
     assert judge.get_attribute("#sound-toggle", "aria-pressed") == "true"
     assert judge.inner_text("#sound-toggle") == "关闭提示音"
-    judge.wait_for_function("document.querySelector('[data-events]').dataset.connected === '1'")
+    wait_until(judge, "document.querySelector('[data-events]').dataset.connected === '1'")
     judge.evaluate("window.__sameDocument = true")
     shoot(judge, "10-judge-queue-empty")
 
@@ -188,7 +207,7 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     med.wait_for_selector(".field.invalid")
     assert "手机号码应为以1开头的11位数字" in med.inner_text("#err-parties\\[1\\]\\.phone")
     # the first field in error has the focus (once the deferred script has run)
-    med.wait_for_function("document.activeElement && document.activeElement.id === 'parties[1].phone'")
+    wait_until(med, "document.activeElement && document.activeElement.id === 'parties[1].phone'")
     shoot(med, "04-mediator-new-application-errors")
     assert posted and all(url.endswith("/m/new") for url in posted), posted  # never /m/[object RadioNodeList]
     med.fill("#parties\\[1\\]\\.phone", "13900000000")
@@ -226,7 +245,7 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     # 1b. each party confirms the agreement on their own phone, and the mediator's page follows live
     person_phone = confirm_on_phone(browser, base, app_id, "张三", "31002X", shots=True)
     confirm_on_phone(browser, base, app_id, "秀山县武陵建材有限公司", "038216", electronic=True)
-    med.wait_for_function("document.querySelectorAll('#party-confirmations .pc-confirmed').length === 2")
+    wait_until(med, "document.querySelectorAll('#party-confirmations .pc-confirmed').length === 2")
     assert med.locator("#party-confirmations .party-qr").count() == 0
 
     # 2. it arrives in the judge's queue without a reload, with a visible cue
@@ -234,7 +253,7 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     assert judge.evaluate("window.__sameDocument") is True
     assert "新到 1 件申请" in judge.inner_text("#live-state")
     assert "3日受理期限" in judge.inner_text(f"tr[data-id='{app_id}']")
-    judge.wait_for_function(  # the parties' own confirmations reached the queue live
+    wait_until(judge,   # the parties' own confirmations reached the queue live
         f"document.querySelector(\"tr[data-id='{app_id}'] .confirm-count\").textContent.trim().startsWith('2/2')")
     shoot(judge, "11-judge-queue-arrived")
     judge.click(f"tr[data-id='{app_id}'] a")
@@ -357,7 +376,7 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     again = judge.get_by_role("button", name="刷新查看（未提交的内容将丢失）")
     again.scroll_into_view_if_needed()
     again.click()
-    judge.wait_for_function("document.querySelectorAll('li.voided-service').length === 2")
+    wait_until(judge, "document.querySelectorAll('li.voided-service').length === 2")
 
 
 def test_admin_disables_and_resets(browser, live_server):  # type: ignore[no-untyped-def]
