@@ -7,6 +7,7 @@ import json
 import queue
 import threading
 import time
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -38,7 +39,9 @@ def test_an_event_through_one_instance_reaches_the_other_within_a_second(setting
     if first.engine.dialect.name != "postgresql":
         pytest.skip("cross-instance wake-up is PostgreSQL's LISTEN/NOTIFY; SQLite serves one instance")
     monkeypatch.setattr(views_events, "POLL_SECONDS", 30.0)
-    second = Runtime(settings)  # another process's view: its own engine, bus and worker
+    # another process's view, a web-only instance (its own engine and bus, no worker): a worker of its own would
+    # take the submission's message jobs by its 2-second poll and bump this bus, hiding a missing NOTIFY
+    second = Runtime(replace(settings, issuance_in_process=False))
     a_port, b_port = _free_port(), _free_port()
     servers = [serve(first, a_port), serve(second, b_port)]
     try:
