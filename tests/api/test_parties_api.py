@@ -204,13 +204,19 @@ def test_editing_a_returned_application_voids_the_confirmations_and_asks_again(c
     assert "13000" in client.get("/api/v1/party/me", headers=headers).json()["agreement"]["text"]
 
 
-def test_confirming_needs_every_party_unless_the_judge_records_why(client, runtime, passwords, tmp_path):
+def claimed_with_one_confirmation(client, passwords):  # type: ignore[no-untyped-def]
+    """A submitted application whose first party confirmed and whose second did not answer, claimed by the judge."""
     m, app_id, app = submitted(client, passwords)
     person, company = app["parties"]
     headers = party_session(client, app_id, person)
     client.post("/api/v1/party/me/confirmation", headers=headers, json={"decision": "confirm"})
     judge = Staff(client, "judge", passwords["judge"])
     judge.post(f"/api/v1/applications/{app_id}/claim")
+    return m, app_id, person, company, judge
+
+
+def test_confirming_needs_every_party_unless_the_judge_records_why(client, runtime, passwords, tmp_path):
+    m, app_id, person, company, judge = claimed_with_one_confirmation(client, passwords)
     body = {"outcome": "confirmed", "grounds": [], "verification": verification_now()}
     r = judge.post(f"/api/v1/applications/{app_id}/decision", json=body)
     assert r.status_code == 409 and r.json()["error"]["code"] == "decision.party_confirmation_missing"
@@ -349,12 +355,7 @@ def test_after_a_rejection_the_party_s_page_says_what_the_parties_can_do(client,
 
 
 def test_an_unchanged_resubmission_keeps_the_answers_and_replaces_only_an_expired_link(client, runtime, passwords):
-    m, app_id, app = submitted(client, passwords)
-    person, company = app["parties"]
-    headers = party_session(client, app_id, person)
-    client.post("/api/v1/party/me/confirmation", headers=headers, json={"decision": "confirm"})
-    judge = Staff(client, "judge", passwords["judge"])
-    judge.post(f"/api/v1/applications/{app_id}/claim")
+    m, app_id, person, company, judge = claimed_with_one_confirmation(client, passwords)
     judge.post(f"/api/v1/applications/{app_id}/return", json={"reason": "请补充身份证明"})
     with transaction(runtime.engine) as s:  # the company never answered, and its link has expired meanwhile
         link = s.exec(select(PartyLink).where(PartyLink.party_id == company["id"],
