@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from confirm.law.uploads import require_acceptable_document
 from confirm.models import (
     Application,
     Court,
+    Decision,
     Document,
     Event,
     Party,
@@ -153,6 +154,47 @@ def review_queue(session: Session, user: User) -> list[Application]:
         select(Application).where(Application.court_id == user.court_id,
                                   col(Application.status).in_([Status.SUBMITTED, Status.UNDER_REVIEW]))
         .order_by(col(Application.submitted_at))))
+
+
+def next_case(session: Session, user: User, after: str | None = None) -> Application | None:
+    """The judge's next case: their own claimed case still undecided (oldest first), else the oldest unclaimed one;
+    never ``after`` (the case just finished)."""
+    require_role(user, Role.JUDGE, Role.CLERK)
+    open_cases = [a for a in review_queue(session, user) if a.id != after]
+    decided = set(session.exec(select(Decision.application_id).where(
+        col(Decision.application_id).in_([a.id for a in open_cases])))) if open_cases else set()
+    mine = [a for a in open_cases if a.claimed_by == user.id and a.id not in decided]
+    unclaimed = [a for a in open_cases if a.status == Status.SUBMITTED]
+    candidates = mine or unclaimed
+    return candidates[0] if candidates else None
+
+
+SEARCH_LIMIT = 50
+
+
+def court_cases(session: Session, user: User, *, text: str = "", decided_since: datetime | None = None,
+                offset: int = 0) -> tuple[list[Application], bool]:
+    """The court's registered cases (those with a case number), newest first, for its judges and clerks: found
+    by case number (any part), a party's name (any part) or a full ID number / credit code; ``decided_since``
+    keeps those decided since then. Returns a page of SEARCH_LIMIT and whether there are more."""
+    require_role(user, Role.JUDGE, Role.CLERK)
+    query = (select(Application).outerjoin(Decision, col(Decision.application_id) == Application.id)
+             .where(Application.court_id == user.court_id, col(Application.case_number).is_not(None)))
+    text = text.strip()
+    if text:
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        code = text.upper()
+        matching_party = select(Party.application_id).where(
+            sa.or_(col(Party.name).like(like, escape="\\"), col(Party.id_number) == code,
+                   col(Party.credit_code) == code))
+        query = query.where(sa.or_(col(Application.case_number).like(like, escape="\\"),
+                                   col(Application.id).in_(matching_party)))
+    if decided_since is not None:
+        query = query.where(col(Decision.decided_at) >= decided_since)
+    query = query.order_by(sa.desc(sa.func.coalesce(col(Decision.decided_at), col(Application.accepted_at))),
+                           sa.desc(col(Application.accepted_at)))
+    rows = list(session.exec(query.offset(offset).limit(SEARCH_LIMIT + 1)))
+    return rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT
 
 
 def is_issued(session: Session, application_id: str) -> bool:

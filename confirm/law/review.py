@@ -14,7 +14,7 @@ from confirm.law.errors import DomainError, FieldProblem
 from confirm.law.inputs import DocumentInput, Paragraphs
 from confirm.law.parties import WaiverIn
 from confirm.law.tables import risk_table
-from templates.texts import outcome_grounds
+from templates.texts import load_texts, outcome_grounds
 
 ACCEPTANCE_DAYS = 3  # 2011 若干规定 art. 4: decide on acceptance within 3 days of receipt
 REVIEW_DAYS = 30  # decide within 30 days of 立案 (extension only with the president's approval)
@@ -66,6 +66,13 @@ def grounds_for(outcome: str) -> dict[str, str]:
     """The grounds (事由) an outcome may be given with, code → label: Interp. 355 for not accepting, 358 for
     rejecting (the lists and their wording are the court's, in templates/texts/grounds.yaml)."""
     return outcome_grounds(outcome)
+
+
+def grounds_by_article(outcome: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """The grounds of an outcome as the decision form lists them, grouped by article of the 2022 Interpretation:
+    [("《民诉法解释》第三百五十八条", [(code, "第一项", label), …]), …]."""
+    return [(f"《民诉法解释》{article}", [(g.code, g.item, g.label) for g in grounds])
+            for article, grounds in load_texts().outcome_ground_groups(outcome)]
 
 
 def acceptance_deadline(submitted_on: date) -> date:

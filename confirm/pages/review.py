@@ -3,25 +3,27 @@ claiming, releasing, returning, the decision with its unsealed preview, and void
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
 from confirm.applications import service as applications
 from confirm.applications import transitions
 from confirm.applications.schemas import summary_json
-from confirm.core.clock import CHINA, china_today
+from confirm.core.clock import CHINA, china_time, china_today
 from confirm.core.runtime import Runtime
 from confirm.issuance.ruling import preview_ruling
 from confirm.law.errors import DomainError
 from confirm.law.parties import REQUIRED
-from confirm.law.review import OUTCOMES, OUTCOMES_STATING_VERIFICATION, grounds_for
-from confirm.models import Court, Role, pk
+from confirm.law.reading import marked, unstated
+from confirm.law.review import OUTCOMES, OUTCOMES_STATING_VERIFICATION, grounds_by_article
+from confirm.models import Application, Court, Decision, Role, User, pk
 from confirm.pages.forms import decision_from_form, decision_summary
 from confirm.pages.mediator import application_view
 from confirm.pages.session import Act, Staff, error_page, form_action, form_errors, page, read_form, signed_in
@@ -33,15 +35,76 @@ router = APIRouter(include_in_schema=False)
 COURT_STAFF = (Role.JUDGE, Role.CLERK)
 
 
+QUEUE_VIEWS = {"all": "全部待审", "mine": "我承办的", "unclaimed": "未领取", "due": "今日到期"}
+
+
+def due_day(row: dict[str, Any]) -> str | None:
+    """The day the row's running clock ends: the 30-day review once claimed, else the 3-day acceptance."""
+    return row.get("review_deadline") or row.get("acceptance_deadline")
+
+
+def queue_views(rows: list[dict[str, Any]], username: str, today: str) -> dict[str, list[dict[str, Any]]]:
+    """The queue's filters: all open cases, the judge's own, the unclaimed, and those due today or overdue."""
+    return {
+        "all": rows,
+        "mine": [r for r in rows if r["claimed_by"] == username],
+        "unclaimed": [r for r in rows if r["status"] == "submitted"],
+        "due": [r for r in rows if (due_day(r) or "9999") <= today],
+    }
+
+
+def case_row(session: Session, app: Application) -> dict[str, Any]:
+    """A row of the court's case list: the queue's row, with the decision's outcome, time and judge."""
+    row = summary_json(session, app)
+    decision = session.exec(select(Decision).where(Decision.application_id == app.id)).first()
+    judge = session.get(User, decision.judge_id) if decision else None
+    row.update(outcome=decision.outcome if decision else None,
+               decided_at=china_time(decision.decided_at).strftime("%Y-%m-%d %H:%M") if decision else None,
+               judge=judge.name if judge else None)
+    return row
+
+
 @router.get("/j", response_class=HTMLResponse)
-def review_queue(request: Request, fragment: str = "") -> Response:
+def review_queue(request: Request, fragment: str = "", view: str = "all", done: str = "") -> Response:
     staff = signed_in(request, *COURT_STAFF)
     if not isinstance(staff, Staff):
         return staff
     with get_runtime(request).unit_of_work() as session:
         rows = [summary_json(session, a) for a in applications.review_queue(session, staff.user)]
+    today = china_today().isoformat()
+    views = queue_views(rows, staff.user.username, today)
+    view = view if view in views else "all"
     name = "pages/queue_rows.html" if fragment else "pages/queue.html"
-    return page(request, name, staff, rows=rows, today=china_today().isoformat())
+    return page(request, name, staff, rows=views[view], today=today, view=view, views=QUEUE_VIEWS,
+                counts={k: len(v) for k, v in views.items()},
+                notice="队列中已没有待您审查的申请" if done == "empty" else None)
+
+
+@router.get("/j/next", response_class=HTMLResponse)
+def next_case(request: Request, after: str = "") -> Response:
+    """下一件: the judge's own undecided case, else the oldest unclaimed one; the queue when there is none."""
+    staff = signed_in(request, *COURT_STAFF)
+    if not isinstance(staff, Staff):
+        return staff
+    with get_runtime(request).unit_of_work() as session:
+        app = applications.next_case(session, staff.user, after=after or None)
+        target = f"/j/a/{app.id}" if app is not None else "/j?done=empty"
+    return RedirectResponse(target, status_code=303)
+
+
+@router.get("/j/cases", response_class=HTMLResponse)
+def court_cases(request: Request, q: str = "", when: str = "today", offset: int = 0) -> Response:
+    """The court's cases, decided today or all, found by case number, a party's name or ID number."""
+    staff = signed_in(request, *COURT_STAFF)
+    if not isinstance(staff, Staff):
+        return staff
+    q, when, offset = q[:60], when if when in ("today", "all") else "today", max(0, offset)
+    since = datetime.combine(china_today(), time(0), CHINA) if when == "today" and not q else None
+    with get_runtime(request).unit_of_work() as session:
+        found, more = applications.court_cases(session, staff.user, text=q, decided_since=since, offset=offset)
+        rows = [case_row(session, a) for a in found]
+    return page(request, "pages/cases.html", staff, rows=rows, q=q, when=when, offset=offset, more=more,
+                limit=applications.SEARCH_LIMIT)
 
 
 def _review_page(request: Request, staff: Staff, application_id: str, status_code: int = 200,
@@ -52,7 +115,10 @@ def _review_page(request: Request, staff: Staff, application_id: str, status_cod
         view = application_view(runtime, session, app)
         clerks = [(c.username, c.name) for c in transitions.clerks_of(session, app.court_id)]
         court = session.get(Court, app.court_id)
-    grounds = {o: grounds_for(o) for o in OUTCOMES}
+        following = applications.next_case(session, staff.user, after=app.id)
+    grounds = {o: grounds_by_article(o) for o in OUTCOMES}
+    names = [p["name"] for p in view["parties"]]
+    text = view["agreement"]["text"]
     form = extra.pop("form", {})
     chosen = [str(g) for g in form.getlist(f"grounds_{form.get('outcome', '')}")] if isinstance(form, FormData) else []
     return page(request, "pages/review.html", staff, status_code=status_code, a=view, grounds=grounds, clerks=clerks,
@@ -60,7 +126,9 @@ def _review_page(request: Request, staff: Staff, application_id: str, status_cod
                 form_items=list(form.multi_items()) if isinstance(form, FormData) else [],
                 summary=extra.pop("summary", None), now=datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M"),
                 party_confirmation_required=court is not None and court.party_confirmation == REQUIRED,
-                fields=extra.pop("fields", {}), message=extra.pop("message", None), form=form)
+                fields=extra.pop("fields", {}), message=extra.pop("message", None), form=form,
+                agreement_marked=marked(text, names), unstated=unstated(text, names, view["agreement"]["amount"]),
+                has_next=following is not None)
 
 
 @router.get("/j/a/{application_id}", response_class=HTMLResponse)

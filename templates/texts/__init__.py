@@ -107,6 +107,13 @@ class LegalTexts:
         texts = self.outcome(outcome)
         return {g.code: g.label for g in self.grounds.values() if g.group in texts.citations}
 
+    def outcome_ground_groups(self, outcome: str) -> list[tuple[str, list[Ground]]]:
+        """The outcome's grounds grouped by the article they come under, in the order the ruling's texts cite the
+        articles: (the article as cited, e.g. "第三百五十八条", [its grounds])."""
+        texts = self.outcome(outcome)
+        return [(citation.replace("{items}", ""), [g for g in self.grounds.values() if g.group == group])
+                for group, citation in texts.citations.items()]
+
     def outcome(self, outcome: str) -> OutcomeTexts:
         try:
             return self.outcomes[outcome]

@@ -236,8 +236,9 @@
   if (invalid) invalid.focus();
 
   // ---- the decision form: only the chosen outcome's grounds are shown ---------------------------------------
-  var decision = document.getElementById("decision-form");
-  if (decision) {
+  function initDecision() {
+    var decision = document.getElementById("decision-form");
+    if (!decision) return;
     var showGrounds = function () {
       var chosen = decision.querySelector("input[name=outcome]:checked");
       decision.querySelectorAll("fieldset.grounds").forEach(function (fs) {
@@ -249,7 +250,40 @@
       });
     };
     decision.addEventListener("change", showGrounds); showGrounds();
+    // 现在: the judge says the joint verification is taking place now (a recorded act, never a default)
+    decision.querySelectorAll("[data-now]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var input = document.getElementById(b.dataset.now);
+        input.value = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 16);
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    });
   }
+  initDecision();
+
+  // ---- the review page: the documents beside the typed text, one at a time -----------------------------------
+  function initDocTabs() {
+    var tabs = Array.prototype.slice.call(document.querySelectorAll(".doc-tab"));
+    var show = function (tab, focus) {
+      tabs.forEach(function (t) {
+        var on = t === tab; t.setAttribute("aria-selected", String(on)); t.tabIndex = on ? 0 : -1;
+        document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
+      });
+      if (focus) tab.focus();
+    };
+    tabs.forEach(function (t, i) {
+      t.addEventListener("click", function () { show(t, false); });
+      t.addEventListener("keydown", function (ev) {
+        var step = ev.key === "ArrowRight" ? 1 : ev.key === "ArrowLeft" ? -1 : 0;
+        if (step) { ev.preventDefault(); show(tabs[(i + step + tabs.length) % tabs.length], true); }
+      });
+    });
+    return function (step) {  // [ and ]: the previous / next document
+      var at = tabs.findIndex(function (t) { return t.getAttribute("aria-selected") === "true"; });
+      if (tabs.length) show(tabs[(at + step + tabs.length) % tabs.length], false);
+    };
+  }
+  var switchDoc = initDocTabs();
 
   // ---- printing the ruling: open the PDF (its own A4 page size) and print it --------------------------------
   document.querySelectorAll("[data-print]").forEach(function (b) {
@@ -329,30 +363,33 @@
   };
   var poll = document.querySelector("[data-poll]");
   if (poll) setTimeout(refresh, Number(poll.dataset.poll) || 5000);
-  var live = document.querySelector("[data-events]");
-  if (live && window.EventSource) {
-    var es = new EventSource(live.dataset.events), appId = live.dataset.app;
-    window.jiudiEvents = es;
-    var refreshQueue = function (announce) {
-      fetch(live.dataset.fragment, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
-        var before = {}; live.querySelectorAll("tr[data-id]").forEach(function (tr) { before[tr.dataset.id] = tr.classList.contains("arrived") ? 2 : 1; });
-        live.innerHTML = html;
-        var fresh = 0;
-        live.querySelectorAll("tr[data-id]").forEach(function (tr) {
-          if (!before[tr.dataset.id]) { tr.classList.add("arrived"); fresh++; }
-          else if (before[tr.dataset.id] === 2) tr.classList.add("arrived");  // still new: a later refresh keeps the mark
-        });
-        if (fresh && announce) {
-          document.getElementById("live-state").textContent = "新到 " + fresh + " 件申请（" + new Date().toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai" }) + "）";
-          document.title = "（新）审查队列 · 就地"; beep();
-        }
+  var live = document.querySelector("[data-events]"), es = null, swapping = false;
+  var refreshQueue = function (announce) {
+    fetch(live.dataset.fragment, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+      var before = {}; live.querySelectorAll("tr[data-id]").forEach(function (tr) { before[tr.dataset.id] = tr.classList.contains("arrived") ? 2 : 1; });
+      live.innerHTML = html;
+      var fresh = 0;
+      live.querySelectorAll("tr[data-id]").forEach(function (tr) {
+        if (!before[tr.dataset.id]) { tr.classList.add("arrived"); fresh++; }
+        else if (before[tr.dataset.id] === 2) tr.classList.add("arrived");  // still new: a later refresh keeps the mark
       });
-    };
-    var handle = function (ev) {
-      var data = {}; try { data = JSON.parse(ev.data); } catch (e) { return; }
-      if (live.dataset.fragment) refreshQueue(ev.type === "application.submitted" || ev.type === "application.released");
-      else if (live.dataset.reload || (appId && data.application_id === appId)) refresh();
-    };
+      if (fresh && announce) {
+        document.getElementById("live-state").textContent = "新到 " + fresh + " 件申请（" + new Date().toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai" }) + "）";
+        document.title = "（新）审查队列 · 就地"; beep();
+      }
+    });
+  };
+  var handle = function (ev) {
+    var data = {}; try { data = JSON.parse(ev.data); } catch (e) { return; }
+    if (live.dataset.fragment) refreshQueue(ev.type === "application.submitted" || ev.type === "application.released");
+    else if (swapping) return;  // the page being fetched already shows it
+    else if (live.dataset.reload || (live.dataset.app && data.application_id === live.dataset.app)) refresh();
+  };
+  var connect = function () {
+    if (es) es.close();
+    live.dataset.connected = "";
+    es = new EventSource(live.dataset.events);
+    window.jiudiEvents = es;
     ["application.submitted", "application.claimed", "application.released", "application.returned",
      "application.withdrawn", "application.decided", "ruling.issued", "application.served",
      "application.service_voided", "ruling.revoked", "party.confirmed", "party.declined", "party.locked", "application.service_recorded",
@@ -360,5 +397,68 @@
       es.addEventListener(t, handle);
     });
     es.onopen = function () { live.dataset.connected = "1"; };
-  }
+  };
+  if (live && window.EventSource) connect();
+
+  // ---- claiming without a reload: the documents stay open, only the case's state and the form change ----------
+  // The answer is the page after the claim; its part #review replaces this one's, and the live stream resumes from
+  // the newest event that page had seen. Anything unexpected falls back to the plain form post.
+  document.addEventListener("submit", function (ev) {
+    var form = ev.target, target = form.dataset && form.dataset.swap;
+    if (!target || !window.fetch || !window.DOMParser) return;
+    ev.preventDefault();
+    leaving = false;  // (the listener above took this for a navigation)
+    swapping = true;
+    var button = form.querySelector("button[type=submit]"); if (button) button.disabled = true;
+    fetch(form.getAttribute("action"), { method: "POST", body: new FormData(form), credentials: "same-origin" }).then(function (r) {
+      return r.text().then(function (html) { return { ok: r.ok && r.redirected, html: html }; });
+    }).then(function (answer) {
+      var doc = new DOMParser().parseFromString(answer.html, "text/html"), fresh = doc.querySelector(target);
+      var old = document.querySelector(target);
+      if (!answer.ok || !fresh || !old) { swapping = false; form.submit(); return; }
+      // keep the open documents (their PDFs need not load again): only the right-hand side and the header change
+      ["#review-head", "#review-side"].forEach(function (sel) {
+        var a = old.querySelector(sel), b = fresh.querySelector(sel); if (a && b) a.replaceWith(b);
+      });
+      var freshLive = doc.querySelector("#live");
+      if (live && freshLive) { live.dataset.events = freshLive.dataset.events; live.dataset.status = freshLive.dataset.status; }
+      var alert = doc.querySelector("main > .alert"), main = document.querySelector("main");
+      document.querySelectorAll("main > .alert").forEach(function (n) { n.remove(); });
+      if (alert && main) main.insertBefore(alert, main.firstChild);
+      history.replaceState(null, "", location.pathname);
+      swapping = false;
+      if (live && window.EventSource) connect();
+      initDecision();
+      var first = document.querySelector("#decision-form input[name=outcome]"); if (first) first.focus();
+    }).catch(function () { swapping = false; form.submit(); });
+  });
+
+  // ---- keyboard shortcuts for the common path (never while typing in a field) -------------------------------
+  var help = document.getElementById("shortcut-help");
+  document.addEventListener("click", function (ev) {
+    if (ev.target.id === "shortcut-help-toggle" && help) {
+      help.hidden = !help.hidden; ev.target.setAttribute("aria-expanded", String(!help.hidden));
+    }
+  });
+  document.addEventListener("keydown", function (ev) {
+    var inField = ev.target.matches && ev.target.matches("input:not([type=radio]):not([type=checkbox]), textarea, select, [contenteditable]");
+    if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {  // 作出裁定 from anywhere in the decision form
+      var decide = document.querySelector("[data-key='ctrl+enter']");
+      if (decide && ev.target.closest && ev.target.closest("#decision-form")) { ev.preventDefault(); decide.click(); }
+      return;
+    }
+    if (inField || ev.ctrlKey || ev.metaKey || ev.altKey || ev.isComposing) return;
+    if (ev.key === "?" && help) { help.hidden = !help.hidden; return; }
+    if (ev.key === "[" || ev.key === "]") { switchDoc(ev.key === "]" ? 1 : -1); return; }
+    var el = document.querySelector("[data-key='" + ev.key.toLowerCase().replace(/'/g, "") + "']");
+    if (!el || el.closest("[hidden]")) return;
+    ev.preventDefault();
+    if (el.type === "radio") {  // an outcome: chosen, then on to the first field it needs
+      el.checked = true; el.dispatchEvent(new Event("change", { bubbles: true }));
+      var next = el.form.querySelector("fieldset:not([hidden]):not(:first-of-type) input, fieldset:not([hidden]) select");
+      (next || el).focus();
+    } else {
+      el.click();
+    }
+  });
 })();

@@ -1,0 +1,138 @@
+"""The judge's review page for a working day (issue 14 item 2), in Chromium at 1440×900: the queue's filters and
+counts, finding decided cases, the two-column page with the decision in the first screen, claiming without a
+reload, 下一件 after sealing, the grounds grouped by article, and the keyboard path from the queue to a seal."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.pages.conftest import SHOTS, UPDATE_SCREENSHOTS, _screenshots_are_ignored_by_git
+from tests.pages.effort import Effort, click, press, tab_to
+from tests.pages.test_staff_pages import wait_until
+from tests.support import Staff, application_body
+
+DESKTOP = {"width": 1440, "height": 900}
+
+
+def judge_page(browser, base, password):  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = ctx.new_page()
+    page.goto(f"{base}/login")
+    page.fill("#username", "judge")
+    page.fill("#password", password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    return page
+
+
+def shoot_desktop(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """SHOTS/{name}-desktop.png: the first screen at 1440×900, as the judge sees it."""
+    from PIL import Image
+
+    if not UPDATE_SCREENSHOTS:
+        assert _screenshots_are_ignored_by_git()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}-desktop.png"
+    path.write_bytes(page.screenshot())
+    Image.open(path).convert("RGB").quantize(colors=64).save(path, optimize=True)
+
+
+def filed(base, passwords, **changes):  # type: ignore[no-untyped-def]
+    with httpx.Client(base_url=base, timeout=30) as client:
+        mediator = Staff(client, "mediator", passwords["mediator"])
+        return mediator.filed(application_body(**changes))
+
+
+def first_screen(page, selector: str) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the element is within the first screen (no scrolling)."""
+    box = page.evaluate("s => { const r = document.querySelector(s).getBoundingClientRect(); "
+                        "return [r.top, r.bottom, r.left, r.right]; }", selector)
+    return box[0] >= 0 and box[0] < DESKTOP["height"] and box[2] >= 0 and box[3] <= DESKTOP["width"]
+
+
+def test_keyboard_and_mouse_path_from_the_queue_to_a_sealed_ruling(browser, live_server):  # type: ignore[no-untyped-def]
+    """The judge's common path, counted: with the shortcuts, with Tab alone, and with the mouse alone. Before
+    this page (e610cb0): 28 Tab + 6 other keys, 9 clicks (including back to the queue for the next case)."""
+    base, _runtime, passwords = live_server
+    cases = [filed(base, passwords) for _ in range(3)]
+    judge = judge_page(browser, base, passwords["judge"])
+
+    # 1. the shortcuts: N opens the next case, L claims it, 1 chooses 确认, ↓ the method, T now, Ctrl+Enter, Enter
+    keys = Effort()
+    with judge.expect_navigation():
+        press(judge, "n", keys)
+    assert judge.url.endswith(f"/j/a/{cases[0]}")
+    judge.evaluate("window.__samePage = true")
+    embed = judge.evaluate("document.querySelector('.scans embed, .scans img').getAttribute('src')")
+    press(judge, "l", keys)  # claimed without a reload: the documents stay as they are
+    judge.wait_for_selector("#decision-form input[name=outcome]")
+    assert judge.evaluate("window.__samePage") is True
+    assert judge.evaluate("document.querySelector('.scans embed, .scans img').getAttribute('src')") == embed
+    assert "民特" in judge.inner_text("#review-head")
+    wait_until(judge, "document.activeElement && document.activeElement.name === 'outcome'")
+    # the whole decision is in the first screen at 1440×900, to the right of the documents
+    shoot_desktop(judge, "13c-judge-review")
+    assert first_screen(judge, "#decision-form") and first_screen(judge, "#decide")
+    doc_right = judge.evaluate("document.querySelector('.review-docs').getBoundingClientRect().right")
+    assert doc_right <= judge.evaluate("document.querySelector('#decision-form').getBoundingClientRect().left")
+    press(judge, "1", keys)
+    assert judge.evaluate("document.querySelector('input[name=outcome]:checked').value") == "confirmed"
+    assert judge.evaluate("document.activeElement.id") == "verification_method"
+    press(judge, "ArrowDown", keys)  # （未核实，不填） → 当面核实
+    tab_to(judge, "#verification-now", keys)
+    press(judge, "Enter", keys)  # 现在: the judge records that the joint verification is now
+    assert judge.input_value("#verification_at") != ""
+    with judge.expect_navigation():
+        press(judge, "Control+Enter", keys)
+    wait_until(judge, "document.activeElement && document.activeElement.id === 'seal'")
+    assert "当面核实" in judge.inner_text("#decision-summary")
+    with judge.expect_navigation():
+        press(judge, "Enter", keys)
+    wait_until(judge, "document.activeElement && document.activeElement.id === 'next-case'")  # 下一件 awaits
+    print(f"\nshortcuts, queue → sealed ruling: {keys}")
+
+    # 2. Tab alone (and Enter, Space, arrows), from 下一件
+    tabs = Effort()
+    with judge.expect_navigation():
+        press(judge, "Enter", tabs)  # 下一件
+    assert judge.url.endswith(f"/j/a/{cases[1]}")
+    tab_to(judge, "#claim", tabs)
+    press(judge, "Enter", tabs)
+    judge.wait_for_selector("#decision-form input[name=outcome]")
+    wait_until(judge, "document.activeElement && document.activeElement.name === 'outcome'")
+    press(judge, "Space", tabs)  # the first outcome is 确认调解协议有效
+    tab_to(judge, "#verification_method", tabs)
+    press(judge, "ArrowDown", tabs)
+    tab_to(judge, "#verification-now", tabs)
+    press(judge, "Enter", tabs)
+    tab_to(judge, "#decide", tabs)
+    with judge.expect_navigation():
+        press(judge, "Enter", tabs)
+    wait_until(judge, "document.activeElement && document.activeElement.id === 'seal'")
+    with judge.expect_navigation():
+        press(judge, "Enter", tabs)
+    print(f"Tab alone, 下一件 → sealed ruling: {tabs}\n  {tabs.path}")
+
+    # 3. the mouse alone, from the queue
+    mouse = Effort()
+    judge.goto(f"{base}/j")
+    with judge.expect_navigation():
+        click(judge, "#open-next", mouse)
+    assert judge.url.endswith(f"/j/a/{cases[2]}")
+    click(judge, "#claim", mouse)
+    judge.wait_for_selector("#decision-form input[name=outcome]")
+    click(judge, "input[name=outcome][value=confirmed]", mouse)
+    judge.select_option("#verification_method", "video")
+    mouse.clicks += 2  # open the list, pick
+    click(judge, "#verification-now", mouse)
+    with judge.expect_navigation():
+        click(judge, "#decide", mouse)
+    with judge.expect_navigation():
+        click(judge, "#seal", mouse)
+    print(f"mouse, one case from the queue: {mouse}")
+    judge.wait_for_selector("#ruling-link", timeout=30_000)
+    shoot_desktop(judge, "14b-judge-ruling")
+    assert (keys.tabs, keys.keys) == (1, 7) and tabs.tabs <= 21 and mouse.clicks <= 8
+    judge.goto(f"{base}/j/cases")
+    assert judge.locator("table.cases tr[data-id]").count() == 3  # today's rulings, court-wide
+    shoot_desktop(judge, "17-judge-cases-today")
