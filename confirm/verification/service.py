@@ -24,7 +24,7 @@ from confirm.core.clock import chinese_datetime_text, iso, iso_text
 from confirm.core.runtime import Runtime
 from confirm.core.verify_codes import digest, normalize_check_code
 from confirm.law.errors import DomainError
-from confirm.law.masking import mask_party
+from confirm.law.masking import mask_parties, mask_party
 from confirm.law.review import Outcome
 from confirm.law.revocation import public_reason_text
 from confirm.models import (
@@ -39,6 +39,7 @@ from confirm.models import (
     ServiceVoucher,
     User,
     VoidedService,
+    pk,
 )
 from confirm.parties.service import parties_of
 from verify import PROBLEM_MESSAGES, VerificationReport, check_sealed_pdf
@@ -52,6 +53,13 @@ def _not_found() -> DomainError:
 
 DOCUMENT_NAMES = {"ruling": "民事裁定书", "service_receipt": "送达回证", "service_voucher": "电子送达凭证",
                   "address_confirmation": "送达地址确认书"}
+
+
+def public_names(session: Session, application_id: str) -> dict[int, str]:
+    """Each party of the case (by id, in the application's order) as every public record of it names them: masked,
+    and told apart where two would be masked alike (张某甲, 张某乙)."""
+    parties = parties_of(session, application_id)
+    return dict(zip([pk(p) for p in parties], mask_parties([(p.kind, p.name) for p in parties]), strict=True))
 
 
 def _service_record(session: Session, application_id: str, party_id: int | None, sha256: str,
@@ -75,7 +83,7 @@ def _service_record(session: Session, application_id: str, party_id: int | None,
         "revoke_reason": public_reason_text(ruling.revoke_public_reason) if revoked else None,
         "void_reason": f"{chinese_datetime_text(voided.voided_at)}由本院作废" if voided else None,
         "court": court.name if court else None, "case_number": app.case_number, "outcome": None,
-        "issued_at": iso(issued_at), "parties": [mask_party(p.kind, p.name) for p in recipients],
+        "issued_at": iso(issued_at), "parties": [public_names(session, app.id)[pk(p)] for p in recipients],
         "document_sha256": sha256,
     }
 
@@ -112,10 +120,11 @@ def _address_record(session: Session, row: AddressConfirmation) -> dict[str, Any
     assert app is not None and link is not None
     court = session.get(Court, app.court_id)
     party = session.get(Party, link.party_id)
+    named = public_names(session, app.id)[pk(party)] if party else mask_party("person", link.party_name)
     return {"document": "address_confirmation", "document_name": DOCUMENT_NAMES["address_confirmation"],
             "status": "valid", "court": court.name if court else None, "case_number": app.case_number,
             "outcome": None, "issued_at": iso(row.created_at),
-            "parties": [mask_party(party.kind if party else "person", link.party_name)], "document_sha256": row.sha256}
+            "parties": [named], "document_sha256": row.sha256}
 
 
 def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:
@@ -135,7 +144,7 @@ def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:
         "issued_at": iso(ruling.issued_at),
         "issued_at_text": chinese_datetime_text(ruling.issued_at),
         "judge": judge.name if judge else None,
-        "parties": [mask_party(p.kind, p.name) for p in parties_of(session, app.id)],
+        "parties": list(public_names(session, app.id).values()),
         "document_sha256": ruling.sha256,
         "seal_certificate": {"subject": ruling.signer, "sha256": ruling.signer_cert_sha256},
         "level": ruling.level,

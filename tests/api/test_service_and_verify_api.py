@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from tests.support import Staff, issued, now_iso, png_signature
+from tests.support import Staff, application_body, issued, now_iso, png_signature, verification_now
 
 
 def test_service_on_one_party_keeps_issued_and_on_all_makes_served(client, passwords):
@@ -144,3 +144,21 @@ def test_openapi_documents_the_error_body_and_every_code(client):
     error = schema["components"]["schemas"]["Error"]
     assert "application.deadline_passed" in error["properties"]["error"]["properties"]["code"]["enum"]
     assert error["x-error-codes"]["verify.not_found"]["status"] == 404
+
+
+def test_two_parties_of_one_surname_are_told_apart_on_the_public_record(client, passwords):
+    """张三 and 张四丰 would both be 张某某: the public record says 张某甲 and 张某乙, in the application's order."""
+    body = application_body()
+    body["parties"][1] = {**body["parties"][0], "name": "张四丰", "id_number": "110105194912310038",
+                          "phone": "13900000000"}
+    body["agreement"]["text"] = body["agreement"]["text"].replace("秀山县武陵建材有限公司", "张四丰")
+    m = Staff(client, "mediator", passwords["mediator"])
+    app_id = m.filed(body)
+    judge = Staff(client, "judge", passwords["judge"])
+    judge.post(f"/api/v1/applications/{app_id}/claim")
+    r = judge.post(f"/api/v1/applications/{app_id}/decision",
+                   json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
+    assert r.json()["status"] == "issued", r.text
+    token = r.json()["ruling"]["verify_url"].rsplit("/", 1)[1]
+    assert client.get(f"/api/v1/verify/{token}").json()["parties"] == ["张某甲", "张某乙"]
+    assert "张某甲" in client.get(f"/v/{token}").text
