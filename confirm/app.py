@@ -33,6 +33,7 @@ from confirm.serving import views as serving_views
 from confirm.serving.documents import AddressDocument, ReceiptDocument, VoucherDocument
 from confirm.verification import views as verification_views
 from confirm.web import openapi
+from confirm.web.assets import STATIC_DIR, VersionedStaticFiles, static_url
 from confirm.web.errors import install_error_handlers
 from confirm.web.ratelimit import Limits
 from confirm.web.security import BodyLimit, SecurityHeaders, redact_access_log
@@ -40,7 +41,7 @@ from confirm.web.security import BodyLimit, SecurityHeaders, redact_access_log
 log = logging.getLogger("jiudi")
 DOCS_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>就地 Jiudi — API</title>
 <link rel="stylesheet" href="/docs-assets/swagger-ui.css"></head><body><div id="swagger-ui"></div>
-<script src="/docs-assets/swagger-ui-bundle.js"></script><script src="/static/docs-init.js"></script></body></html>"""
+<script src="/docs-assets/swagger-ui-bundle.js"></script><script src="{docs_init}"></script></body></html>"""
 
 
 def document_kinds() -> dict[JobKind, JobHandler]:
@@ -94,12 +95,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                    pages.router):
         app.include_router(router)
     openapi.install(app)  # every status and media type the routes answer (confirm/web/openapi.py)
-    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), name="static")
+    app.mount("/static", VersionedStaticFiles(directory=str(STATIC_DIR)), name="static")
     app.mount("/docs-assets", StaticFiles(directory=Path(swagger_ui.__file__).parent / "static"), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         """Interactive API docs (api.md), with Swagger UI served by the service: no script from a CDN."""
-        return HTMLResponse(DOCS_PAGE)
+        return HTMLResponse(DOCS_PAGE.format(docs_init=static_url("docs-init.js")))
 
     return app
