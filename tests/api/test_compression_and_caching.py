@@ -8,7 +8,27 @@ import json
 import re
 
 from confirm.web.assets import LONG_LIVED, static_url, versions
-from tests.support import page_login
+from tests.support import issued, page_login
+
+GZIP = {"Accept-Encoding": "gzip"}
+
+
+def test_a_large_page_and_stylesheet_are_gzipped(client):
+    page = client.get("/v", headers=GZIP)
+    css = client.get(static_url("site.css"), headers=GZIP)
+    for r in (page, css):
+        assert r.status_code == 200 and r.headers["Content-Encoding"] == "gzip", r.url
+        assert "Accept-Encoding" in r.headers["Vary"]
+        assert int(r.headers["Content-Length"]) < len(r.content)  # httpx decoded it: the wire carried less
+    assert page.headers["Cache-Control"] == "no-store"  # a page is still never cached, gzipped or not
+
+
+def test_a_small_response_and_a_pdf_are_not_gzipped(client, passwords):
+    assert "Content-Encoding" not in client.get("/healthz", headers=GZIP).headers
+    m, app_id, _ = issued(client, passwords)
+    pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf", headers=GZIP)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and len(pdf.content) > 1024
+    assert "Content-Encoding" not in pdf.headers  # its streams are compressed already
 
 
 def test_a_versioned_static_file_is_kept_for_a_year_and_an_unversioned_one_is_revalidated(client):
@@ -53,4 +73,5 @@ def test_the_manifest_names_the_service_in_chinese_with_its_icons(client):
         assert png.content[:8] == b"\x89PNG\r\n\x1a\n" and len(png.content) < 20_000
         width, height = int.from_bytes(png.content[16:20], "big"), int.from_bytes(png.content[20:24], "big")
         assert f"{width}x{height}" == icon["sizes"]
+        assert "Content-Encoding" not in client.get(icon["src"], headers=GZIP).headers
 
