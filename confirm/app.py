@@ -12,6 +12,7 @@ import swagger_ui  # type: ignore[import-untyped]
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from confirm import ops, pages
 from confirm.accounts import views as accounts_views
@@ -33,14 +34,20 @@ from confirm.serving import views as serving_views
 from confirm.serving.documents import AddressDocument, ReceiptDocument, VoucherDocument
 from confirm.verification import views as verification_views
 from confirm.web import openapi
+from confirm.web.assets import STATIC_DIR, VersionedStaticFiles, static_url
 from confirm.web.errors import install_error_handlers
 from confirm.web.ratelimit import Limits
 from confirm.web.security import BodyLimit, SecurityHeaders, redact_access_log
 
 log = logging.getLogger("jiudi")
+# Responses of 1 KB and more are gzipped, except what is compressed already (a PDF's streams are Flate, the PNGs)
+# and the live events: Starlette leaves text/event-stream alone, so each event still leaves at once (it is in
+# DEFAULT_EXCLUDED_CONTENT_TYPES; tests/api/test_compression_and_caching.py holds it to that).
+GZIP_MINIMUM = 1024
+GZIP_EXCLUDED = (*DEFAULT_EXCLUDED_CONTENT_TYPES, "application/pdf")
 DOCS_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>就地 Jiudi — API</title>
 <link rel="stylesheet" href="/docs-assets/swagger-ui.css"></head><body><div id="swagger-ui"></div>
-<script src="/docs-assets/swagger-ui-bundle.js"></script><script src="/static/docs-init.js"></script></body></html>"""
+<script src="/docs-assets/swagger-ui-bundle.js"></script><script src="{docs_init}"></script></body></html>"""
 
 
 def document_kinds() -> dict[JobKind, JobHandler]:
@@ -85,6 +92,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                   description="Judicial confirmation of mediation agreements with electronically sealed rulings.")
     app.state.runtime = runtime
     app.state.limits = Limits()
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM, exclude_content_types=GZIP_EXCLUDED)
     app.add_middleware(BodyLimit)  # inside SecurityHeaders: a 413 carries the headers too
     redact_access_log()
     app.add_middleware(SecurityHeaders)
@@ -94,12 +102,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                    pages.router):
         app.include_router(router)
     openapi.install(app)  # every status and media type the routes answer (confirm/web/openapi.py)
-    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "web" / "static")), name="static")
+    app.mount("/static", VersionedStaticFiles(directory=str(STATIC_DIR)), name="static")
     app.mount("/docs-assets", StaticFiles(directory=Path(swagger_ui.__file__).parent / "static"), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         """Interactive API docs (api.md), with Swagger UI served by the service: no script from a CDN."""
-        return HTMLResponse(DOCS_PAGE)
+        return HTMLResponse(DOCS_PAGE.format(docs_init=static_url("docs-init.js")))
 
     return app

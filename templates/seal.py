@@ -2,7 +2,9 @@
 
 Drawn like a Chinese official seal (GB/T-style round seal of a state organ): a red ring, the court's name along
 the upper arc with its characters upright towards the centre, a five-pointed star in the middle and optional
-text beneath it. The background is left unpainted, so the text under the seal shows through. A development
+text beneath it. The background is left unpainted, and the red ink multiplies with the page beneath it (blend
+mode Multiply, ISO 32000-1 11.3.5; PDF/A-2 allows it, PDF/A-1 would not): black text under the ink stays black, as
+under a real stamp's ink, where painting over it would turn it red and unreadable. A development
 seal carries a dashed ring and "测试 DEV" in place of the lower text, so it can never pass for a real one.
 """
 
@@ -40,6 +42,7 @@ def render_seal_appearance(
     ring = size_pt * RING_WIDTH
     outer = c - ring / 2 - 0.5  # keep the ring wholly inside the page
 
+    canvas.setBlendMode("Multiply")  # ink, not paint: the date under the seal stays readable (骑年压月)
     canvas.setStrokeColor(SEAL_RED)
     canvas.setFillColor(SEAL_RED)
     canvas.setLineWidth(ring)

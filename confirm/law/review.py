@@ -38,8 +38,19 @@ class Outcome(StrEnum):
 
     @property
     def meaning_zh(self) -> str:
-        """What the outcome means for whoever holds the ruling (a bank clerk, a party): plain words."""
-        return _OUTCOME_MEANINGS[self]
+        """What the outcome means for whoever holds the ruling (a bank clerk, a party): plain words, with what the
+        parties can do next."""
+        return self.effect_zh + self.next_steps_zh
+
+    @property
+    def effect_zh(self) -> str:
+        """What the ruling does to the mediation agreement, without the next steps."""
+        return _OUTCOME_EFFECTS[self]
+
+    @property
+    def next_steps_zh(self) -> str:
+        """What the parties can do next after this outcome, in the law's own words where it has them."""
+        return _NEXT_STEPS[self]
 
 
 _OUTCOME_NAMES = {
@@ -49,12 +60,23 @@ _OUTCOME_NAMES = {
     Outcome.WITHDRAWAL_PERMITTED: "准许撤回申请",
     Outcome.TREATED_AS_WITHDRAWN: "按撤回申请处理",
 }
-_OUTCOME_MEANINGS = {
-    Outcome.CONFIRMED: "调解协议经法院确认有效；一方不履行的，对方可以据此向人民法院申请强制执行（民事诉讼法第二百零六条）。",
-    Outcome.REJECTED: "法院驳回了司法确认申请：调解协议未获确认，不能据此申请强制执行。当事人可以变更原协议、达成新协议，或者向人民法院起诉。",
+_OUTCOME_EFFECTS = {
+    Outcome.CONFIRMED: "调解协议经法院确认有效。",
+    Outcome.REJECTED: "法院驳回了司法确认申请：调解协议未获确认，不能据此申请强制执行。",
     Outcome.NOT_ACCEPTED: "法院对该申请不予受理：调解协议未经司法确认，不能据此申请强制执行。",
     Outcome.WITHDRAWAL_PERMITTED: "法院准许撤回司法确认申请：调解协议未经司法确认，不能据此申请强制执行。",
     Outcome.TREATED_AS_WITHDRAWN: "法院按撤回申请处理：调解协议未经司法确认，不能据此申请强制执行。",
+}
+# CPL 206: after a confirmation, enforcement; after a rejection, a changed or new agreement through mediation, or
+# a lawsuit (an application not accepted leaves the parties where a rejection does: no confirmed agreement)
+_CHANGE_OR_SUE = "当事人可以通过调解方式变更原调解协议或者达成新的调解协议，也可以向人民法院提起诉讼"
+_NEXT_STEPS = {
+    Outcome.CONFIRMED: "一方当事人拒绝履行或者未全部履行的，对方当事人可以向人民法院申请执行（民事诉讼法第二百零六条）。",
+    Outcome.REJECTED: f"{_CHANGE_OR_SUE}（民事诉讼法第二百零六条）。",
+    Outcome.NOT_ACCEPTED: f"{_CHANGE_OR_SUE}。",
+    # 人民调解法 32: a dispute over a mediation agreement's performance or content may be taken to court
+    Outcome.WITHDRAWAL_PERMITTED: "当事人之间就调解协议的履行或者调解协议的内容发生争议的，一方当事人可以向人民法院提起诉讼（人民调解法第三十二条）。",
+    Outcome.TREATED_AS_WITHDRAWN: "当事人之间就调解协议的履行或者调解协议的内容发生争议的，一方当事人可以向人民法院提起诉讼（人民调解法第三十二条）。",
 }
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
 # the rulings whose facts state how the court verified the agreement with the parties (ruling.yaml's {verification})
@@ -73,6 +95,13 @@ def grounds_by_article(outcome: str) -> list[tuple[str, list[tuple[str, str, str
     [("《民诉法解释》第三百五十八条", [(code, "第一项", label), …]), …]."""
     return [(f"《民诉法解释》{article}", [(g.code, g.item, g.label) for g in grounds])
             for article, grounds in load_texts().outcome_ground_groups(outcome)]
+
+
+def ground_labels(outcome: str, grounds: list[str]) -> list[str]:
+    """The Chinese labels of the grounds a judge chose, in the order chosen (a code no longer on the court's list
+    is shown as it was stored, never dropped)."""
+    labels = grounds_for(outcome)
+    return [labels.get(ground, ground) for ground in grounds]
 
 
 def acceptance_deadline(submitted_on: date) -> date:

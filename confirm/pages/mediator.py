@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from starlette.datastructures import FormData, UploadFile
 
 from confirm.applications import service as applications
@@ -23,8 +23,9 @@ from confirm.core.runtime import Runtime
 from confirm.law.errors import DomainError
 from confirm.law.intake import ApplicationIn
 from confirm.law.lifecycle import Action, require_allowed
+from confirm.law.review import Outcome, ground_labels
 from confirm.law.uploads import MAX_DOCUMENT_BYTES
-from confirm.models import Application, Court, Organization, PartyLinkState, Role, User, pk
+from confirm.models import Application, Court, Decision, Organization, PartyLinkState, Role, User, pk
 from confirm.pages.forms import blank_application, nested_application, service_from_form
 from confirm.pages.session import Act, Staff, error_page, form_action, form_errors, page, read_form, signed_in
 from confirm.parties.service import current_links, link_url
@@ -44,6 +45,27 @@ def application_view(runtime: Runtime, session: Session, app: Application) -> di
     return application_json(session, app, public_base_url="", secret=runtime.secret)
 
 
+def outcomes_of(session: Session, application_ids: list[str]) -> dict[str, str]:
+    """The judge's outcome of each decided application among ``application_ids`` (for the list's chips)."""
+    if not application_ids:
+        return {}
+    rows = session.exec(select(Decision.application_id, Decision.outcome)
+                        .where(col(Decision.application_id).in_(application_ids)))
+    return dict(rows.all())
+
+
+def outcome_view(session: Session, application_id: str) -> dict[str, Any] | None:
+    """What the mediator is told of the judge's decision: the outcome, the grounds in the court's words, the
+    judge's reasoning, and what the parties can do next (confirm.law.review); None before a decision."""
+    decision = session.exec(select(Decision).where(Decision.application_id == application_id)).first()
+    if decision is None:
+        return None
+    outcome = Outcome(decision.outcome)
+    return {"outcome": outcome.value, "name": outcome.name_zh, "effect": outcome.effect_zh,
+            "grounds": ground_labels(outcome, decision.grounds), "reasoning": decision.reasoning,
+            "next_steps": outcome.next_steps_zh}
+
+
 @router.get("/m", response_class=HTMLResponse)
 def mediator_home(request: Request) -> Response:
     staff = signed_in(request, Role.MEDIATOR)
@@ -51,9 +73,10 @@ def mediator_home(request: Request) -> Response:
         return staff
     with get_runtime(request).unit_of_work() as session:
         rows = [summary_json(session, a) for a in applications.list_visible(session, staff.user)]
+        outcomes = outcomes_of(session, [r["id"] for r in rows])
         org = session.get(Organization, staff.user.organization_id)
     rows.sort(key=lambda r: r["submitted_at"] or "9999", reverse=True)
-    return page(request, "pages/mediator_home.html", staff, rows=rows, org=org)
+    return page(request, "pages/mediator_home.html", staff, rows=rows, outcomes=outcomes, org=org)
 
 
 @router.get("/m/new", response_class=HTMLResponse)
@@ -161,7 +184,9 @@ def _application_page(request: Request, staff: Staff, application_id: str, statu
     with runtime.unit_of_work() as session:
         view = application_view(runtime, session, applications.get_visible(session, staff.user, application_id))
         links = party_links(runtime, session, application_id)
+        outcome = outcome_view(session, application_id)
     return page(request, "pages/mediator_application.html", staff, status_code=status_code, a=view, links=links,
+                outcome=outcome,
                 now=datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M"), fields=extra.pop("fields", {}),
                 message=extra.pop("message", None), notice=extra.pop("notice", None), **extra)
 

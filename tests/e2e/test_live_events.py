@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 
@@ -117,3 +118,21 @@ def test_a_new_application_wakes_the_judge_s_stream_at_once_not_at_its_next_poll
     reader.join(timeout=20)
     assert [a for _t, a in seen] == [app_id]
     assert seen[0][0] - submitted < 5.0  # woken, not polled (the poll would take up to 60 s)
+
+
+def test_a_client_that_accepts_gzip_still_gets_each_event_at_once_uncompressed(live_server):
+    """GZipMiddleware (issue 14 item 7) must leave text/event-stream alone: a compressor holds small writes back
+    until it has a block to send, so the judge's queue would wait for events that already happened."""
+    base, _jiudi, passwords = live_server
+    mediator = login(base, "mediator", passwords["mediator"])
+    judge = login(base, "judge", passwords["judge"])
+    app_id = submit(base, mediator)
+    headers = {"Authorization": judge, "Last-Event-ID": "0", "Accept-Encoding": "gzip"}
+    started = time.monotonic()
+    with httpx.Client(base_url=base, timeout=5) as http:  # a held-back event is a ReadTimeout here
+        with http.stream("GET", "/api/v1/events", headers=headers) as stream:
+            assert stream.headers["Content-Type"].startswith("text/event-stream")
+            assert "Content-Encoding" not in stream.headers
+            data = next(line for line in stream.iter_lines() if line.startswith("data: "))
+    assert json.loads(data[6:])["application_id"] == app_id
+    assert time.monotonic() - started < 3

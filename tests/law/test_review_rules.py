@@ -3,7 +3,15 @@
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
-from confirm.law.review import DecisionIn, acceptance_deadline, check_decision, review_deadline, risk_flags
+from confirm.law.review import (
+    DecisionIn,
+    Outcome,
+    acceptance_deadline,
+    check_decision,
+    ground_labels,
+    review_deadline,
+    risk_flags,
+)
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
 REJECT_GROUNDS = {"violates_mandatory_law": "…", "other": "…"}
@@ -74,3 +82,28 @@ def test_one_vocabulary_of_outcomes_for_the_law_and_the_documents():
     assert set(Outcome) == set(OUTCOMES)
     assert set(ServiceMethod) == set(get_args(DocumentServiceMethod))
     assert Outcome("rejected").name_zh == "驳回司法确认申请" and all(o.name_zh for o in Outcome)
+
+
+def test_after_a_confirmation_the_other_party_may_apply_for_enforcement():  # CPL 206
+    steps = Outcome.CONFIRMED.next_steps_zh
+    assert "一方当事人拒绝履行或者未全部履行的，对方当事人可以向人民法院申请执行" in steps
+    assert "提起诉讼" not in steps
+
+
+def test_after_a_rejection_or_not_accepting_the_parties_may_change_the_agreement_or_sue():  # CPL 206
+    for outcome in (Outcome.REJECTED, Outcome.NOT_ACCEPTED):
+        steps = outcome.next_steps_zh
+        assert "当事人可以通过调解方式变更原调解协议或者达成新的调解协议，也可以向人民法院提起诉讼" in steps, outcome
+        assert "申请执行" not in steps, outcome
+
+
+def test_every_outcome_says_what_comes_next_and_its_public_meaning_says_it_in_the_same_words():
+    for outcome in Outcome:
+        assert outcome.next_steps_zh and outcome.meaning_zh.endswith(outcome.next_steps_zh), outcome
+    assert "不能据此申请强制执行" in Outcome.REJECTED.meaning_zh  # the effect comes first, then what to do
+
+
+def test_ground_labels_are_the_courts_words_in_the_judges_order():
+    assert ground_labels("rejected", ["unclear_content", "violates_mandatory_law"]) == ["内容不明确", "违反法律强制性规定"]
+    assert ground_labels("not_accepted", ["outside_jurisdiction"]) == ["不属于本院管辖"]
+    assert ground_labels("rejected", ["retired_code"]) == ["retired_code"]  # never silently dropped
