@@ -205,10 +205,11 @@ def mediator_application(request: Request, application_id: str, created: str = "
 
 
 async def _mediator_action(request: Request, application_id: str, act: Act, notice: str) -> Response:
-    def on_error(staff: Staff, message: str, fields: dict[str, str], status: int, _form: FormData) -> Response:
-        try:
+    def on_error(staff: Staff, message: str, fields: dict[str, str], status: int, form: FormData) -> Response:
+        try:  # (what the mediator entered for the service is kept; nothing is filled in for them)
             return _application_page(request, staff, application_id, status_code=status, message=message,
-                                     fields=fields)
+                                     fields=fields, form_place=str(form.get("place", "")),
+                                     form_served_at=str(form.get("served_at", "")))
         except DomainError as again:
             return error_page(request, staff, again)
 

@@ -310,6 +310,11 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     assert address.is_visible() and address.input_value() == "13900000000"  # the phone on the application
     consent = company.get_by_label("同意电子送达的依据（《人民法院在线诉讼规则》第三十条）")
     assert consent.is_visible() and consent.input_value() == ""  # the phone on the application needs no other basis
+    # nothing preset on the receipt: the place and the time are the mediator's own entries
+    assert med.input_value("#place") == "" and med.input_value("#served_at") == ""
+    med.click("#place-as-mediation")
+    med.click("#served-now")
+    assert med.input_value("#place") == "秀山县中和派出所驻所调解室" and med.input_value("#served_at") != ""
     shoot(med, "07b-mediator-service-electronic")
     med.get_by_role("button", name="确认送达").click()
     med.wait_for_selector("#receipt-link", timeout=15_000)

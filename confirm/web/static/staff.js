@@ -250,15 +250,17 @@
       });
     };
     decision.addEventListener("change", showGrounds); showGrounds();
-    // 现在: the judge says the joint verification is taking place now (a recorded act, never a default)
-    decision.querySelectorAll("[data-now]").forEach(function (b) {
-      b.addEventListener("click", function () {
-        var input = document.getElementById(b.dataset.now);
-        input.value = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 16);
-        input.dispatchEvent(new Event("input", { bubbles: true }));
-      });
-    });
   }
+  // 现在 / 同调解地点: the judge or the mediator says the verification or the service takes place now, or there
+  // (a recorded act, never a form default)
+  document.addEventListener("click", function (ev) {
+    var b = ev.target.closest && ev.target.closest("[data-now], [data-fill]");
+    if (!b) return;
+    var input = document.getElementById(b.dataset.now || b.dataset.fill);
+    if (!input) return;
+    input.value = b.dataset.now ? new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 16) : b.dataset.value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  });
   initDecision();
 
   // ---- the review page: the documents beside the typed text, one at a time -----------------------------------
