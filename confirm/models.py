@@ -335,7 +335,7 @@ class ServiceFacts(SQLModel):
     electronic_address: str | None = Field(default=None, max_length=100)
     channel: str | None = Field(default=None, max_length=20)
     sent_at: datetime | None = _ts(default=None)
-    # why the recipient is taken to have consented to electronic service (在线诉讼规则 30): express,
+    # why the recipient is taken to have consented to electronic service (在线诉讼规则 29 ¶2): express,
     # prior_agreement or address_in_application; None for service in person
     consent_basis: str | None = Field(default=None, max_length=30)
     recorded_by: int = Field(foreign_key="users.id")

@@ -5,7 +5,7 @@ goes to an address the recipient confirmed; service is complete when it arrives 
 electronic service voucher (CPL 90; 在线诉讼规则 29–32). The address is a mainland mobile number (a text message,
 or the court's online platform, whose accounts are mobile numbers) or an e-mail address.
 
-Consent is recorded with its basis, one of the ways 在线诉讼规则 30 lists: the recipient said so expressly (item 1),
+Consent is recorded with its basis, one of the ways 在线诉讼规则 29 ¶2 lists: the recipient said so expressly (item 1),
 agreed to or undertook electronic service before the proceedings (item 2), or gave the address for service in the
 application (item 3). The mobile number on the joint application is such an address, so it needs no other basis;
 any other address does. Item 4 (accepting a service already made) cannot be known when service is recorded.

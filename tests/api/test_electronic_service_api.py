@@ -47,7 +47,7 @@ def test_a_party_served_electronically_gets_a_sealed_voucher_naming_the_ruling(c
     text = pdf_text(voucher.content, tmp_path, "voucher.pdf")
     ruling_sha = app["ruling"]["sha256"]
     for phrase in ("电子送达凭证", app["case_number"], "民事裁定书", company["name"], "手机短信", "13900000000",
-                   ruling_sha[:32], ruling_sha[32:], "九十条、《人民法院在线诉讼规则》第三十一条", "在司法确认申请书中主动提供", "第三十条第三项"):
+                   ruling_sha[:32], ruling_sha[32:], "九十条、《人民法院在线诉讼规则》第三十一条", "在司法确认申请书中主动提供", "第二十九条第二款第（三）项"):
         assert phrase in text, phrase  # the digest's two printed lines are the whole of it
 
     from verify import check_sealed_pdf
@@ -102,7 +102,7 @@ def test_an_email_address_and_the_platform_channel(client, passwords, tmp_path):
     assert "发送时间未登记" in email  # no sending time was given: none is invented
     platform = pdf_text(m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf").content,
                         tmp_path, "p.pdf")
-    assert "人民法院在线服务平台" in platform and "第三十条第二项" in platform
+    assert "人民法院在线服务平台" in platform and "第二十九条第二款第（二）项" in platform
 
 
 def test_bad_electronic_service_is_refused_and_records_nothing(client, passwords):

@@ -308,7 +308,7 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     assert not company.locator(".pad").is_visible()
     address = company.get_by_label("受送达人确认的电子送达地址（手机号码或电子邮箱）")
     assert address.is_visible() and address.input_value() == "13900000000"  # the phone on the application
-    consent = company.get_by_label("同意电子送达的依据（《人民法院在线诉讼规则》第三十条）")
+    consent = company.get_by_label("同意电子送达的依据（《人民法院在线诉讼规则》第二十九条第二款）")
     assert consent.is_visible() and consent.input_value() == ""  # the phone on the application needs no other basis
     # nothing preset on the receipt: the place and the time are the mediator's own entries
     assert med.input_value("#place") == "" and med.input_value("#served_at") == ""

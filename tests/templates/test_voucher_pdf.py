@@ -67,10 +67,10 @@ def test_voucher_refuses_times_out_of_order(voucher: VoucherContent):
 def test_voucher_states_the_basis_of_consent_recorded_and_no_invented_sending_time(voucher: VoucherContent, poppler):
     express = re.sub(r"\s+", "", poppler.text(render_service_voucher(
         dataclasses.replace(voucher, consent_basis="express", sent_at=None)).pdf))
-    assert "受送达人明确表示同意电子送达" in express and "第三十条第一项" in express
+    assert "受送达人明确表示同意电子送达" in express and "第二十九条第二款第（一）项" in express
     assert "发送时间未登记" in express and "15时20分04秒" not in express
     unrecorded = re.sub(r"\s+", "", poppler.text(render_service_voucher(
         dataclasses.replace(voucher, consent_basis=None)).pdf))
-    assert "未登记受送达人同意电子送达的依据" in unrecorded and "第三十条" not in unrecorded
+    assert "未登记受送达人同意电子送达的依据" in unrecorded and "第二十九条" not in unrecorded
     with pytest.raises(ValueError, match="consent basis"):
         render_service_voucher(dataclasses.replace(voucher, consent_basis="implied"))
