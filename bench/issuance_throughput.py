@@ -61,7 +61,7 @@ from templates import render_ruling, render_seal_appearance  # noqa: E402
 from templates.model import AgentInfo, PartyInfo, RulingContent  # noqa: E402
 from verify import check_sealed_pdf  # noqa: E402
 
-COURT_CODE, COURT = "渝0241", "秀山土家族苗族自治县人民法院"
+COURT_CODE, COURT = "渝0241", "重庆市秀山土家族苗族自治县人民法院"
 REASON = "民事裁定书"
 FIELD = "CourtSeal"
 AGREEMENT = (

@@ -36,7 +36,7 @@ def _pdf(pagesize: tuple[float, float] | None = None, ring: bool = False) -> byt
 def main(rounds: int = 200) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         pki = ensure_dev_pki(Path(tmp))
-        seal = ensure_court_seal(pki, "渝0241", "秀山土家族苗族自治县人民法院")
+        seal = ensure_court_seal(pki, "渝0241", "重庆市秀山土家族苗族自治县人民法院")
         tsa = DevTimestampAuthority(pki.tsa_cert, pki.tsa_key, pki.tsa_chain)
         sealer = Pkcs12Sealer(seal.p12_path, seal.passphrase, tsa)
         request = SealRequest(

@@ -24,7 +24,7 @@ from confirm.core.storage import make_private
 from confirm.models import Court, OrgKind, Role
 
 DEMO_COURT_CODE = "渝0241"
-DEMO_COURT_NAME = "秀山土家族苗族自治县人民法院"
+DEMO_COURT_NAME = "重庆市秀山土家族苗族自治县人民法院"
 DEMO_ORG_NAME = "秀山县中和派出所驻所调解室"
 
 

@@ -97,15 +97,20 @@ def _cmd_court_add(settings: Settings, args: argparse.Namespace) -> int:
 def _cmd_court_set(settings: Settings, args: argparse.Namespace) -> int:
     from confirm.accounts import admin
 
-    if args.party_confirmation is None and args.revocation is None:
-        print("nothing to set: give --party-confirmation and/or --revocation")
+    if args.party_confirmation is None and args.revocation is None and args.name is None:
+        print("nothing to set: give --name, --party-confirmation and/or --revocation")
         return 2
+    if args.name is not None:
+        runtime, court = _with_session(settings, lambda s: admin.set_court_name(s, args.code, args.name, actor="cli"))
+        if settings.dev_mode:  # the development seal must read as the documents do
+            runtime.seals.ensure_court(court.code, court.name)
     if args.party_confirmation is not None:
         _, court = _with_session(settings, lambda s: admin.set_party_confirmation(
             s, args.code, args.party_confirmation, actor="cli"))
     if args.revocation is not None:
         _, court = _with_session(settings, lambda s: admin.set_revocation(s, args.code, args.revocation, actor="cli"))
-    print(f"court {court.code}: party confirmation {court.party_confirmation}, revocation {court.revocation}")
+    print(f"court {court.code} {court.name}: party confirmation {court.party_confirmation}, "
+          f"revocation {court.revocation}")
     return 0
 
 
@@ -222,6 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     court_set = court.add_parser("set", help="a court's settings")
     court_set.add_argument("--code", required=True)
+    court_set.add_argument("--name", help="the court's full name as its documents and seal print it, beginning with "
+                           "the province (e.g. 重庆市秀山土家族苗族自治县人民法院)")
     court_set.add_argument("--party-confirmation", choices=["required", "optional"],
                            help="whether confirming needs every party's own confirmation (default required)")
     court_set.add_argument("--revocation", choices=["deciding_judge", "any_judge"],

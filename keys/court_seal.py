@@ -36,7 +36,8 @@ SEAL_KEY_BITS = 2048
 SEAL_LIFETIME = dt.timedelta(days=5 * 365)
 RENEW_BEFORE = dt.timedelta(days=30)
 SEAL_CN_SUFFIX = " 电子印章 DEV"
-MAX_COMMON_NAME = 64  # ub-common-name, RFC 5280
+SEAL_CN_SHORT_SUFFIX = " DEV"
+MAX_COMMON_NAME = 64  # ub-common-name, RFC 5280; the cryptography package counts it in UTF-8 bytes
 MAX_COURT_CODE = 32
 COURT_DIR_PREFIX = "court-"
 PKCS12_KDF_ROUNDS = 100_000
@@ -66,8 +67,13 @@ def court_code_from_dir_name(name: str) -> str:
 
 
 def seal_common_name(court_name: str) -> str:
-    """Subject CN of a court's development seal certificate."""
-    return f"{court_name}{SEAL_CN_SUFFIX}"
+    """Subject CN of a court's development seal certificate: "<court> 电子印章 DEV", or "<court> DEV" when that is
+    too long (a full name with its province, 重庆市秀山土家族苗族自治县人民法院, is 51 of the 64 bytes a CN may hold
+    in UTF-8; the O attribute always carries the name whole)."""
+    for suffix in (SEAL_CN_SUFFIX, SEAL_CN_SHORT_SUFFIX):
+        if len(f"{court_name}{suffix}".encode()) <= MAX_COMMON_NAME:
+            return f"{court_name}{suffix}"
+    return f"{court_name}{SEAL_CN_SHORT_SUFFIX}"  # refused by _check_court
 
 
 def ensure_court_seal(pki: DevPki, court_code: str, court_name: str) -> CourtSeal:
@@ -145,7 +151,7 @@ def _check_court(court_code: str, court_name: str) -> None:
         raise ValueError(f"invalid court code: {court_code!r}")
     if not court_code.isprintable():
         raise ValueError(f"court code has control characters: {court_code!r}")
-    if not court_name.strip() or len(seal_common_name(court_name)) > MAX_COMMON_NAME:
+    if not court_name.strip() or len(seal_common_name(court_name).encode()) > MAX_COMMON_NAME:
         raise ValueError(f"invalid court name: {court_name!r}")
 
 

@@ -265,7 +265,8 @@ def _title_rows(content: RulingContent, texts: LegalTexts) -> list[_Row]:
 
     def number_row(canvas: Canvas, top: float) -> None:
         y = baseline_in_row(top, LEADING, BODY_SIZE)
-        draw_string(canvas, content.case_number, TEXT_RIGHT, y, BODY_SIZE, tracking=TRACKING, align="right")
+        # two characters in from the right, like the closing block (法院诉讼文书规范; legal-review §1)
+        draw_string(canvas, content.case_number, CLOSING_RIGHT, y, BODY_SIZE, tracking=TRACKING, align="right")
 
     return [
         _Row(1.5 * LEADING, court_row, -1),

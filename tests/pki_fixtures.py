@@ -16,7 +16,7 @@ from keys import CourtSeal, DevPki, RevocationAuthority, ensure_court_seal, ensu
 from signing import DevTimestampAuthority, Pkcs12Sealer, SealRequest
 
 COURT_CODE = "渝0241"
-COURT_NAME = "秀山土家族苗族自治县人民法院"
+COURT_NAME = "重庆市秀山土家族苗族自治县人民法院"
 SEAL_BOX = (400.0, 100.0, 519.0, 219.0)
 
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from confirm.accounts.auth import hash_password, password_problem
 from confirm.core import audit
+from confirm.law.courts import court_name_problem
 from confirm.law.errors import DomainError
 from confirm.law.parties import OPTIONAL, REQUIRED
 from confirm.law.revocation import REVOCATION_SETTINGS
@@ -24,8 +25,8 @@ def add_court(session: Session, code: str, name: str, *, actor: str) -> Court:
     code, name = code.strip(), name.strip()
     if not _COURT_CODE.match(code):
         raise DomainError("court.code_format", "法院代字应为省份简称加数字，例如 渝0241", 422)
-    if not name.endswith("法院"):
-        raise DomainError("court.name_format", "法院名称应以“法院”结尾，例如 秀山土家族苗族自治县人民法院", 422)
+    if (problem := court_name_problem(name)) is not None:
+        raise DomainError("court.name_format", problem, 422)
     if session.exec(select(Court).where(Court.code == code)).first() is not None:
         raise DomainError("court.exists", f"法院代字 {code} 已存在", 409)
     court = Court(code=code, name=name)
@@ -33,6 +34,15 @@ def add_court(session: Session, code: str, name: str, *, actor: str) -> Court:
     session.flush()
     audit.append(session, actor=actor, action="court.added", data={"code": code, "name": name})
     return court
+
+
+def set_court_name(session: Session, code: str, name: str, *, actor: str) -> Court:
+    """Correct the court's name as every later document prints it (and as its seal must read); documents already
+    sealed keep the name they were sealed with."""
+    name = name.strip()
+    if (problem := court_name_problem(name)) is not None:
+        raise DomainError("court.name_format", problem, 422)
+    return _set_court_setting(session, code, "name", name, actor=actor)
 
 
 def set_party_confirmation(session: Session, code: str, value: str, *, actor: str) -> Court:

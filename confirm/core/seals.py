@@ -48,7 +48,7 @@ class CourtSeals:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._sealers: dict[str, Sealer] = {}
+        self._sealers: dict[tuple[str, str], Sealer] = {}
         self._appearances: dict[str, bytes] = {}
         self._lock = threading.Lock()
         self._configured: Any = None
@@ -83,12 +83,12 @@ class CourtSeals:
         if self._configured is not None:
             return self._configured
         with self._lock:
-            sealer = self._sealers.get(court_code)
+            sealer = self._sealers.get((court_code, court_name))  # a renamed court gets a seal of its new name
             if sealer is None:
                 seal = ensure_court_seal(self.pki, court_code, court_name)
                 sealer = Pkcs12Sealer(seal.p12_path, seal.passphrase, self.timestamper,
                                       level=cast(PadesLevel, self.level), revocation=self.revocation)
-                self._sealers[court_code] = sealer
+                self._sealers[(court_code, court_name)] = sealer
             return sealer
 
     def appearance_for(self, court_name: str) -> bytes:

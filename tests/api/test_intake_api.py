@@ -22,7 +22,7 @@ def test_wrong_password_is_401(client):
 def test_me_tells_role_court_and_organisation(client, passwords):
     me = Staff(client, "mediator", passwords["mediator"]).get("/api/v1/me").json()
     assert me == {"username": "mediator", "name": "杨调解", "role": "mediator", "court_code": "渝0241",
-                  "court_name": "秀山土家族苗族自治县人民法院", "organization": "秀山县中和派出所驻所调解室"}
+                  "court_name": "重庆市秀山土家族苗族自治县人民法院", "organization": "秀山县中和派出所驻所调解室"}
 
 
 def test_same_idempotency_key_and_body_returns_the_first_application(client, passwords):

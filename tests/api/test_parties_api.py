@@ -319,7 +319,7 @@ def test_the_court_serves_a_party_who_accepted_electronic_service_and_the_mediat
     assert voucher.status_code == 200
     text = "".join(subprocess.run([require_tool("pdftotext"), "-", "-"], input=voucher.content,
                                   capture_output=True).stdout.decode().split())
-    assert "吴书记（秀山土家族苗族自治县人民法院）" in text and "查阅时间" in text
+    assert "吴书记（重庆市秀山土家族苗族自治县人民法院）" in text and "查阅时间" in text
 
     # the company did not accept electronic service: opening its copy serves nothing; the mediator delivers it
     assert client.get("/api/v1/party/me/ruling.pdf", headers=sessions[company["id"]]).status_code == 200

@@ -108,7 +108,7 @@ def test_a_mediator_of_another_organisation_and_a_mediator_on_review_routes_see_
         admin.add_organization(s, "渝0241", "秀山县清溪场司法所人民调解委员会", "judicial_office", actor="test")
         admin.add_user(s, "other", role="mediator", court_code="渝0241", password="another-password",
                        organization="秀山县清溪场司法所人民调解委员会", actor="test")
-        admin.add_court(s, "渝0242", "酉阳土家族苗族自治县人民法院", actor="test")
+        admin.add_court(s, "渝0242", "重庆市酉阳土家族苗族自治县人民法院", actor="test")
         admin.add_user(s, "far-judge", role="judge", court_code="渝0242", password="another-password", actor="test")
     m = Staff(client, "mediator", passwords["mediator"])
     app_id = m.filed()

@@ -158,7 +158,7 @@ def test_the_whole_chain(live_server, tmp_path):
     # those revisions only add LTV data is checked by pyHanko below and by Jiudi's verification (whole file).
     said = pdfsig(path)
     seal_part = said.split("Signature #2")[0]
-    assert "Signature is Valid" in seal_part and "Signer Certificate Common Name: 秀山土家族苗族自治县人民法院" in seal_part
+    assert "Signature is Valid" in seal_part and "Signer Certificate Common Name: 重庆市秀山土家族苗族自治县人民法院" in seal_part
     assert "Signature Field Name: Timestamp" in said, said
     # the seal, by pyHanko against the court root
     root = load_cert_from_pemder(str(runtime.settings.data_dir / "keys" / "root-ca.pem"))

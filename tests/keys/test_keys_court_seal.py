@@ -14,7 +14,7 @@ from cryptography.x509.oid import NameOID
 from keys import CourtSeal, DevPki, court_code_from_dir_name, court_dir_name, ensure_court_seal
 
 CODE = "渝0241"
-NAME = "秀山土家族苗族自治县人民法院"
+NAME = "重庆市秀山土家族苗族自治县人民法院"
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def _attr(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
 
 def test_seal_certificate_names_the_court(seal: CourtSeal) -> None:
     subject = seal.cert.subject
-    assert _attr(subject, NameOID.COMMON_NAME) == f"{NAME} 电子印章 DEV"
+    assert _attr(subject, NameOID.COMMON_NAME) == f"{NAME} DEV"  # "电子印章" would pass the 64 bytes a CN holds
     assert _attr(subject, NameOID.ORGANIZATION_NAME) == NAME
     assert _attr(subject, NameOID.COUNTRY_NAME) == "CN"
 
@@ -73,7 +73,7 @@ def test_second_call_returns_the_same_seal(pki: DevPki, seal: CourtSeal) -> None
 
 
 def test_each_court_gets_its_own_seal(pki: DevPki, seal: CourtSeal) -> None:
-    other = ensure_court_seal(pki, "渝0242", "酉阳土家族苗族自治县人民法院")
+    other = ensure_court_seal(pki, "渝0242", "重庆市酉阳土家族苗族自治县人民法院")
     assert other.p12_path.parent != seal.p12_path.parent
     assert other.cert.public_key().public_numbers() != seal.cert.public_key().public_numbers()  # type: ignore[union-attr]
 
@@ -99,3 +99,12 @@ def test_court_directory_name_is_ascii_and_reversible(code: str) -> None:
 def test_rejects_unusable_court_codes_and_names(pki: DevPki, code: str, name: str) -> None:
     with pytest.raises(ValueError):
         ensure_court_seal(pki, code, name)
+
+
+def test_the_common_name_keeps_its_words_when_they_fit_and_a_name_too_long_for_a_certificate_is_refused():
+    from keys.court_seal import _check_court, seal_common_name
+
+    assert seal_common_name("重庆市秀山县人民法院") == "重庆市秀山县人民法院 电子印章 DEV"
+    assert seal_common_name(NAME) == f"{NAME} DEV"
+    with pytest.raises(ValueError, match="invalid court name"):
+        _check_court("新0105", "新疆维吾尔自治区乌鲁木齐市沙依巴克区人民法院")  # 66 bytes: no room even for " DEV"

@@ -392,7 +392,7 @@ def test_admin_disables_and_resets(browser, live_server):  # type: ignore[no-unt
     assert admin.url.endswith("/admin")
     shoot(admin, "20-admin")
     courts = admin.locator("form[action='/admin/courts']")
-    courts.get_by_label("名称").fill("酉阳土家族苗族自治县人民法院")
+    courts.get_by_label("名称").fill("重庆市酉阳土家族苗族自治县人民法院")
     courts.get_by_label("代字").fill("渝0242")
     admin.get_by_role("button", name="添加法院").click()
     assert "法院已添加" in admin.get_by_role("status").first.inner_text()

@@ -58,7 +58,7 @@ def token(tmp_path_factory: pytest.TempPathFactory, pki: DevPki) -> Iterator[x50
         )
         public_key = serialization.load_der_public_key(encode_rsa_public_key(public))
         cert = certify_public_key(
-            subject_name("HSM 电子印章 DEV", "秀山土家族苗族自治县人民法院"),
+            subject_name("HSM 电子印章 DEV", "重庆市秀山土家族苗族自治县人民法院"),
             public_key,  # type: ignore[arg-type]
             issuer_cert=pki.root_cert,
             issuer_key=pki.load_root_key(),

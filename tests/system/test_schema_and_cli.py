@@ -47,6 +47,8 @@ def run_cli(settings, *args, stdin=""):  # type: ignore[no-untyped-def]
 
 def test_cli_adds_court_org_and_user(settings, runtime):
     r = run_cli(settings, "court", "add", "--code", "渝0242", "--name", "酉阳土家族苗族自治县人民法院")
+    assert r.returncode == 1 and "冠以省、自治区、直辖市的名称" in r.stderr  # the documents print the province too
+    r = run_cli(settings, "court", "add", "--code", "渝0242", "--name", "重庆市酉阳土家族苗族自治县人民法院")
     assert r.returncode == 0, r.stderr
     r = run_cli(settings, "org", "add", "--court", "渝0242", "--name", "酉阳县钟多司法所人民调解委员会",
                 "--kind", "judicial_office")
@@ -58,11 +60,31 @@ def test_cli_adds_court_org_and_user(settings, runtime):
     with transaction(runtime.engine) as s:
         user = s.exec(select(User).where(User.username == "zhang")).one()
         assert user.role == "mediator" and user.name == "张调解"
-    dup = run_cli(settings, "court", "add", "--code", "渝0242", "--name", "酉阳土家族苗族自治县人民法院")
+    dup = run_cli(settings, "court", "add", "--code", "渝0242", "--name", "重庆市酉阳土家族苗族自治县人民法院")
     assert dup.returncode == 1 and "court.exists" in dup.stderr
     weak = run_cli(settings, "user", "add", "li", "--role", "judge", "--court", "渝0242", "--password-stdin",
                    stdin="short\n")
     assert weak.returncode == 1 and "user.password_weak" in weak.stderr
+
+
+def test_cli_corrects_a_courts_name_and_the_next_ruling_prints_it_and_is_sealed_in_it(settings, runtime, client,
+                                                                                    passwords):
+    from tests.support import issued
+
+    r = run_cli(settings, "court", "set", "--code", "渝0241", "--name", "秀山县人民法院")
+    assert r.returncode == 1 and "court.name_format" in r.stderr
+    r = run_cli(settings, "court", "set", "--code", "渝0241", "--name", "重庆市秀山县人民法院")
+    assert r.returncode == 0 and "重庆市秀山县人民法院" in r.stdout, r.stderr
+    m, app_id, _ = issued(client, passwords)
+    pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    signer = PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0].signer_cert.subject.native
+    assert "重庆市秀山县人民法院" in str(signer)  # the seal reads as the documents do
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout.decode()
+    assert "重庆市秀山县人民法院" in "".join(text.split())
 
 
 def test_migrations_upgrade_from_empty_and_from_every_earlier_revision(database_url):

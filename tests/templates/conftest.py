@@ -30,7 +30,7 @@ from templates.model import (
     VoucherContent,
 )
 
-COURT = "秀山土家族苗族自治县人民法院"
+COURT = "重庆市秀山土家族苗族自治县人民法院"
 CASE_NUMBER = "（2026）渝0241民特123号"
 VERIFY_URL = "https://verify.jiudi.example.cn/v/Zq3xK9vL2mN8pR4tW6yB1cD5fG7hJ0kA"
 
@@ -270,7 +270,7 @@ def receipt() -> ReceiptContent:
                 name="张三",
                 method="in_person",
                 served_at=datetime(2026, 11, 28, 15, 5),
-                place="秀山土家族苗族自治县人民法院诉讼服务中心",
+                place="重庆市秀山土家族苗族自治县人民法院诉讼服务中心",
                 signature_png=signature_png(),
             ),
             ReceiptRecipient(

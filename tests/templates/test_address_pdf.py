@@ -27,7 +27,7 @@ def flat(poppler, content: AddressConfirmationContent) -> str:
 def test_a_party_accepting_electronic_service_by_both_channels(address_confirmation, poppler):
     text = flat(poppler, address_confirmation)
     for expected in (
-        "秀山土家族苗族自治县人民法院",
+        "重庆市秀山土家族苗族自治县人民法院",
         "送达地址确认书",
         "案号（2026）渝0241民特123号",
         "案由买卖合同纠纷",
@@ -146,7 +146,7 @@ def test_the_confirmation_time_is_printed_in_china_time_and_dates_the_seal(addre
 def test_metadata_names_the_case_the_document_and_the_court(address_confirmation, poppler):
     info = poppler.info(render_address_confirmation(address_confirmation).pdf)
     assert info["Title"] == "（2026）渝0241民特123号 送达地址确认书"
-    assert info["Author"] == "秀山土家族苗族自治县人民法院"
+    assert info["Author"] == "重庆市秀山土家族苗族自治县人民法院"
     assert info["Subject"] == "送达地址确认书（受送达人：张三）（开发测试，无法律效力）"
     assert info["Keywords"] == "DEV"
     production = poppler.info(render_address_confirmation(dataclasses.replace(address_confirmation, dev_mode=False)).pdf)

@@ -15,7 +15,7 @@ from templates.model import ReceiptRecipient
 def test_receipt_lists_court_case_document_recipients_and_server(receipt, poppler):
     text = re.sub(r"\s+", "", poppler.text(render_service_receipt(receipt).pdf))
     for expected in (
-        "秀山土家族苗族自治县人民法院",
+        "重庆市秀山土家族苗族自治县人民法院",
         "送达回证",
         "（2026）渝0241民特123号",
         "民事裁定书",

@@ -18,7 +18,7 @@ from templates.model import AgentInfo, PartyInfo, RulingContent
 from templates.page import PAGE_HEIGHT, PAGE_WIDTH, TEXT_BOTTOM, TEXT_LEFT, TEXT_RIGHT, TEXT_TOP
 from templates.qr import qr_modules
 
-COURT = "秀山土家族苗族自治县人民法院"
+COURT = "重庆市秀山土家族苗族自治县人民法院"
 CASE_NUMBER = "（2026）渝0241民特123号"
 DATE = "二〇二六年十一月二十八日"
 
@@ -325,3 +325,14 @@ def test_parties_block_prints_what_is_known_of_each_party_and_each_agent(confirm
     assert "申请人：孙八。" in text
     assert "申请人张三、申请人重庆秀山某某商贸有限公司与申请人孙八" in text
     assert "通过在线视频方式组织各方申请人共同进行了核实" in text  # three parties: 各方, not 双方
+
+
+def test_the_case_number_ends_two_characters_in_from_the_right_as_the_closing_does(confirmed: RulingContent,
+                                                                                   poppler):
+    doc = render_ruling(confirmed)
+    first, last = poppler.words(doc.pdf)[0], poppler.words(doc.pdf)[-1]
+    number_right = max(w.x2 for w in first if "民特" in w.text)
+    [date] = [w for w in last if w.text == DATE]
+    advance = (date.x2 - date.x1) / len(DATE)
+    assert number_right == pytest.approx(date.x2, abs=2)  # the same right edge as the closing date
+    assert TEXT_RIGHT - number_right == pytest.approx(2 * advance, abs=3)  # two characters short of the margin

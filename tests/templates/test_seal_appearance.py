@@ -9,7 +9,7 @@ import pytest
 
 from templates import render_seal_appearance
 
-COURT = "秀山土家族苗族自治县人民法院"
+COURT = "重庆市秀山土家族苗族自治县人民法院"
 
 
 @pytest.mark.parametrize("size", [119.0, 60.0])

@@ -14,7 +14,7 @@ from templates.model import VoucherContent
 def test_voucher_records_case_document_digest_recipient_address_and_times(voucher: VoucherContent, poppler):
     text = re.sub(r"\s+", "", poppler.text(render_service_voucher(voucher).pdf))
     for expected in (
-        "秀山土家族苗族自治县人民法院",
+        "重庆市秀山土家族苗族自治县人民法院",
         "电子送达凭证",
         "（2026）渝0241民特123号",
         "民事裁定书",

@@ -35,7 +35,7 @@ def _verify(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 def _sealed_elsewhere(tmp_path: Path) -> tuple[Path, Path]:
     """A PDF sealed under a root of its own (another court's, made here), and that root's certificate."""
     pki = ensure_dev_pki(tmp_path / "another-court")
-    seal = ensure_court_seal(pki, "渝0242", "酉阳土家族苗族自治县人民法院")
+    seal = ensure_court_seal(pki, "渝0242", "重庆市酉阳土家族苗族自治县人民法院")
     tsa = DevTimestampAuthority(pki.tsa_cert, pki.tsa_key, pki.tsa_chain)
     request = SealRequest(field_name="CourtSeal", page_index=0, box=(400.0, 100.0, 519.0, 219.0),
                           appearance_pdf=make_seal_appearance(), reason="依法作出民事裁定", location="酉阳")
@@ -53,7 +53,7 @@ def test_a_pdf_sealed_under_the_given_root_is_genuine_though_this_registry_does_
     report = json.loads(out)
     assert code == 0, out
     assert report["genuine"] is True and report["problems"] == [] and report["verdict_from"] == "signature"
-    assert report["report"]["trusted"] and report["court"] == "酉阳土家族苗族自治县人民法院"
+    assert report["report"]["trusted"] and report["court"] == "重庆市酉阳土家族苗族自治县人民法院"
     assert report["registry"] is None  # reported beside the verdict: this registry has no record of it
     assert [p["code"] for p in report["registry_problems"]] == ["verify.unregistered"]
 

@@ -48,8 +48,8 @@ def test_a_freshly_sealed_ruling_is_genuine(pki: DevPki, court_seal: CourtSeal, 
     assert report.genuine and report.intact and report.trusted
     assert report.coverage == "entire_file"
     assert report.modification_level == "none"
-    assert report.signer == "秀山土家族苗族自治县人民法院 电子印章 DEV"
-    assert report.signer_organization == "秀山土家族苗族自治县人民法院"
+    assert report.signer == "重庆市秀山土家族苗族自治县人民法院 DEV"
+    assert report.signer_organization == "重庆市秀山土家族苗族自治县人民法院"
     assert report.signer_cert_sha256 == hashlib.sha256(court_seal.cert.public_bytes(Encoding.DER)).hexdigest()
     assert report.timestamp_authority == "Jiudi DEV Timestamp Authority"
     assert report.level == "B-T"
@@ -163,7 +163,7 @@ def test_a_seal_from_another_root_is_untrusted(
     seal_request: SealRequest,
 ) -> None:
     # the impostor PKI uses the very same names as ours; only the keys differ
-    impostor_seal = ensure_court_seal(other_pki, "渝0241", "秀山土家族苗族自治县人民法院")
+    impostor_seal = ensure_court_seal(other_pki, "渝0241", "重庆市秀山土家族苗族自治县人民法院")
     impostor_tsa = DevTimestampAuthority(other_pki.tsa_cert, other_pki.tsa_key, other_pki.tsa_chain)
     forged = Pkcs12Sealer(impostor_seal.p12_path, impostor_seal.passphrase, impostor_tsa).seal(
         pdf_factory(), seal_request
