@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from confirm.core.db import transaction
 from confirm.models import AuditRecord
+from tests.api.test_decision_page import csrf, signed_in_page
 from tests.support import Staff, a_pdf
 
 
@@ -91,3 +92,22 @@ def test_a_document_of_another_application_is_404(client, passwords):
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
     assert m.client.delete(f"/api/v1/applications/{app_id}/documents/0", headers=m.headers).status_code == 422
 
+
+def test_the_page_removes_with_its_csrf_token_and_shows_delete_only_for_one_s_own_documents(client, passwords):
+    m = Staff(client, "mediator", passwords["mediator"])
+    app_id, agreement, wrong = draft_with_documents(m)
+    signed_in_page(client, "mediator", passwords["mediator"])
+    page = client.get(f"/m/a/{app_id}").text
+    assert f'action="/m/a/{app_id}/documents/{wrong}/remove"' in page
+    assert client.post(f"/m/a/{app_id}/documents/{wrong}/remove", data={"csrf": "forged"}).status_code == 403
+    r = client.post(f"/m/a/{app_id}/documents/{wrong}/remove", data={"csrf": csrf(page)}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/m/a/{app_id}?done=removed"
+    after = client.get(r.headers["location"]).text
+    assert "材料已删除" in after and "wrong.pdf" not in after and f"/documents/{agreement}/remove" in after
+    m.post(f"/api/v1/applications/{app_id}/documents", data={"kind": "joint_application"},
+           files={"file": ("joint.pdf", a_pdf("联合申请书"), "application/pdf")})
+    m.post(f"/api/v1/applications/{app_id}/submit")
+    submitted = client.get(f"/m/a/{app_id}").text
+    assert "/remove" not in submitted  # with the court: nothing to take back
+    refused = client.post(f"/m/a/{app_id}/documents/{agreement}/remove", data={"csrf": csrf(submitted)})
+    assert refused.status_code == 409 and "不能删除材料" in refused.text

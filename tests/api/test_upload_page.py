@@ -1,5 +1,5 @@
-"""The mediator's pages without JavaScript (issue 14 item 5): the dispute type from the pick-list or as 其他 in
-one's own words, the required fields marked as intake requires them."""
+"""The mediator's pages without JavaScript (issue 14 item 5): several files in one plain multipart post, the
+dispute type from the pick-list or as 其他 in one's own words, the required fields marked as intake requires them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,44 @@ import re
 
 from tests.api.test_decision_page import csrf, signed_in_page
 from tests.api.test_edit_page import form_fields
+from tests.support import Staff, a_pdf
+
+
+def test_two_files_in_one_plain_post_are_both_filed_with_the_type_chosen(client, passwords):
+    m = Staff(client, "mediator", passwords["mediator"])
+    app_id = m.create().json()["id"]
+    signed_in_page(client, "mediator", passwords["mediator"])
+    page = client.get(f"/m/a/{app_id}").text
+    assert re.search(r'<input id="file" name="file" type="file" multiple accept="image/\*,application/pdf">', page)
+    assert "capture" not in page  # the camera and the files both stay open on Android
+    r = client.post(f"/m/a/{app_id}/documents", data={"csrf": csrf(page), "kind": "evidence"},
+                    files=[("file", ("一.pdf", a_pdf("一"), "application/pdf")),
+                           ("file", ("二.pdf", a_pdf("二"), "application/pdf"))], follow_redirects=False)
+    assert r.status_code == 303
+    docs = m.get(f"/api/v1/applications/{app_id}").json()["documents"]
+    assert [(d["kind"], d["filename"]) for d in docs] == [("evidence", "一.pdf"), ("evidence", "二.pdf")]
+
+
+def test_one_refused_file_of_several_files_nothing_and_names_the_file(client, passwords):
+    m = Staff(client, "mediator", passwords["mediator"])
+    app_id = m.create().json()["id"]
+    signed_in_page(client, "mediator", passwords["mediator"])
+    page = client.get(f"/m/a/{app_id}").text
+    r = client.post(f"/m/a/{app_id}/documents", data={"csrf": csrf(page), "kind": "agreement"},
+                    files=[("file", ("协议.pdf", a_pdf("协议"), "application/pdf")),
+                           ("file", ("笔记.txt", "不是扫描件".encode(), "text/plain"))])
+    assert r.status_code == 415 and "“笔记.txt”" in r.text and "均未上传" in r.text
+    assert m.get(f"/api/v1/applications/{app_id}").json()["documents"] == []
+
+
+def test_a_filed_joint_application_replaces_the_signing_pads(client, passwords):
+    m = Staff(client, "mediator", passwords["mediator"])
+    app_id = m.create().json()["id"]
+    signed_in_page(client, "mediator", passwords["mediator"])
+    assert 'id="joint-form"' in client.get(f"/m/a/{app_id}").text
+    m.upload(app_id, "joint_application", a_pdf("联合申请书"))
+    page = client.get(f"/m/a/{app_id}").text
+    assert 'id="joint-form"' not in page and "data-pad" not in page and "已上传签名的联合申请书" in page
 
 
 def new_application_fields(client) -> dict[str, str]:  # type: ignore[no-untyped-def]
