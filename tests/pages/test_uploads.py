@@ -60,6 +60,7 @@ def test_uploads_on_a_tablet(browser, live_server):  # type: ignore[no-untyped-d
     med.wait_for_selector(".field.invalid #dispute_type_other")
     assert "婚姻关系" in med.inner_text("#err-dispute_type_other")  # refused by meaning, in Chinese
     assert "依法不能申请司法确认" in med.inner_text("[role=alert]")
+    shoot(med, "29-mediator-dispute-type-other-refused")
     med.select_option("#dispute_type", "买卖合同纠纷")
     assert not med.is_visible("#dispute_type_other")
     with med.expect_navigation(url=re.compile(r".*/m/a/.+")):
