@@ -52,7 +52,7 @@ def test_uploads_on_a_tablet(browser, live_server):  # type: ignore[no-untyped-d
     fill_application(med)
     med.fill("#dispute-search", "借贷")
     assert med.input_value("#dispute_type") == "民间借贷纠纷"
-    assert med.evaluate("[...document.querySelectorAll('#dispute_type option')].filter(o => !o.hidden).length") == 3
+    assert med.locator("#dispute_type option").all_inner_texts() == ["请选择纠纷类型", "民间借贷纠纷", "其他（自行填写）"]
     med.fill("#dispute-search", "解除婚姻关系")
     assert med.input_value("#dispute_type") == "其他" and med.is_visible("#dispute_type_other")
     assert med.input_value("#dispute_type_other") == "解除婚姻关系"
@@ -61,6 +61,8 @@ def test_uploads_on_a_tablet(browser, live_server):  # type: ignore[no-untyped-d
     assert "婚姻关系" in med.inner_text("#err-dispute_type_other")  # refused by meaning, in Chinese
     assert "依法不能申请司法确认" in med.inner_text("[role=alert]")
     shoot(med, "29-mediator-dispute-type-other-refused")
+    med.fill("#dispute-search", "")  # every listed type is offered again
+    assert med.locator("#dispute_type option", has_text="买卖合同纠纷").count() == 1
     med.select_option("#dispute_type", "买卖合同纠纷")
     assert not med.is_visible("#dispute_type_other")
     with med.expect_navigation(url=re.compile(r".*/m/a/.+")):

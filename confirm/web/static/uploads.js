@@ -139,13 +139,16 @@
     var text = document.getElementById("dispute_type_other"), ownWords = !!text.value;
     function showOther() { other.hidden = select.value !== otherValue; }
     text.addEventListener("input", function () { ownWords = true; });
+    // the listed types, kept aside: a search takes the others out of the list (iPad Safari shows hidden options)
+    var listed = Array.prototype.slice.call(select.options, 1, select.options.length - 1);
     search.addEventListener("input", function () {
-      var words = search.value.trim(), matches = [];
-      for (var i = 1; i < select.options.length - 1; i++) {  // 请选择 and 其他 are always offered
-        var option = select.options[i], hit = !words || option.text.indexOf(words) >= 0;
-        option.hidden = !hit;
-        if (hit) matches.push(option);
-      }
+      var words = search.value.trim(), chosen = select.value;
+      var matches = listed.filter(function (option) { return !words || option.text.indexOf(words) >= 0; });
+      listed.forEach(function (option) { if (option.parentNode) option.remove(); });
+      var last = select.options[select.options.length - 1];  // 请选择 and 其他 are always offered
+      matches.forEach(function (option) { select.insertBefore(option, last); });
+      select.value = chosen;
+      if (select.selectedIndex < 0) select.value = "";
       if (words && matches.length === 1) select.value = matches[0].value;
       else if (words && !matches.length) {  // nothing fits: 其他, in the words typed, which the server checks
         select.value = otherValue;
