@@ -222,7 +222,7 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     assert file_input.get_attribute("accept") == "image/*,application/pdf"
     assert file_input.get_attribute("capture") is None  # capture would force the camera on Android: no scans
     file_input.set_input_files({"name": "调解协议.pdf", "mimeType": "application/pdf", "buffer": a_pdf("agreement")})
-    med.locator("#upload-list select").select_option("agreement")  # a type per file (tests/pages/test_uploads.py)
+    med.locator("#upload-list select").select_option("agreement")  # a type per file (tests/pages/test_tablet_uploads.py)
     with med.expect_navigation(url=re.compile(r".*done=uploaded")):
         med.get_by_role("button", name="上传", exact=True).click()
     # what is still missing before the court will take it is said where the mediator submits
