@@ -15,7 +15,7 @@ from confirm.core.storage import DocumentStore
 from confirm.law.errors import DomainError, not_found
 from confirm.law.identity import PersonFacts, normalize_id_number, person_facts
 from confirm.law.intake import DOCUMENT_KINDS, ApplicationIn, require_valid_application
-from confirm.law.lifecycle import Action, Status, require_allowed
+from confirm.law.lifecycle import Action, Status, is_allowed, require_allowed
 from confirm.law.uploads import require_acceptable_document
 from confirm.models import (
     Application,
@@ -145,6 +145,36 @@ def add_document(session: Session, store: DocumentStore, user: User, application
     audit.append(session, actor=user.username, action="document.uploaded", application_id=app.id,
                  data={"kind": kind, "sha256": doc.sha256})
     return doc
+
+
+def remove_document(session: Session, user: User, application_id: str, document_id: int) -> Application:
+    """Take back a wrong upload of a draft or a returned application (only the mediator who uploaded it).
+
+    The row goes and the bytes stay: the store is content-addressed, so other rows (another application, a
+    signature) may hold the same bytes, and the audit record names them (sha256), so what was once filed can still
+    be read. Party confirmations compare the documents at the next submission (agreement_version)."""
+    require_role(user, Role.MEDIATOR)
+    app = get_visible(session, user, application_id, for_update=True)
+    doc = session.get(Document, document_id)
+    if doc is None or doc.application_id != app.id:
+        raise not_found("材料")
+    require_allowed(app.status, Action.REMOVE_DOCUMENT)
+    if doc.uploaded_by != pk(user):
+        raise DomainError("document.not_uploader", "只能删除本人上传的材料；请联系上传该材料的调解员", 403)
+    audit.append(session, actor=user.username, action="document.removed", application_id=app.id,
+                 data={"document_id": document_id, "kind": doc.kind, "filename": doc.filename, "sha256": doc.sha256})
+    session.delete(doc)
+    app.updated_at = utcnow()
+    session.flush()
+    return app
+
+
+def removable_document_ids(session: Session, user: User, app: Application) -> set[int]:
+    """The documents of ``app`` its viewer may take back now (the page shows 删除 beside them)."""
+    if user.role != Role.MEDIATOR or not is_allowed(app.status, Action.REMOVE_DOCUMENT):
+        return set()
+    return {pk(d) for d in session.exec(select(Document).where(Document.application_id == app.id,
+                                                               Document.uploaded_by == pk(user)))}
 
 
 def review_queue(session: Session, user: User) -> list[Application]:

@@ -115,6 +115,15 @@ def upload_document(runtime: RuntimeDep, user: UserDep, application_id: str, kin
                                    content_type=doc.content_type, filename=doc.filename)
 
 
+@router.delete("/applications/{application_id}/documents/{document_id}", tags=["applications"], **AS_APPLICATION)
+def remove_document(runtime: RuntimeDep, user: UserDep, application_id: str, document_id: DbId) -> dict[str, Any]:
+    """Take back a wrong upload: only while the application is a draft or returned (409
+    ``application.invalid_state``), only by the mediator who uploaded it (403 ``document.not_uploader``). The
+    answer is the application as it now is."""
+    return change_and_show(runtime, lambda session: applications.remove_document(session, user, application_id,
+                                                                                   document_id))
+
+
 @router.get("/applications/{application_id}/documents/{document_id}", tags=["applications"])
 def download_document(runtime: RuntimeDep, user: UserDep, application_id: str, document_id: DbId) -> Response:
     with runtime.unit_of_work() as session:

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from confirm.law.admissibility import inadmissible_ground
 from confirm.law.errors import DomainError, FieldProblem
 from confirm.law.identity import (
     credit_code_problem,
@@ -21,7 +22,7 @@ from confirm.law.identity import (
     phone_problem,
 )
 from confirm.law.inputs import DocumentInput, Paragraphs
-from confirm.law.tables import inadmissible_dispute_types
+from confirm.law.tables import common_dispute_types, inadmissible_grounds
 
 APPLICATION_WINDOW_DAYS = 30  # CPL 205: 自调解协议生效之日起三十日内
 REQUIRED_DOCUMENT_KINDS = ("agreement", "joint_application")  # Interp. 354: 申请书 and 调解协议
@@ -98,13 +99,13 @@ def check_filing_window(concluded_on: date, *, today: date) -> FieldProblem | No
 
 
 def check_dispute_type(dispute_type: str) -> FieldProblem | None:
-    """Interp. 355 (3)-(5): identity relations, other special procedures and property-right determinations."""
+    """Interp. 355 (3)-(5): identity relations, other special procedures and property-right determinations, by
+    meaning (解除婚姻关系 as 离婚纠纷); a suggested type of the pick-list is never refused."""
     if not dispute_type:
         return FieldProblem("dispute_type", "application.dispute_type_required", "请填写纠纷类型（案由）")
-    refused = inadmissible_dispute_types().get(dispute_type)
-    if refused is not None:
-        ground, _item, reason = refused
-        return FieldProblem("dispute_type", f"application.inadmissible.{ground}", reason)
+    ground = inadmissible_ground(dispute_type, inadmissible_grounds(), admissible=common_dispute_types())
+    if ground is not None:
+        return FieldProblem("dispute_type", f"application.inadmissible.{ground.code}", ground.reason)
     return None
 
 

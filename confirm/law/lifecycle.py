@@ -20,6 +20,7 @@ class Status(StrEnum):
 class Action(StrEnum):
     EDIT = "edit"
     UPLOAD = "upload"
+    REMOVE_DOCUMENT = "remove_document"  # take back a wrong upload before the court has the application
     SUBMIT = "submit"
     CLAIM = "claim"
     RELEASE = "release"
@@ -33,8 +34,8 @@ class Action(StrEnum):
 
 # from status -> actions allowed in it
 _ALLOWED: dict[Status, frozenset[Action]] = {
-    Status.DRAFT: frozenset({Action.EDIT, Action.UPLOAD, Action.SUBMIT, Action.WITHDRAW}),
-    Status.RETURNED: frozenset({Action.EDIT, Action.UPLOAD, Action.SUBMIT, Action.WITHDRAW}),
+    Status.DRAFT: frozenset({Action.EDIT, Action.UPLOAD, Action.REMOVE_DOCUMENT, Action.SUBMIT, Action.WITHDRAW}),
+    Status.RETURNED: frozenset({Action.EDIT, Action.UPLOAD, Action.REMOVE_DOCUMENT, Action.SUBMIT, Action.WITHDRAW}),
     Status.SUBMITTED: frozenset({Action.CLAIM, Action.WITHDRAW}),
     Status.UNDER_REVIEW: frozenset({Action.RELEASE, Action.RETURN, Action.DECIDE, Action.ISSUE}),
     Status.ISSUED: frozenset({Action.SERVE, Action.VOID_SERVICE}),
@@ -55,6 +56,7 @@ _STATUS_NAMES = {
 _ACTION_NAMES = {
     Action.EDIT: "修改申请",
     Action.UPLOAD: "上传材料",
+    Action.REMOVE_DOCUMENT: "删除材料",
     Action.SUBMIT: "提交申请",
     Action.CLAIM: "领取审查",
     Action.RELEASE: "放弃领取",
@@ -70,6 +72,11 @@ _ACTION_NAMES = {
 def status_name(status: str) -> str:
     """The Chinese name of a status, for pages and messages."""
     return _STATUS_NAMES[Status(status)]
+
+
+def is_allowed(status: str, action: Action) -> bool:
+    """Whether ``action`` is allowed in ``status`` (a page offers only what would succeed)."""
+    return action in _ALLOWED[Status(status)]
 
 
 def require_allowed(status: str, action: Action) -> None:

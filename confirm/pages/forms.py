@@ -15,6 +15,7 @@ from confirm.law.review import DecisionIn, Outcome, grounds_for
 from confirm.law.serving import ServiceMethod
 from confirm.models import User
 from confirm.serving.schemas import ServiceIn
+from confirm.web.html import OTHER_DISPUTE_TYPE
 
 
 def blank_application(user: User, court_code: str) -> dict[str, Any]:
@@ -55,6 +56,9 @@ def nested_application(form: FormData) -> dict[str, Any]:
             if k != "kind" and k not in keep:
                 p.pop(k)
         p["name"] = p.get("name") or ""
+    other = out.pop("dispute_type_other", "")
+    if out.get("dispute_type") == OTHER_DISPUTE_TYPE:  # the pick-list's 其他: the words typed beside it
+        out["dispute_type"] = other
     return out
 
 

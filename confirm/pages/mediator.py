@@ -31,11 +31,11 @@ from confirm.pages.session import Act, Staff, error_page, form_action, form_erro
 from confirm.parties.service import current_links, link_url
 from confirm.serving import service as serving
 from confirm.serving.schemas import decode_data_url
-from confirm.web.deps import get_runtime
+from confirm.web.deps import DbId, get_runtime
 from confirm.web.html import qr_svg_data_url
 
 router = APIRouter(include_in_schema=False)
-DONE_NOTICES = {"uploaded": "材料已上传", "submitted": "申请已提交法院，法官审查时本页会自动更新",
+DONE_NOTICES = {"uploaded": "材料已上传", "removed": "材料已删除", "submitted": "申请已提交法院，法官审查时本页会自动更新",
                 "withdrawn": "申请已撤回", "served": "送达已登记",
                 "edited": "申请已修改；提交后各方当事人将收到新的确认链接"}
 
@@ -182,11 +182,13 @@ def _application_page(request: Request, staff: Staff, application_id: str, statu
                       **extra: Any) -> Response:
     runtime = get_runtime(request)
     with runtime.unit_of_work() as session:
-        view = application_view(runtime, session, applications.get_visible(session, staff.user, application_id))
+        app = applications.get_visible(session, staff.user, application_id)
+        view = application_view(runtime, session, app)
         links = party_links(runtime, session, application_id)
         outcome = outcome_view(session, application_id)
+        removable = applications.removable_document_ids(session, staff.user, app)
     return page(request, "pages/mediator_application.html", staff, status_code=status_code, a=view, links=links,
-                outcome=outcome,
+                outcome=outcome, removable=removable,
                 now=datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M"), fields=extra.pop("fields", {}),
                 message=extra.pop("message", None), notice=extra.pop("notice", None), **extra)
 
@@ -219,22 +221,42 @@ async def _mediator_action(request: Request, application_id: str, act: Act, noti
 
 @router.post("/m/a/{application_id}/documents", response_class=HTMLResponse)
 async def upload_document(request: Request, application_id: str) -> Response:
+    """One or several files of one kind (without JavaScript), one file with its own kind (uploads.js sends each
+    file on its own, so a weak network loses at most the file in flight), or the signed joint application."""
     async def act(runtime: Runtime, staff: Staff, form: FormData) -> None:
         kind = str(form.get("kind", ""))
-        upload = form.get("file")
         signed = str(form.get("signed_png", ""))
+        files: list[tuple[str, bytes]] = []
         if signed:
             content = decode_data_url(signed, field="signature", code="page.signature_unreadable",
                                       message="签名图片无法识别，请重新签名")
-            filename, kind = "联合申请书签名页.png", "joint_application"
-        elif not isinstance(upload, UploadFile) or not upload.filename:
-            raise DomainError.for_field("file", "page.file_required", "请选择要上传的文件")
+            files, kind = [("联合申请书签名页.png", content)], "joint_application"
         else:
-            content, filename = await upload.read(MAX_DOCUMENT_BYTES + 1), upload.filename
-        with runtime.unit_of_work() as session:
-            applications.add_document(session, runtime.store, staff.user, application_id, kind=kind,
-                                      filename=filename, content=content)
+            for upload in form.getlist("file"):
+                if isinstance(upload, UploadFile) and upload.filename:
+                    files.append((upload.filename, await upload.read(MAX_DOCUMENT_BYTES + 1)))
+        if not files:
+            raise DomainError.for_field("file", "page.file_required", "请选择要上传的文件")
+        with runtime.unit_of_work() as session:  # all or none: a refused file leaves nothing half-filed
+            for filename, content in files:
+                try:
+                    applications.add_document(session, runtime.store, staff.user, application_id, kind=kind,
+                                              filename=filename, content=content)
+                except DomainError as exc:
+                    if len(files) == 1:
+                        raise
+                    raise DomainError.for_field("file", exc.code, f"“{filename}”：{exc.message}（本次所选文件均未上传）",
+                                                exc.status) from exc
     return await _mediator_action(request, application_id, act, "uploaded")
+
+
+@router.post("/m/a/{application_id}/documents/{document_id}/remove", response_class=HTMLResponse)
+async def remove_document(request: Request, application_id: str, document_id: DbId) -> Response:
+    """删除: a wrong upload taken back (DELETE …/documents/{id} in the API)."""
+    async def act(runtime: Runtime, staff: Staff, _form: FormData) -> None:
+        with runtime.unit_of_work() as session:
+            applications.remove_document(session, staff.user, application_id, document_id)
+    return await _mediator_action(request, application_id, act, "removed")
 
 
 def _transition(change: Callable[[Runtime, Session, User], Application]) -> Act:

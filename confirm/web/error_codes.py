@@ -56,6 +56,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "document.unsupported_type": (415, "文件不是 PDF、JPEG 或 PNG（按文件内容判断）"),
     "document.unknown_kind": (422, "材料类型不正确"),
     "document.image_too_large": (422, "图片超过6400万像素（按文件头读取，不解码）"),
+    "document.not_uploader": (403, "只有上传该材料的调解员可以删除它"),
     # the workflow
     "application.invalid_state": (409, "当前状态不允许该操作"),
     "application.already_claimed": (409, "已由其他法官领取"),

@@ -22,11 +22,13 @@ from confirm.web.assets import static_url
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 DOCUMENT_KIND_NAMES = {"agreement": "调解协议", "joint_application": "联合申请书（签名）", "identity": "身份证明",
                        "evidence": "其他证据材料"}
+OTHER_DISPUTE_TYPE = "其他"  # the pick-list's last choice: the mediator's own words, typed beside it
 templates.env.globals.update(
     status_name=status_name, OUTCOME_NAMES={o.value: o.name_zh for o in Outcome}, KIND_NAMES=DOCUMENT_KIND_NAMES,
     ROLE_NAMES={r.value: r.name_zh for r in Role}, DISPUTE_TYPES=common_dispute_types,
     INADMISSIBLE_TYPES=lambda: {t: reason for t, (_g, _i, reason) in inadmissible_dispute_types().items()},
     OUTCOME_MEANINGS={o.value: o.meaning_zh for o in Outcome}, static_url=static_url,
+    OTHER_DISPUTE_TYPE=OTHER_DISPUTE_TYPE,
 )
 
 

@@ -12,6 +12,11 @@ from tests.support import Staff, application_body
 def form_fields(html: str) -> dict[str, str]:
     fields = dict(re.findall(r'<input id="([^"]+)" name="[^"]+" type="[^"]+" value="([^"]*)"', html))
     fields.update(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))  # the court, as a browser sends
+    fields.update(re.findall(r'<input id="(dispute_type_other)" name="[^"]+" value="([^"]*)"', html))
+    for name, options in re.findall(r'<select id="[^"]+" name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
+        chosen = re.search(r'<option(?: value="([^"]*)")? selected>([^<]*)', options)  # as a browser sends it
+        if chosen:
+            fields[name] = chosen.group(1) if chosen.group(1) is not None else chosen.group(2)
     fields["agreement.text"] = re.search(r'name="agreement.text"[^>]*>([^<]*)</textarea>', html).group(1)
     for name, value in re.findall(r"name=\"(parties\[\d+\]\.agent)\" value='([^']*)'", html):
         fields[name] = value.replace("&#34;", '"')

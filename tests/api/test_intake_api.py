@@ -76,6 +76,14 @@ def test_inadmissible_dispute_type_is_refused_at_intake(client, passwords):
     assert r.status_code == 422 and r.json()["error"]["code"] == "application.inadmissible.identity_relation"
 
 
+def test_an_inadmissible_dispute_type_in_other_words_is_refused_by_meaning(client, passwords):
+    m = Staff(client, "mediator", passwords["mediator"])
+    r = m.create(application_body(dispute_type="解除婚姻关系"))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "application.inadmissible.identity_relation"
+    assert "婚姻关系" in r.json()["error"]["fields"]["dispute_type"]
+    assert m.create(application_body(dispute_type="离婚后财产纠纷")).status_code == 201
+
+
 def test_documents_are_checked_by_content_and_size(client, passwords):
     m = Staff(client, "mediator", passwords["mediator"])
     app_id = m.create().json()["id"]

@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from confirm.law.admissibility import InadmissibleGround
+
 
 def _load(name: str) -> dict[str, Any]:
     return yaml.safe_load(files(__name__).joinpath(name).read_text(encoding="utf-8"))
@@ -26,6 +28,17 @@ def inadmissible_dispute_types() -> dict[str, tuple[str, int, str]]:
         for dispute_type in entry["dispute_types"]:
             table[dispute_type] = (ground, int(entry["item"]), entry["reason"])
     return table
+
+
+@lru_cache(maxsize=1)
+def inadmissible_grounds() -> tuple[InadmissibleGround, ...]:
+    """The grounds of Interp. 355 with the names and the key terms that mean them (admissibility.yaml)."""
+    return tuple(
+        InadmissibleGround(code=ground, item=int(entry["item"]), reason=entry["reason"],
+                           dispute_types=tuple(entry["dispute_types"]), terms=tuple(entry["terms"]),
+                           exceptions=tuple(entry.get("exceptions", ())))
+        for ground, entry in _load("admissibility.yaml").items()
+    )
 
 
 @lru_cache(maxsize=1)
