@@ -46,7 +46,7 @@ def test_a_rejection_looks_like_a_rejection_on_the_mediators_page_and_list(brows
     ink = page.evaluate("[getComputedStyle(document.querySelector('.notice-ruling h2')).color,"
                         " getComputedStyle(document.querySelector('.notice-ruling')).borderTopColor]")
     assert ink == ["rgb(163, 58, 0)", "rgb(163, 58, 0)"]  # no green of a confirmation left on a rejection
-    shoot(page, "mediator-rejected")
+    shoot(page, "07d-mediator-ruling-rejected-grounds")
 
     page.set_viewport_size(TABLET)
     page.goto(f"{base}/m")
@@ -55,5 +55,5 @@ def test_a_rejection_looks_like_a_rejection_on_the_mediators_page_and_list(brows
     assert chips[confirmed].inner_text() == "裁定书已出具 · 确认调解协议有效"
     colours = {app_id: chip.evaluate("e => getComputedStyle(e).backgroundColor") for app_id, chip in chips.items()}
     assert colours[confirmed] == "rgb(215, 240, 222)" and colours[rejected] == "rgb(255, 224, 204)"
-    shoot(page, "mediator-list-outcomes")
+    shoot(page, "09b-mediator-list-outcomes")
     page.context.close()

@@ -136,3 +136,88 @@ def test_keyboard_and_mouse_path_from_the_queue_to_a_sealed_ruling(browser, live
     judge.goto(f"{base}/j/cases")
     assert judge.locator("table.cases tr[data-id]").count() == 3  # today's rulings, court-wide
     shoot_desktop(judge, "17-judge-cases-today")
+
+
+def test_a_rejection_decided_with_the_keyboard_states_nothing_unrecorded_and_reads_as_a_rejection_everywhere(
+        browser, live_server):  # type: ignore[no-untyped-def]
+    """The judge rejects without ever touching the verification fields: the last look and the sealed ruling say
+    nothing of a verification; the mediator's page and the public page lead with what it is — a rejection."""
+    import subprocess
+
+    from tests.pages.conftest import PHONE, TABLET, shoot
+    from tests.pages.test_staff_pages import login
+
+    base, _runtime, passwords = live_server
+    app_id = filed(base, passwords)
+    judge = judge_page(browser, base, passwords["judge"])
+    judge.goto(f"{base}/j/a/{app_id}")
+    judge.keyboard.press("l")
+    judge.wait_for_selector("#decision-form input[name=outcome]")
+    wait_until(judge, "document.activeElement && document.activeElement.name === 'outcome'")
+    judge.keyboard.press("2")  # 驳回司法确认申请: on to its first ground
+    assert judge.evaluate("document.activeElement.name") == "grounds_rejected"
+    assert not judge.locator("#verification_method").is_visible() or judge.input_value("#verification_method") == ""
+    judge.keyboard.press("Space")  # 第一项 违反法律强制性规定
+    judge.fill("#reasoning", "协议约定的利息超过法律保护的上限。")
+    with judge.expect_navigation():
+        judge.keyboard.press("Control+Enter")
+    summary = judge.inner_text("#decision-summary")
+    assert "未记录共同核实" in summary and "以“驳回司法确认申请”出具" in summary
+    with judge.expect_navigation():
+        judge.keyboard.press("Enter")
+    judge.wait_for_selector("#ruling-link", timeout=30_000)
+    with httpx.Client(base_url=base, timeout=30) as client:
+        mediator = Staff(client, "mediator", passwords["mediator"])
+        record = mediator.get(f"/api/v1/applications/{app_id}").json()
+        pdf = mediator.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
+    text = "".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout.decode().split())
+    assert "驳回" in text and "核实" not in text  # nobody recorded a verification: the ruling states none
+
+    med = login(browser, base, "mediator", passwords["mediator"])
+    med.goto(f"{base}/m/a/{app_id}")
+    notice = med.inner_text(".notice-ruling")
+    assert "驳回司法确认申请" in notice and "违反法律强制性规定" in notice and "利息超过" in notice
+    assert "向人民法院提起诉讼" in notice  # what the parties can do next (CPL 206)
+    shoot(med, "07c-mediator-ruling-rejected")
+
+    public = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    public.goto(record["ruling"]["verify_url"].replace("http://testserver", base)
+                if record["ruling"]["verify_url"].startswith("http://testserver") else
+                base + "/v/" + record["ruling"]["verify_url"].rsplit("/", 1)[1])
+    assert "文书真实，本院出具" in public.inner_text(".verdict")
+    outcome = public.inner_text("#outcome")
+    assert "驳回司法确认申请" in outcome and "不能据此申请强制执行" in outcome
+    assert "outcome-rejected" in public.get_attribute("#outcome", "class")
+    shoot(public, "33-public-verify-rejected")
+    public.set_viewport_size(TABLET)
+
+
+def test_a_returned_application_is_corrected_on_the_same_form_and_offers_no_withdrawal(
+        browser, live_server):  # type: ignore[no-untyped-def]
+    from tests.pages.conftest import shoot
+    from tests.pages.test_staff_pages import login
+
+    base, _runtime, passwords = live_server
+    app_id = filed(base, passwords)
+    judge = judge_page(browser, base, passwords["judge"])
+    judge.goto(f"{base}/j/a/{app_id}")
+    judge.click("#claim")
+    judge.wait_for_selector("#other-actions")
+    judge.click("#other-actions summary")
+    judge.fill("#reason", "请补充协议第一条的付款方式")
+    with judge.expect_navigation():
+        judge.get_by_role("button", name="退回补正").click()
+
+    med = login(browser, base, "mediator", passwords["mediator"])
+    med.goto(f"{base}/m/a/{app_id}")
+    assert "法院退回补正：请补充协议第一条的付款方式" in med.inner_text("main")
+    assert med.get_by_role("button", name="撤回申请").count() == 0  # a case number exists: withdrawal is refused
+    with med.expect_navigation():
+        med.click("#edit-link")
+    text = med.input_value("#agreement\\.text")
+    med.fill("#agreement\\.text", text + "\n三、付款方式为银行转账。")
+    shoot(med, "06b-mediator-correcting-application")
+    with med.expect_navigation():
+        med.get_by_role("button", name="保存修改").click()
+    assert "付款方式为银行转账" in med.text_content("main")  # (in the folded 申请内容)
+    assert "申请已修改" in med.inner_text("[role=status]")

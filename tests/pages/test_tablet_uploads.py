@@ -60,7 +60,7 @@ def test_uploads_on_a_tablet(browser, live_server):  # type: ignore[no-untyped-d
     med.wait_for_selector(".field.invalid #dispute_type_other")
     assert "婚姻关系" in med.inner_text("#err-dispute_type_other")  # refused by meaning, in Chinese
     assert "依法不能申请司法确认" in med.inner_text("[role=alert]")
-    shoot(med, "29-mediator-dispute-type-other-refused")
+    shoot(med, "03b-mediator-dispute-type-other-refused")
     med.fill("#dispute-search", "")  # every listed type is offered again
     assert med.locator("#dispute_type option", has_text="买卖合同纠纷").count() == 1
     med.select_option("#dispute_type", "买卖合同纠纷")
@@ -87,7 +87,7 @@ def test_uploads_on_a_tablet(browser, live_server):  # type: ignore[no-untyped-d
     items.nth(0).locator("select").select_option("evidence")  # wrong: it is an identity document
     items.nth(1).locator("select").select_option("agreement")
     med.locator("#uploads").scroll_into_view_if_needed()
-    shoot(med, "30-mediator-uploads-selected")
+    shoot(med, "05b-mediator-uploads-selected")
     with med.expect_navigation(url=re.compile(r".*done=uploaded")):
         med.get_by_role("button", name="上传", exact=True).click()
     assert "材料已上传" in med.inner_text("[role=status]")
@@ -125,4 +125,4 @@ def test_uploads_on_a_tablet(browser, live_server):  # type: ignore[no-untyped-d
     assert med.locator("#joint-form").count() == 0 and med.locator(".pad").count() == 0
     assert "已上传签名的联合申请书" in med.inner_text("#joint-filed")
     assert med.locator("#required-documents .missing").count() == 0
-    shoot(med, "31-mediator-uploads-filed")
+    shoot(med, "05c-mediator-uploads-filed")
