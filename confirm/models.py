@@ -165,6 +165,9 @@ class Application(SQLModel, table=True):
     accepted_at: datetime | None = _ts(default=None)
     claimed_by: int | None = Field(default=None, foreign_key="users.id")
     return_reason: str | None = Field(default=None, sa_type=sa.Text)
+    # 限期补正: the day by which the court asked for the supplement, and when it asked (Interp. 354 ¶2, 356 ¶2)
+    supplement_deadline: date | None = None
+    supplement_ordered_at: datetime | None = _ts(default=None)
     risk_flags: list[dict[str, str]] = _json(default_factory=list)
     created_at: datetime = _ts(default_factory=utcnow)
     updated_at: datetime = _ts(default_factory=utcnow)

@@ -91,6 +91,10 @@ class RulingContent:
     verify_site: str | None = None  # printed in the instruction line; default: scheme and host of verify_url
     preview: bool = False  # an unsealed preview for the judge: marked 预览 on every page, never issued
     party_confirmations: tuple[PartyConfirmation, ...] = ()  # in the parties' order; only what was recorded
+    # 限期补正 as the judge recorded it when returning the case (按撤回申请处理 states it; Interp. 357 ¶2)
+    supplement_ordered_on: date | None = None
+    supplement_deadline: date | None = None
+    supplement_reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -154,6 +154,7 @@ def _fields(content: RulingContent, texts: LegalTexts) -> dict[str, str]:
     if reasoning and reasoning[-1] not in "。；！？":
         reasoning += "。"
     same_day = content.accepted_on == content.applied_on
+    supplement = _supplement(content)
     return {
         "court_name": content.court_name,
         "case_number": content.case_number,
@@ -171,7 +172,22 @@ def _fields(content: RulingContent, texts: LegalTexts) -> dict[str, str]:
         "grounds": grounds,
         "citations": citations,
         "agreement": "",
+        **supplement,
     }
+
+
+def _supplement(content: RulingContent) -> dict[str, str]:
+    """The recorded order to supplement (限期补正): when, by when, what. 按撤回申请处理 cannot be printed without it:
+    the ruling would assert a deadline nobody set."""
+    if content.supplement_deadline is None or content.supplement_ordered_on is None:
+        if content.outcome == "treated_as_withdrawn":
+            raise ValueError("treated_as_withdrawn needs the recorded order to supplement and its deadline")
+        return {"supplement_ordered_on": "", "supplement_deadline": "", "supplement_reason": ""}
+    reason = content.supplement_reason.strip()
+    if reason and reason[-1] not in "。；！？":
+        reason += "。"
+    return {"supplement_ordered_on": arabic_date(content.supplement_ordered_on),
+            "supplement_deadline": arabic_date(content.supplement_deadline), "supplement_reason": reason}
 
 
 def _grounds(content: RulingContent, texts: LegalTexts) -> tuple[str, str]:

@@ -272,6 +272,8 @@ class ApplicationOut(ClocksOut):
     case_number: str | None
     accepted_at: Time | None
     return_reason: str | None
+    supplement_deadline: Day | None = Field(None, description="the day by which the court asked for the supplement "
+                                            "(returned cases); past it, the judge may rule 按撤回申请处理")
     decision: DecisionOut | None
     ruling: RulingOut | None
     service: ServiceOut | None
@@ -302,6 +304,7 @@ class ApplicationOut(ClocksOut):
             documents=[DocumentOut(id=d.id or 0, kind=d.kind, filename=d.filename, content_type=d.content_type,
                                    sha256=d.sha256, size=d.size, url=f"{base}/documents/{d.id}") for d in docs],
             case_number=app.case_number, accepted_at=iso(app.accepted_at), return_reason=app.return_reason,
+            supplement_deadline=app.supplement_deadline.isoformat() if app.supplement_deadline else None,
             decision=None if decision is None else DecisionOut(
                 outcome=decision.outcome, grounds=decision.grounds, decided_at=iso(decision.decided_at),
                 issuance=issuance_state(jobs.get(job_kind(JobKind.RULING)), ruling is not None)),

@@ -3,7 +3,7 @@ writing one audit record and one live event. No other code sets ``Application.st
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ from confirm.law.lifecycle import Action, Status, require_allowed
 from confirm.law.parties import REQUIRED, confirmation_problems, shared_addresses
 from confirm.law.review import DecisionIn, require_lawful_decision, risk_flags
 from confirm.law.revocation import require_may_revoke, require_public_reason
+from confirm.law.supplement import require_decidable, require_supplement_deadline
 from confirm.models import (
     Application,
     CaseCounter,
@@ -79,7 +80,11 @@ def submit(runtime: Runtime, session: Session, user: User, application_id: str) 
     app = get_visible(session, user, application_id, for_update=True)
     require_allowed(app.status, Action.SUBMIT)
     today = china_today()
-    problems = check_application(_body_of(session, app), today=today)
+    # a case the court registered and returned for supplement is the same application: the 30-day window was met
+    # by its first submission, whose day stays the application date (Interp. 354 ¶2; CPL 205)
+    resubmission = app.case_number is not None and app.submitted_at is not None
+    applied_on = china_time(app.submitted_at).date() if resubmission and app.submitted_at else today
+    problems = check_application(_body_of(session, app), today=applied_on)
     kinds = {d.kind for d in session.exec(select(Document).where(Document.application_id == app.id))}
     problems += check_required_documents(kinds)
     if problems:
@@ -98,8 +103,11 @@ def submit(runtime: Runtime, session: Session, user: User, application_id: str) 
         parties_with_same_phone=bool(shared_addresses((pk(p), p.phone) for p in parties)),
     )
     app.risk_flags = [{"code": f.code, "message": f.message} for f in flags]
-    app.submitted_at = utcnow()
+    if not resubmission:
+        app.submitted_at = utcnow()
     app.return_reason = None
+    app.supplement_deadline = app.supplement_ordered_at = None
+    app.claimed_by = None  # back in the court's queue (its number kept), to be claimed again
     open_links(runtime, session, app, actor=user.username)
     _move(session, app, Status.SUBMITTED, actor=user, event="application.submitted")
     return app
@@ -186,18 +194,26 @@ def release(session: Session, user: User, application_id: str) -> Application:
     return app
 
 
-def return_for_correction(session: Session, user: User, application_id: str, reason: str) -> Application:
-    """退回补正: back to the mediator with the reason (Interp. 357: the court sets a time to supplement)."""
+def return_for_correction(session: Session, user: User, application_id: str, reason: str,
+                          deadline: date | None = None) -> Application:
+    """退回补正 (限期补正, Interp. 354 ¶2, 356 ¶2): back to the mediator with what to supplement and, when the judge
+    sets one, by when. The case stays the judge's: once the deadline passes without a supplement, that judge may
+    rule 按撤回申请处理 (Interp. 357 ¶2). (The API may still return without a deadline, as before v1.1; the pages
+    always ask for one.)"""
     require_role(user, Role.JUDGE)
     reason = required_text(reason, field="reason", code="application.return_reason_required",
                            message="请写明退回补正的原因")
+    if deadline is not None:
+        require_supplement_deadline(deadline, today=china_today())
     app = get_visible(session, user, application_id, for_update=True)
     require_allowed(app.status, Action.RETURN)
     _require_claimant(app, user)
     _require_undecided(session, app, "不能退回")
-    app.claimed_by = None
     app.return_reason = reason[:2000]
-    _move(session, app, Status.RETURNED, actor=user, event="application.returned", reason=app.return_reason)
+    app.supplement_deadline = deadline
+    app.supplement_ordered_at = utcnow()
+    _move(session, app, Status.RETURNED, actor=user, event="application.returned", reason=app.return_reason,
+          deadline=deadline.isoformat() if deadline else None)
     return app
 
 
@@ -227,6 +243,7 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
     _require_undecided(session, app, "不能重复裁定")
     require_allowed(app.status, Action.DECIDE)
     _require_claimant(app, user)
+    require_decidable(app.status, decision.outcome, supplement_deadline=app.supplement_deadline, today=china_today())
     assert app.submitted_at is not None
     require_lawful_decision(decision, submitted_at=as_utc(app.submitted_at), now=utcnow())
     _require_party_confirmations(session, app, decision)
@@ -239,6 +256,8 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
         party_waivers=[w.model_dump() for w in decision.waivers],
     )
     waive(session, user, app, decision.waivers)
+    if app.status == Status.RETURNED:  # 按撤回申请处理 of a case not supplemented: it is the court's again, to seal
+        _move(session, app, Status.UNDER_REVIEW, actor=user, event=None, decided_returned_case=True)
     session.add(row)
     queue_job(session, app.id, job_kind(JobKind.RULING))
     session.flush()

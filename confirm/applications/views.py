@@ -4,6 +4,7 @@ decision, and the review queue. Thin routes: parse, call one service function in
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Header, UploadFile
@@ -161,10 +162,17 @@ def release(runtime: RuntimeDep, user: UserDep, application_id: str) -> dict[str
     return change_and_show(runtime, lambda s: transitions.release(s, user, application_id))
 
 
+class ReturnIn(ReasonIn):
+    """退回补正: what to supplement and (v1.1) by when; past that day the judge may rule 按撤回申请处理."""
+
+    deadline: date | None = Field(None, description="补正期限: after today, within 30 days (optional for "
+                                  "integrations written before v1.1; without it the case cannot be treated as withdrawn)")
+
+
 @router.post("/applications/{application_id}/return", tags=["review"], **AS_APPLICATION)
-def return_application(runtime: RuntimeDep, user: UserDep, application_id: str, body: ReasonIn) -> dict[str, Any]:
+def return_application(runtime: RuntimeDep, user: UserDep, application_id: str, body: ReturnIn) -> dict[str, Any]:
     return change_and_show(runtime, lambda s: transitions.return_for_correction(s, user, application_id,
-                                                                                body.reason))
+                                                                                body.reason, body.deadline))
 
 
 @router.get("/outcomes", tags=["review"])

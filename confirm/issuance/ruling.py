@@ -108,6 +108,8 @@ def _content(runtime: Runtime, session: Session, app: Application, decision: Dec
         clerk_name=decision.clerk.name, decided_on=china_time(decision.decided_at).date(), verify_url=verify_url,
         check_code=check_code, dev_mode=runtime.settings.dev_mode, preview=preview,
         party_confirmations=party_confirmations(session, app, decision.waivers),
+        supplement_ordered_on=china_time(app.supplement_ordered_at).date() if app.supplement_ordered_at else None,
+        supplement_deadline=app.supplement_deadline, supplement_reason=app.return_reason or "",
     )
 
 

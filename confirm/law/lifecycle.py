@@ -35,7 +35,10 @@ class Action(StrEnum):
 # from status -> actions allowed in it
 _ALLOWED: dict[Status, frozenset[Action]] = {
     Status.DRAFT: frozenset({Action.EDIT, Action.UPLOAD, Action.REMOVE_DOCUMENT, Action.SUBMIT, Action.WITHDRAW}),
-    Status.RETURNED: frozenset({Action.EDIT, Action.UPLOAD, Action.REMOVE_DOCUMENT, Action.SUBMIT, Action.WITHDRAW}),
+    # returned: the mediator supplements it; once the deadline passed unsupplemented, its judge may decide
+    # (按撤回申请处理 only: confirm.law.supplement)
+    Status.RETURNED: frozenset({Action.EDIT, Action.UPLOAD, Action.REMOVE_DOCUMENT, Action.SUBMIT, Action.WITHDRAW,
+                                Action.DECIDE}),
     Status.SUBMITTED: frozenset({Action.CLAIM, Action.WITHDRAW}),
     Status.UNDER_REVIEW: frozenset({Action.RELEASE, Action.RETURN, Action.DECIDE, Action.ISSUE}),
     Status.ISSUED: frozenset({Action.SERVE, Action.VOID_SERVICE}),

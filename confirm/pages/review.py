@@ -3,7 +3,7 @@ claiming, releasing, returning, the decision with its unsealed preview, and void
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -22,7 +22,8 @@ from confirm.issuance.ruling import preview_ruling
 from confirm.law.errors import DomainError
 from confirm.law.parties import REQUIRED
 from confirm.law.reading import marked, unstated
-from confirm.law.review import OUTCOMES, OUTCOMES_STATING_VERIFICATION, grounds_by_article
+from confirm.law.review import OUTCOMES, OUTCOMES_STATING_VERIFICATION, Outcome, grounds_by_article
+from confirm.law.supplement import MAX_SUPPLEMENT_DAYS, require_supplement_deadline
 from confirm.models import Application, Court, Decision, Role, User, pk
 from confirm.pages.forms import decision_from_form, decision_summary
 from confirm.pages.mediator import application_view
@@ -107,6 +108,19 @@ def court_cases(request: Request, q: str = "", when: str = "today", offset: int 
                 limit=applications.SEARCH_LIMIT)
 
 
+def outcomes_offered(status: str) -> list[str]:
+    """The outcomes the decision form offers: on a returned case only 按撤回申请处理 (after its deadline); under
+    review the others (按撤回申请处理 needs a deadline to supplement that passed: confirm.law.supplement)."""
+    if status == "returned":
+        return [Outcome.TREATED_AS_WITHDRAWN]
+    return [o for o in OUTCOMES if o != Outcome.TREATED_AS_WITHDRAWN]
+
+
+def supplement_deadline_passed(view: dict[str, Any]) -> bool:
+    deadline = view.get("supplement_deadline")
+    return view["status"] == "returned" and bool(deadline) and str(deadline) < china_today().isoformat()
+
+
 def _review_page(request: Request, staff: Staff, application_id: str, status_code: int = 200,
                  **extra: Any) -> Response:
     runtime = get_runtime(request)
@@ -122,13 +136,15 @@ def _review_page(request: Request, staff: Staff, application_id: str, status_cod
     form = extra.pop("form", {})
     chosen = [str(g) for g in form.getlist(f"grounds_{form.get('outcome', '')}")] if isinstance(form, FormData) else []
     return page(request, "pages/review.html", staff, status_code=status_code, a=view, grounds=grounds, clerks=clerks,
-                outcomes=OUTCOMES, verification_outcomes=OUTCOMES_STATING_VERIFICATION, chosen_grounds=chosen,
+                outcomes=outcomes_offered(view["status"]), deadline_passed=supplement_deadline_passed(view),
+                verification_outcomes=OUTCOMES_STATING_VERIFICATION, chosen_grounds=chosen,
                 form_items=list(form.multi_items()) if isinstance(form, FormData) else [],
                 summary=extra.pop("summary", None), now=datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M"),
                 party_confirmation_required=court is not None and court.party_confirmation == REQUIRED,
                 fields=extra.pop("fields", {}), message=extra.pop("message", None), form=form,
                 agreement_marked=marked(text, names), unstated=unstated(text, names, view["agreement"]["amount"]),
-                has_next=following is not None)
+                has_next=following is not None, tomorrow=(china_today() + timedelta(days=1)).isoformat(),
+                latest_deadline=(china_today() + timedelta(days=MAX_SUPPLEMENT_DAYS)).isoformat())
 
 
 @router.get("/j/a/{application_id}", response_class=HTMLResponse)
@@ -167,11 +183,23 @@ async def release(request: Request, application_id: str) -> Response:
     return await _court_action(request, application_id, act)
 
 
+def supplement_deadline_from(form: FormData) -> date:
+    """The page's 补正期限 (required here, unlike the API's): a day after today, within 30 days."""
+    text = str(form.get("deadline", "")).strip()
+    try:
+        day = date.fromisoformat(text) if text else None
+    except ValueError:
+        raise DomainError.for_field("deadline", "page.date_format", "补正期限的日期格式不正确") from None
+    return require_supplement_deadline(day, today=china_today())
+
+
 @router.post("/j/a/{application_id}/return", response_class=HTMLResponse)
 async def return_for_correction(request: Request, application_id: str) -> Response:
     async def act(runtime: Runtime, staff: Staff, form: FormData) -> str:
         with runtime.unit_of_work() as session:
-            transitions.return_for_correction(session, staff.user, application_id, str(form.get("reason", "")))
+            deadline = supplement_deadline_from(form)
+            transitions.return_for_correction(session, staff.user, application_id, str(form.get("reason", "")),
+                                              deadline)
         return "/j"
     return await _court_action(request, application_id, act)
 

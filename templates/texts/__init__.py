@@ -41,6 +41,9 @@ RULING_FIELDS = frozenset(
         "grounds",
         "citations",
         "agreement",
+        "supplement_ordered_on",
+        "supplement_deadline",
+        "supplement_reason",
     }
 )
 AGREEMENT_MARKER = "{agreement}"

@@ -205,12 +205,17 @@ def test_a_returned_application_is_corrected_on_the_same_form_and_offers_no_with
     judge.wait_for_selector("#other-actions")
     judge.click("#other-actions summary")
     judge.fill("#reason", "请补充协议第一条的付款方式")
+    from datetime import timedelta
+
+    from confirm.core.clock import china_today
+    judge.fill("#deadline", (china_today() + timedelta(days=7)).isoformat())
     with judge.expect_navigation():
         judge.get_by_role("button", name="退回补正").click()
 
     med = login(browser, base, "mediator", passwords["mediator"])
     med.goto(f"{base}/m/a/{app_id}")
     assert "法院退回补正：请补充协议第一条的付款方式" in med.inner_text("main")
+    assert "补正期限" in med.inner_text("#returned")
     assert med.get_by_role("button", name="撤回申请").count() == 0  # a case number exists: withdrawal is refused
     with med.expect_navigation():
         med.click("#edit-link")

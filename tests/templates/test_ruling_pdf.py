@@ -6,6 +6,7 @@ import dataclasses
 import io
 import re
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import pytest
 import zxingcpp
@@ -115,7 +116,9 @@ def test_rejected_ruling_cites_358_items_and_tells_parties_what_they_may_do(reje
         (
             "treated_as_withdrawn",
             (),
-            ["第三百五十七条第二款规定", "本案按申请人张三、重庆秀山某某商贸有限公司撤回司法确认申请处理。"],
+            ["本院于2026年11月21日要求申请人于2026年11月27日前补充陈述、补充证明材料：协议第二条的付款期限。",
+             "申请人无正当理由在本院指定的期限内未补充陈述、补充证明材料。",
+             "第三百五十七条第二款规定", "本案按申请人张三、重庆秀山某某商贸有限公司撤回司法确认申请处理。"],
         ),
     ],
 )
@@ -123,7 +126,9 @@ def test_every_outcome_has_its_own_basis_and_operative_part(
     confirmed: RulingContent, poppler, outcome: str, grounds: tuple[str, ...], expected: list[str]
 ):
     reasoning = "申请人未能说明借款实际交付的经过。" if "other" in grounds else ""
-    content = dataclasses.replace(confirmed, outcome=outcome, grounds=grounds, reasoning=reasoning)  # type: ignore[arg-type]
+    content = dataclasses.replace(confirmed, outcome=outcome, grounds=grounds, reasoning=reasoning,  # type: ignore[arg-type]
+                                  supplement_ordered_on=date(2026, 11, 21), supplement_deadline=date(2026, 11, 27),
+                                  supplement_reason="协议第二条的付款期限")
     text = flat(poppler.text(render_ruling(content).pdf))
     for phrase in [COURT, "民事裁定书", CASE_NUMBER, *expected, "审判员赵六", DATE, "书记员钱七"]:
         assert phrase in text, phrase
@@ -131,6 +136,12 @@ def test_every_outcome_has_its_own_basis_and_operative_part(
     assert "第二百零五条" not in text and "调解协议有效" not in text
     if reasoning:
         assert reasoning in text
+
+
+def test_treated_as_withdrawn_is_refused_without_a_recorded_deadline_to_supplement(confirmed: RulingContent):
+    with pytest.raises(ValueError, match="order to supplement"):
+        render_ruling(dataclasses.replace(confirmed, outcome="treated_as_withdrawn", verification_method=None,
+                                          verification_at=None))
 
 
 def test_ruling_refuses_grounds_that_do_not_belong_to_its_outcome(confirmed: RulingContent):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -96,6 +96,9 @@ def _outcome(confirmed: RulingContent, outcome: str) -> RulingContent:
         )
     elif outcome == "not_accepted":
         changes.update(grounds=("outside_jurisdiction",), verification_method=None, verification_at=None)
+    elif outcome == "treated_as_withdrawn":
+        changes.update(supplement_ordered_on=date(2026, 11, 21), supplement_deadline=date(2026, 11, 27),
+                       supplement_reason="调解协议第二条约定的付款期限", verification_method=None, verification_at=None)
     return dataclasses.replace(confirmed, **changes)  # type: ignore[arg-type]
 
 
