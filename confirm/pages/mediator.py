@@ -107,7 +107,8 @@ async def new_application(request: Request) -> Response:
         parsed = ApplicationIn.model_validate(body)
 
         def run(session: Session) -> tuple[int, dict[str, Any]]:
-            app = applications.create_application(session, staff.user, parsed, today=china_today())
+            app = applications.create_application(session, staff.user, parsed, today=china_today(),
+                                                  calendar=get_runtime(request).calendar)
             return 201, {"id": app.id}
 
         _status, payload = idempotent(get_runtime(request), pk(staff.user), key, parsed.model_dump(mode="json"),
@@ -160,7 +161,8 @@ async def edit_application(request: Request, application_id: str) -> Response:
     try:
         parsed = ApplicationIn.model_validate(body)
         with get_runtime(request).unit_of_work() as session:
-            applications.replace_application(session, staff.user, application_id, parsed, today=china_today())
+            applications.replace_application(session, staff.user, application_id, parsed, today=china_today(),
+                                             calendar=get_runtime(request).calendar)
     except (DomainError, ValidationError) as exc:
         message, fields, status = form_errors(exc)
         return _edit_form(request, staff, application_id, body, status_code=status, fields=fields, message=message)

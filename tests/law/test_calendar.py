@@ -64,3 +64,20 @@ def test_the_shipped_table_holds_the_published_arrangements():
     assert SHIPPED.years == {2025, 2026}
     assert len([d for d in SHIPPED.holidays if d.year == 2026]) == 3 + 9 + 3 + 5 + 3 + 3 + 7
     assert len(SHIPPED.working_days) == 5 + 6
+
+
+def test_a_late_application_is_flagged_for_the_judge_with_the_last_day_and_cpl_86():
+    from confirm.law.review import filing_window_flags
+
+    flags = filing_window_flags(concluded_on=date(2026, 9, 1), submitted_on=date(2026, 10, 9), calendar=SHIPPED)
+    assert [f.code for f in flags] == ["risk.late_application"]
+    assert "2026-10-08" in flags[0].message and "第八十六条" in flags[0].message
+    assert filing_window_flags(concluded_on=date(2026, 9, 1), submitted_on=date(2026, 10, 8), calendar=SHIPPED) == []
+
+
+def test_a_last_day_in_a_year_not_covered_is_flagged_as_unsure():
+    from confirm.law.review import filing_window_flags
+
+    flags = filing_window_flags(concluded_on=date(2026, 12, 3), submitted_on=date(2026, 12, 20), calendar=SHIPPED)
+    assert [f.code for f in flags] == ["risk.calendar_not_covered"]
+    assert "法定节假日安排未录入" in flags[0].message
