@@ -10,7 +10,7 @@ from confirm.law.tables import holiday_table
 SHIPPED = calendar_from_table(holiday_table())
 
 
-@pytest.mark.parametrize(("concluded_on", "last_day", "why"), [
+CASES = [
     (date(2026, 11, 1), date(2026, 12, 1), "day 30 is a Tuesday: nothing moves"),
     (date(2026, 9, 1), date(2026, 10, 8), "day 30 is National Day; 10-07 is the last holiday, 10-08 a Thursday"),
     (date(2026, 10, 4), date(2026, 11, 3), "day 30 is a plain Tuesday"),
@@ -20,7 +20,10 @@ SHIPPED = calendar_from_table(holiday_table())
     (date(2026, 9, 10), date(2026, 10, 10), "day 30 is Saturday 10-10, a working day after National Day"),
     (date(2025, 9, 1), date(2025, 10, 9), "2025: National Day runs to 10-08"),
     (date(2025, 12, 2), date(2026, 1, 4), "day 30 is 2026-01-01; holidays to 01-03; Sunday 01-04 is a working day"),
-])
+]
+
+
+@pytest.mark.parametrize(("concluded_on", "last_day", "why"), CASES)
 def test_last_day_moves_past_statutory_rest_days(concluded_on, last_day, why):
     assert filing_deadline(concluded_on, SHIPPED) == last_day, why
     assert filing_window(concluded_on, SHIPPED).covered
