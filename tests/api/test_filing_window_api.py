@@ -63,3 +63,13 @@ def test_a_last_day_on_a_courts_holiday_moves_and_the_application_is_in_time_eve
     r = m.create(concluded(32))  # day 30 was the day before yesterday: not moved by the court's holiday
     if not runtime.calendar.is_rest_day(china_today() - timedelta(days=2)):
         assert r.status_code == 422 and r.json()["error"]["code"] == "application.deadline_passed"
+
+
+def test_an_edit_follows_the_courts_choice_too(client, runtime, passwords):
+    m = Staff(client, "mediator", passwords["mediator"])
+    app_id = m.create(concluded(2)).json()["id"]
+    assert m.put(f"/api/v1/applications/{app_id}", json=concluded(40)).status_code == 200  # flag: stored
+    with transaction(runtime.engine) as s:
+        set_late_applications(s, "渝0241", "block", actor="test")
+    r = m.put(f"/api/v1/applications/{app_id}", json=concluded(41))
+    assert r.status_code == 422 and r.json()["error"]["code"] == "application.deadline_passed"
