@@ -97,8 +97,8 @@ def _cmd_court_add(settings: Settings, args: argparse.Namespace) -> int:
 def _cmd_court_set(settings: Settings, args: argparse.Namespace) -> int:
     from confirm.accounts import admin
 
-    if args.party_confirmation is None and args.revocation is None and args.name is None:
-        print("nothing to set: give --name, --party-confirmation and/or --revocation")
+    if all(v is None for v in (args.party_confirmation, args.revocation, args.name, args.late_applications)):
+        print("nothing to set: give --name, --party-confirmation, --revocation and/or --late-applications")
         return 2
     if args.name is not None:
         runtime, court = _with_session(settings, lambda s: admin.set_court_name(s, args.code, args.name, actor="cli"))
@@ -109,8 +109,11 @@ def _cmd_court_set(settings: Settings, args: argparse.Namespace) -> int:
             s, args.code, args.party_confirmation, actor="cli"))
     if args.revocation is not None:
         _, court = _with_session(settings, lambda s: admin.set_revocation(s, args.code, args.revocation, actor="cli"))
+    if args.late_applications is not None:
+        _, court = _with_session(settings, lambda s: admin.set_late_applications(
+            s, args.code, args.late_applications, actor="cli"))
     print(f"court {court.code} {court.name}: party confirmation {court.party_confirmation}, "
-          f"revocation {court.revocation}")
+          f"revocation {court.revocation}, late applications {court.late_applications}")
     return 0
 
 
@@ -233,6 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="whether confirming needs every party's own confirmation (default required)")
     court_set.add_argument("--revocation", choices=["deciding_judge", "any_judge"],
                            help="who may revoke a ruling: the judge who decided (default) or any judge of the court")
+    court_set.add_argument("--late-applications", choices=["flag", "block"],
+                           help="an application after the 30-day window (CPL 205): accepted with a risk flag for the "
+                           "judge to decide on good cause under CPL 86 (default flag) or refused at intake (block)")
 
     outbox_cmd = sub.add_parser("outbox", help="the development outbox: messages Jiudi would have sent")
     outbox_cmd.add_argument("--limit", type=int, default=20)

@@ -94,6 +94,8 @@ class Court(SQLModel, table=True):
     party_confirmation: str = Field(default="required", max_length=20)
     # who may revoke a ruling: the judge who decided it (deciding_judge, the default) or any judge (any_judge)
     revocation: str = Field(default="deciding_judge", max_length=20)
+    # an application after the 30-day window: accepted with a risk flag for the judge (flag, CPL 86 顺延) or refused
+    late_applications: str = Field(default="flag", max_length=20)
     created_at: datetime = _ts(default_factory=utcnow)
 
 

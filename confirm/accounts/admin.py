@@ -11,6 +11,7 @@ from confirm.accounts.auth import hash_password, password_problem
 from confirm.core import audit
 from confirm.law.courts import court_name_problem
 from confirm.law.errors import DomainError
+from confirm.law.intake import LATE_APPLICATION_SETTINGS
 from confirm.law.parties import OPTIONAL, REQUIRED
 from confirm.law.revocation import REVOCATION_SETTINGS
 from confirm.models import AuthToken, Court, Organization, OrgKind, Role, User, pk
@@ -59,6 +60,15 @@ def set_revocation(session: Session, code: str, value: str, *, actor: str) -> Co
     if value not in REVOCATION_SETTINGS:
         raise DomainError("court.revocation", f"撤销裁定的设置应为 {' 或 '.join(REVOCATION_SETTINGS)}", 422)
     return _set_court_setting(session, code, "revocation", value, actor=actor)
+
+
+def set_late_applications(session: Session, code: str, value: str, *, actor: str) -> Court:
+    """What intake does with an application after the 30-day window (CPL 205): accept it with a risk flag so the
+    judge decides whether there was good cause to extend (``flag``, the default; CPL 86) or refuse it (``block``)."""
+    if value not in LATE_APPLICATION_SETTINGS:
+        raise DomainError("court.late_applications",
+                          f"超期申请的设置应为 {' 或 '.join(LATE_APPLICATION_SETTINGS)}", 422)
+    return _set_court_setting(session, code, "late_applications", value, actor=actor)
 
 
 def _set_court_setting(session: Session, code: str, setting: str, value: str, *, actor: str) -> Court:

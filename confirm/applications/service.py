@@ -12,6 +12,7 @@ from confirm.core import audit
 from confirm.core.clock import utcnow
 from confirm.core.crash_points import crash_point
 from confirm.core.storage import DocumentStore
+from confirm.law.calendar import RestDayCalendar
 from confirm.law.errors import DomainError, not_found
 from confirm.law.identity import PersonFacts, normalize_id_number, person_facts
 from confirm.law.intake import DOCUMENT_KINDS, ApplicationIn, require_valid_application
@@ -93,10 +94,19 @@ def _require_court_of_organization(session: Session, user: User, court_code: str
     return court
 
 
-def create_application(session: Session, user: User, body: ApplicationIn, *, today: date) -> Application:
+def late_applications_setting(session: Session, court_code: str) -> str:
+    """The court's choice for an application after the 30-day window (``flag`` for a court not known yet: the
+    competence check names that problem)."""
+    court = session.exec(select(Court).where(Court.code == court_code)).first()
+    return court.late_applications if court is not None else "flag"
+
+
+def create_application(session: Session, user: User, body: ApplicationIn, *, today: date,
+                       calendar: RestDayCalendar) -> Application:
     """就地申请: a mediator stores a new draft for their own organisation (validated in full first)."""
     require_role(user, Role.MEDIATOR)
-    require_valid_application(body, today=today)
+    require_valid_application(body, today=today, calendar=calendar,
+                              late_applications=late_applications_setting(session, body.court_code))
     court = _require_court_of_organization(session, user, body.court_code)
     assert user.organization_id is not None
     app = Application(status=Status.DRAFT, court_id=pk(court), organization_id=user.organization_id,
@@ -111,12 +121,13 @@ def create_application(session: Session, user: User, body: ApplicationIn, *, tod
 
 
 def replace_application(session: Session, user: User, application_id: str, body: ApplicationIn, *,
-                        today: date) -> Application:
+                        today: date, calendar: RestDayCalendar) -> Application:
     """Replace a draft's or a returned application's content."""
     require_role(user, Role.MEDIATOR)
     app = get_visible(session, user, application_id, for_update=True)
     require_allowed(app.status, Action.EDIT)
-    require_valid_application(body, today=today)
+    require_valid_application(body, today=today, calendar=calendar,
+                              late_applications=late_applications_setting(session, body.court_code))
     _require_court_of_organization(session, user, body.court_code)
     void_links(session, app.id, actor=user.username, reason="申请已修改")  # each party is asked again
     _apply_body(app, body)

@@ -23,7 +23,7 @@ from confirm.law.errors import DomainError, required_text
 from confirm.law.intake import ApplicationIn, PartyIn, check_application, check_required_documents
 from confirm.law.lifecycle import Action, Status, require_allowed
 from confirm.law.parties import REQUIRED, confirmation_problems, shared_addresses
-from confirm.law.review import DecisionIn, require_lawful_decision, risk_flags
+from confirm.law.review import DecisionIn, filing_window_flags, require_lawful_decision, risk_flags
 from confirm.law.revocation import require_may_revoke, require_public_reason
 from confirm.law.supplement import require_decidable, require_supplement_deadline
 from confirm.models import (
@@ -84,7 +84,9 @@ def submit(runtime: Runtime, session: Session, user: User, application_id: str) 
     # by its first submission, whose day stays the application date (Interp. 354 ¶2; CPL 205)
     resubmission = app.case_number is not None and app.submitted_at is not None
     applied_on = china_time(app.submitted_at).date() if resubmission and app.submitted_at else today
-    problems = check_application(_body_of(session, app), today=applied_on)
+    court = session.get(Court, app.court_id)
+    problems = check_application(_body_of(session, app), today=applied_on, calendar=runtime.calendar,
+                                 late_applications=court.late_applications if court is not None else "flag")
     kinds = {d.kind for d in session.exec(select(Document).where(Document.application_id == app.id))}
     problems += check_required_documents(kinds)
     if problems:
@@ -102,6 +104,8 @@ def submit(runtime: Runtime, session: Session, user: User, application_id: str) 
         parties_with_same_address=len(addresses) != len(set(addresses)),
         parties_with_same_phone=bool(shared_addresses((pk(p), p.phone) for p in parties)),
     )
+    flags += filing_window_flags(concluded_on=app.mediation_concluded_on, submitted_on=applied_on,
+                                 calendar=runtime.calendar)
     app.risk_flags = [{"code": f.code, "message": f.message} for f in flags]
     if not resubmission:
         app.submitted_at = utcnow()

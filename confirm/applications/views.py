@@ -76,7 +76,8 @@ def create_application(
     """就地申请: a new draft. The same Idempotency-Key with the same body returns the first answer again."""
 
     def run(session: Session) -> tuple[int, dict[str, Any]]:
-        app = applications.create_application(session, user, body, today=china_today())
+        app = applications.create_application(session, user, body, today=china_today(),
+                                             calendar=runtime.calendar)
         return 201, application_json(runtime, session, app)
 
     status, payload = idempotent(runtime, pk(user), idempotency_key, body.model_dump(mode="json"), run)
@@ -87,8 +88,8 @@ def create_application(
 def replace_application(runtime: RuntimeDep, user: UserDep, application_id: str,
                         body: ApplicationIn) -> dict[str, Any]:
     """Replace a draft's or a returned application's content (validated as at creation)."""
-    return change_and_show(runtime, lambda s: applications.replace_application(s, user, application_id, body,
-                                                                               today=china_today()))
+    return change_and_show(runtime, lambda s: applications.replace_application(
+        s, user, application_id, body, today=china_today(), calendar=runtime.calendar))
 
 
 @router.get("/applications", tags=["applications"], response_model=QueueOut)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
+import yaml
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -26,6 +27,10 @@ from confirm.core.messaging import Channel
 from confirm.core.seals import CourtSeals
 from confirm.core.storage import DocumentStore
 from confirm.core.verify_codes import load_or_create_secret
+from confirm.law.calendar import RestDayCalendar, calendar_from_table
+from confirm.law.tables import holiday_table
+
+COURT_HOLIDAYS_FILE = "holidays.yaml"  # in the data directory: a court's years over the shipped holidays.yaml
 
 
 class Wakeable(Protocol):
@@ -73,6 +78,14 @@ class Runtime:
         """The audit chain's MAC key (shared by every instance, like the keys) and this instance's head file."""
         return AuditKeys(mac_key=load_or_create_mac_key(self.settings.data_dir / "keys" / "audit-mac.key"),
                          head_path=self.settings.data_dir / audit.HEAD_FILE)
+
+    @cached_property
+    def calendar(self) -> RestDayCalendar:
+        """法定休假日 (CPL 85): the shipped State Council arrangements, with the years of the court's own
+        ``<data_dir>/holidays.yaml`` replacing them; read once per process (restart to apply a change)."""
+        path = self.settings.data_dir / COURT_HOLIDAYS_FILE
+        court = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        return calendar_from_table(holiday_table(), court)
 
     @cached_property
     def channels(self) -> dict[str, Channel]:

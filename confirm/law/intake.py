@@ -7,12 +7,13 @@ The input models are plain pydantic values; the checks are pure functions that r
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from confirm.law.admissibility import inadmissible_ground
+from confirm.law.calendar import RestDayCalendar, filing_deadline
 from confirm.law.errors import DomainError, FieldProblem
 from confirm.law.identity import (
     credit_code_problem,
@@ -24,7 +25,7 @@ from confirm.law.identity import (
 from confirm.law.inputs import DocumentInput, Paragraphs
 from confirm.law.tables import common_dispute_types, inadmissible_grounds
 
-APPLICATION_WINDOW_DAYS = 30  # CPL 205: 自调解协议生效之日起三十日内
+LATE_APPLICATION_SETTINGS = ("flag", "block")  # a court's choice: CPL 86 lets the judge extend for good cause
 REQUIRED_DOCUMENT_KINDS = ("agreement", "joint_application")  # Interp. 354: 申请书 and 调解协议
 DOCUMENT_KINDS = ("agreement", "joint_application", "identity", "evidence")
 _AMOUNT = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
@@ -79,22 +80,22 @@ class ApplicationIn(_Input, DocumentInput):
     agreement: AgreementIn
 
 
-def application_deadline(concluded_on: date) -> date:
-    """Last day to apply: the 30 days run from the day after the agreement took effect (民法典 201)."""
-    return concluded_on + timedelta(days=APPLICATION_WINDOW_DAYS)
+def late_application_message(concluded_on: date, last_day: date) -> str:
+    """What the mediator or the judge reads about an application after the window (CPL 205, 85)."""
+    return f"已超过申请期限：调解协议自{concluded_on.isoformat()}生效，应在{last_day.isoformat()}前（含当日）申请司法确认"
 
 
-def check_filing_window(concluded_on: date, *, today: date) -> FieldProblem | None:
-    """CPL 205: apply within 30 days of the agreement taking effect; an agreement cannot take effect in the future."""
+def check_filing_window(concluded_on: date, *, today: date, calendar: RestDayCalendar,
+                        late_applications: str) -> FieldProblem | None:
+    """CPL 205: apply within 30 days of the agreement taking effect, the last day moved past rest days (CPL 85);
+    an agreement cannot take effect in the future. A late application is refused only where the court set
+    ``block``; with ``flag`` it is stored and the judge decides whether there was good cause (CPL 86)."""
     if concluded_on > today:
         return FieldProblem("mediation.concluded_on", "application.future_date", "调解协议生效日期不能晚于今天")
-    deadline = application_deadline(concluded_on)
-    if today > deadline:
-        return FieldProblem(
-            "mediation.concluded_on",
-            "application.deadline_passed",
-            f"已超过申请期限：调解协议自{concluded_on.isoformat()}生效，应在{deadline.isoformat()}前（含当日）申请司法确认",
-        )
+    last_day = filing_deadline(concluded_on, calendar)
+    if today > last_day and late_applications == "block":
+        return FieldProblem("mediation.concluded_on", "application.deadline_passed",
+                            late_application_message(concluded_on, last_day))
     return None
 
 
@@ -175,13 +176,15 @@ def check_parties(parties: list[PartyIn], *, today: date) -> list[FieldProblem]:
     return problems
 
 
-def check_application(body: ApplicationIn, *, today: date) -> list[FieldProblem]:
+def check_application(body: ApplicationIn, *, today: date, calendar: RestDayCalendar,
+                      late_applications: str) -> list[FieldProblem]:
     """Every problem with an application's content, in a stable order; empty when it may be stored."""
     problems: list[FieldProblem] = []
     if (bad := check_dispute_type(body.dispute_type)) is not None:
         problems.append(bad)
     problems.extend(check_parties(body.parties, today=today))
-    if (bad := check_filing_window(body.mediation.concluded_on, today=today)) is not None:
+    if (bad := check_filing_window(body.mediation.concluded_on, today=today, calendar=calendar,
+                                   late_applications=late_applications)) is not None:
         problems.append(bad)
     if not body.mediation.place:
         problems.append(FieldProblem("mediation.place", "mediation.place_required", "请填写调解地点"))
@@ -196,9 +199,10 @@ def check_application(body: ApplicationIn, *, today: date) -> list[FieldProblem]
     return problems
 
 
-def require_valid_application(body: ApplicationIn, *, today: date) -> None:
+def require_valid_application(body: ApplicationIn, *, today: date, calendar: RestDayCalendar,
+                              late_applications: str) -> None:
     """Raise one 422 error naming every problem, or return when the application may be stored."""
-    problems = check_application(body, today=today)
+    problems = check_application(body, today=today, calendar=calendar, late_applications=late_applications)
     if problems:
         raise DomainError.from_problems(problems)
 

@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from confirm.law.calendar import RestDayCalendar, filing_window
 from confirm.law.errors import DomainError, FieldProblem
 from confirm.law.inputs import DocumentInput, Paragraphs
 from confirm.law.parties import WaiverIn
@@ -219,3 +220,23 @@ def risk_flags(
                               "不同申请人留存了同一手机号码，本人确认的验证码将发往同一号码，请核实是否由一人代为确认"))
     return flags
 
+
+
+CALENDAR_NOT_COVERED = "法定节假日安排未录入，期限仅按周末顺延计算，请核对"
+
+
+def filing_window_flags(*, concluded_on: date, submitted_on: date, calendar: RestDayCalendar) -> list[RiskFlag]:
+    """An application after the 30-day window (CPL 205, 85) is the judge's to weigh: CPL 86 allows 顺延 for good
+    cause. And a last day counted without the State Council's arrangement for its year is said to be unsure."""
+    window = filing_window(concluded_on, calendar)
+    flags: list[RiskFlag] = []
+    if submitted_on > window.last_day:
+        flags.append(RiskFlag(
+            "risk.late_application",
+            f"超过申请期限：调解协议自{concluded_on.isoformat()}生效，申请期限至{window.last_day.isoformat()}（含当日），"
+            f"本件于{submitted_on.isoformat()}提交；是否有正当理由准许顺延，由审判员依民事诉讼法第八十六条决定",
+        ))
+    if not window.covered:
+        flags.append(RiskFlag("risk.calendar_not_covered",
+                              f"申请期限{window.last_day.isoformat()}：{CALENDAR_NOT_COVERED}"))
+    return flags

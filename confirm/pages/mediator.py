@@ -79,6 +79,24 @@ def mediator_home(request: Request) -> Response:
     return page(request, "pages/mediator_home.html", staff, rows=rows, outcomes=outcomes, org=org)
 
 
+def filing_rules(runtime: Runtime, court_code: str) -> dict[str, Any]:
+    """What the form's live hint needs to count the 30-day window as the server does (CPL 205, 85): the court's
+    choice for late applications and the rest-day calendar of the years around today."""
+    with runtime.unit_of_work() as session:
+        late = applications.late_applications_setting(session, court_code)
+    years = range(china_today().year - 1, china_today().year + 2)
+    calendar = runtime.calendar
+    return {"late_applications": late,
+            "holidays": sorted(d.isoformat() for d in calendar.holidays if d.year in years),
+            "working_days": sorted(d.isoformat() for d in calendar.working_days if d.year in years)}
+
+
+def _form_page(request: Request, staff: Staff, **context: Any) -> Response:
+    """The application form, with the filing window's rules for its live hint."""
+    rules = filing_rules(get_runtime(request), str(context["body"].get("court_code") or ""))
+    return page(request, "pages/application_form.html", staff, filing_rules=rules, **context)
+
+
 @router.get("/m/new", response_class=HTMLResponse)
 def new_application_page(request: Request) -> Response:
     staff = signed_in(request, Role.MEDIATOR)
@@ -86,7 +104,7 @@ def new_application_page(request: Request) -> Response:
         return staff
     with get_runtime(request).unit_of_work() as session:
         court = session.get(Court, staff.user.court_id)
-    return page(request, "pages/application_form.html", staff,
+    return _form_page(request, staff,
                 body=blank_application(staff.user, court.code if court else ""),
                 idempotency_key=uuid.uuid4().hex, fields={}, message=None)
 
@@ -101,27 +119,28 @@ async def new_application(request: Request) -> Response:
     key = str(form.get("idempotency_key", "")) or uuid.uuid4().hex
     if str(form.get("action", "")) == "add_party":  # without JavaScript: one more party block
         body["parties"].append({"kind": "person", "name": ""})
-        return page(request, "pages/application_form.html", staff, body=body, idempotency_key=key, fields={},
+        return _form_page(request, staff, body=body, idempotency_key=key, fields={},
                     message=None)
     try:
         parsed = ApplicationIn.model_validate(body)
 
         def run(session: Session) -> tuple[int, dict[str, Any]]:
-            app = applications.create_application(session, staff.user, parsed, today=china_today())
+            app = applications.create_application(session, staff.user, parsed, today=china_today(),
+                                                  calendar=get_runtime(request).calendar)
             return 201, {"id": app.id}
 
         _status, payload = idempotent(get_runtime(request), pk(staff.user), key, parsed.model_dump(mode="json"),
                                       run)
     except (DomainError, ValidationError) as exc:
         message, fields, _status = form_errors(exc)
-        return page(request, "pages/application_form.html", staff, status_code=422, body=body,
+        return _form_page(request, staff, status_code=422, body=body,
                     idempotency_key=key, fields=fields, message=message)
     return RedirectResponse(f"/m/a/{payload['id']}?created=1", status_code=303)
 
 
 def _edit_form(request: Request, staff: Staff, application_id: str, body: dict[str, Any], status_code: int = 200,
                **context: Any) -> Response:
-    return page(request, "pages/application_form.html", staff, status_code=status_code, body=body,
+    return _form_page(request, staff, status_code=status_code, body=body,
                 idempotency_key="", heading="修改申请", editing=application_id,
                 form_action=f"/m/a/{application_id}/edit", draft_key=f"edit-{application_id}",
                 fields=context.pop("fields", {}), message=context.pop("message", None), **context)
@@ -160,7 +179,8 @@ async def edit_application(request: Request, application_id: str) -> Response:
     try:
         parsed = ApplicationIn.model_validate(body)
         with get_runtime(request).unit_of_work() as session:
-            applications.replace_application(session, staff.user, application_id, parsed, today=china_today())
+            applications.replace_application(session, staff.user, application_id, parsed, today=china_today(),
+                                             calendar=get_runtime(request).calendar)
     except (DomainError, ValidationError) as exc:
         message, fields, status = form_errors(exc)
         return _edit_form(request, staff, application_id, body, status_code=status, fields=fields, message=message)

@@ -161,6 +161,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "page.date_format": (422, "日期格式不正确"),
     "court.party_confirmation": (422, "当事人本人确认的设置应为 required 或 optional"),
     "court.revocation": (422, "撤销裁定的设置应为 deciding_judge 或 any_judge"),
+    "court.late_applications": (422, "超期申请的设置应为 flag 或 block"),
     # the command line only (exit codes, not HTTP statuses, but the same stable codes on stderr)
     "backup.not_empty": (400, "jiudi backup：目标目录不是空目录"),
     "backup.sqlite_path": (400, "jiudi backup：SQLite 数据库路径无效"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from confirm.accounts.admin import set_late_applications
 from confirm.core.clock import china_today
+from confirm.core.db import transaction
 from tests.support import Staff, a_pdf, application_body
 
 
@@ -41,9 +43,12 @@ def test_same_idempotency_key_with_another_body_is_409(client, passwords):
     assert r.status_code == 409 and r.json()["error"]["code"] == "request.idempotency_conflict"
 
 
-def test_late_application_is_refused_with_the_field_named_and_nothing_stored(client, passwords):
+def test_late_application_is_refused_where_the_court_blocks_them_with_the_field_named_and_nothing_stored(
+        client, runtime, passwords):
+    with transaction(runtime.engine) as s:
+        set_late_applications(s, "渝0241", "block", actor="test")
     m = Staff(client, "mediator", passwords["mediator"])
-    late = (china_today() - timedelta(days=31)).isoformat()
+    late = (china_today() - timedelta(days=40)).isoformat()
     body = application_body(mediation={"concluded_on": late, "place": "调解室", "mediator_name": "杨调解"})
     r = m.create(body)
     assert r.status_code == 422

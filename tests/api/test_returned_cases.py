@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlmodel import select
 
 from confirm.core.clock import china_today, utcnow
-from confirm.models import Application
+from confirm.models import Application, Court
 from tests.api.test_decision_page import csrf, signed_in_page
 from tests.support import Staff
 
@@ -108,6 +108,9 @@ def test_a_resubmission_keeps_the_application_date_and_the_window_met_by_the_fir
     m, judge, app_id, app = returned(client, passwords)
     first = app["submitted_at"]
     with runtime.unit_of_work() as session:  # the first submission was in time, 35 days ago; today it would not be
+        court = session.exec(select(Court)).one()
+        court.late_applications = "block"  # (a court that refuses late applications outright)
+        session.add(court)
         row = session.exec(select(Application).where(Application.id == app_id)).one()
         row.mediation_concluded_on = china_today() - timedelta(days=37)
         row.submitted_at = utcnow() - timedelta(days=35)

@@ -4,17 +4,20 @@ from datetime import date, timedelta
 
 import pytest
 
+from confirm.law.calendar import calendar_from_table
 from confirm.law.errors import DomainError
 from confirm.law.intake import (
     ApplicationIn,
-    application_deadline,
     check_application,
     check_filing_window,
     check_required_documents,
     require_valid_application,
 )
+from confirm.law.tables import holiday_table
 
 TODAY = date(2026, 11, 28)
+CALENDAR = calendar_from_table(holiday_table())
+RULES = {"calendar": CALENDAR, "late_applications": "block"}
 
 
 def body(**changes):
@@ -39,42 +42,53 @@ def codes(problems):
 
 
 def test_a_complete_application_has_no_problems():
-    assert check_application(body(), today=TODAY) == []
-
-
-def test_deadline_is_thirty_days_after_the_agreement_took_effect():
-    assert application_deadline(date(2026, 11, 1)) == date(2026, 12, 1)
+    assert check_application(body(), today=TODAY, **RULES) == []
 
 
 def test_accepts_application_filed_on_the_thirtieth_day():
-    assert check_filing_window(TODAY - timedelta(days=30), today=TODAY) is None
+    assert check_filing_window(TODAY - timedelta(days=30), today=TODAY, **RULES) is None
 
 
-def test_rejects_application_filed_after_30_days():
-    problem = check_filing_window(TODAY - timedelta(days=31), today=TODAY)
+def test_rejects_application_filed_after_30_days_where_the_court_blocks_late_applications():
+    problem = check_filing_window(TODAY - timedelta(days=31), today=TODAY, **RULES)
     assert problem.code == "application.deadline_passed" and problem.field == "mediation.concluded_on"
+    assert "应在2026-11-27前（含当日）" in problem.message
+
+
+def test_accepts_a_late_application_where_the_court_flags_it_for_the_judge():
+    late = TODAY - timedelta(days=40)
+    assert check_filing_window(late, today=TODAY, calendar=CALENDAR, late_applications="flag") is None
+    assert check_application(body(mediation={"concluded_on": late.isoformat(), "place": "调解室",
+                                              "mediator_name": "杨调解"}),
+                             today=TODAY, calendar=CALENDAR, late_applications="flag") == []
+
+
+def test_a_last_day_moved_past_national_day_still_accepts_on_the_moved_day():
+    # day 30 of 2026-09-01 is 10-01; the holidays run to 10-07, so 10-08 is still in time even where blocking
+    assert check_filing_window(date(2026, 9, 1), today=date(2026, 10, 8), **RULES) is None
+    assert check_filing_window(date(2026, 9, 1), today=date(2026, 10, 9), **RULES).code == "application.deadline_passed"
 
 
 def test_rejects_agreement_dated_in_the_future():
-    assert check_filing_window(TODAY + timedelta(days=1), today=TODAY).code == "application.future_date"
+    assert check_filing_window(TODAY + timedelta(days=1), today=TODAY, **RULES).code == "application.future_date"
 
 
 def test_rejects_a_single_applicant():
     b = body()
     b.parties = b.parties[:1]
-    assert "application.parties_too_few" in codes(check_application(b, today=TODAY))
+    assert "application.parties_too_few" in codes(check_application(b, today=TODAY, **RULES))
 
 
 def test_rejects_the_same_person_twice():
     b = body()
     b.parties = [b.parties[0], b.parties[0].model_copy(update={"name": "张三丰"})]
-    assert "application.duplicate_party" in codes(check_application(b, today=TODAY))
+    assert "application.duplicate_party" in codes(check_application(b, today=TODAY, **RULES))
 
 
 def test_rejects_bad_id_number_and_names_the_field():
     b = body()
     b.parties[0].id_number = "110105194912310021"
-    problems = check_application(b, today=TODAY)
+    problems = check_application(b, today=TODAY, **RULES)
     assert [(p.field, p.code) for p in problems] == [("parties[0].id_number", "party.id_number_checksum")]
 
 
@@ -82,7 +96,7 @@ def test_organisation_needs_credit_code_and_representative():
     b = body()
     b.parties[1].credit_code = None
     b.parties[1].representative = None
-    assert codes(check_application(b, today=TODAY)) == ["party.credit_code_required", "party.representative_required"]
+    assert codes(check_application(b, today=TODAY, **RULES)) == ["party.credit_code_required", "party.representative_required"]
 
 
 @pytest.mark.parametrize("dispute_type, code", [
@@ -92,7 +106,7 @@ def test_organisation_needs_credit_code_and_representative():
     ("知识产权权属纠纷", "application.inadmissible.property_right_determination"),
 ])
 def test_refuses_inadmissible_dispute_types_at_intake(dispute_type, code):
-    problems = check_application(body(dispute_type=dispute_type), today=TODAY)
+    problems = check_application(body(dispute_type=dispute_type), today=TODAY, **RULES)
     assert codes(problems) == [code]
     assert "不能申请司法确认" in problems[0].message
 
@@ -101,7 +115,7 @@ def test_reports_every_problem_at_once_in_one_error():
     b = body(dispute_type="离婚纠纷")
     b.parties[0].phone = "123"
     with pytest.raises(DomainError) as caught:
-        require_valid_application(b, today=TODAY)
+        require_valid_application(b, today=TODAY, **RULES)
     err = caught.value
     assert err.status == 422 and err.code == "application.inadmissible.identity_relation"
     assert {p.field for p in err.problems} == {"dispute_type", "parties[0].phone"}
@@ -110,7 +124,7 @@ def test_reports_every_problem_at_once_in_one_error():
 def test_amount_must_be_a_decimal_string():
     b = body()
     b.agreement.amount = "12,000"
-    assert codes(check_application(b, today=TODAY)) == ["agreement.amount_format"]
+    assert codes(check_application(b, today=TODAY, **RULES)) == ["agreement.amount_format"]
 
 
 def test_submission_needs_agreement_and_joint_application():

@@ -173,7 +173,9 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     med.fill("#dispute_type_other", "")
     assert med.inner_text("#err-dispute_type_other") == ""
     med.fill("#mediation\\.concluded_on", (china_today() - timedelta(days=40)).isoformat())
-    assert "已超过申请期限" in med.inner_text("#err-mediation\\.concluded_on")
+    # the court flags late applications (the default): the hint warns but does not mark the field invalid
+    assert "第八十六条" in med.inner_text("#err-mediation\\.concluded_on")
+    assert med.get_attribute("#mediation\\.concluded_on", "aria-invalid") == "false"
     # a third party can be added and removed
     med.get_by_role("button", name="＋ 添加申请人").click()
     assert med.locator("fieldset.party").count() == 3

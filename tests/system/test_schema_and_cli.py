@@ -67,6 +67,16 @@ def test_cli_adds_court_org_and_user(settings, runtime):
     assert weak.returncode == 1 and "user.password_weak" in weak.stderr
 
 
+def test_cli_sets_what_the_court_does_with_late_applications(settings, runtime):
+    with transaction(runtime.engine) as s:
+        assert s.exec(select(Court).where(Court.code == "渝0241")).one().late_applications == "flag"  # the default
+    r = run_cli(settings, "court", "set", "--code", "渝0241", "--late-applications", "block")
+    assert r.returncode == 0, r.stderr
+    assert "late applications block" in r.stdout
+    with transaction(runtime.engine) as s:
+        assert s.exec(select(Court).where(Court.code == "渝0241")).one().late_applications == "block"
+
+
 def test_cli_corrects_a_courts_name_and_the_next_ruling_prints_it_and_is_sealed_in_it(settings, runtime, client,
                                                                                     passwords):
     from tests.support import issued

@@ -68,3 +68,9 @@ def party_texts() -> dict[str, Any]:
         if key not in data:
             raise ValueError(f"party.yaml lacks {key}")
     return data
+
+
+@lru_cache(maxsize=1)
+def holiday_table() -> dict[Any, Any]:
+    """The State Council's holiday arrangements shipped with the release (holidays.yaml), by year."""
+    return _load("holidays.yaml") or {}

@@ -12,6 +12,16 @@
   function addDays(iso, n) {
     var d = new Date(iso + "T00:00:00Z"); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10);
   }
+  function isRestDay(iso, cal) {  // CPL 85 ¶3 法定休假日, as confirm/law/calendar.py counts them
+    if (cal.holidays.indexOf(iso) >= 0) return true;
+    var wd = new Date(iso + "T00:00:00Z").getUTCDay();
+    return (wd === 0 || wd === 6) && cal.working_days.indexOf(iso) < 0;
+  }
+  function filingDeadline(iso, cal) {  // CPL 205: day 30 after the agreement took effect, moved past rest days
+    var d = addDays(iso, 30);
+    while (isRestDay(d, cal)) d = addDays(d, 1);
+    return d;
+  }
   var rules = {
     id_number: function (v) {
       v = v.trim().toUpperCase();
@@ -40,17 +50,23 @@
     amount: function (v) { return /^\d{1,13}(\.\d{1,2})?$/.test(v.trim()) ? "" : "金额应为数字，最多两位小数，例如 12000.00"; },
     concluded_on: function (v) {
       if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return "请填写调解协议生效日期";
-      var today = chinaToday(), deadline = addDays(v, 30);
+      var el = document.getElementById("filing-rules");
+      var cal = el ? JSON.parse(el.textContent) : {holidays: [], working_days: [], late_applications: "block"};
+      var today = chinaToday(), deadline = filingDeadline(v, cal);
       if (v > today) return "调解协议生效日期不能晚于今天";
-      if (today > deadline) return "已超过申请期限：调解协议自" + v + "生效，应在" + deadline + "前（含当日）申请司法确认";
-      return "";
+      if (today <= deadline) return "";
+      var late = "已超过申请期限：调解协议自" + v + "生效，应在" + deadline + "前（含当日）申请司法确认";
+      if (cal.late_applications === "block") return late;
+      return {warn: late + "。仍可提交，由审判员依民事诉讼法第八十六条决定是否准许顺延"};
     }
   };
   window.JiudiRules = rules;
 
-  function showError(input, message) {
+  function showError(input, message) {  // a rule's {warn: text} is shown but does not mark the field invalid
+    var warn = message && message.warn ? message.warn : "";
+    if (warn) message = "";
     var box = document.getElementById("err-" + input.name);
-    if (box) box.textContent = message;
+    if (box) { box.textContent = message || warn; box.classList.toggle("warn", !!warn); }
     input.setAttribute("aria-invalid", message ? "true" : "false");
     var field = input.closest(".field"); if (field) field.classList.toggle("invalid", !!message);
   }
