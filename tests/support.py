@@ -117,6 +117,18 @@ def issued(client: Any, passwords: dict[str, str]) -> tuple[Staff, str, dict[str
     return m, app_id, r.json()
 
 
+def decided(client: Any, passwords: dict[str, str], outcome: str, grounds: list[str], reasoning: str = "") -> str:
+    """A submitted application decided by the judge with ``outcome`` and its ruling sealed: its id."""
+    m = Staff(client, "mediator", passwords["mediator"])
+    judge = Staff(client, "judge", passwords["judge"])
+    app_id = m.filed()
+    judge.post(f"/api/v1/applications/{app_id}/claim")
+    r = judge.post(f"/api/v1/applications/{app_id}/decision", json={
+        "outcome": outcome, "grounds": grounds, "reasoning": reasoning, "verification": verification_now()})
+    assert r.json()["status"] == "issued", r.text
+    return app_id
+
+
 def outbox(client: Any, **match: Any) -> list[dict[str, Any]]:
     """The development outbox's messages (newest first) that have every field of ``match``."""
     r = client.get("/dev/outbox")

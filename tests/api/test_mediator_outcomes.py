@@ -5,20 +5,10 @@ from __future__ import annotations
 
 import re
 
-from tests.support import Staff, issued, page_login, verification_now
+from tests.support import decided, issued, page_login
 
 REASONING = "协议第二条约定的付款期限前后矛盾，\n无法确定履行时间。"
 
-
-def decided(client, passwords, outcome: str, grounds: list[str], reasoning: str = "") -> str:  # type: ignore[no-untyped-def]
-    m = Staff(client, "mediator", passwords["mediator"])
-    judge = Staff(client, "judge", passwords["judge"])
-    app_id = m.filed()
-    judge.post(f"/api/v1/applications/{app_id}/claim")
-    r = judge.post(f"/api/v1/applications/{app_id}/decision", json={
-        "outcome": outcome, "grounds": grounds, "reasoning": reasoning, "verification": verification_now()})
-    assert r.json()["status"] == "issued", r.text
-    return app_id
 
 
 def chip(html: str, app_id: str) -> str:

@@ -1,6 +1,6 @@
 """The mediator's pages in Chromium after a rejection (issue 14 item 4): the ruling's notice and the list's chip
 in the rejection's own colour, never the green of a confirmation, with the grounds, the reasoning and the next
-steps in words. Screenshots: build/screenshots/mediator-rejected-*.png and mediator-list-outcomes-*.png."""
+steps in words. Screenshots: 07d-mediator-ruling-rejected-grounds-*.png and 09b-mediator-list-outcomes-*.png."""
 
 from __future__ import annotations
 
@@ -8,21 +8,10 @@ import httpx
 
 from tests.pages.conftest import TABLET, shoot
 from tests.pages.test_staff_pages import login
-from tests.support import Staff, verification_now
+from tests.support import decided
 
 REASONING = "协议第二条约定的付款期限前后矛盾，无法确定履行时间。"
 
-
-def decided(api: httpx.Client, passwords: dict[str, str], outcome: str, grounds: list[str],
-            reasoning: str = "") -> str:
-    m = Staff(api, "mediator", passwords["mediator"])
-    judge = Staff(api, "judge", passwords["judge"])
-    app_id = m.filed()
-    judge.post(f"/api/v1/applications/{app_id}/claim")
-    r = judge.post(f"/api/v1/applications/{app_id}/decision", json={
-        "outcome": outcome, "grounds": grounds, "reasoning": reasoning, "verification": verification_now()})
-    assert r.json()["status"] == "issued", r.text
-    return app_id
 
 
 def background(page, selector: str) -> str:  # type: ignore[no-untyped-def]
