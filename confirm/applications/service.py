@@ -94,11 +94,14 @@ def _require_court_of_organization(session: Session, user: User, court_code: str
     return court
 
 
-def late_applications_setting(session: Session, court_code: str) -> str:
+def late_applications_of(court: Court | None) -> str:
     """The court's choice for an application after the 30-day window (``flag`` for a court not known yet: the
     competence check names that problem)."""
-    court = session.exec(select(Court).where(Court.code == court_code)).first()
     return court.late_applications if court is not None else "flag"
+
+
+def late_applications_setting(session: Session, court_code: str) -> str:
+    return late_applications_of(session.exec(select(Court).where(Court.code == court_code)).first())
 
 
 def create_application(session: Session, user: User, body: ApplicationIn, *, today: date,

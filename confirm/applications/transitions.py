@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from confirm.applications.service import get_visible, require_role
+from confirm.applications.service import get_visible, late_applications_of, require_role
 from confirm.core import audit
 from confirm.core.clock import as_utc, china_time, china_today, utcnow
 from confirm.core.crash_points import crash_point
@@ -84,9 +84,8 @@ def submit(runtime: Runtime, session: Session, user: User, application_id: str) 
     # by its first submission, whose day stays the application date (Interp. 354 ¶2; CPL 205)
     resubmission = app.case_number is not None and app.submitted_at is not None
     applied_on = china_time(app.submitted_at).date() if resubmission and app.submitted_at else today
-    court = session.get(Court, app.court_id)
     problems = check_application(_body_of(session, app), today=applied_on, calendar=runtime.calendar,
-                                 late_applications=court.late_applications if court is not None else "flag")
+                                 late_applications=late_applications_of(session.get(Court, app.court_id)))
     kinds = {d.kind for d in session.exec(select(Document).where(Document.application_id == app.id))}
     problems += check_required_documents(kinds)
     if problems:

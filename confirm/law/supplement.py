@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from confirm.law.errors import DomainError
 from confirm.law.lifecycle import Status
-from confirm.law.review import Outcome
+from confirm.law.review import OUTCOMES, Outcome
 
 MAX_SUPPLEMENT_DAYS = 30  # a deadline further out would outrun the 30-day review period (CPL 187)
 
@@ -29,6 +29,19 @@ def require_supplement_deadline(deadline: date | None, *, today: date) -> date:
     return deadline
 
 
+def deadline_passed(status: str, supplement_deadline: date | None, *, today: date) -> bool:
+    """Whether a returned case's recorded deadline has passed (the day itself still belongs to the parties)."""
+    return status == Status.RETURNED and supplement_deadline is not None and today > supplement_deadline
+
+
+def outcomes_open(status: str) -> list[Outcome]:
+    """The outcomes a decision may take in ``status``: on a returned case only 按撤回申请处理 (once its deadline
+    passed); under review the others, since 按撤回申请处理 needs a deadline to supplement that passed."""
+    if status == Status.RETURNED:
+        return [Outcome.TREATED_AS_WITHDRAWN]
+    return [o for o in OUTCOMES if o != Outcome.TREATED_AS_WITHDRAWN]
+
+
 def require_decidable(status: str, outcome: str, *, supplement_deadline: date | None, today: date) -> None:
     """按撤回申请处理 only on a returned case whose recorded deadline has passed; a returned case takes no other
     decision until it is supplemented (409, in Chinese, with a stable code)."""
@@ -38,7 +51,7 @@ def require_decidable(status: str, outcome: str, *, supplement_deadline: date | 
                               "可以裁定按撤回申请处理", 409)
         if supplement_deadline is None:
             raise DomainError("decision.no_supplement_deadline", "退回补正时未指定补正期限，不能裁定按撤回申请处理", 409)
-        if today <= supplement_deadline:
+        if not deadline_passed(status, supplement_deadline, today=today):
             raise DomainError("decision.supplement_deadline_not_passed",
                               f"补正期限（{supplement_deadline.isoformat()}）尚未届满，不能裁定按撤回申请处理", 409)
     elif outcome == Outcome.TREATED_AS_WITHDRAWN:

@@ -22,8 +22,8 @@ from confirm.issuance.ruling import preview_ruling
 from confirm.law.errors import DomainError
 from confirm.law.parties import REQUIRED
 from confirm.law.reading import marked, unstated
-from confirm.law.review import OUTCOMES, OUTCOMES_STATING_VERIFICATION, Outcome, grounds_by_article
-from confirm.law.supplement import MAX_SUPPLEMENT_DAYS, require_supplement_deadline
+from confirm.law.review import OUTCOMES, OUTCOMES_STATING_VERIFICATION, grounds_by_article
+from confirm.law.supplement import MAX_SUPPLEMENT_DAYS, deadline_passed, outcomes_open, require_supplement_deadline
 from confirm.models import Application, Court, Decision, Role, User, pk
 from confirm.pages.forms import decision_from_form, decision_summary
 from confirm.pages.mediator import application_view
@@ -108,19 +108,6 @@ def court_cases(request: Request, q: str = "", when: str = "today", offset: int 
                 limit=applications.SEARCH_LIMIT)
 
 
-def outcomes_offered(status: str) -> list[str]:
-    """The outcomes the decision form offers: on a returned case only 按撤回申请处理 (after its deadline); under
-    review the others (按撤回申请处理 needs a deadline to supplement that passed: confirm.law.supplement)."""
-    if status == "returned":
-        return [Outcome.TREATED_AS_WITHDRAWN]
-    return [o for o in OUTCOMES if o != Outcome.TREATED_AS_WITHDRAWN]
-
-
-def supplement_deadline_passed(view: dict[str, Any]) -> bool:
-    deadline = view.get("supplement_deadline")
-    return view["status"] == "returned" and bool(deadline) and str(deadline) < china_today().isoformat()
-
-
 def _review_page(request: Request, staff: Staff, application_id: str, status_code: int = 200,
                  **extra: Any) -> Response:
     runtime = get_runtime(request)
@@ -130,13 +117,15 @@ def _review_page(request: Request, staff: Staff, application_id: str, status_cod
         clerks = [(c.username, c.name) for c in transitions.clerks_of(session, app.court_id)]
         court = session.get(Court, app.court_id)
         following = applications.next_case(session, staff.user, after=app.id)
+        offered = outcomes_open(app.status)
+        passed = deadline_passed(app.status, app.supplement_deadline, today=china_today())
     grounds = {o: grounds_by_article(o) for o in OUTCOMES}
     names = [p["name"] for p in view["parties"]]
     text = view["agreement"]["text"]
     form = extra.pop("form", {})
     chosen = [str(g) for g in form.getlist(f"grounds_{form.get('outcome', '')}")] if isinstance(form, FormData) else []
     return page(request, "pages/review.html", staff, status_code=status_code, a=view, grounds=grounds, clerks=clerks,
-                outcomes=outcomes_offered(view["status"]), deadline_passed=supplement_deadline_passed(view),
+                outcomes=offered, deadline_passed=passed,
                 verification_outcomes=OUTCOMES_STATING_VERIFICATION, chosen_grounds=chosen,
                 form_items=list(form.multi_items()) if isinstance(form, FormData) else [],
                 summary=extra.pop("summary", None), now=datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M"),

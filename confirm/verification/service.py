@@ -77,13 +77,14 @@ def _service_record(session: Session, application_id: str, party_id: int | None,
         kind, recipients = "service_voucher", [party] if party else []
     ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
     revoked = ruling.revoked_at is not None  # it records the service of a ruling that no longer stands
+    names = public_names(session, app.id)
     return {
         "document": kind, "document_name": DOCUMENT_NAMES[kind],
         "status": "voided" if voided else "revoked" if revoked else "valid",
         "revoke_reason": public_reason_text(ruling.revoke_public_reason) if revoked else None,
         "void_reason": f"{chinese_datetime_text(voided.voided_at)}由本院作废" if voided else None,
         "court": court.name if court else None, "case_number": app.case_number, "outcome": None,
-        "issued_at": iso(issued_at), "parties": [public_names(session, app.id)[pk(p)] for p in recipients],
+        "issued_at": iso(issued_at), "parties": [names[pk(p)] for p in recipients],
         "document_sha256": sha256,
     }
 

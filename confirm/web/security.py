@@ -115,7 +115,8 @@ async def _refuse(send: Send) -> None:
 # Tokens in addresses are secrets (a QR code's verification token, a party's link, a check code): the access log
 # keeps the request, never them (item 14 of issue 17).
 _SECRET_IN_PATH = re.compile(r"(/v/|/p/|/api/v1/verify/|/api/v1/party/)(?!me(?:[/?]|$))[^/?\s\"]+")
-_SECRET_IN_QUERY = re.compile(r"((?:^|[?&])check_code=)[^&\s\"]+")
+# a check code; and the court's case search (/j/cases?q=), whose words may be a party's name or ID number
+_SECRET_IN_QUERY = re.compile(r"((?:^|[?&])(?:check_code|q)=)[^&\s\"]+")
 
 
 def redact(text: str) -> str:

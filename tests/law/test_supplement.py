@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from confirm.law.errors import DomainError
-from confirm.law.supplement import require_decidable, require_supplement_deadline
+from confirm.law.supplement import deadline_passed, outcomes_open, require_decidable, require_supplement_deadline
 
 TODAY = date(2026, 11, 30)
 
@@ -39,3 +39,15 @@ def test_a_returned_case_takes_no_other_decision_and_under_review_cannot_be_trea
         require_decidable("under_review", "treated_as_withdrawn", supplement_deadline=None, today=TODAY)
     assert caught.value.code == "decision.no_supplement_deadline"
     require_decidable("under_review", "confirmed", supplement_deadline=None, today=TODAY)
+
+
+def test_the_day_itself_still_belongs_to_the_parties_and_only_a_returned_case_has_a_deadline_to_pass():
+    assert not deadline_passed("returned", TODAY, today=TODAY)
+    assert deadline_passed("returned", date(2026, 11, 29), today=TODAY)
+    assert not deadline_passed("returned", None, today=TODAY)
+    assert not deadline_passed("under_review", date(2026, 11, 1), today=TODAY)
+
+
+def test_the_outcomes_open_to_a_returned_case_and_to_one_under_review():
+    assert outcomes_open("returned") == ["treated_as_withdrawn"]
+    assert "treated_as_withdrawn" not in outcomes_open("under_review") and len(outcomes_open("under_review")) == 4

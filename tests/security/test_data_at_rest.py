@@ -43,7 +43,7 @@ def test_a_data_directory_made_by_an_earlier_version_is_tightened_at_start(setti
     assert stat.S_IMODE(os.stat(old).st_mode) == 0o600
 
 
-def test_the_access_log_keeps_no_verification_token_party_link_or_check_code(client):
+def test_the_access_log_keeps_no_verification_token_party_link_check_code_or_searched_person(client):
     access = logging.getLogger("uvicorn.access")
     assert any(isinstance(f, RedactTokens) for f in access.filters)  # installed by create_app
     record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
@@ -53,7 +53,9 @@ def test_the_access_log_keeps_no_verification_token_party_link_or_check_code(cli
     assert "AbCdEf123" not in record.getMessage() and "/v/…" in record.getMessage()
     for line, secret in (("/p/tok3n-Secret/ruling.pdf", "tok3n-Secret"), ("/api/v1/verify/SeCrEt", "SeCrEt"),
                          ("/api/v1/verify?check_code=ABCD-1234", "ABCD-1234"),
-                         ("/v?check_code=WXYZ-9876&x=1", "WXYZ-9876"), ("/api/v1/party/PaRtY/code", "PaRtY")):
+                         ("/v?check_code=WXYZ-9876&x=1", "WXYZ-9876"), ("/api/v1/party/PaRtY/code", "PaRtY"),
+                         ("/j/cases?q=11010519491231002X&when=all", "11010519491231002X"),
+                         ("/j/cases?when=all&q=%E5%BC%A0%E4%B8%89", "%E5%BC%A0%E4%B8%89")):  # a party's name
         assert secret not in redact(line), line
     assert redact("/api/v1/party/me/ruling.pdf") == "/api/v1/party/me/ruling.pdf"  # no secret there
     assert redact("/api/v1/applications/abc/documents/3") == "/api/v1/applications/abc/documents/3"

@@ -22,12 +22,8 @@ def _load(name: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=1)
 def inadmissible_dispute_types() -> dict[str, tuple[str, int, str]]:
-    """案由 → (ground code, item of Interp. 355, Chinese reason)."""
-    table: dict[str, tuple[str, int, str]] = {}
-    for ground, entry in _load("admissibility.yaml").items():
-        for dispute_type in entry["dispute_types"]:
-            table[dispute_type] = (ground, int(entry["item"]), entry["reason"])
-    return table
+    """案由 named in the table → (ground code, item of Interp. 355, Chinese reason): the grounds read by name."""
+    return {dispute_type: (g.code, g.item, g.reason) for g in inadmissible_grounds() for dispute_type in g.dispute_types}
 
 
 @lru_cache(maxsize=1)
