@@ -315,6 +315,9 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     assert consent.is_visible() and consent.input_value() == ""  # the phone on the application needs no other basis
     # nothing preset on the receipt: the place and the time are the mediator's own entries
     assert med.input_value("#place") == "" and med.input_value("#served_at") == ""
+    # the page was opened a minute ago (its max is that minute): 现在 must still be a time the form accepts
+    earlier = (datetime.now(CHINA) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")
+    med.locator("#served_at").evaluate("(input, earlier) => { input.max = earlier; }", earlier)
     med.click("#place-as-mediation")
     med.click("#served-now")
     assert med.input_value("#place") == "秀山县中和派出所驻所调解室" and med.input_value("#served_at") != ""

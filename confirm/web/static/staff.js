@@ -269,12 +269,18 @@
   }
   // 现在 / 同调解地点: the judge or the mediator says the verification or the service takes place now, or there
   // (a recorded act, never a form default)
+  var chinaMinute = function () { return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 16); };
+  // A time field's max (no later than now) was the page's own minute: a page left open, or a minute turning over
+  // before 现在 is pressed, must not make the browser refuse the present time. The server still refuses the future.
+  var freshMax = function (input) { if (input.type === "datetime-local" && input.max) input.max = chinaMinute(); };
+  document.addEventListener("focusin", function (ev) { if (ev.target.matches && ev.target.matches("input[max]")) freshMax(ev.target); });
   document.addEventListener("click", function (ev) {
     var b = ev.target.closest && ev.target.closest("[data-now], [data-fill]");
     if (!b) return;
     var input = document.getElementById(b.dataset.now || b.dataset.fill);
     if (!input) return;
-    input.value = b.dataset.now ? new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 16) : b.dataset.value;
+    if (b.dataset.now) freshMax(input);
+    input.value = b.dataset.now ? chinaMinute() : b.dataset.value;
     input.dispatchEvent(new Event("input", { bubbles: true }));
   });
   initDecision();
