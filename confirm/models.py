@@ -164,6 +164,8 @@ class Application(SQLModel, table=True):
     agreement_amount: str | None = Field(default=None, max_length=20)
     case_number: str | None = Field(default=None, max_length=60, unique=True)
     submitted_at: datetime | None = _ts(default=None)
+    # 收案: the first claim registered the case and took its number; 受理: the court accepted it (Interp. 355)
+    registered_at: datetime | None = _ts(default=None)
     accepted_at: datetime | None = _ts(default=None)
     claimed_by: int | None = Field(default=None, foreign_key="users.id")
     return_reason: str | None = Field(default=None, sa_type=sa.Text)

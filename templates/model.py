@@ -76,7 +76,7 @@ class RulingContent:
     mediation_organization: str
     mediation_concluded_on: date
     applied_on: date
-    accepted_on: date
+    accepted_on: date | None  # 受理 (立案); None for 不予受理, whose ruling must not state one
     agreement_text: str  # one clause per line
     verification_method: VerificationMethod | None
     verification_at: datetime | None

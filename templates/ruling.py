@@ -114,11 +114,15 @@ def _paragraphs(content: RulingContent, texts: LegalTexts) -> list[str]:
         raise ValueError("a ruling needs at least one party")
     fields = _fields(content, texts)
     out = [p for party in content.parties for p in _party_paragraphs(party, texts)]
-    for template in outcome.facts + outcome.view + outcome.operative + outcome.tail:
+    groups = {texts.grounds[g].group for g in content.grounds if g in texts.grounds}
+    for template in outcome.facts + outcome.view_for(groups) + outcome.operative + outcome.tail:
         if template.strip() == AGREEMENT_MARKER:
             out.extend(_agreement_clauses(content.agreement_text))
         else:
-            text = template.format_map(fields).strip()
+            try:
+                text = template.format_map(fields).strip()
+            except KeyError as missing:
+                raise ValueError(f"{content.outcome!r} states {missing} but the record has none") from None
             if text:
                 out.append(text)
     return out
@@ -155,6 +159,8 @@ def _fields(content: RulingContent, texts: LegalTexts) -> dict[str, str]:
         reasoning += "。"
     same_day = content.accepted_on == content.applied_on
     supplement = _supplement(content)
+    accepted = {} if content.accepted_on is None else {  # (a text stating an acceptance that never was: KeyError)
+        "accepted_on": str(ruling["same_day"]) if same_day else arabic_date(content.accepted_on)}
     return {
         "court_name": content.court_name,
         "case_number": content.case_number,
@@ -165,7 +171,7 @@ def _fields(content: RulingContent, texts: LegalTexts) -> dict[str, str]:
         "mediation_organization": content.mediation_organization,
         "mediation_concluded_on": arabic_date(content.mediation_concluded_on),
         "applied_on": arabic_date(content.applied_on),
-        "accepted_on": str(ruling["same_day"]) if same_day else arabic_date(content.accepted_on),
+        **accepted,
         "verification": verification,
         "confirmations": confirmations,
         "reasoning": reasoning,

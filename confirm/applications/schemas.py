@@ -270,7 +270,10 @@ class ApplicationOut(ClocksOut):
     agreement: AgreementOut
     documents: list[DocumentOut]
     case_number: str | None
-    accepted_at: Time | None
+    registered_at: Time | None = Field(None, description="收案: when the first claim registered the case and took "
+                                       "its number")
+    accepted_at: Time | None = Field(None, description="受理: when the court accepted the case (POST …/accept, or "
+                                     "with a decision on the merits); null before")
     return_reason: str | None
     supplement_deadline: Day | None = Field(None, description="the day by which the court asked for the supplement "
                                             "(returned cases); past it, the judge may rule 按撤回申请处理")
@@ -303,7 +306,7 @@ class ApplicationOut(ClocksOut):
             agreement=AgreementOut(text=app.agreement_text, amount=app.agreement_amount),
             documents=[DocumentOut(id=d.id or 0, kind=d.kind, filename=d.filename, content_type=d.content_type,
                                    sha256=d.sha256, size=d.size, url=f"{base}/documents/{d.id}") for d in docs],
-            case_number=app.case_number, accepted_at=iso(app.accepted_at), return_reason=app.return_reason,
+            case_number=app.case_number, registered_at=iso(app.registered_at), accepted_at=iso(app.accepted_at), return_reason=app.return_reason,
             supplement_deadline=app.supplement_deadline.isoformat() if app.supplement_deadline else None,
             decision=None if decision is None else DecisionOut(
                 outcome=decision.outcome, grounds=decision.grounds, decided_at=iso(decision.decided_at),

@@ -13,11 +13,12 @@ from sqlmodel import Session, col, select
 
 from confirm.applications.service import get_visible, late_applications_of, require_role
 from confirm.core import audit
-from confirm.core.clock import as_utc, china_time, china_today, utcnow
+from confirm.core.clock import as_utc, china_time, china_today, iso, utcnow
 from confirm.core.crash_points import crash_point
 from confirm.core.db import after_commit
 from confirm.core.events import emit, queue_job
 from confirm.core.runtime import Runtime
+from confirm.law.acceptance import accepted_by_decision, check_acceptance
 from confirm.law.case_numbers import SPECIAL_PROCEDURE, CaseNumber
 from confirm.law.errors import DomainError, required_text
 from confirm.law.intake import ApplicationIn, PartyIn, check_application, check_required_documents
@@ -40,6 +41,7 @@ from confirm.models import (
     pk,
 )
 from confirm.parties.service import confirmation_states, open_links, parties_of, waive
+from templates.texts import load_texts
 
 
 def _move(session: Session, app: Application, to: Status, *, actor: User | str, event: str | None,
@@ -124,7 +126,7 @@ def withdraw(session: Session, user: User, application_id: str) -> Application:
     require_allowed(app.status, Action.WITHDRAW)
     if app.case_number is not None:
         raise DomainError("application.already_accepted",
-                          "法院已立案，撤回申请须由法官作出准许撤回的裁定，请联系审查法官", 409)
+                          "法院已收案并编定案号，撤回申请须由法官作出准许撤回的裁定，请联系审查法官", 409)
     _move(session, app, Status.WITHDRAWN, actor=user, event="application.withdrawn")
     return app
 
@@ -147,7 +149,8 @@ def allocate_case_number(session: Session, court: Court, year: int) -> CaseNumbe
 
 
 def claim(session: Session, user: User, application_id: str) -> Application:
-    """A judge takes the application for review; the first claim is 立案 and allocates the case number."""
+    """A judge takes the application for review; the first claim is 收案: it registers the case and allocates its
+    number (案号规定 arts. 9–10). Acceptance (受理) is its own act (``accept``, or a decision on the merits)."""
     require_role(user, Role.JUDGE)
     get_visible(session, user, application_id)
     taken = session.connection().execute(
@@ -167,11 +170,30 @@ def claim(session: Session, user: User, application_id: str) -> Application:
     if first:
         court = session.get(Court, app.court_id)
         assert court is not None
-        app.accepted_at = utcnow()
-        app.case_number = str(allocate_case_number(session, court, china_time(app.accepted_at).year))
+        app.registered_at = utcnow()
+        app.case_number = str(allocate_case_number(session, court, china_time(app.registered_at).year))
         crash_point("during_claim")  # the number is taken, not yet committed: a crash here gives it back
     _move(session, app, Status.UNDER_REVIEW, actor=user, event="application.claimed", before=Status.SUBMITTED,
-          claimed_by=user.username, accepted=first)
+          claimed_by=user.username, registered=first)
+    return app
+
+
+def accept(session: Session, user: User, application_id: str) -> Application:
+    """受理: the claiming judge accepts the registered case (within 3 days of receipt, 2011 rules art. 4). From now
+    on a defect of Interp. 355 leads to 驳回 (¶2), no longer to 不予受理, and the 30-day review clock runs."""
+    require_role(user, Role.JUDGE)
+    app = get_visible(session, user, application_id, for_update=True)
+    require_allowed(app.status, Action.ACCEPT)
+    _require_claimant(app, user)
+    _require_undecided(session, app, "不能再受理")
+    if app.accepted_at is not None:
+        raise DomainError("application.accepted_already",
+                          f"本案已于{china_time(app.accepted_at).date().isoformat()}受理", 409)
+    app.accepted_at = app.updated_at = utcnow()
+    session.add(app)
+    audit.append(session, actor=user.username, action="application.accepted", application_id=app.id,
+                 data={"by": "judge", "accepted_at": iso(app.accepted_at)})
+    emit(session, "application.accepted", app)
     return app
 
 
@@ -249,6 +271,7 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
     require_decidable(app.status, decision.outcome, supplement_deadline=app.supplement_deadline, today=china_today())
     assert app.submitted_at is not None
     require_lawful_decision(decision, submitted_at=as_utc(app.submitted_at), now=utcnow())
+    require_fits_acceptance(app, decision)
     _require_party_confirmations(session, app, decision)
     clerk = clerk_for(session, app.court_id, clerk_username)
     row = Decision(
@@ -261,6 +284,10 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
     waive(session, user, app, decision.waivers)
     if app.status == Status.RETURNED:  # 按撤回申请处理 of a case not supplemented: it is the court's again, to seal
         _move(session, app, Status.UNDER_REVIEW, actor=user, event=None, decided_returned_case=True)
+    if accepted_by_decision(decision.outcome, accepted=app.accepted_at is not None):
+        app.accepted_at = utcnow()  # 当场受理、当场裁定: the decision on the merits is the acceptance too
+        audit.append(session, actor=user.username, action="application.accepted", application_id=app.id,
+                     data={"by": "decision", "outcome": decision.outcome})
     session.add(row)
     queue_job(session, app.id, job_kind(JobKind.RULING))
     session.flush()
@@ -269,6 +296,15 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
     emit(session, "application.decided", app, outcome=decision.outcome)
     after_commit(session, call=lambda: crash_point("after_decision_commit"))
     return row
+
+
+def require_fits_acceptance(app: Application, decision: DecisionIn) -> None:
+    """不予受理 only before acceptance; a 355 defect after it rejected under 355 ¶2, on those grounds alone (422)."""
+    accepted_on = china_time(app.accepted_at).date() if app.accepted_at else None
+    problems = check_acceptance(decision.outcome, decision.grounds, accepted_on=accepted_on,
+                                ground_groups={g.code: g.group for g in load_texts().grounds.values()})
+    if problems:
+        raise DomainError.from_problems(problems)
 
 
 def _require_party_confirmations(session: Session, app: Application, decision: DecisionIn) -> None:

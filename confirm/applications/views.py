@@ -158,6 +158,13 @@ def claim(runtime: RuntimeDep, user: UserDep, application_id: str) -> dict[str, 
     return change_and_show(runtime, lambda s: transitions.claim(s, user, application_id))
 
 
+@router.post("/applications/{application_id}/accept", tags=["review"], **AS_APPLICATION)
+def accept(runtime: RuntimeDep, user: UserDep, application_id: str) -> dict[str, Any]:
+    """受理 (v1.1): the claiming judge accepts the registered case. Before it, a defect of Interp. 355 is ruled
+    不予受理; after it, 驳回 (¶2). A decision on the merits of a case not yet accepted accepts it too."""
+    return change_and_show(runtime, lambda s: transitions.accept(s, user, application_id))
+
+
 @router.post("/applications/{application_id}/release", tags=["review"], **AS_APPLICATION)
 def release(runtime: RuntimeDep, user: UserDep, application_id: str) -> dict[str, Any]:
     return change_and_show(runtime, lambda s: transitions.release(s, user, application_id))

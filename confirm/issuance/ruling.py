@@ -15,12 +15,13 @@ from typing import Literal, cast
 from sqlmodel import Session, select
 
 from confirm.applications.service import get_visible, party_facts, require_role
-from confirm.applications.transitions import clerk_for, mark_issued
-from confirm.core.clock import as_utc, china_time, utcnow
+from confirm.applications.transitions import clerk_for, mark_issued, require_fits_acceptance
+from confirm.core.clock import as_utc, china_time, china_today, utcnow
 from confirm.core.runtime import Runtime
 from confirm.core.seals import SealedDocument
 from confirm.core.verify_codes import check_code_for, digest, new_nonce, token_for, verify_url
 from confirm.issuance.pipeline import DocumentKind, Prepared, prepared_for
+from confirm.law.acceptance import accepted_by_decision
 from confirm.law.errors import DomainError
 from confirm.law.review import DecisionIn, require_lawful_decision
 from confirm.models import (
@@ -83,7 +84,10 @@ def party_confirmations(session: Session, app: Application, waivers: Mapping[int
 
 def _content(runtime: Runtime, session: Session, app: Application, decision: DecisionFacts, *, verify_url: str,
              check_code: str, preview: bool) -> RulingContent:
-    assert app.case_number and app.submitted_at and app.accepted_at
+    assert app.case_number and app.submitted_at
+    accepted_on = china_time(app.accepted_at).date() if app.accepted_at else None
+    if accepted_on is None and preview and accepted_by_decision(decision.outcome, accepted=False):
+        accepted_on = china_today()  # the previewed decision would accept the case today
     court = session.get(Court, app.court_id)
     org = session.get(Organization, app.organization_id)
     assert court and org
@@ -100,7 +104,7 @@ def _content(runtime: Runtime, session: Session, app: Application, decision: Dec
         court_name=court.name, case_number=app.case_number, outcome=cast(Outcome, decision.outcome),
         parties=tuple(parties), dispute_type=app.dispute_type, mediation_organization=org.name,
         mediation_concluded_on=app.mediation_concluded_on,
-        applied_on=china_time(app.submitted_at).date(), accepted_on=china_time(app.accepted_at).date(),
+        applied_on=china_time(app.submitted_at).date(), accepted_on=accepted_on,
         agreement_text=app.agreement_text,
         verification_method=cast(VerificationMethod | None, decision.verification_method),
         verification_at=china_time(decision.verification_at) if decision.verification_at else None,
@@ -179,8 +183,9 @@ def preview_ruling(runtime: Runtime, user: User, application_id: str, decision: 
     with runtime.unit_of_work() as session:
         app = get_visible(session, user, application_id)
         if app.case_number is None or app.submitted_at is None:
-            raise DomainError("application.invalid_state", "领取审查（立案）后才能预览裁定书", 409)
+            raise DomainError("application.invalid_state", "领取审查（收案）后才能预览裁定书", 409)
         require_lawful_decision(decision, submitted_at=as_utc(app.submitted_at), now=utcnow())
+        require_fits_acceptance(app, decision)
         facts = DecisionFacts(
             outcome=decision.outcome, grounds=tuple(decision.grounds), reasoning=decision.reasoning,
             verification_method=decision.verification.method if decision.verification else None,

@@ -10,7 +10,7 @@ from confirm.law.errors import DomainError
 class Status(StrEnum):
     DRAFT = "draft"  # 草稿: the mediator is still filling it in
     SUBMITTED = "submitted"  # 已提交: waiting in the court's review queue
-    UNDER_REVIEW = "under_review"  # 审查中: a judge has claimed it (立案, case number allocated)
+    UNDER_REVIEW = "under_review"  # 审查中: a judge has claimed it (收案, case number allocated; 受理 is its own act)
     ISSUED = "issued"  # 已出具: the sealed ruling exists
     SERVED = "served"  # 已送达: every party has been served
     RETURNED = "returned"  # 退回补正: sent back for correction
@@ -23,6 +23,7 @@ class Action(StrEnum):
     REMOVE_DOCUMENT = "remove_document"  # take back a wrong upload before the court has the application
     SUBMIT = "submit"
     CLAIM = "claim"
+    ACCEPT = "accept"  # 受理 (the claim registered the case: 收案, its number)
     RELEASE = "release"
     RETURN = "return"
     DECIDE = "decide"
@@ -40,7 +41,7 @@ _ALLOWED: dict[Status, frozenset[Action]] = {
     Status.RETURNED: frozenset({Action.EDIT, Action.UPLOAD, Action.REMOVE_DOCUMENT, Action.SUBMIT, Action.WITHDRAW,
                                 Action.DECIDE}),
     Status.SUBMITTED: frozenset({Action.CLAIM, Action.WITHDRAW}),
-    Status.UNDER_REVIEW: frozenset({Action.RELEASE, Action.RETURN, Action.DECIDE, Action.ISSUE}),
+    Status.UNDER_REVIEW: frozenset({Action.ACCEPT, Action.RELEASE, Action.RETURN, Action.DECIDE, Action.ISSUE}),
     Status.ISSUED: frozenset({Action.SERVE, Action.VOID_SERVICE}),
     Status.SERVED: frozenset({Action.VOID_SERVICE}),
     Status.WITHDRAWN: frozenset(),
@@ -62,6 +63,7 @@ _ACTION_NAMES = {
     Action.REMOVE_DOCUMENT: "删除材料",
     Action.SUBMIT: "提交申请",
     Action.CLAIM: "领取审查",
+    Action.ACCEPT: "受理",
     Action.RELEASE: "放弃领取",
     Action.RETURN: "退回补正",
     Action.DECIDE: "作出裁定",

@@ -91,11 +91,12 @@ def grounds_for(outcome: str) -> dict[str, str]:
     return outcome_grounds(outcome)
 
 
-def grounds_by_article(outcome: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
+def grounds_by_article(outcome: str, only: frozenset[str] | None = None) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """The grounds of an outcome as the decision form lists them, grouped by article of the 2022 Interpretation:
-    [("《民诉法解释》第三百五十八条", [(code, "第一项", label), …]), …]."""
+    [("《民诉法解释》第三百五十八条", [(code, "第一项", label), …]), …]; ``only`` keeps those ground lists alone."""
     return [(f"《民诉法解释》{article}", [(g.code, g.item, g.label) for g in grounds])
-            for article, grounds in load_texts().outcome_ground_groups(outcome)]
+            for article, grounds in load_texts().outcome_ground_groups(outcome)
+            if only is None or any(g.group in only for g in grounds)]
 
 
 def ground_labels(outcome: str, grounds: list[str]) -> list[str]:

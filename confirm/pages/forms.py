@@ -114,8 +114,10 @@ def service_from_form(form: FormData) -> ServiceIn:
                                      "recipients": recipients})
 
 
-def decision_summary(decision: DecisionIn, *, case_number: str, clerk: str, names: dict[int, str]) -> dict[str, Any]:
-    """The last look before sealing, in the judge's words: only what the form says, never a default."""
+def decision_summary(decision: DecisionIn, *, case_number: str, clerk: str, names: dict[int, str],
+                     accepts: bool = False) -> dict[str, Any]:
+    """The last look before sealing, in the judge's words: only what the form says, never a default (and, when the
+    case was not yet accepted, that this decision accepts it)."""
     verification = decision.verification
     how = {"video": "视频核实", "in_person": "当面核实"}
     checked = (f"经{how[verification.method]}（{chinese_datetime_text(verification.at)}）" if verification
@@ -125,5 +127,7 @@ def decision_summary(decision: DecisionIn, *, case_number: str, clerk: str, name
     if decision.reasoning:
         lines.append(f"理由说明：{decision.reasoning}")
     lines.append(f"书记员：{clerk}")
+    if accepts:
+        lines.append("本案尚未受理：作出本裁定即同时受理（当场受理，裁定书记载的立案日期为今日）")
     return {"sentence": f"将{checked}、以“{Outcome(decision.outcome).name_zh}”出具{case_number}民事裁定书，"
                         "盖章后不可撤回。", "lines": lines}

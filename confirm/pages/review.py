@@ -19,6 +19,7 @@ from confirm.applications.schemas import summary_json
 from confirm.core.clock import CHINA, china_time, china_today
 from confirm.core.runtime import Runtime
 from confirm.issuance.ruling import preview_ruling
+from confirm.law.acceptance import accepted_by_decision, ground_groups_open, outcomes_before_or_after
 from confirm.law.errors import DomainError
 from confirm.law.parties import REQUIRED
 from confirm.law.reading import marked, unstated
@@ -117,9 +118,10 @@ def _review_page(request: Request, staff: Staff, application_id: str, status_cod
         clerks = [(c.username, c.name) for c in transitions.clerks_of(session, app.court_id)]
         court = session.get(Court, app.court_id)
         following = applications.next_case(session, staff.user, after=app.id)
-        offered = outcomes_open(app.status)
+        accepted = app.accepted_at is not None
+        offered = outcomes_before_or_after(outcomes_open(app.status), accepted=accepted)
         passed = deadline_passed(app.status, app.supplement_deadline, today=china_today())
-    grounds = {o: grounds_by_article(o) for o in OUTCOMES}
+    grounds = {o: grounds_by_article(o, ground_groups_open(o, accepted=accepted)) for o in OUTCOMES}
     names = [p["name"] for p in view["parties"]]
     text = view["agreement"]["text"]
     form = extra.pop("form", {})
@@ -160,6 +162,14 @@ async def claim(request: Request, application_id: str) -> Response:
     async def act(runtime: Runtime, staff: Staff, _form: FormData) -> None:
         with runtime.unit_of_work() as session:
             transitions.claim(session, staff.user, application_id)
+    return await _court_action(request, application_id, act)
+
+
+@router.post("/j/a/{application_id}/accept", response_class=HTMLResponse)
+async def accept(request: Request, application_id: str) -> Response:
+    async def act(runtime: Runtime, staff: Staff, _form: FormData) -> None:
+        with runtime.unit_of_work() as session:
+            transitions.accept(session, staff.user, application_id)
     return await _court_action(request, application_id, act)
 
 
@@ -230,11 +240,13 @@ def _checked_decision(runtime: Runtime, staff: Staff, application_id: str, form:
     clerk_username = str(form.get("clerk", "")) or None
     try:
         with runtime.unit_of_work() as session:
+            accepted = applications.get_visible(session, staff.user, application_id).accepted_at is not None
             transitions.decide(session, staff.user, application_id, decision, clerk_username=clerk_username)
             app = applications.get_visible(session, staff.user, application_id)
             clerk = transitions.clerk_for(session, app.court_id, clerk_username)
             names = {pk(p): p.name for p in parties_of(session, application_id)}
-            summary = decision_summary(decision, case_number=app.case_number or "", clerk=clerk.name, names=names)
+            summary = decision_summary(decision, case_number=app.case_number or "", clerk=clerk.name, names=names,
+                                       accepts=accepted_by_decision(decision.outcome, accepted=accepted))
             raise _DryRun
     except _DryRun:
         return summary

@@ -91,6 +91,14 @@ class OutcomeTexts:
     view: tuple[str, ...]
     operative: tuple[str, ...]
     tail: tuple[str, ...]
+    # a view of its own when every ground comes from one list (rejected under Interp. 355 ¶2: found after acceptance)
+    views_by_grounds: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    def view_for(self, groups: set[str]) -> tuple[str, ...]:
+        """The court's view for grounds drawn from ``groups``: a list's own view when they all come from it."""
+        if len(groups) == 1 and (only := next(iter(groups))) in self.views_by_grounds:
+            return self.views_by_grounds[only]
+        return self.view
 
 
 @dataclass(frozen=True)
@@ -199,8 +207,19 @@ def _load_outcomes(ruling: dict[str, Any], groups: set[str], where: str) -> dict
             view=_paragraphs(_require(entry, "view", here), f"{here}.view"),
             operative=_paragraphs(_require(entry, "operative", here), f"{here}.operative"),
             tail=_paragraphs(entry.get("tail"), f"{here}.tail"),
+            views_by_grounds=MappingProxyType(_views_by_grounds(entry, citations, here)),
         )
     return outcomes
+
+
+def _views_by_grounds(entry: Mapping[str, Any], citations: Mapping[str, str], where: str) -> dict[str, tuple[str, ...]]:
+    raw = entry.get("view_by_grounds") or {}
+    if not isinstance(raw, dict):
+        raise TextsError(f"{where}.view_by_grounds must map a ground list to paragraphs")
+    for group in raw:
+        if group not in citations:
+            raise TextsError(f"{where}.view_by_grounds: {group!r} is not one of the outcome's ground lists")
+    return {group: _paragraphs(value, f"{where}.view_by_grounds.{group}") for group, value in raw.items()}
 
 
 def _string(mapping: Mapping[str, Any], key: str, where: str, allowed: frozenset[str] = frozenset()) -> str:

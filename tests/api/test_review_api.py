@@ -135,7 +135,7 @@ def test_every_state_change_is_in_an_unbroken_audit_chain(client, runtime, passw
         assert verify_chain(s, runtime.audit_keys.mac_key) == []
     assert actions == ["application.draft", "document.uploaded", "document.uploaded", "party.links_opened",
                        "application.submitted", "party.confirmed", "party.confirmed", "application.under_review",
-                       "decision.made", "application.issued", "ruling.downloaded"]
+                       "application.accepted", "decision.made", "application.issued", "ruling.downloaded"]
 
 
 def test_case_numbers_stay_gapless_and_unique_when_three_judges_claim_at_once(client, runtime, passwords):

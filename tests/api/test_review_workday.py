@@ -99,6 +99,8 @@ def test_the_grounds_are_grouped_by_article_and_the_agreements_facts_are_marked(
     page = client.get(f"/j/a/{app_id}").text
     client.post(f"/j/a/{app_id}/claim", data={"csrf": csrf(page)})
     page = client.get(f"/j/a/{app_id}").text
+    client.post(f"/j/a/{app_id}/accept", data={"csrf": csrf(page)})  # (355 ¶2 grounds only once accepted)
+    page = client.get(f"/j/a/{app_id}").text
     rejected = page[page.index('data-outcome="rejected"'):]
     rejected = rejected[:rejected.index("</fieldset>")]
     assert re.findall(r'class="article-name">([^<]+)<', rejected) == [

@@ -262,7 +262,7 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     judge.click(f"tr[data-id='{app_id}'] a")
     judge.wait_for_url(f"**/j/a/{app_id}")
     shoot(judge, "12-judge-review-unclaimed")
-    judge.get_by_role("button", name="领取审查（立案）").click()
+    judge.get_by_role("button", name="领取审查（收案，编定案号）").click()
     judge.wait_for_selector("#decision-form")  # the page after the claim's redirect
     assert re.search(r"（\d{4}）渝0241民特1号", judge.inner_text("body"))
     assert judge.locator("img[alt='联合申请书（签名）']").count() == 1

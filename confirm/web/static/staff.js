@@ -416,7 +416,7 @@
     window.jiudiEvents = es;
     ["application.submitted", "application.claimed", "application.released", "application.returned",
      "application.withdrawn", "application.decided", "ruling.issued", "application.served",
-     "application.service_voided", "ruling.revoked", "party.confirmed", "party.declined", "party.locked", "application.service_recorded",
+     "application.service_voided", "ruling.revoked", "application.accepted", "party.confirmed", "party.declined", "party.locked", "application.service_recorded",
      "message"].forEach(function (t) {
       es.addEventListener(t, handle);
     });
