@@ -73,11 +73,14 @@ def render_service_receipt(content: ReceiptContent, *, texts: LegalTexts | None 
     rows += [
         fitted_label_row(labels["receiver"], "\n".join(receivers), ROW_HEIGHT),
         fitted_label_row(labels["remarks"], "\n".join(_remarks(content, spec)), REMARKS_HEIGHT, size=REMARKS_SIZE),
-        _pair_row(labels["issued_by"], content.issued_by, labels["served_by"], content.served_by),
     ]
     if content.delivered_by:
         rows.append(label_row(labels["delivered_by"], content.delivered_by, ROW_HEIGHT))
-    rows.append(label_row(labels["organization"], content.organization, ROW_HEIGHT))
+    rows += [
+        label_row(labels["organization"], content.organization, ROW_HEIGHT),
+        # last, above the foot: a text extractor reads its four cells in order only with no row below them
+        _pair_row(labels["issued_by"], content.issued_by, labels["served_by"], content.served_by),
+    ]
 
     title_height = 3 * LEADING
     buffer = io.BytesIO()
@@ -131,7 +134,7 @@ def _pair_row(first_label: str, first: str, second_label: str, second: str) -> F
     def draw(canvas: Canvas, top: float) -> None:
         draw_cells(canvas, top, ROW_HEIGHT, edges)
         for i, (text, (left, right)) in enumerate(zip((first_label, first, second_label, second), bounds)):
-            draw_cell_text(canvas, text, left, right, top, ROW_HEIGHT, distribute=i % 2 == 0)
+            draw_cell_text(canvas, text, left, right, top, ROW_HEIGHT, centre=i % 2 == 0)
 
     return FormRow(ROW_HEIGHT, draw)
 
