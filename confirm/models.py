@@ -348,6 +348,16 @@ class ServiceFacts(SQLModel):
     recorded_by: int = Field(foreign_key="users.id")
     # the court's own electronic service: when the party opened the document served (查阅时间), from the system's log
     opened_at: datetime | None = _ts(default=None)
+    # 代收 (CPL 88): who received and signed for the recipient, and why they may (同住成年家属, 诉讼代理人 …)
+    receiver_name: str | None = Field(default=None, max_length=50)
+    receiver_relation: str | None = Field(default=None, max_length=100)
+    # 留置送达 (CPL 89): how the recipient refused, the witness and their unit, and the photo of the leaving
+    refusal_circumstances: str | None = Field(default=None, max_length=500)
+    witness_name: str | None = Field(default=None, max_length=50)
+    witness_unit: str | None = Field(default=None, max_length=100)
+    photo_sha256: str | None = Field(default=None, max_length=64)
+    # 备考: what the mediator noted when recording the service, printed on the receipt
+    remarks: str | None = Field(default=None, max_length=500)
 
 
 class ServiceRecord(ServiceFacts, table=True):

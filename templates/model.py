@@ -14,7 +14,7 @@ from typing import Literal
 PartyKind = Literal["person", "organization"]
 Outcome = Literal["confirmed", "rejected", "not_accepted", "withdrawal_permitted", "treated_as_withdrawn"]
 VerificationMethod = Literal["video", "in_person"]
-ServiceMethod = Literal["in_person", "electronic"]
+ServiceMethod = Literal["in_person", "electronic", "left_at_residence"]
 
 OUTCOMES: tuple[str, ...] = (
     "confirmed",
@@ -105,7 +105,21 @@ class ReceiptRecipient:
     method: ServiceMethod
     served_at: datetime
     place: str
-    signature_png: bytes | None  # the recipient's signature, captured on the spot
+    signature_png: bytes | None  # the recipient's (or the 收件人's) signature, captured on the spot
+    # 代收 (CPL 88): who received and signed for the recipient, and why they may
+    receiver_name: str | None = None
+    receiver_relation: str | None = None
+    refusal: ReceiptRefusal | None = None  # left_at_residence only (留置送达, CPL 89)
+
+
+@dataclass(frozen=True)
+class ReceiptRefusal:
+    """留置送达 (CPL 89): how the recipient refused, and the witness or the photo of the ruling left."""
+
+    circumstances: str  # 拒收事由和情况
+    witness_name: str | None = None
+    witness_unit: str | None = None  # the 基层组织 or the recipient's unit the witness represents
+    photo_sha256: str | None = None  # the photo of the leaving, kept by the court
 
 
 @dataclass(frozen=True)
@@ -122,6 +136,9 @@ class ReceiptContent:
     issued_on: date | None = None  # the date under the seal; default: the last service date
     # 代为送达: who delivered in person on the court's behalf, e.g. "杨调解（秀山县中和派出所驻所调解室）"
     delivered_by: str | None = None
+    dispute_type: str = ""  # the case's 案由 as recorded, e.g. "民间借贷纠纷"
+    issued_by: str = ""  # 填发人: who recorded the service and so made out the receipt
+    remarks: tuple[str, ...] = ()  # 备考 the mediator noted, printed after the receipt's own remarks
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,18 @@
-"""The service receipt (送达回证, CPL 87–88), rendered to PDF as the familiar ruled form.
+"""The service receipt (送达回证, CPL 87–89), rendered to PDF as the ruled form of the general 样式 (各类案件通用).
 
-One row per recipient with how, where and when the document was served and the recipient's signature (a PNG
-captured on the spot, embedded as an image); the person serving; the serving body; remarks; and at the foot the
-court's name and the date, where the court's seal goes. Long lists of recipients run on to further pages.
+案由, 案号, the document served and how many copies; one row per recipient with how, where and on which date the
+document was served and the signature given beside that date (a PNG captured on the spot, embedded as an image);
+who received it for a recipient and why (收件人及代收理由); remarks (备考: electronic service, a refusal and the ruling
+left at the residence, the mediator's notes); who made out the receipt (填发人); the person serving; the serving
+body; and at the foot the court's name and the date, where the court's seal goes. Long lists of recipients run on
+to further pages.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
+from typing import Any
 
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
@@ -21,6 +26,7 @@ from templates.form import (
     draw_cell_text,
     draw_cells,
     draw_form_pages,
+    fitted_label_row,
     label_row,
     new_form_canvas,
     paginate,
@@ -31,8 +37,10 @@ from templates.texts import LegalTexts, load_texts
 
 # Recipient columns after the name column (which lines up with the labels): method, place, time, signature.
 RECIPIENT_COLUMNS = (22 * MM, 36 * MM, 34 * MM)
-RECIPIENT_ROW_HEIGHT = 22 * MM
+RECIPIENT_ROW_HEIGHT = 15 * MM
+HEADER_HEIGHT = 11.5 * MM
 REMARKS_HEIGHT = 16 * MM
+REMARKS_SIZE = 10.5  # 五号: the remarks may hold several paragraphs and a photo's digest
 
 
 def render_service_receipt(content: ReceiptContent, *, texts: LegalTexts | None = None) -> RenderedDocument:
@@ -45,8 +53,9 @@ def render_service_receipt(content: ReceiptContent, *, texts: LegalTexts | None 
     issued_on = content.issued_on or max(r.served_at for r in content.recipients).date()
 
     rows = [
+        label_row(labels["cause"], str(spec["cause"]).format(dispute_type=content.dispute_type), ROW_HEIGHT),
         label_row(labels["case_number"], content.case_number, ROW_HEIGHT),
-        label_row(labels["document"], content.document_name, ROW_HEIGHT),
+        fitted_label_row(labels["document"], _document_and_count(content, spec), ROW_HEIGHT),
         _columns_row(
             [
                 labels["recipient"],
@@ -55,19 +64,22 @@ def render_service_receipt(content: ReceiptContent, *, texts: LegalTexts | None 
                 labels["served_at"],
                 labels["signature"],
             ],
-            ROW_HEIGHT,
+            HEADER_HEIGHT,
         ),
     ]
     rows += [_recipient_row(r, texts) for r in content.recipients]
-    remarks = ""
-    if any(r.method == "electronic" for r in content.recipients):
-        remarks = str((spec.get("remarks") or {}).get("electronic", ""))
-    rows.append(label_row(labels["served_by"], content.served_by, ROW_HEIGHT))
+    receivers = [str(spec["receiver"]).format(recipient=r.name, receiver=r.receiver_name, relation=r.receiver_relation)
+                 for r in content.recipients if r.receiver_name]
+    rows += [
+        fitted_label_row(labels["receiver"], "\n".join(receivers), ROW_HEIGHT),
+        fitted_label_row(labels["remarks"], "\n".join(_remarks(content, spec)), REMARKS_HEIGHT, size=REMARKS_SIZE),
+    ]
     if content.delivered_by:
         rows.append(label_row(labels["delivered_by"], content.delivered_by, ROW_HEIGHT))
     rows += [
         label_row(labels["organization"], content.organization, ROW_HEIGHT),
-        label_row(labels["remarks"], remarks, REMARKS_HEIGHT),
+        # last, above the foot: a text extractor reads its four cells in order only with no row below them
+        _pair_row(labels["issued_by"], content.issued_by, labels["served_by"], content.served_by),
     ]
 
     title_height = 3 * LEADING
@@ -85,6 +97,46 @@ def render_service_receipt(content: ReceiptContent, *, texts: LegalTexts | None 
     )
     canvas.save()
     return RenderedDocument(pdf=buffer.getvalue(), seal_box=seal_box)
+
+
+def _document_and_count(content: ReceiptContent, spec: Mapping[str, Any]) -> str:
+    """送达文书名称和件数: the ruling by its case number, one copy to each recipient."""
+    wording = spec["document_single"] if len(content.recipients) == 1 else spec["document_each"]
+    return str(wording).format(case_number=content.case_number, document_name=content.document_name)
+
+
+def _remarks(content: ReceiptContent, spec: Mapping[str, Any]) -> list[str]:
+    """备考: the CPL 90 sentence when any service was electronic, each refusal and the ruling left at the residence
+    (CPL 89), then what the mediator noted."""
+    wording = spec["remarks"]
+    remarks = []
+    if any(r.method == "electronic" for r in content.recipients):
+        remarks.append(str(wording["electronic"]))
+    for r in content.recipients:
+        if r.refusal is None:
+            continue
+        paragraph = str(wording["refusal"]).format(recipient=r.name, circumstances=r.refusal.circumstances)
+        if r.refusal.witness_name:
+            paragraph += str(wording["witness"]).format(witness=r.refusal.witness_name, unit=r.refusal.witness_unit)
+        if r.refusal.photo_sha256:
+            paragraph += str(wording["photo"]).format(sha256=r.refusal.photo_sha256)
+        paragraph += str(wording["left"]).format(date=arabic_date(r.served_at.date()), place=r.place)
+        remarks.append(paragraph)
+    return remarks + list(content.remarks)
+
+
+def _pair_row(first_label: str, first: str, second_label: str, second: str) -> FormRow:
+    """Two labels and their values on one row, as the 样式 prints 填发人 and 送达人."""
+    middle = (TEXT_LEFT + LABEL_WIDTH + TEXT_RIGHT) / 2 - LABEL_WIDTH / 2
+    edges = [TEXT_LEFT + LABEL_WIDTH, middle, middle + LABEL_WIDTH]
+    bounds = list(zip([TEXT_LEFT] + edges, edges + [TEXT_RIGHT]))
+
+    def draw(canvas: Canvas, top: float) -> None:
+        draw_cells(canvas, top, ROW_HEIGHT, edges)
+        for i, (text, (left, right)) in enumerate(zip((first_label, first, second_label, second), bounds)):
+            draw_cell_text(canvas, text, left, right, top, ROW_HEIGHT, centre=i % 2 == 0)
+
+    return FormRow(ROW_HEIGHT, draw)
 
 
 def _column_edges() -> list[float]:

@@ -145,6 +145,12 @@ class RecipientOut(BaseModel):
     consent_basis: str | None
     voucher_url: str | None
     voucher_issuance: str | None
+    receiver_name: str | None = None  # 代收 (CPL 88)
+    receiver_relation: str | None = None
+    refusal_circumstances: str | None = None  # 留置送达 (CPL 89)
+    witness_name: str | None = None
+    witness_unit: str | None = None
+    photo_sha256: str | None = None
 
 
 class ServiceOut(BaseModel):
@@ -244,7 +250,9 @@ def _service(session: Session, app: Application, base: str, jobs: dict[str, Issu
         return RecipientOut(
             party_id=r.party_id, method=r.method, served_at=iso(r.served_at), place=r.place,
             signed=r.signature_sha256 is not None, electronic_address=r.electronic_address, channel=r.channel,
-            sent_at=iso(r.sent_at), consent_basis=r.consent_basis,
+            sent_at=iso(r.sent_at), consent_basis=r.consent_basis, receiver_name=r.receiver_name,
+            receiver_relation=r.receiver_relation, refusal_circumstances=r.refusal_circumstances,
+            witness_name=r.witness_name, witness_unit=r.witness_unit, photo_sha256=r.photo_sha256,
             voucher_url=f"{base}/service-vouchers/{r.party_id}.pdf" if electronic else None,
             voucher_issuance=issuance_state(jobs.get(voucher_job_kind(r.party_id)), r.party_id in sealed_vouchers)
             if electronic else None)

@@ -9,6 +9,11 @@ Consent is recorded with its basis, one of the ways 在线诉讼规则 29 ¶2 li
 agreed to or undertook electronic service before the proceedings (item 2), or gave the address for service in the
 application (item 3). The mobile number on the joint application is such an address, so it needs no other basis;
 any other address does. Item 4 (accepting a service already made) cannot be known when service is recorded.
+
+In person, an adult family member living with the recipient, or the recipient's agent or designated 代收人, may
+sign for them (CPL 88): the receipt names that 收件人 and why they received it. When the recipient refuses to sign,
+the ruling is left at the residence (留置送达, CPL 89): with the circumstances of the refusal, and either a witness
+(a representative of the 基层组织 or the recipient's unit) or a photograph of the leaving.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ class ServiceMethod(StrEnum):
 
     IN_PERSON = "in_person"
     ELECTRONIC = "electronic"
+    LEFT_AT_RESIDENCE = "left_at_residence"  # 留置送达 (CPL 89): the recipient refused to sign
 
 
 Channel = Literal["sms", "email", "platform"]
@@ -115,11 +121,13 @@ def service_time_problems(field: str, served_at: datetime, *, issued_at: datetim
 
 
 def in_person_problems(where: str, *, address: str | None, channel: str | None, sent_at: datetime | None,
-                       consent_basis: str | None = None, arrived_at: datetime | None = None) -> list[FieldProblem]:
-    """Fields that belong to electronic service, given for a recipient served in person (who is served when
-    and where the request says: the signature is given there and then)."""
+                       consent_basis: str | None = None, arrived_at: datetime | None = None,
+                       method: str = ServiceMethod.IN_PERSON) -> list[FieldProblem]:
+    """Fields that belong to electronic service, given for a recipient served in person or by leaving the ruling
+    (who is served when and where the request says: the signature is given, or the ruling left, there and then)."""
+    how = "留置送达" if method == ServiceMethod.LEFT_AT_RESIDENCE else "直接送达"
     return [FieldProblem(f"{where}.{name}", "service.not_electronic",
-                         "直接送达不填写电子送达地址、渠道、发送时间、到达时间或同意电子送达的依据")
+                         f"{how}不填写电子送达地址、渠道、发送时间、到达时间或同意电子送达的依据")
             for name, value in (("electronic_address", address), ("channel", channel), ("sent_at", sent_at),
                                 ("consent_basis", consent_basis), ("served_at", arrived_at))
             if value]
@@ -129,3 +137,67 @@ def electronic_signature_problem(where: str) -> FieldProblem:
     """An electronic recipient is not there to sign; a signature belongs to in-person service only."""
     return FieldProblem(f"{where}.signature_png", "service.signature_in_person_only",
                         "电子送达无需受送达人当场签名；当场签收请选择“直接送达”")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """留置送达 (CPL 89): why and how the recipient refused, and who saw the ruling left or that it was photographed.
+
+    witness_name and witness_unit are both given or both None; photographed is True when a photo was taken."""
+
+    circumstances: str
+    witness_name: str | None
+    witness_unit: str | None
+    photographed: bool
+
+
+def proxy_receipt_problems(where: str, *, method: str, receiver_name: str | None, receiver_relation: str | None,
+                           signed: bool) -> list[FieldProblem]:
+    """Someone other than the recipient received the ruling for them (收件人及代收理由, CPL 88): only in person,
+    with their name and why they may receive it (同住成年家属, 诉讼代理人, 指定代收人), and their signature."""
+    if not receiver_name and not receiver_relation:
+        return []
+    if method != ServiceMethod.IN_PERSON:
+        return [FieldProblem(f"{where}.receiver_name", "service.receiver_in_person_only",
+                             "代收只适用于直接送达：由代收人在送达回证上签收")]
+    problems = []
+    if not receiver_name:
+        problems.append(FieldProblem(f"{where}.receiver_name", "service.receiver_name_required", "请填写代收人姓名"))
+    if not receiver_relation:
+        problems.append(FieldProblem(f"{where}.receiver_relation", "service.receiver_relation_required",
+                                     "请填写代收理由，如“受送达人的同住成年家属”“诉讼代理人”“受送达人指定的代收人”"))
+    if not signed:
+        problems.append(FieldProblem(f"{where}.signature_png", "service.receiver_signature_required",
+                                     "代收人须在送达回证上签名"))
+    return problems
+
+
+def refusal(where: str, *, method: str, circumstances: str | None, witness_name: str | None,
+            witness_unit: str | None, photographed: bool, signed: bool) -> Refusal | None | list[FieldProblem]:
+    """The refusal a 留置送达 records (CPL 89), None for another method that says nothing of one, or what is wrong.
+
+    The circumstances are required, and either a witness with their unit or a photo of the ruling left at the
+    residence; the recipient refused to sign, so no signature is taken."""
+    given = bool(circumstances or witness_name or witness_unit or photographed)
+    if method != ServiceMethod.LEFT_AT_RESIDENCE:
+        return [FieldProblem(f"{where}.refusal_circumstances", "service.not_left_at_residence",
+                             "拒收情况、见证人和现场照片只用于留置送达")] if given else None
+    problems = []
+    if signed:
+        problems.append(FieldProblem(f"{where}.signature_png", "service.signature_on_refusal",
+                                     "受送达人拒绝签收的，留置送达不附受送达人签名"))
+    if not circumstances:
+        problems.append(FieldProblem(f"{where}.refusal_circumstances", "service.refusal_circumstances_required",
+                                     "请写明受送达人拒绝签收的情况"))
+    if bool(witness_name) != bool(witness_unit):
+        field, what = ("witness_unit", "见证人的单位（基层组织或受送达人所在单位）") if witness_name else (
+            "witness_name", "见证人姓名")
+        problems.append(FieldProblem(f"{where}.{field}", "service.witness_incomplete", f"请填写{what}"))
+    elif not witness_name and not photographed:
+        problems.append(FieldProblem(f"{where}.witness_name", "service.refusal_evidence_required",
+                                     "留置送达须有见证人到场，或对留置过程拍照、录像"))
+    if problems:
+        return problems
+    assert circumstances is not None
+    return Refusal(circumstances=circumstances, witness_name=witness_name or None,
+                   witness_unit=witness_unit or None, photographed=photographed)

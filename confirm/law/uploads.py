@@ -16,6 +16,7 @@ from confirm.law.errors import DomainError
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 MAX_DOCUMENT_PIXELS = 64_000_000  # a 600 dpi A4 scan has 35 million, a 48-megapixel phone photo 48 million
 MAX_SIGNATURE_BYTES = 2 * 1024 * 1024
+MAX_PHOTO_BYTES = 8 * 1024 * 1024  # a phone's photo of a ruling left at a door; the service body is 16 MB at most
 MAX_SIGNATURE_SIDE = 2000  # the tablet's signature pad is 600×200 pixels
 MAX_SIGNATURE_PIXELS = 2_000_000  # 2000×1000 landscape or 1000×2000 portrait: 8 MB once decoded
 # the plugins' own classes read the header only, and skip Image.open's bomb check: we check the size ourselves
@@ -87,6 +88,20 @@ def require_png(content: bytes, *, field: str = "signature_png") -> None:
             image.load()
     except Exception:  # truncated or corrupt pixel data: the receipt could never be drawn
         raise _unreadable_signature(field) from None
+
+
+def require_photo(content: bytes, *, field: str) -> None:
+    """A photo of a ruling left at the residence (留置送达, CPL 89): a JPEG or PNG a phone takes, at most 8 MB and
+    64 million pixels by its header; it is kept as evidence, not printed."""
+    if len(content) > MAX_PHOTO_BYTES:
+        raise DomainError.for_field(field, "service.photo_too_large", "现场照片不能超过8MB，请压缩后重新上传")
+    media_type = sniff_content_type(content[:16])
+    if media_type not in _HEADER_READERS:
+        raise DomainError.for_field(field, "service.photo_not_image", "现场照片必须是JPEG或PNG图片")
+    size = image_size(content, media_type)
+    if size is None or size[0] * size[1] > MAX_DOCUMENT_PIXELS:
+        raise DomainError.for_field(field, "service.photo_not_image",
+                                    "现场照片无法读取或尺寸过大（不能超过6400万像素），请重新拍摄")
 
 
 def _unreadable_signature(field: str) -> DomainError:

@@ -102,15 +102,23 @@ def service_from_form(form: FormData) -> ServiceIn:
                                    "consent_basis": str(form.get(f"consent_{pid}", "")) or None,
                                    "sent_at": china_local_time(str(form.get(f"sent_{pid}", "")),
                                                                f"recipients.sent_{pid}", "发送时间")})
+            elif method == ServiceMethod.LEFT_AT_RESIDENCE:  # 留置送达: no signature, a refusal and its proof
+                recipients.append({"party_id": pid, "method": method,
+                                   **{key: str(form.get(f"{name}_{pid}", "")).strip() or None for key, name in (
+                                       ("refusal_circumstances", "refusal"), ("witness_name", "witness_name"),
+                                       ("witness_unit", "witness_unit"), ("photo", "photo"))}})
             else:
                 recipients.append({"party_id": pid, "method": method,
-                                   "signature_png": str(form.get(f"signature_{pid}", "")) or None})
+                                   "signature_png": str(form.get(f"signature_{pid}", "")) or None,
+                                   "receiver_name": str(form.get(f"receiver_name_{pid}", "")).strip() or None,
+                                   "receiver_relation": str(form.get(f"receiver_relation_{pid}", "")).strip() or None})
     if not recipients:
         raise DomainError.for_field("recipients", "page.recipient_required", "请至少选择一名受送达人")
     when = china_local_time(str(form.get("served_at", "")), "served_at", "送达时间")
     if when is None:
         raise DomainError.for_field("served_at", "page.time_format", "请填写送达时间")
     return ServiceIn.model_validate({"served_at": when, "place": str(form.get("place", "")),
+                                     "remarks": str(form.get("remarks", "")).strip() or None,
                                      "recipients": recipients})
 
 

@@ -35,7 +35,13 @@ from confirm.models import (
 )
 from confirm.parties.service import parties_of
 from templates import render_address_confirmation, render_service_receipt, render_service_voucher
-from templates.model import AddressConfirmationContent, ReceiptContent, ReceiptRecipient, VoucherContent
+from templates.model import (
+    AddressConfirmationContent,
+    ReceiptContent,
+    ReceiptRecipient,
+    ReceiptRefusal,
+    VoucherContent,
+)
 from templates.model import ServiceMethod as TemplateServiceMethod
 from templates.texts import load_texts
 
@@ -54,18 +60,29 @@ def receipt_content(runtime: Runtime, session: Session, app: Application) -> Rec
     decision = session.exec(select(Decision).where(Decision.application_id == app.id)).one()
     clerk = session.get(User, decision.clerk_id)
     assert clerk is not None
+    issued_by = list(dict.fromkeys(u.name for u in (recorders[r.recorded_by] for r in records) if u))
     return ReceiptContent(
         court_name=court.name, case_number=app.case_number, document_name="民事裁定书",
-        recipients=tuple(
-            ReceiptRecipient(name=parties[r.party_id].name, method=cast(TemplateServiceMethod, r.method), served_at=china_time(r.served_at),
-                             place=r.electronic_address if r.method == ServiceMethod.ELECTRONIC and r.electronic_address
-                             else r.place,
-                             signature_png=runtime.store.get(r.signature_sha256) if r.signature_sha256 else None)
-            for r in records
-        ),
+        recipients=tuple(_receipt_recipient(runtime, r, parties[r.party_id]) for r in records),
         served_by=clerk.name, delivered_by=delivered_by or None, organization=court.name,
-        dev_mode=runtime.settings.dev_mode,
+        dev_mode=runtime.settings.dev_mode, dispute_type=app.dispute_type,
+        # 填发人: who recorded the service (the mediator; the court's clerk for its own electronic service)
+        issued_by="、".join(issued_by),
+        remarks=tuple(dict.fromkeys(r.remarks for r in records if r.remarks)),
     )
+
+
+def _receipt_recipient(runtime: Runtime, record: ServiceRecord, party: Party) -> ReceiptRecipient:
+    """One row of the receipt, only from what the service record says."""
+    electronic = record.method == ServiceMethod.ELECTRONIC
+    refusal = ReceiptRefusal(circumstances=record.refusal_circumstances, witness_name=record.witness_name,
+                             witness_unit=record.witness_unit, photo_sha256=record.photo_sha256) \
+        if record.method == ServiceMethod.LEFT_AT_RESIDENCE and record.refusal_circumstances else None
+    return ReceiptRecipient(
+        name=party.name, method=cast(TemplateServiceMethod, record.method), served_at=china_time(record.served_at),
+        place=record.electronic_address if electronic and record.electronic_address else record.place,
+        signature_png=runtime.store.get(record.signature_sha256) if record.signature_sha256 else None,
+        receiver_name=record.receiver_name, receiver_relation=record.receiver_relation, refusal=refusal)
 
 
 class ReceiptDocument(DocumentKind[None]):

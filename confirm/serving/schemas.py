@@ -25,6 +25,14 @@ class RecipientIn(BaseModel):
     sent_at: datetime | None = None
     consent_basis: ConsentBasis | None = None
     served_at: datetime | None = None  # electronic only: when it arrived, if not the request's served_at
+    # in person, someone else signed for the recipient (代收, CPL 88): who, and why they may
+    receiver_name: str | None = Field(default=None, max_length=50)
+    receiver_relation: str | None = Field(default=None, max_length=100)
+    # left_at_residence (留置送达, CPL 89): how the recipient refused, and a witness or a photo of the leaving
+    refusal_circumstances: str | None = Field(default=None, max_length=500)
+    witness_name: str | None = Field(default=None, max_length=50)
+    witness_unit: str | None = Field(default=None, max_length=100)
+    photo: str | None = Field(default=None, max_length=11_200_000)  # JPEG or PNG, base64 or a data: URL
 
 
 class ServiceIn(DocumentInput):
@@ -34,6 +42,7 @@ class ServiceIn(DocumentInput):
     served_at: datetime
     place: str = Field(default="", max_length=200)  # required when anyone is served in person
     recipients: list[RecipientIn] = Field(min_length=1, max_length=50)
+    remarks: str | None = Field(default=None, max_length=500)  # 备考, printed on the receipt
 
 
 def decode_data_url(text: str, *, field: str, code: str, message: str) -> bytes:

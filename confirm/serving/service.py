@@ -17,13 +17,16 @@ from confirm.law.errors import DomainError, FieldProblem, required_text
 from confirm.law.lifecycle import Action, Status, require_allowed
 from confirm.law.serving import (
     ElectronicService,
+    Refusal,
     ServiceMethod,
     electronic_service,
     electronic_signature_problem,
     in_person_problems,
+    proxy_receipt_problems,
+    refusal,
     service_time_problems,
 )
-from confirm.law.uploads import require_png
+from confirm.law.uploads import require_photo, require_png
 from confirm.models import (
     Application,
     Decision,
@@ -59,6 +62,15 @@ def _signature_png(index: int, text: str) -> bytes:
     return raw
 
 
+def _photo(index: int, text: str) -> bytes:
+    """The photo of a ruling left at the residence (留置送达), kept as evidence; refused unless it is a JPEG or PNG
+    a phone takes (``require_photo``)."""
+    field = f"recipients[{index}].photo"
+    raw = decode_data_url(text, field=field, code="service.photo_not_base64", message="现场照片数据无法识别，请重新上传")
+    require_photo(raw, field=field)
+    return raw
+
+
 def _standing_ruling(session: Session, app: Application) -> Ruling:
     """The application's ruling; 409 ``service.ruling_revoked`` once it is revoked: nothing more is served."""
     ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
@@ -68,22 +80,35 @@ def _standing_ruling(session: Session, app: Application) -> Ruling:
 
 
 def _checked(body: ServiceIn, parties: dict[int | None, Party], already: set[int], *, issued_at: datetime,
-             now: datetime) -> dict[int, ElectronicService]:
+             now: datetime) -> tuple[dict[int, ElectronicService], dict[int, Refusal]]:
     """Every problem with a service record at once (422; 409 when each party named was served already), or the
-    electronic services it records, by party."""
+    electronic services and the refusals (留置送达) it records, by party."""
     problems = service_time_problems("served_at", body.served_at, issued_at=issued_at, now=now)
-    if not body.place and any(r.method == ServiceMethod.IN_PERSON for r in body.recipients):
+    if not body.place and any(r.method != ServiceMethod.ELECTRONIC for r in body.recipients):
         problems.append(FieldProblem("place", "service.place_required", "请填写送达地点"))
     seen: set[int] = set()
     electronic: dict[int, ElectronicService] = {}
+    refusals: dict[int, Refusal] = {}
     for index, r in enumerate(body.recipients):
         where = f"recipients[{index}]"
         if r.party_id not in parties:
             problems.append(FieldProblem(f"{where}.party_id", "service.unknown_party", "受送达人不是本案申请人"))
-        elif r.party_id in already or r.party_id in seen:
+            continue
+        if r.party_id in already or r.party_id in seen:
             problems.append(FieldProblem(f"{where}.party_id", "service.already_served",
                                          f"{parties[r.party_id].name}已经登记送达"))
-        elif r.method == ServiceMethod.ELECTRONIC:
+            continue
+        seen.add(r.party_id)
+        problems += proxy_receipt_problems(where, method=r.method, receiver_name=r.receiver_name,
+                                           receiver_relation=r.receiver_relation, signed=bool(r.signature_png))
+        refused = refusal(where, method=r.method, circumstances=r.refusal_circumstances, witness_name=r.witness_name,
+                          witness_unit=r.witness_unit, photographed=bool(r.photo),
+                          signed=bool(r.signature_png))
+        if isinstance(refused, Refusal):
+            refusals[r.party_id] = refused
+        elif refused is not None:
+            problems += refused
+        if r.method == ServiceMethod.ELECTRONIC:
             if r.signature_png:
                 problems.append(electronic_signature_problem(where))
             if r.served_at is not None:
@@ -97,12 +122,11 @@ def _checked(body: ServiceIn, parties: dict[int | None, Party], already: set[int
                 problems += checked
         else:
             problems += in_person_problems(where, address=r.electronic_address, channel=r.channel, sent_at=r.sent_at,
-                                           consent_basis=r.consent_basis, arrived_at=r.served_at)
-        seen.add(r.party_id)
+                                           consent_basis=r.consent_basis, arrived_at=r.served_at, method=r.method)
     if problems:
         status = 409 if all(p.code == "service.already_served" for p in problems) else 422
         raise DomainError.from_problems(problems, status)
-    return electronic
+    return electronic, refusals
 
 
 def record_service(runtime: Runtime, session: Session, user: User, application_id: str, body: ServiceIn) -> Application:
@@ -113,23 +137,32 @@ def record_service(runtime: Runtime, session: Session, user: User, application_i
     ruling = _standing_ruling(session, app)
     parties = {p.id: p for p in parties_of(session, app.id)}
     already = {r.party_id for r in session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id))}
-    electronic = _checked(body, parties, already, issued_at=as_utc(ruling.issued_at), now=utcnow())
+    electronic, refusals = _checked(body, parties, already, issued_at=as_utc(ruling.issued_at), now=utcnow())
     for index, r in enumerate(body.recipients):
         sent = electronic.get(r.party_id)
+        refused = refusals.get(r.party_id)
         record = ServiceRecord(
             application_id=app.id, party_id=r.party_id, method=r.method,
             served_at=(r.served_at if sent else None) or body.served_at, place=body.place,
             signature_sha256=runtime.store.put(_signature_png(index, r.signature_png)) if r.signature_png else None,
             electronic_address=sent.address if sent else None, channel=sent.channel if sent else None,
             sent_at=sent.sent_at if sent else None, consent_basis=sent.consent_basis if sent else None,
-            recorded_by=pk(user))
+            receiver_name=r.receiver_name or None, receiver_relation=r.receiver_relation or None,
+            refusal_circumstances=refused.circumstances if refused else None,
+            witness_name=refused.witness_name if refused else None,
+            witness_unit=refused.witness_unit if refused else None,
+            photo_sha256=runtime.store.put(_photo(index, r.photo)) if refused and r.photo else None,
+            remarks=body.remarks or None, recorded_by=pk(user))
         session.add(record)
         if sent is not None:  # the worker seals the voucher: only it holds the seal key
             queue_job(session, app.id, voucher_job_kind(r.party_id))
         audit.append(session, actor=user.username, action="service.recorded", application_id=app.id, data={
             "party_id": r.party_id, "method": r.method, "served_at": iso(record.served_at), "place": body.place,
             "signature_sha256": record.signature_sha256, "electronic_address": record.electronic_address,
-            "channel": record.channel, "sent_at": iso(record.sent_at), "consent_basis": record.consent_basis})
+            "channel": record.channel, "sent_at": iso(record.sent_at), "consent_basis": record.consent_basis,
+            "receiver_name": record.receiver_name, "receiver_relation": record.receiver_relation,
+            "refusal_circumstances": record.refusal_circumstances, "witness_name": record.witness_name,
+            "witness_unit": record.witness_unit, "photo_sha256": record.photo_sha256, "remarks": record.remarks})
     session.flush()
     if already | {r.party_id for r in body.recipients} >= set(parties):
         mark_served(session, user, app)

@@ -5,6 +5,7 @@ confirmation, or the judge's record of why a party could not give it."""
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 from datetime import timedelta
 
@@ -329,9 +330,12 @@ def test_the_court_serves_a_party_who_accepted_electronic_service_and_the_mediat
         {"party_id": company["id"], "method": "in_person", "signature_png": png_signature()}]})
     assert r.status_code == 200 and r.json()["status"] == "served", r.text
     receipt = m.get(f"/api/v1/applications/{app_id}/service-receipt.pdf")
-    text = "".join(subprocess.run([require_tool("pdftotext"), "-", "-"], input=receipt.content,
-                                  capture_output=True).stdout.decode().split())
-    assert "吴书记" in text and "代为送达人杨调解（秀山县中和派出所驻所调解室）" in text  # 送达人: the clerk
+    # -layout keeps each ruled row on its line (the plain reading order mixes a tall row's label with the next)
+    lines = [" ".join(line.split()) for line in subprocess.run(
+        [require_tool("pdftotext"), "-layout", "-", "-"], input=receipt.content, capture_output=True).stdout.decode()
+        .splitlines()]
+    assert "代为送达人 杨调解（秀山县中和派出所驻所调解室）" in lines
+    assert any(re.search(r"^填发人 吴书记、杨调解 送达人 吴书记", line) for line in lines), lines  # 送达人: the clerk
 
 
 def test_after_a_rejection_the_party_s_page_says_what_the_parties_can_do(client, passwords):

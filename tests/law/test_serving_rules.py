@@ -10,10 +10,13 @@ from confirm.law.serving import (
     CHANNELS,
     CONSENT_BASES,
     ElectronicService,
+    Refusal,
     address_kind,
     electronic_service,
     electronic_signature_problem,
     in_person_problems,
+    proxy_receipt_problems,
+    refusal,
     service_time_problems,
 )
 
@@ -123,3 +126,51 @@ def test_every_channel_and_consent_basis_the_api_accepts_has_its_words_on_the_vo
     voucher = load_texts().voucher
     assert set(CHANNELS) <= set(voucher["channels"]) and set(CONSENT_BASES) <= set(voucher["consent_bases"])
     assert CONSENT_BASES == ("express", "prior_agreement", "address_in_application")
+
+
+def refuse(*, method="left_at_residence", circumstances="受送达人拒绝签收，称不认可调解协议", witness_name=None,
+           witness_unit=None, photographed=False, signed=False):
+    return refusal("r", method=method, circumstances=circumstances, witness_name=witness_name,
+                   witness_unit=witness_unit, photographed=photographed, signed=signed)
+
+
+def test_a_ruling_left_at_the_residence_needs_a_witness_with_unit_or_a_photo():
+    """CPL 89: 邀请有关基层组织或者所在单位的代表到场 … 也可以 … 采用拍照、录像等方式记录送达过程."""
+    assert refuse(witness_name="王村委", witness_unit="秀山县中和街道中和社区居民委员会") == Refusal(
+        circumstances="受送达人拒绝签收，称不认可调解协议", witness_name="王村委",
+        witness_unit="秀山县中和街道中和社区居民委员会", photographed=False)
+    assert refuse(photographed=True) == Refusal(circumstances="受送达人拒绝签收，称不认可调解协议",
+                                                witness_name=None, witness_unit=None, photographed=True)
+    assert codes(refuse()) == ["service.refusal_evidence_required"]
+    assert codes(refuse(witness_name="王村委")) == ["service.witness_incomplete"]
+    assert refuse(witness_name="王村委")[0].field == "r.witness_unit"
+    assert codes(refuse(witness_unit="某社区居委会", photographed=True)) == ["service.witness_incomplete"]
+
+
+def test_a_refusal_states_its_circumstances_and_carries_no_signature():
+    assert codes(refuse(circumstances=None, photographed=True)) == ["service.refusal_circumstances_required"]
+    assert codes(refuse(photographed=True, signed=True)) == ["service.signature_on_refusal"]
+
+
+def test_refusal_fields_belong_to_a_ruling_left_at_the_residence_only():
+    assert refuse(method="in_person", circumstances=None) is None
+    assert codes(refuse(method="in_person")) == ["service.not_left_at_residence"]
+    assert codes(refuse(method="electronic", circumstances=None, photographed=True)) == ["service.not_left_at_residence"]
+
+
+def receive(*, method="in_person", name="李四", relation="受送达人的同住成年家属（配偶）", signed=True):
+    return proxy_receipt_problems("r", method=method, receiver_name=name, receiver_relation=relation, signed=signed)
+
+
+def test_someone_else_may_sign_for_the_recipient_with_a_name_a_reason_and_a_signature():
+    """CPL 88: 同住的成年家属签收 … 诉讼代理人或者代收人签收."""
+    assert receive() == []
+    assert receive(name=None, relation=None, signed=False) == []
+    assert codes(receive(name=None)) == ["service.receiver_name_required"]
+    assert codes(receive(relation=None)) == ["service.receiver_relation_required"]
+    assert codes(receive(signed=False)) == ["service.receiver_signature_required"]
+
+
+def test_only_service_in_person_has_a_receiver():
+    assert codes(receive(method="electronic")) == ["service.receiver_in_person_only"]
+    assert codes(receive(method="left_at_residence", signed=False)) == ["service.receiver_in_person_only"]

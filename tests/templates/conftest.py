@@ -26,6 +26,7 @@ from templates.model import (
     PartyInfo,
     ReceiptContent,
     ReceiptRecipient,
+    ReceiptRefusal,
     RulingContent,
     VoucherContent,
 )
@@ -272,6 +273,8 @@ def receipt() -> ReceiptContent:
                 served_at=datetime(2026, 11, 28, 15, 5),
                 place="重庆市秀山土家族苗族自治县人民法院诉讼服务中心",
                 signature_png=signature_png(),
+                receiver_name="李四",
+                receiver_relation="受送达人的同住成年家属（配偶）",
             ),
             ReceiptRecipient(
                 name="重庆秀山某某商贸有限公司",
@@ -285,7 +288,29 @@ def receipt() -> ReceiptContent:
         organization=COURT,
         dev_mode=True,
         delivered_by="杨调解（秀山县中和派出所驻所调解室）",
+        dispute_type="民间借贷纠纷",
+        issued_by="杨调解",
+        remarks=("李四出示了结婚证和户口簿。",),
     )
+
+
+@pytest.fixture
+def refused_receipt(receipt: ReceiptContent) -> ReceiptContent:
+    """The receipt of a ruling served on one party in person and left at the other's residence (留置送达, CPL 89)."""
+    left = ReceiptRecipient(
+        name="王五",
+        method="left_at_residence",
+        served_at=datetime(2026, 11, 28, 16, 40),
+        place="重庆市秀山土家族苗族自治县中和街道凤凰路8号王五住所",
+        signature_png=None,
+        refusal=ReceiptRefusal(
+            circumstances="王五称不认可调解协议，拒绝接收裁定书并拒绝签名",
+            witness_name="赵居委",
+            witness_unit="中和街道凤凰社区居民委员会",
+            photo_sha256="3f" * 32,
+        ),
+    )
+    return dataclasses.replace(receipt, recipients=(receipt.recipients[0], left), remarks=())
 
 
 @pytest.fixture

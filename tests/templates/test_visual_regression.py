@@ -118,6 +118,12 @@ def test_service_receipt_looks_as_its_reference(receipt: ReceiptContent, poppler
     assert_matches_reference("receipt", page)
 
 
+def test_receipt_of_a_ruling_left_at_the_residence_looks_as_its_reference(refused_receipt: ReceiptContent, poppler):
+    first, last = _pages(poppler, render_service_receipt(refused_receipt).pdf)
+    assert_matches_reference("receipt-left_at_residence-1", first)
+    assert_matches_reference("receipt-left_at_residence-2", last)
+
+
 def test_electronic_service_voucher_looks_as_its_reference(voucher: VoucherContent, poppler):
     [page] = _pages(poppler, render_service_voucher(voucher).pdf)
     assert_matches_reference("voucher", page)

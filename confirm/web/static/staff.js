@@ -237,6 +237,17 @@
     };
     method.addEventListener("change", show); show();
   });
+  // 留置送达: the photo of the leaving is read into its hidden field, as a signature pad's image is
+  if (service) service.querySelectorAll("input[data-photo]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var target = service.querySelector("[name='" + input.dataset.photo + "']"), file = input.files[0];
+      target.value = "";
+      if (!file) return;
+      var reader = new FileReader();
+      reader.onload = function () { target.value = reader.result; };
+      reader.readAsDataURL(file);
+    });
+  });
   if (service) service.addEventListener("submit", function (ev) {
     var pads = service.querySelectorAll(".pad");
     for (var i = 0; i < pads.length; i++) {
