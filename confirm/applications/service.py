@@ -14,7 +14,7 @@ from confirm.core.crash_points import crash_point
 from confirm.core.storage import DocumentStore
 from confirm.law.calendar import RestDayCalendar
 from confirm.law.errors import DomainError, not_found
-from confirm.law.identity import PersonFacts, normalize_id_number, person_facts
+from confirm.law.identity import PersonFacts, document_facts, normalize_document_number
 from confirm.law.intake import DOCUMENT_KINDS, ApplicationIn, require_valid_application
 from confirm.law.lifecycle import Action, Status, is_allowed, require_allowed
 from confirm.law.uploads import require_acceptable_document
@@ -64,12 +64,19 @@ def _store_parties(session: Session, app: Application, body: ApplicationIn) -> N
         session.delete(old)
     session.flush()
     for position, p in enumerate(body.parties):
+        person = p.kind == "person"
         session.add(Party(
             application_id=app.id, position=position, kind=p.kind, name=p.name,
-            id_number=normalize_id_number(p.id_number) if p.id_number else None,
+            id_number=normalize_document_number(p.id_number) if p.id_number else None,
             credit_code=p.credit_code.upper() if p.credit_code else None,
             representative=p.representative, phone=p.phone, email=p.email, address=p.address, ethnicity=p.ethnicity,
-            occupation=p.occupation, agent=p.agent.model_dump() if p.agent else None,
+            occupation=p.occupation, agent=p.agent.model_dump(exclude_none=True) if p.agent else None,
+            id_type=p.id_type, nationality=p.nationality if person else None,
+            # only what the document's number does not say is kept as entered (the number is the record)
+            sex=p.sex if person and document_facts(p.id_type, p.id_number or "") is None else None,
+            birth_date=p.birth_date if person and document_facts(p.id_type, p.id_number or "") is None else None,
+            representative_role=p.representative_role, representative_title=p.representative_title,
+            without_capacity=p.without_capacity, guardian=p.guardian.model_dump() if p.guardian else None,
         ))
 
 
@@ -265,5 +272,11 @@ def document_of(session: Session, user: User, application_id: str, document_id: 
 
 
 def party_facts(p: Party) -> PersonFacts | None:
-    """Sex and birth date of a natural person, read from their ID number (domain.md §6); None otherwise."""
-    return person_facts(p.id_number) if p.kind == "person" and p.id_number else None
+    """Sex and birth date of a natural person, read from their document's number where it carries them (domain.md
+    §6), else as entered at intake; None for an organisation or when not known."""
+    if p.kind != "person" or not p.id_number:
+        return None
+    facts = document_facts(p.id_type, p.id_number)
+    if facts is None and p.sex and p.birth_date:
+        return PersonFacts(birth_date=p.birth_date, sex=p.sex)
+    return facts
