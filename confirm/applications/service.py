@@ -15,7 +15,7 @@ from confirm.core.storage import DocumentStore
 from confirm.law.calendar import RestDayCalendar
 from confirm.law.errors import DomainError, not_found
 from confirm.law.identity import PersonFacts, document_facts, normalize_document_number
-from confirm.law.intake import DOCUMENT_KINDS, ApplicationIn, require_valid_application
+from confirm.law.intake import DOCUMENT_KINDS, AgentIn, ApplicationIn, require_valid_application
 from confirm.law.lifecycle import Action, Status, is_allowed, require_allowed
 from confirm.law.uploads import require_acceptable_document
 from confirm.models import (
@@ -70,7 +70,7 @@ def _store_parties(session: Session, app: Application, body: ApplicationIn) -> N
             id_number=normalize_document_number(p.id_number) if p.id_number else None,
             credit_code=p.credit_code.upper() if p.credit_code else None,
             representative=p.representative, phone=p.phone, email=p.email, address=p.address, ethnicity=p.ethnicity,
-            occupation=p.occupation, agent=p.agent.model_dump(exclude_none=True) if p.agent else None,
+            occupation=p.occupation, agent=_agent_record(p.agent),
             id_type=p.id_type, nationality=p.nationality if person else None,
             # only what the document's number does not say is kept as entered (the number is the record)
             sex=p.sex if person and document_facts(p.id_type, p.id_number or "") is None else None,
@@ -78,6 +78,15 @@ def _store_parties(session: Session, app: Application, body: ApplicationIn) -> N
             representative_role=p.representative_role, representative_title=p.representative_title,
             without_capacity=p.without_capacity, guardian=p.guardian.model_dump() if p.guardian else None,
         ))
+
+
+def _agent_record(agent: AgentIn | None) -> dict[str, Any] | None:
+    """The agent as stored and shown: the contract's three keys always (v1.0 clients read them), the CPL 61
+    category, unit and relation only when given."""
+    if agent is None:
+        return None
+    extra = agent.model_dump(include={"kind", "unit", "relation"}, exclude_none=True)
+    return agent.model_dump(include={"name", "id_number", "authorization"}) | extra
 
 
 def _apply_body(app: Application, body: ApplicationIn) -> None:

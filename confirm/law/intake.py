@@ -200,7 +200,7 @@ def _person_problems(where: str, party: PartyIn, *, today: date) -> list[FieldPr
     if document is None:
         return [FieldProblem(f"{where}.id_type", "party.id_type_unknown",
                              "证件类型应为：" + "、".join(ID_DOCUMENTS.values()))]
-    facts = None
+    facts, number_ok = None, False
     if not party.id_number:
         code = "party.id_number_required" if party.id_type == "resident_id" else "party.id_document_required"
         name = "公民身份号码" if party.id_type == "resident_id" else f"{document}号码"
@@ -208,7 +208,7 @@ def _person_problems(where: str, party: PartyIn, *, today: date) -> list[FieldPr
     elif (bad := document_problem(party.id_type, party.id_number, today=today)) is not None:
         problems.append(FieldProblem(f"{where}.id_number", *bad))
     else:
-        facts = document_facts(party.id_type, party.id_number)
+        facts, number_ok = document_facts(party.id_type, party.id_number), True
     foreign = party.id_type in FOREIGN_DOCUMENTS
     if foreign and not party.nationality:
         problems.append(FieldProblem(f"{where}.nationality", "party.nationality_required", f"持{document}的当事人请填写国籍"))
@@ -219,7 +219,7 @@ def _person_problems(where: str, party: PartyIn, *, today: date) -> list[FieldPr
             problems.append(FieldProblem(f"{where}.ethnicity", "party.ethnicity_unknown",
                                          f"“{party.ethnicity}”不是56个民族的名称之一，请从列表中选择（如“汉族”）"))
     born = facts.birth_date if facts else party.birth_date
-    if party.id_number and facts is None and not problems:
+    if number_ok and facts is None:  # a valid number that does not say when the holder was born, nor the sex
         if party.birth_date is None:
             problems.append(FieldProblem(f"{where}.birth_date", "party.birth_date_required",
                                          f"{document}号码不含出生日期，请填写出生日期"))

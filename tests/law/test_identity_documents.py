@@ -114,6 +114,8 @@ def test_a_document_without_birth_date_asks_for_it_and_for_sex():
     assert ("parties[0].birth_date", "party.birth_date_required") in found
     assert ("parties[0].sex", "party.sex_required") in found
     assert problems({**compatriot, "birth_date": "1990-01-01", "sex": "女"}, OTHER) == set()
+    every = problems({**compatriot, "ethnicity": None}, OTHER)  # every problem at once, not the first only
+    assert {"party.ethnicity_required", "party.birth_date_required", "party.sex_required"} <= {c for _f, c in every}
 
 
 def test_a_minor_by_the_id_number_needs_a_statutory_agent():
