@@ -97,8 +97,10 @@ def _cmd_court_add(settings: Settings, args: argparse.Namespace) -> int:
 def _cmd_court_set(settings: Settings, args: argparse.Namespace) -> int:
     from confirm.accounts import admin
 
-    if all(v is None for v in (args.party_confirmation, args.revocation, args.name, args.late_applications)):
-        print("nothing to set: give --name, --party-confirmation, --revocation and/or --late-applications")
+    if all(v is None for v in (args.party_confirmation, args.revocation, args.name, args.late_applications,
+                               args.print_full_id)):
+        print("nothing to set: give --name, --party-confirmation, --revocation, --late-applications and/or "
+              "--print-full-id")
         return 2
     if args.name is not None:
         runtime, court = _with_session(settings, lambda s: admin.set_court_name(s, args.code, args.name, actor="cli"))
@@ -112,8 +114,12 @@ def _cmd_court_set(settings: Settings, args: argparse.Namespace) -> int:
     if args.late_applications is not None:
         _, court = _with_session(settings, lambda s: admin.set_late_applications(
             s, args.code, args.late_applications, actor="cli"))
+    if args.print_full_id is not None:
+        _, court = _with_session(settings, lambda s: admin.set_print_full_id(
+            s, args.code, args.print_full_id == "yes", actor="cli"))
     print(f"court {court.code} {court.name}: party confirmation {court.party_confirmation}, "
-          f"revocation {court.revocation}, late applications {court.late_applications}")
+          f"revocation {court.revocation}, late applications {court.late_applications}, "
+          f"print full ID numbers {'yes' if court.print_full_id else 'no'}")
     return 0
 
 
@@ -239,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     court_set.add_argument("--late-applications", choices=["flag", "block"],
                            help="an application after the 30-day window (CPL 205): accepted with a risk flag for the "
                            "judge to decide on good cause under CPL 86 (default flag) or refused at intake (block)")
+    court_set.add_argument("--print-full-id", choices=["yes", "no"],
+                           help="whether rulings print identity document numbers in full (default yes) or masked "
+                           "(first 6 and last 4 characters of an 18-digit number)")
 
     outbox_cmd = sub.add_parser("outbox", help="the development outbox: messages Jiudi would have sent")
     outbox_cmd.add_argument("--limit", type=int, default=20)

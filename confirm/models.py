@@ -96,6 +96,8 @@ class Court(SQLModel, table=True):
     revocation: str = Field(default="deciding_judge", max_length=20)
     # an application after the 30-day window: accepted with a risk flag for the judge (flag, CPL 86 顺延) or refused
     late_applications: str = Field(default="flag", max_length=20)
+    # whether the ruling prints a party's identity document number in full (yes, as before) or masked (no)
+    print_full_id: bool = Field(default=True)
     created_at: datetime = _ts(default_factory=utcnow)
 
 
@@ -195,6 +197,18 @@ class Party(SQLModel, table=True):
     ethnicity: str | None = Field(default=None, max_length=20)
     occupation: str | None = Field(default=None, max_length=100)
     agent: dict[str, Any] | None = _json(default=None)
+    # a person's identity document (在线诉讼规则 7): which one (id_number holds its number), and what its number
+    # does not carry: nationality (foreigners), sex and birth date as entered
+    id_type: str = Field(default="resident_id", max_length=40)
+    nationality: str | None = Field(default=None, max_length=50)
+    sex: str | None = Field(default=None, max_length=2)
+    birth_date: date | None = None
+    # an organisation's 法定代表人 or 负责人 and their 职务
+    representative_role: str = Field(default="legal_representative", max_length=30)
+    representative_title: str | None = Field(default=None, max_length=50)
+    # 法定代理人 (CPL 60): {"name", "relation"}; and whether the party was declared without full capacity
+    without_capacity: bool = Field(default=False)
+    guardian: dict[str, Any] | None = _json(default=None)
 
 
 class Document(SQLModel, table=True):
@@ -239,6 +253,8 @@ class Decision(SQLModel, table=True):
     # the judge's record of why a party could not confirm through Jiudi and how it confirmed instead:
     # [{"party_id", "reason"}]
     party_waivers: list[dict[str, Any]] = _json(default_factory=list)
+    # 准许撤回申请: who asked to withdraw and on which day, as the judge recorded it: {"party_ids", "on"}
+    withdrawal: dict[str, Any] | None = _json(default=None)
 
 
 class IssuanceJob(SQLModel, table=True):

@@ -31,11 +31,22 @@ ELECTRONIC_CHANNELS: tuple[str, ...] = ("sms", "email")
 
 @dataclass(frozen=True)
 class AgentInfo:
-    """A party's authorised agent (委托代理人)."""
+    """A party's authorised agent (委托诉讼代理人, CPL 61)."""
 
     name: str
-    id_number: str | None = None
-    authorization: str | None = None  # printed as given, e.g. "北京市某律师事务所律师" or "特别授权"
+    id_number: str | None = None  # as it is to be printed (masked by confirm/ where the court says so)
+    authorization: str | None = None  # printed as given when no kind is recorded, e.g. "北京市某律师事务所律师"
+    kind: str | None = None  # CPL 61 category: lawyer, legal_worker, relative, employee, recommended
+    unit: str | None = None  # 律师事务所, 法律服务所, the employer or recommender
+    relation: str | None = None  # a relative's relation to the party, e.g. "儿子"
+
+
+@dataclass(frozen=True)
+class GuardianInfo:
+    """法定代理人 of a party under 18 or without full capacity (CPL 60)."""
+
+    name: str
+    relation: str  # to the party, e.g. "父亲"
 
 
 @dataclass(frozen=True)
@@ -48,10 +59,16 @@ class PartyInfo:
     birth_date: date | None = None
     ethnicity: str | None = None  # printed as given, e.g. "汉族"
     address: str | None = None  # 住所 of a person, 住所地 of an organisation
-    id_number: str | None = None  # 公民身份号码
+    id_number: str | None = None  # the identity document's number as it is to be printed (full or masked)
     credit_code: str | None = None  # 统一社会信用代码
     representative: str | None = None  # 法定代表人 (or 负责人) of an organisation
     agent: AgentInfo | None = None
+    occupation: str | None = None  # 职业或工作单位, printed when given
+    nationality: str | None = None  # a foreigner's 国籍, e.g. "美国"
+    id_document: str | None = None  # the document's name when not the 居民身份证, e.g. "港澳居民来往内地通行证"
+    representative_role: str = "法定代表人"  # or "负责人" (an unincorporated organisation)
+    representative_title: str | None = None  # 职务
+    guardian: GuardianInfo | None = None  # 法定代理人
 
 
 @dataclass(frozen=True)
@@ -95,6 +112,9 @@ class RulingContent:
     supplement_ordered_on: date | None = None
     supplement_deadline: date | None = None
     supplement_reason: str = ""
+    # 准许撤回申请: who asked to withdraw (names, in the parties' order) and on which day, as the judge recorded it
+    withdrawn_by: tuple[str, ...] = ()
+    withdrawal_requested_on: date | None = None
 
 
 @dataclass(frozen=True)

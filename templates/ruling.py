@@ -11,15 +11,16 @@ closing block on the last page.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from reportlab.pdfgen.canvas import Canvas
 
 from templates.dates import arabic_date, chinese_date
 from templates.layout import Line, break_lines, draw_line, draw_string, string_width
-from templates.model import PartyInfo, RenderedDocument, RulingContent, SealBox
+from templates.model import AgentInfo, PartyInfo, RenderedDocument, RulingContent, SealBox
 from templates.page import (
     ADVANCE,
     BODY_SIZE,
@@ -39,7 +40,7 @@ from templates.page import (
     new_canvas,
 )
 from templates.qr import draw_qr, quiet_zone_width
-from templates.texts import AGREEMENT_MARKER, LegalTexts, load_texts
+from templates.texts import AGREEMENT_MARKER, LegalTexts, effect_sentence, load_texts
 
 QR_SYMBOL_SIZE = 22 * MM  # the symbol without its quiet zone; ≥ 20 mm so phones read it off paper
 QR_TEXT_SIZE = 9.0
@@ -125,6 +126,9 @@ def _paragraphs(content: RulingContent, texts: LegalTexts) -> list[str]:
                 raise ValueError(f"{content.outcome!r} states {missing} but the record has none") from None
             if text:
                 out.append(text)
+    effect = effect_sentence(content.outcome, texts.ruling["effect"])
+    if effect:
+        out.append(effect)
     return out
 
 
@@ -161,6 +165,7 @@ def _fields(content: RulingContent, texts: LegalTexts) -> dict[str, str]:
     supplement = _supplement(content)
     accepted = {} if content.accepted_on is None else {  # (a text stating an acceptance that never was: KeyError)
         "accepted_on": str(ruling["same_day"]) if same_day else arabic_date(content.accepted_on)}
+    withdrawal = _withdrawal(content, label)
     return {
         "court_name": content.court_name,
         "case_number": content.case_number,
@@ -179,7 +184,19 @@ def _fields(content: RulingContent, texts: LegalTexts) -> dict[str, str]:
         "citations": citations,
         "agreement": "",
         **supplement,
+        **withdrawal,
     }
+
+
+def _withdrawal(content: RulingContent, label: str) -> dict[str, str]:
+    """Who asked to withdraw and when, as recorded (Interp. 357 ¶1). 准许撤回申请 cannot be printed without it: the
+    ruling would say that somebody withdrew without saying who or when."""
+    if not content.withdrawn_by or content.withdrawal_requested_on is None:
+        if content.outcome == "withdrawal_permitted":
+            raise ValueError("withdrawal_permitted needs the recorded withdrawal: who asked and on which day")
+        return {"withdrawn_by": "", "withdrawal_requested_on": ""}
+    return {"withdrawn_by": "、".join(f"{label}{name}" for name in content.withdrawn_by),
+            "withdrawal_requested_on": arabic_date(content.withdrawal_requested_on)}
 
 
 def _supplement(content: RulingContent) -> dict[str, str]:
@@ -219,33 +236,52 @@ def _grounds(content: RulingContent, texts: LegalTexts) -> tuple[str, str]:
 
 
 def _party_paragraphs(party: PartyInfo, texts: LegalTexts) -> list[str]:
+    """One party as the 规范 lists it: the party's own paragraph, then, each on its own line, the 法定代表人 (or
+    负责人) with 职务, the 法定代理人 and the 委托诉讼代理人."""
     spec = texts.ruling["party"]
+    labels = spec["id_labels"]
+    id_label = (str(labels["other"]).format(document=party.id_document) if party.id_document
+                else str(labels["resident_id"]))
     values = {
         "sex": party.sex,
         "birth_date": arabic_date(party.birth_date) if party.birth_date else None,
         "ethnicity": party.ethnicity,
+        "nationality": party.nationality,
+        "occupation": party.occupation,
         "address": party.address,
         "id_number": party.id_number,
+        "id_label": id_label,
         "credit_code": party.credit_code,
-        "representative": party.representative,
     }
     fields = spec["person"] if party.kind == "person" else spec["organization"]
     parts = [party.name] + [str(t).format_map(values) for key, t in fields.items() if values.get(key)]
-    text = f"{spec['label']}：" + "，".join(parts) + "。"
+    out = [f"{spec['label']}：" + "，".join(parts) + "。"]
     if party.kind == "organization" and party.representative:
-        text += str(spec["representative"]).format_map(values)
-    out = [text]
+        template = spec["representative"] if party.representative_title else spec["representative_without_title"]
+        out.append(str(template).format(role=party.representative_role, representative=party.representative,
+                                        title=party.representative_title or ""))
+    party_name = f"{spec['label']}{party.name}"
+    if party.guardian is not None:
+        out.append(str(spec["guardian"]).format(name=party.guardian.name, party=party_name,
+                                                relation=party.guardian.relation))
     if party.agent is not None:
-        agent = party.agent
-        agent_values = {"id_number": agent.id_number, "authorization": agent.authorization}
-        agent_spec = spec["agent"]
-        parts = [agent.name] + [
-            str(t).format_map(agent_values)
-            for key, t in agent_spec["fields"].items()
-            if agent_values.get(key)
-        ]
-        out.append(f"{agent_spec['label']}：" + "，".join(parts) + "。")
+        out.append(_agent_paragraph(party.agent, party_name, spec["agent"]))
     return out
+
+
+def _agent_paragraph(agent: AgentInfo, party_name: str, spec: Mapping[str, Any]) -> str:
+    """委托诉讼代理人 described by the CPL 61 category (律师 → 律师事务所; 近亲属 → relation), or, for an agent
+    recorded without a category, by the free text given."""
+    values = {"id_number": agent.id_number, "authorization": agent.authorization}
+    parts = [agent.name]
+    if agent.kind is not None:
+        parts.append(str(spec["kinds"][agent.kind]).format(unit=agent.unit or "", relation=agent.relation or "",
+                                                           party=party_name))
+        if agent.id_number:
+            parts.append(str(spec["fields"]["id_number"]).format_map(values))
+    else:
+        parts += [str(t).format_map(values) for key, t in spec["fields"].items() if values.get(key)]
+    return f"{spec['label']}：" + "，".join(parts) + "。"
 
 
 def _agreement_clauses(agreement_text: str) -> list[str]:

@@ -34,7 +34,7 @@ def application_body(**changes: Any) -> dict[str, Any]:
             {"kind": "person", "name": "张三", "id_number": "11010519491231002X", "phone": "13800000000",
              "address": "重庆市秀山土家族苗族自治县中和街道渝秀大道1号", "ethnicity": "土家族"},
             {"kind": "organization", "name": "秀山县武陵建材有限公司", "credit_code": "914403001922038216",
-             "representative": "李四", "phone": "13900000000", "address": "重庆市秀山土家族苗族自治县工业园区2号"},
+             "representative": "李四", "representative_title": "总经理", "phone": "13900000000", "address": "重庆市秀山土家族苗族自治县工业园区2号"},
         ],
         "mediation": {"concluded_on": (china_today() - timedelta(days=2)).isoformat(),
                       "place": "秀山县中和派出所驻所调解室", "mediator_name": "杨调解"},
@@ -127,6 +127,12 @@ def decided(client: Any, passwords: dict[str, str], outcome: str, grounds: list[
         "outcome": outcome, "grounds": grounds, "reasoning": reasoning, "verification": verification_now()})
     assert r.json()["status"] == "issued", r.text
     return app_id
+
+
+def withdrawal_by_first_party(staff: Any, app_id: str) -> dict[str, Any]:
+    """The record of 准许撤回申请: the first applicant asked to withdraw today."""
+    first = staff.get(f"/api/v1/applications/{app_id}").json()["parties"][0]["id"]
+    return {"party_ids": [first], "on": china_today().isoformat()}
 
 
 def outbox(client: Any, **match: Any) -> list[dict[str, Any]]:

@@ -71,7 +71,13 @@ def set_late_applications(session: Session, code: str, value: str, *, actor: str
     return _set_court_setting(session, code, "late_applications", value, actor=actor)
 
 
-def _set_court_setting(session: Session, code: str, setting: str, value: str, *, actor: str) -> Court:
+def set_print_full_id(session: Session, code: str, value: bool, *, actor: str) -> Court:
+    """Whether rulings print identity document numbers in full (the default, as before) or masked
+    (110105********002X). Lawful either way; the court decides (legal-review §1; 个保法 6)."""
+    return _set_court_setting(session, code, "print_full_id", value, actor=actor)
+
+
+def _set_court_setting(session: Session, code: str, setting: str, value: str | bool, *, actor: str) -> Court:
     """Set one of a court's settings (checked by the caller), audited as ``court.<setting>``."""
     court = court_by_code(session, code)
     setattr(court, setting, value)

@@ -69,6 +69,13 @@ class PartyOut(BaseModel):
     credit_code: str | None = None
     representative: str | None = None
     agent: dict[str, Any] | None = None
+    # v1.2 (README "Party block")
+    id_type: str | None = None
+    nationality: str | None = None
+    without_capacity: bool | None = None
+    guardian: dict[str, Any] | None = None
+    representative_role: str | None = None
+    representative_title: str | None = None
 
     @classmethod
     def of(cls, p: Party, link: PartyLink | None) -> PartyOut:
@@ -80,9 +87,12 @@ class PartyOut(BaseModel):
             facts = party_facts(p)
             fields.update(id_number=p.id_number, ethnicity=p.ethnicity, occupation=p.occupation,
                           sex=facts.sex if facts else None,
-                          birth_date=facts.birth_date.isoformat() if facts else None)
+                          birth_date=facts.birth_date.isoformat() if facts else None,
+                          id_type=p.id_type, nationality=p.nationality, without_capacity=p.without_capacity,
+                          guardian=p.guardian)
         else:
-            fields.update(credit_code=p.credit_code, representative=p.representative)
+            fields.update(credit_code=p.credit_code, representative=p.representative,
+                          representative_role=p.representative_role, representative_title=p.representative_title)
         if p.agent:
             fields["agent"] = p.agent
         return cls(**fields)

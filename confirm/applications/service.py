@@ -14,8 +14,8 @@ from confirm.core.crash_points import crash_point
 from confirm.core.storage import DocumentStore
 from confirm.law.calendar import RestDayCalendar
 from confirm.law.errors import DomainError, not_found
-from confirm.law.identity import PersonFacts, normalize_id_number, person_facts
-from confirm.law.intake import DOCUMENT_KINDS, ApplicationIn, require_valid_application
+from confirm.law.identity import PersonFacts, document_facts, normalize_document_number
+from confirm.law.intake import DOCUMENT_KINDS, AgentIn, ApplicationIn, require_valid_application
 from confirm.law.lifecycle import Action, Status, is_allowed, require_allowed
 from confirm.law.uploads import require_acceptable_document
 from confirm.models import (
@@ -64,13 +64,29 @@ def _store_parties(session: Session, app: Application, body: ApplicationIn) -> N
         session.delete(old)
     session.flush()
     for position, p in enumerate(body.parties):
+        person = p.kind == "person"
         session.add(Party(
             application_id=app.id, position=position, kind=p.kind, name=p.name,
-            id_number=normalize_id_number(p.id_number) if p.id_number else None,
+            id_number=normalize_document_number(p.id_number) if p.id_number else None,
             credit_code=p.credit_code.upper() if p.credit_code else None,
             representative=p.representative, phone=p.phone, email=p.email, address=p.address, ethnicity=p.ethnicity,
-            occupation=p.occupation, agent=p.agent.model_dump() if p.agent else None,
+            occupation=p.occupation, agent=_agent_record(p.agent),
+            id_type=p.id_type, nationality=p.nationality if person else None,
+            # only what the document's number does not say is kept as entered (the number is the record)
+            sex=p.sex if person and document_facts(p.id_type, p.id_number or "") is None else None,
+            birth_date=p.birth_date if person and document_facts(p.id_type, p.id_number or "") is None else None,
+            representative_role=p.representative_role, representative_title=p.representative_title,
+            without_capacity=p.without_capacity, guardian=p.guardian.model_dump() if p.guardian else None,
         ))
+
+
+def _agent_record(agent: AgentIn | None) -> dict[str, Any] | None:
+    """The agent as stored and shown: the contract's three keys always (v1.0 clients read them), the CPL 61
+    category, unit and relation only when given."""
+    if agent is None:
+        return None
+    extra = agent.model_dump(include={"kind", "unit", "relation"}, exclude_none=True)
+    return agent.model_dump(include={"name", "id_number", "authorization"}) | extra
 
 
 def _apply_body(app: Application, body: ApplicationIn) -> None:
@@ -265,5 +281,11 @@ def document_of(session: Session, user: User, application_id: str, document_id: 
 
 
 def party_facts(p: Party) -> PersonFacts | None:
-    """Sex and birth date of a natural person, read from their ID number (domain.md §6); None otherwise."""
-    return person_facts(p.id_number) if p.kind == "person" and p.id_number else None
+    """Sex and birth date of a natural person, read from their document's number where it carries them (domain.md
+    §6), else as entered at intake; None for an organisation or when not known."""
+    if p.kind != "person" or not p.id_number:
+        return None
+    facts = document_facts(p.id_type, p.id_number)
+    if facts is None and p.sex and p.birth_date:
+        return PersonFacts(birth_date=p.birth_date, sex=p.sex)
+    return facts

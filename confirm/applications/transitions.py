@@ -270,7 +270,8 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
     _require_claimant(app, user)
     require_decidable(app.status, decision.outcome, supplement_deadline=app.supplement_deadline, today=china_today())
     assert app.submitted_at is not None
-    require_lawful_decision(decision, submitted_at=as_utc(app.submitted_at), now=utcnow())
+    require_lawful_decision(decision, submitted_at=as_utc(app.submitted_at), now=utcnow(),
+                            party_ids=[pk(p) for p in parties_of(session, app.id)])
     require_fits_acceptance(app, decision)
     _require_party_confirmations(session, app, decision)
     clerk = clerk_for(session, app.court_id, clerk_username)
@@ -280,6 +281,8 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
         verification_method=decision.verification.method if decision.verification else None,
         verification_at=decision.verification.at if decision.verification else None,
         party_waivers=[w.model_dump() for w in decision.waivers],
+        withdrawal=decision.withdrawal.as_record()
+        if decision.withdrawal and decision.outcome == "withdrawal_permitted" else None,
     )
     waive(session, user, app, decision.waivers)
     if app.status == Status.RETURNED:  # 按撤回申请处理 of a case not supplemented: it is the court's again, to seal

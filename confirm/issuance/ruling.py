@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
-from typing import Literal, cast
+from typing import Any, Literal, cast
 
 from sqlmodel import Session, select
 
@@ -23,6 +23,8 @@ from confirm.core.verify_codes import check_code_for, digest, new_nonce, token_f
 from confirm.issuance.pipeline import DocumentKind, Prepared, prepared_for
 from confirm.law.acceptance import accepted_by_decision
 from confirm.law.errors import DomainError
+from confirm.law.identity import FOREIGN_DOCUMENTS, ID_DOCUMENTS, RESIDENT_ID, mask_document_number
+from confirm.law.intake import REPRESENTATIVE_ROLES
 from confirm.law.review import DecisionIn, require_lawful_decision
 from confirm.models import (
     Application,
@@ -30,6 +32,7 @@ from confirm.models import (
     Decision,
     JobTarget,
     Organization,
+    Party,
     PartyLinkState,
     Role,
     Ruling,
@@ -40,6 +43,7 @@ from confirm.parties.service import current_links, parties_of, send_ruling
 from templates import render_ruling
 from templates.model import (
     AgentInfo,
+    GuardianInfo,
     Outcome,
     PartyConfirmation,
     PartyInfo,
@@ -63,6 +67,7 @@ class DecisionFacts:
     clerk: User
     decided_at: datetime
     waivers: Mapping[int, str] = field(default_factory=dict)  # party id → why it could not confirm online
+    withdrawal: Mapping[str, Any] | None = None  # 准许撤回: {"party_ids", "on"} as recorded
 
 
 def party_confirmations(session: Session, app: Application, waivers: Mapping[int, str]) -> tuple[PartyConfirmation, ...]:
@@ -91,15 +96,9 @@ def _content(runtime: Runtime, session: Session, app: Application, decision: Dec
     court = session.get(Court, app.court_id)
     org = session.get(Organization, app.organization_id)
     assert court and org
-    parties = []
-    for p in parties_of(session, app.id):
-        facts = party_facts(p)
-        parties.append(PartyInfo(
-            kind=cast(PartyKind, p.kind), name=p.name, sex=facts.sex if facts else None,
-            birth_date=facts.birth_date if facts else None, ethnicity=p.ethnicity, address=p.address,
-            id_number=p.id_number, credit_code=p.credit_code, representative=p.representative,
-            agent=AgentInfo(**p.agent) if p.agent else None,
-        ))
+    parties = [_party_info(p, print_full_id=court.print_full_id) for p in parties_of(session, app.id)]
+    withdrawal = decision.withdrawal or {}
+    names = {pk(p): p.name for p in parties_of(session, app.id)}
     return RulingContent(
         court_name=court.name, case_number=app.case_number, outcome=cast(Outcome, decision.outcome),
         parties=tuple(parties), dispute_type=app.dispute_type, mediation_organization=org.name,
@@ -114,6 +113,33 @@ def _content(runtime: Runtime, session: Session, app: Application, decision: Dec
         party_confirmations=party_confirmations(session, app, decision.waivers),
         supplement_ordered_on=china_time(app.supplement_ordered_at).date() if app.supplement_ordered_at else None,
         supplement_deadline=app.supplement_deadline, supplement_reason=app.return_reason or "",
+        withdrawn_by=tuple(names[pid] for pid in names if pid in set(withdrawal.get("party_ids", ()))),
+        withdrawal_requested_on=date.fromisoformat(withdrawal["on"]) if withdrawal.get("on") else None,
+    )
+
+
+def _party_info(p: Party, *, print_full_id: bool) -> PartyInfo:
+    """One party as the ruling prints it, from what was recorded at intake; identity numbers full or masked as the
+    court set (``jiudi court set --print-full-id``)."""
+    facts = party_facts(p)
+
+    def shown(kind: str, number: str | None) -> str | None:
+        return number if number is None or print_full_id else mask_document_number(kind, number)
+
+    agent = None
+    if p.agent:
+        agent = AgentInfo(**{**p.agent, "id_number": shown(RESIDENT_ID, p.agent.get("id_number"))})
+    person = p.kind == "person"
+    return PartyInfo(
+        kind=cast(PartyKind, p.kind), name=p.name, sex=facts.sex if facts else None,
+        birth_date=facts.birth_date if facts else None, ethnicity=p.ethnicity if person else None,
+        address=p.address, id_number=shown(p.id_type, p.id_number) if person else None, credit_code=p.credit_code,
+        representative=p.representative, agent=agent, occupation=p.occupation if person else None,
+        nationality=p.nationality if person and p.id_type in FOREIGN_DOCUMENTS else None,
+        id_document=ID_DOCUMENTS[p.id_type] if person and p.id_type != RESIDENT_ID else None,
+        representative_role=REPRESENTATIVE_ROLES.get(p.representative_role, "法定代表人"),
+        representative_title=p.representative_title,
+        guardian=GuardianInfo(name=p.guardian["name"], relation=p.guardian["relation"]) if p.guardian else None,
     )
 
 
@@ -126,7 +152,7 @@ def recorded_decision(session: Session, application_id: str) -> DecisionFacts:
     return DecisionFacts(outcome=decision.outcome, grounds=tuple(decision.grounds), reasoning=decision.reasoning,
                          verification_method=decision.verification_method,
                          verification_at=decision.verification_at, judge=judge, clerk=clerk,
-                         decided_at=decision.decided_at)
+                         decided_at=decision.decided_at, withdrawal=decision.withdrawal)
 
 
 def ruling_content(runtime: Runtime, session: Session, application_id: str, nonce: str) -> RulingContent:
@@ -184,7 +210,8 @@ def preview_ruling(runtime: Runtime, user: User, application_id: str, decision: 
         app = get_visible(session, user, application_id)
         if app.case_number is None or app.submitted_at is None:
             raise DomainError("application.invalid_state", "领取审查（收案）后才能预览裁定书", 409)
-        require_lawful_decision(decision, submitted_at=as_utc(app.submitted_at), now=utcnow())
+        require_lawful_decision(decision, submitted_at=as_utc(app.submitted_at), now=utcnow(),
+                                party_ids=[pk(p) for p in parties_of(session, app.id)])
         require_fits_acceptance(app, decision)
         facts = DecisionFacts(
             outcome=decision.outcome, grounds=tuple(decision.grounds), reasoning=decision.reasoning,
@@ -192,6 +219,8 @@ def preview_ruling(runtime: Runtime, user: User, application_id: str, decision: 
             verification_at=decision.verification.at if decision.verification else None,
             judge=user, clerk=clerk_for(session, app.court_id, clerk_username), decided_at=utcnow(),
             waivers={w.party_id: w.reason for w in decision.waivers},
+            withdrawal=decision.withdrawal.as_record()
+            if decision.withdrawal and decision.outcome == "withdrawal_permitted" else None,
         )
         content = _content(runtime, session, app, facts, verify_url=f"{runtime.settings.public_base_url}/v/preview",
                            check_code="预览件", preview=True)

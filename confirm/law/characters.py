@@ -24,12 +24,16 @@ _BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
 
 # how a message names a field: "parent.name" first, then "name"; a list item by its position
 _LABELS = {
-    "agent.name": "委托代理人姓名", "agent.id_number": "委托代理人身份证号码", "agent.authorization": "委托代理人代理权限",
+    "agent.name": "委托诉讼代理人姓名", "agent.id_number": "委托诉讼代理人身份证号码",
+    "agent.authorization": "委托诉讼代理人代理权限", "agent.unit": "委托诉讼代理人所在单位",
+    "agent.relation": "委托诉讼代理人与当事人的关系", "guardian.name": "法定代理人姓名",
+    "guardian.relation": "法定代理人与当事人的关系", "nationality": "国籍", "representative_title": "法定代表人或负责人职务",
+    "birth_date": "出生日期", "sex": "性别", "id_type": "证件类型",
     "mediation.place": "调解地点", "mediation.mediator_name": "调解员姓名",
     "agreement.text": "调解协议内容", "agreement.amount": "协议金额",
     "service_address.address": "送达地址", "service_address.phone": "送达手机号码", "service_address.email": "送达电子邮箱",
     "name": "姓名或名称", "id_number": "身份证号码", "credit_code": "统一社会信用代码", "representative": "法定代表人或负责人",
-    "phone": "联系电话", "email": "电子邮箱", "address": "住所", "ethnicity": "民族", "occupation": "职业",
+    "phone": "联系电话", "email": "电子邮箱", "address": "住所", "ethnicity": "民族", "occupation": "职业或工作单位",
     "court_code": "法院代字", "dispute_type": "纠纷类型（案由）", "place": "送达地点", "reasoning": "理由说明",
     "reason": "理由", "grounds": "理由", "note": "备注", "electronic_address": "电子送达地址", "signature_png": "签名图片",
 }
@@ -66,7 +70,7 @@ def character_name(ch: str) -> str:
 
 
 def field_label(field: str) -> str:
-    """``parties[1].agent.name`` → 第2名申请人委托代理人姓名: a field as the person who must correct it reads it."""
+    """``parties[1].agent.name`` → 第2名申请人委托诉讼代理人姓名: a field as the person who must correct it reads it."""
     segments = _SEGMENT.findall(field)
     names = [name for name, _index in segments]
     prefix = "".join(_ITEMS[name].format(int(index) + 1) for name, index in segments if index and name in _ITEMS)

@@ -16,14 +16,19 @@ from confirm.law.admissibility import inadmissible_ground
 from confirm.law.calendar import RestDayCalendar, filing_deadline
 from confirm.law.errors import DomainError, FieldProblem
 from confirm.law.identity import (
+    FOREIGN_DOCUMENTS,
+    ID_DOCUMENTS,
+    age_on,
     credit_code_problem,
+    document_facts,
+    document_problem,
     email_problem,
     id_number_problem,
-    normalize_id_number,
+    normalize_document_number,
     phone_problem,
 )
 from confirm.law.inputs import DocumentInput, Paragraphs
-from confirm.law.tables import common_dispute_types, inadmissible_grounds
+from confirm.law.tables import common_dispute_types, ethnicities, inadmissible_grounds
 
 LATE_APPLICATION_SETTINGS = ("flag", "block")  # a court's choice: CPL 86 lets the judge extend for good cause
 REQUIRED_DOCUMENT_KINDS = ("agreement", "joint_application")  # Interp. 354: 申请书 and 调解协议
@@ -35,12 +40,42 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# CPL 61 ¶2: who may be a 委托诉讼代理人 — a lawyer or a basic-level legal service worker; a close relative or an
+# employee of the party; a citizen recommended by the party's community, unit or a social organisation
+AGENT_KINDS: dict[str, str] = {
+    "lawyer": "律师",
+    "legal_worker": "基层法律服务工作者",
+    "relative": "近亲属",
+    "employee": "工作人员",
+    "recommended": "社区、单位或有关社会团体推荐的公民",
+}
+REPRESENTATIVE_ROLES: dict[str, str] = {"legal_representative": "法定代表人", "principal": "负责人"}
+ADULT_AGE = 18  # CPL 60 / 民法典 17–18: under 18 a person acts through a 法定代理人 (a minor of 16 living on their
+# own earnings counts as of full capacity: the judge may record that as a 法定代理人 of "本人" — not modelled)
+
+
 class AgentIn(_Input):
-    """委托代理人 (Interp. 351: a party may apply through an agent)."""
+    """委托诉讼代理人 (CPL 61; Interp. 351: a party may apply through an agent)."""
 
     name: str = Field(max_length=100)
     id_number: str | None = Field(default=None, max_length=32)
-    authorization: str | None = Field(default=None, max_length=200)
+    authorization: str | None = Field(default=None, max_length=200)  # free text as before (v1.0); printed when
+    # no kind is given
+    kind: Literal["lawyer", "legal_worker", "relative", "employee", "recommended"] | None = None
+    unit: str | None = Field(default=None, max_length=200)  # 律师事务所, 法律服务所, the employer or recommender
+    relation: str | None = Field(default=None, max_length=50)  # a relative's relation to the party, e.g. 儿子
+
+
+class GuardianIn(_Input):
+    """法定代理人 of a party under 18 or without full capacity (CPL 60)."""
+
+    name: str = Field(max_length=100)
+    relation: str = Field(max_length=50)  # to the party, e.g. 父亲, 母亲, 监护人
+
+
+def is_minor(birth_date: date, on: date) -> bool:
+    """Whether a person born on ``birth_date`` is under 18 on ``on`` (民法典 17; CPL 60)."""
+    return age_on(birth_date, on) < ADULT_AGE
 
 
 class PartyIn(_Input):
@@ -54,9 +89,18 @@ class PartyIn(_Input):
     phone: str | None = Field(default=None, max_length=32)
     email: str | None = Field(default=None, max_length=254)  # optional: where the party may also get messages
     address: str | None = Field(default=None, max_length=300)
-    ethnicity: str | None = Field(default=None, max_length=20)
-    occupation: str | None = Field(default=None, max_length=100)
+    ethnicity: str | None = Field(default=None, max_length=20)  # one of the 56 (tables/ethnicities.yaml)
+    occupation: str | None = Field(default=None, max_length=100)  # 职业或工作单位, printed when given
     agent: AgentIn | None = None
+    # v1.2 (README "Party block"): the identity document, for a person; the contract's id_number is its number
+    id_type: str = Field(default="resident_id", max_length=40)
+    nationality: str | None = Field(default=None, max_length=50)  # a foreigner's 国籍, printed instead of 民族
+    sex: Literal["男", "女"] | None = None  # for a document that does not carry it
+    birth_date: date | None = None  # for a document that does not carry it
+    representative_role: Literal["legal_representative", "principal"] = "legal_representative"
+    representative_title: str | None = Field(default=None, max_length=50)  # 职务
+    without_capacity: bool = False  # declared without full capacity (CPL 60): a 法定代理人 is then required
+    guardian: GuardianIn | None = None
 
 
 class MediationIn(_Input):
@@ -116,10 +160,7 @@ def _party_problems(index: int, party: PartyIn, *, today: date) -> list[FieldPro
     if not party.name:
         problems.append(FieldProblem(f"{where}.name", "party.name_required", "请填写当事人姓名或名称"))
     if party.kind == "person":
-        if not party.id_number:
-            problems.append(FieldProblem(f"{where}.id_number", "party.id_number_required", "请填写公民身份号码"))
-        elif (bad := id_number_problem(party.id_number, today=today)) is not None:
-            problems.append(FieldProblem(f"{where}.id_number", *bad))
+        problems.extend(_person_problems(where, party, today=today))
     else:
         if not party.credit_code:
             problems.append(
@@ -131,6 +172,9 @@ def _party_problems(index: int, party: PartyIn, *, today: date) -> list[FieldPro
             problems.append(
                 FieldProblem(f"{where}.representative", "party.representative_required", "请填写法定代表人或负责人")
             )
+        if not party.representative_title:  # [规范]: 法定代表人（负责人） with 职务, on its own line
+            problems.append(FieldProblem(f"{where}.representative_title", "party.representative_title_required",
+                                         "请填写法定代表人或负责人的职务（如董事长、经理）"))
     if not party.phone:
         problems.append(FieldProblem(f"{where}.phone", "party.phone_required", "请填写联系电话"))
     elif (bad := phone_problem(party.phone)) is not None:
@@ -142,14 +186,75 @@ def _party_problems(index: int, party: PartyIn, *, today: date) -> list[FieldPro
     if party.agent is not None and party.agent.id_number:
         if (bad := id_number_problem(party.agent.id_number, today=today)) is not None:
             code, message = bad
-            problems.append(FieldProblem(f"{where}.agent.id_number", code, f"委托代理人：{message}"))
+            problems.append(FieldProblem(f"{where}.agent.id_number", code, f"委托诉讼代理人：{message}"))
+    if party.agent is not None:
+        problems.extend(_agent_problems(f"{where}.agent", party.agent))
     return problems
+
+
+def _person_problems(where: str, party: PartyIn, *, today: date) -> list[FieldProblem]:
+    """A natural person: the identity document and its number, what the ruling prints (民族 or 国籍, sex and birth
+    date), and a 法定代理人 for a minor or a person without full capacity (CPL 60)."""
+    problems: list[FieldProblem] = []
+    document = ID_DOCUMENTS.get(party.id_type)
+    if document is None:
+        return [FieldProblem(f"{where}.id_type", "party.id_type_unknown",
+                             "证件类型应为：" + "、".join(ID_DOCUMENTS.values()))]
+    facts, number_ok = None, False
+    if not party.id_number:
+        code = "party.id_number_required" if party.id_type == "resident_id" else "party.id_document_required"
+        name = "公民身份号码" if party.id_type == "resident_id" else f"{document}号码"
+        problems.append(FieldProblem(f"{where}.id_number", code, f"请填写{name}"))
+    elif (bad := document_problem(party.id_type, party.id_number, today=today)) is not None:
+        problems.append(FieldProblem(f"{where}.id_number", *bad))
+    else:
+        facts, number_ok = document_facts(party.id_type, party.id_number), True
+    foreign = party.id_type in FOREIGN_DOCUMENTS
+    if foreign and not party.nationality:
+        problems.append(FieldProblem(f"{where}.nationality", "party.nationality_required", f"持{document}的当事人请填写国籍"))
+    if not foreign:
+        if not party.ethnicity:  # [规范]: 民族 is printed for a person and cannot be read from any document number
+            problems.append(FieldProblem(f"{where}.ethnicity", "party.ethnicity_required", "请选择当事人的民族"))
+        elif party.ethnicity not in ethnicities():
+            problems.append(FieldProblem(f"{where}.ethnicity", "party.ethnicity_unknown",
+                                         f"“{party.ethnicity}”不是56个民族的名称之一，请从列表中选择（如“汉族”）"))
+    born = facts.birth_date if facts else party.birth_date
+    if number_ok and facts is None:  # a valid number that does not say when the holder was born, nor the sex
+        if party.birth_date is None:
+            problems.append(FieldProblem(f"{where}.birth_date", "party.birth_date_required",
+                                         f"{document}号码不含出生日期，请填写出生日期"))
+        elif party.birth_date > today:
+            problems.append(FieldProblem(f"{where}.birth_date", "party.birth_date_future", "出生日期不能晚于今天"))
+        if party.sex is None:
+            problems.append(FieldProblem(f"{where}.sex", "party.sex_required", f"{document}号码不含性别，请选择性别"))
+    minor = born is not None and born <= today and is_minor(born, today)
+    if (minor or party.without_capacity) and party.guardian is None:
+        why = f"未满{ADULT_AGE}周岁" if minor else "无民事行为能力或限制民事行为能力"
+        problems.append(FieldProblem(f"{where}.guardian", "party.guardian_required",
+                                     f"{party.name or '该当事人'}{why}，须由法定代理人代为申请，请填写法定代理人"))
+    if party.guardian is not None and not (party.guardian.name and party.guardian.relation):
+        problems.append(FieldProblem(f"{where}.guardian", "party.guardian_incomplete", "请填写法定代理人的姓名及与当事人的关系"))
+    return problems
+
+
+def _agent_problems(where: str, agent: AgentIn) -> list[FieldProblem]:
+    """CPL 61 ¶2: the agent's category says what the ruling prints of them: the unit (律师事务所 …) or the
+    relation to the party."""
+    if agent.kind is None:
+        return []  # a v1.0 client: the free-text authorization is printed as given
+    if agent.kind == "relative" and not agent.relation:
+        return [FieldProblem(f"{where}.relation", "party.agent_relation_required", "委托诉讼代理人为近亲属的，请填写与当事人的关系")]
+    if agent.kind != "relative" and not agent.unit:
+        return [FieldProblem(f"{where}.unit", "party.agent_unit_required",
+                             f"委托诉讼代理人为{AGENT_KINDS[agent.kind]}的，请填写其所在单位（律师事务所、法律服务所或单位名称）")]
+    return []
 
 
 def party_identity(party: PartyIn) -> str:
     """What makes two parties the same legal person: the ID number or the credit code."""
     if party.kind == "person":
-        return "P:" + normalize_id_number(party.id_number or "")
+        prefix = "P:" if party.id_type == "resident_id" else f"P:{party.id_type}:"
+        return prefix + normalize_document_number(party.id_number or "")
     return "O:" + (party.credit_code or "").strip().upper()
 
 
@@ -164,7 +269,7 @@ def check_parties(parties: list[PartyIn], *, today: date) -> list[FieldProblem]:
     for index, party in enumerate(parties):
         problems.extend(_party_problems(index, party, today=today))
         key = party_identity(party)
-        if key in seen and len(key) > 2:
+        if key in seen and not key.endswith(":"):
             problems.append(
                 FieldProblem(
                     f"parties[{index}]",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
@@ -17,6 +18,7 @@ from confirm.law.parties import WaiverIn
 from confirm.law.tables import risk_table
 from templates.texts import load_texts, outcome_grounds
 
+_CHINA = timezone(timedelta(hours=8))  # the court's day (no daylight saving)
 ACCEPTANCE_DAYS = 3  # 2011 若干规定 art. 4: decide on acceptance within 3 days of receipt
 REVIEW_DAYS = 30  # decide within 30 days of 立案 (extension only with the president's approval)
 
@@ -127,6 +129,19 @@ class JointVerificationIn(BaseModel):
     at: datetime
 
 
+class WithdrawalIn(BaseModel):
+    """准许撤回申请: which applicants asked the court to withdraw and on which day (Interp. 357 ¶1), as the judge
+    records it from the written request or the 笔录. The ruling states it."""
+
+    model_config = ConfigDict(extra="forbid")
+    party_ids: list[int] = Field(min_length=1, max_length=50)
+    on: date
+
+    def as_record(self) -> dict[str, object]:
+        """The stored form (``decisions.withdrawal``)."""
+        return {"party_ids": list(self.party_ids), "on": self.on.isoformat()}
+
+
 class DecisionIn(DocumentInput):
     """The body of ``POST /api/v1/applications/{id}/decision``."""
 
@@ -137,11 +152,40 @@ class DecisionIn(DocumentInput):
     verification: JointVerificationIn | None = None
     # for a party that could not confirm through Jiudi: why, and how it confirmed at the joint verification
     waivers: list[WaiverIn] = Field(default_factory=list, max_length=50)
+    # v1.2: required for withdrawal_permitted (who asked to withdraw, and when)
+    withdrawal: WithdrawalIn | None = None
+
+
+def withdrawal_problems(decision: DecisionIn, *, party_ids: Collection[int] | None, submitted_on: date,
+                        today: date) -> list[FieldProblem]:
+    """Interp. 357 ¶1: 准许撤回 states who asked to withdraw and when; the applicants named must be this case's and
+    the day between the application and today."""
+    if decision.outcome != Outcome.WITHDRAWAL_PERMITTED:
+        return []
+    withdrawal = decision.withdrawal
+    if withdrawal is None:
+        return [FieldProblem("withdrawal", "decision.withdrawal_required",
+                             "准许撤回申请须记录哪位申请人于何日向本院申请撤回（书面申请或笔录记载的日期）")]
+    problems = []
+    if party_ids is not None and not set(withdrawal.party_ids) <= set(party_ids):
+        problems.append(FieldProblem("withdrawal.party_ids", "decision.withdrawal_unknown_party",
+                                     "申请撤回的当事人不是本案申请人"))
+    if not submitted_on <= withdrawal.on <= today:
+        problems.append(FieldProblem("withdrawal.on", "decision.withdrawal_date",
+                                     f"申请撤回的日期应在申请日（{submitted_on.isoformat()}）与今天之间"))
+    return problems
+
+
+def china_day(moment: datetime) -> date:
+    """The day in China of an aware moment (a naive one is taken as China's)."""
+    return moment.astimezone(_CHINA).date() if moment.tzinfo else moment.date()
 
 
 def check_decision(decision: DecisionIn, *, submitted_at: datetime, now: datetime,
-                   allowed_grounds: dict[str, str] | None = None) -> list[FieldProblem]:
-    """CPL 206, Interp. 355/357/358: grounds fit the outcome, 'other' is explained, a confirmation was verified.
+                   allowed_grounds: dict[str, str] | None = None,
+                   party_ids: Collection[int] | None = None) -> list[FieldProblem]:
+    """CPL 206, Interp. 355/357/358: grounds fit the outcome, 'other' is explained, a confirmation was verified,
+    a withdrawal names who withdrew and when (``party_ids``: the application's parties, when known).
 
     ``allowed_grounds`` defaults to the court's list for the outcome (``grounds_for``)."""
     if allowed_grounds is None:
@@ -172,12 +216,15 @@ def check_decision(decision: DecisionIn, *, submitted_at: datetime, now: datetim
             problems.append(
                 FieldProblem("verification.at", "decision.verification_before_application", "核实时间不能早于申请提交时间")
             )
+    problems.extend(withdrawal_problems(decision, party_ids=party_ids, submitted_on=china_day(submitted_at),
+                                        today=china_day(now)))
     return problems
 
 
-def require_lawful_decision(decision: DecisionIn, *, submitted_at: datetime, now: datetime) -> None:
+def require_lawful_decision(decision: DecisionIn, *, submitted_at: datetime, now: datetime,
+                            party_ids: Collection[int] | None = None) -> None:
     """Raise one 422 error naming every problem with the decision."""
-    problems = check_decision(decision, submitted_at=submitted_at, now=now)
+    problems = check_decision(decision, submitted_at=submitted_at, now=now, party_ids=party_ids)
     if problems:
         raise DomainError.from_problems(problems)
 

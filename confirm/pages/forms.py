@@ -45,21 +45,41 @@ def nested_application(form: FormData) -> dict[str, Any]:
     out["parties"] = [p for p in out["parties"] if p]
     for p in out["parties"]:
         p.setdefault("kind", "person")
-        if isinstance(p.get("agent"), str):  # 委托代理人 as filed, carried through the form unchanged
-            try:
-                p["agent"] = json.loads(p["agent"])
-            except ValueError:
-                p["agent"] = None
-        keep = ("name", "phone", "email", "address", "agent") + (("id_number", "ethnicity", "occupation") if p["kind"] == "person"
-                                               else ("credit_code", "representative"))
+        _gather_agent_and_guardian(p)
+        person = ("id_number", "ethnicity", "occupation", "id_type", "sex", "birth_date", "nationality",
+                  "without_capacity", "guardian")
+        organisation = ("credit_code", "representative", "representative_role", "representative_title")
+        keep = ("name", "phone", "email", "address", "agent") + (person if p["kind"] == "person" else organisation)
         for k in list(p):
             if k != "kind" and k not in keep:
                 p.pop(k)
+        for k in ("id_type", "representative_role", "without_capacity"):  # left empty: the model's default
+            if p.get(k) is None:
+                p.pop(k, None)
         p["name"] = p.get("name") or ""
     other = out.pop("dispute_type_other", "")
     if out.get("dispute_type") == OTHER_DISPUTE_TYPE:  # the pick-list's 其他: the words typed beside it
         out["dispute_type"] = other
     return out
+
+
+def _gather_agent_and_guardian(p: dict[str, Any]) -> None:
+    """The form's flat agent_* and guardian_* fields as the API's nested 委托诉讼代理人 and 法定代理人. An agent filed
+    by an older client (hidden JSON, no category) is kept as filed and updated by what the form shows."""
+    filed: dict[str, Any] | None = None
+    if isinstance(p.get("agent"), str):
+        try:
+            filed = json.loads(p["agent"])
+        except ValueError:
+            filed = None
+    agent = {k: p.pop(f"agent_{k}", None) for k in ("name", "kind", "unit", "relation")}
+    if agent["name"]:
+        p["agent"] = {**(filed or {}), **{k: v for k, v in agent.items() if v is not None}}
+    else:
+        p["agent"] = None  # the name cleared: no agent
+    guardian = {k: p.pop(f"guardian_{k}", None) for k in ("name", "relation")}
+    if guardian["name"] or guardian["relation"]:
+        p["guardian"] = {k: v or "" for k, v in guardian.items()}
 
 
 def china_local_time(text: str, field: str, name: str) -> datetime | None:
@@ -82,9 +102,17 @@ def decision_from_form(form: FormData) -> DecisionIn:
     waivers = [{"party_id": int(key.removeprefix("waiver_")), "reason": str(value).strip()}
                for key, value in form.multi_items()
                if key.startswith("waiver_") and key.removeprefix("waiver_").isdigit() and str(value).strip()]
+    withdrawal = None
+    withdrawers = [int(str(v)) for v in form.getlist("withdrawal_party") if str(v).isdigit()]
+    if outcome == Outcome.WITHDRAWAL_PERMITTED and (withdrawers or form.get("withdrawal_on")):
+        if not withdrawers or not form.get("withdrawal_on"):
+            raise DomainError.for_field("withdrawal", "decision.withdrawal_required",
+                                        "准许撤回申请须勾选申请撤回的申请人并填写申请撤回的日期")
+        withdrawal = {"party_ids": withdrawers, "on": str(form.get("withdrawal_on"))}
     return DecisionIn.model_validate({
         "outcome": outcome, "grounds": [str(g) for g in form.getlist(f"grounds_{outcome}")],
-        "reasoning": str(form.get("reasoning", "")), "verification": verification, "waivers": waivers})
+        "reasoning": str(form.get("reasoning", "")), "verification": verification, "waivers": waivers,
+        "withdrawal": withdrawal})
 
 
 def service_from_form(form: FormData) -> ServiceIn:

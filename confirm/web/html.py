@@ -13,9 +13,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from confirm.law.identity import ID_DOCUMENTS
+from confirm.law.intake import AGENT_KINDS, REPRESENTATIVE_ROLES
 from confirm.law.lifecycle import status_name
 from confirm.law.review import Outcome
-from confirm.law.tables import common_dispute_types, inadmissible_dispute_types
+from confirm.law.tables import common_dispute_types, ethnicities, inadmissible_dispute_types
 from confirm.models import Role
 from confirm.web.assets import static_url
 
@@ -28,7 +30,8 @@ templates.env.globals.update(
     ROLE_NAMES={r.value: r.name_zh for r in Role}, DISPUTE_TYPES=common_dispute_types,
     INADMISSIBLE_TYPES=lambda: {t: reason for t, (_g, _i, reason) in inadmissible_dispute_types().items()},
     OUTCOME_MEANINGS={o.value: o.meaning_zh for o in Outcome}, static_url=static_url,
-    OTHER_DISPUTE_TYPE=OTHER_DISPUTE_TYPE,
+    OTHER_DISPUTE_TYPE=OTHER_DISPUTE_TYPE, ETHNICITY_CHOICES=lambda: [(e, e) for e in ethnicities()], ID_DOCUMENTS=ID_DOCUMENTS,
+    AGENT_KINDS=AGENT_KINDS, REPRESENTATIVE_ROLES=REPRESENTATIVE_ROLES,
 )
 
 

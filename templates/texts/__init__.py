@@ -38,6 +38,8 @@ RULING_FIELDS = frozenset(
         "verification",
         "confirmations",
         "reasoning",
+        "withdrawn_by",
+        "withdrawal_requested_on",
         "grounds",
         "citations",
         "agreement",
@@ -286,8 +288,10 @@ def _load(directory: Path) -> LegalTexts:
         "verification_block",
         "footer",
         "preview_marker",
+        "effect",
     ):
         _require(ruling, key, str(directory / "ruling.yaml"))
+    _check_effect(ruling["effect"], str(directory / "ruling.yaml"))
     for key in ("document_name", "labels", "methods", "no_signature"):
         _require(receipt, key, str(directory / "receipt.yaml"))
     for key in ("document_name", "labels", "statement", "channels", "consent_bases", "consent_unrecorded"):
@@ -303,6 +307,25 @@ def _load(directory: Path) -> LegalTexts:
         voucher=MappingProxyType(voucher),
         address=MappingProxyType(address),
     )
+
+
+def _check_effect(effect: Mapping[str, Any], where: str) -> None:
+    """``effect``: one sentence per outcome that carries it, the outcomes named among the five."""
+    sentences = _mapping(effect, "sentences", f"{where}: effect")
+    for outcome, sentence in (effect.get("outcomes") or {}).items():
+        if outcome not in OUTCOMES:
+            raise TextsError(f"{where}: effect.outcomes names unknown outcome {outcome!r}")
+        if sentence is not None and sentence not in sentences:
+            raise TextsError(f"{where}: effect.outcomes.{outcome} names unknown sentence {sentence!r}")
+
+
+def effect_sentence(outcome: str, effect: Mapping[str, Any]) -> str | None:
+    """The effect sentence (e.g. 本裁定书自即日起发生法律效力。) a ruling of ``outcome`` ends its body with, by the
+    one rule in ruling.yaml's ``effect``: each outcome names its sentence, or none; an outcome not named takes
+    ``default``. Special-procedure rulings are final at first instance (CPL 185); the wording is the court's."""
+    outcomes = effect.get("outcomes") or {}
+    key = outcomes[outcome] if outcome in outcomes else effect.get("default")
+    return None if key is None else str(effect["sentences"][key])
 
 
 def load_texts(directory: str | Path | None = None) -> LegalTexts:

@@ -69,3 +69,28 @@ def test_a_confirmation_without_the_verification_is_refused_before_the_summary(c
     r = client.post(f"/j/a/{app_id}/decision", data={"csrf": csrf(page), "outcome": "confirmed", "clerk": "clerk"})
     assert r.status_code == 422 and "核实" in r.text and 'id="decision-summary"' not in r.text
     assert m.get(f"/api/v1/applications/{app_id}").json()["status"] == "under_review"
+
+
+def test_the_page_records_who_withdrew_and_when_and_the_ruling_states_it(client, passwords):
+    from confirm.core.clock import china_today
+
+    m, app_id, page = claimed_on_the_page(client, passwords)
+    assert 'id="withdrawal"' in page and 'name="withdrawal_on"' in page
+    first_party = m.get(f"/api/v1/applications/{app_id}").json()["parties"][0]["id"]
+    body = {"csrf": csrf(page), "outcome": "withdrawal_permitted", "reasoning": "", "clerk": "clerk",
+            "verification_method": "", "verification_at": ""}
+    missing = client.post(f"/j/a/{app_id}/decision", data=body)
+    assert "准许撤回申请须记录哪位申请人于何日" in missing.text
+    today = china_today()
+    body |= {"withdrawal_party": str(first_party), "withdrawal_on": today.isoformat()}
+    assert 'id="decision-summary"' in client.post(f"/j/a/{app_id}/decision", data=body).text
+    sealed = client.post(f"/j/a/{app_id}/decision", data={**body, "confirmed": "1"})
+    assert sealed.status_code == 200
+    deadline = time.monotonic() + 30
+    while m.get(f"/api/v1/applications/{app_id}").json()["status"] != "issued":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
+    text = "".join(subprocess.run([require_tool("pdftotext"), "-", "-"], input=pdf, capture_output=True)
+                   .stdout.decode().split())
+    assert f"申请人张三于{today.year}年{today.month}月{today.day}日向本院申请撤回司法确认申请。" in text

@@ -13,7 +13,7 @@ from confirm.core.clock import utcnow
 from confirm.core.db import transaction
 from confirm.models import Application
 from tests.api.test_decision_page import csrf, signed_in_page
-from tests.support import Staff, application_body, issued
+from tests.support import Staff, application_body, issued, withdrawal_by_first_party
 
 
 def counts(html: str) -> dict[str, int]:
@@ -58,7 +58,8 @@ def test_next_case_is_the_judges_own_undecided_case_then_the_oldest_unclaimed_th
     judge = Staff(client, "judge", passwords["judge"])
     judge.post(f"/api/v1/applications/{first}/claim")
     for app_id in (first, second):
-        r = judge.post(f"/api/v1/applications/{app_id}/decision", json={"outcome": "withdrawal_permitted"})
+        r = judge.post(f"/api/v1/applications/{app_id}/decision", json={
+            "outcome": "withdrawal_permitted", "withdrawal": withdrawal_by_first_party(judge, app_id)})
         assert r.status_code == 200, r.text
     done = client.get("/j/next", follow_redirects=False).headers["location"]
     assert done == "/j?done=empty" and "队列中已没有待您审查的申请" in client.get(done).text

@@ -55,8 +55,10 @@ def new_application_fields(client) -> dict[str, str]:  # type: ignore[no-untyped
     return {**form_fields(form), "csrf": csrf(form), "action": "save",
             "parties[0].kind": "person", "parties[0].name": "张三", "parties[0].id_number": "11010519491231002X",
             "parties[0].phone": "13800000000", "parties[0].address": "秀山县中和街道渝秀大道1号",
+            "parties[0].ethnicity": "汉族",
             "parties[1].kind": "organization", "parties[1].name": "秀山县武陵建材有限公司",
             "parties[1].credit_code": "914403001922038216", "parties[1].representative": "李四",
+            "parties[1].representative_title": "经理",
             "parties[1].phone": "13900000000", "parties[1].address": "秀山县工业园区2号",
             "mediation.concluded_on": china_today().isoformat(), "mediation.place": "调解室",
             "mediation.mediator_name": "杨调解", "agreement.text": "一、李四还款一万元。"}

@@ -42,7 +42,7 @@ def test_paragraphs_may_break_lines_with_lf_or_a_browsers_crlf_but_a_line_may_no
 def test_the_message_names_the_field_and_the_character():
     code, message = text_problem("张\u202e三", field="parties[1].agent.name")
     assert code == CONTROL_CHARACTERS == "input.control_characters"
-    assert message.startswith("第2名申请人委托代理人姓名含有不可见的文字方向控制符（U+202E）")
+    assert message.startswith("第2名申请人委托诉讼代理人姓名含有不可见的文字方向控制符（U+202E）")
     _code, line = text_problem("调解室\n二楼", field="mediation.place")
     assert line.startswith("调解地点只能填写一行")
     assert field_label("waivers[0].reason") == "第1条未本人确认记录的理由"

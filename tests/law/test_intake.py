@@ -28,7 +28,7 @@ def body(**changes):
             {"kind": "person", "name": "张三", "id_number": "11010519491231002X", "phone": "13800000000",
              "address": "重庆市秀山县中和街道1号", "ethnicity": "汉族"},
             {"kind": "organization", "name": "秀山县某某建材有限公司", "credit_code": "914403001922038216",
-             "representative": "李四", "phone": "13900000000", "address": "重庆市秀山县工业园区2号"},
+             "representative": "李四", "representative_title": "总经理", "phone": "13900000000", "address": "重庆市秀山县工业园区2号"},
         ],
         "mediation": {"concluded_on": "2026-11-20", "place": "中和派出所调解室", "mediator_name": "杨调解"},
         "agreement": {"text": "一、被申请人于2026年12月31日前支付12000元。", "amount": "12000.00"},

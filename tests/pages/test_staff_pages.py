@@ -183,7 +183,10 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     assert med.locator("fieldset.party").count() == 2
     med.select_option("#dispute_type", "买卖合同纠纷")
     med.fill("#parties\\[0\\]\\.name", "张三")
-    med.fill("#parties\\[0\\]\\.ethnicity", "土家族")
+    med.select_option("#parties\\[0\\]\\.ethnicity", "土家族")  # one of the 56, from a list
+    med.fill("#parties\\[0\\]\\.occupation", "个体工商户")
+    assert med.locator("#parties\\[0\\]\\.guardian_name").is_visible()  # a person's 法定代理人
+    assert not med.locator("#parties\\[0\\]\\.representative_title").is_visible()
     med.fill("#parties\\[0\\]\\.phone", "13800000000")
     med.fill("#parties\\[0\\]\\.address", "重庆市秀山土家族苗族自治县中和街道渝秀大道1号")
     second = med.locator("fieldset.party").nth(1)
@@ -193,6 +196,10 @@ def test_the_whole_chain_in_the_browser(browser, live_server):  # type: ignore[n
     assert "校验位不正确" in med.inner_text("#err-parties\\[1\\]\\.credit_code")
     med.fill("#parties\\[1\\]\\.credit_code", "914403001922038216")
     med.fill("#parties\\[1\\]\\.representative", "李四")
+    # an organisation: 法定代表人 or 负责人 with 职务; no 民族 or identity document
+    assert not second.locator("#parties\\[1\\]\\.ethnicity").is_visible()
+    med.select_option("#parties\\[1\\]\\.representative_role", "legal_representative")
+    med.fill("#parties\\[1\\]\\.representative_title", "总经理")
     med.fill("#parties\\[1\\]\\.phone", "1390000000")  # one digit short: the server must say so too
     med.fill("#parties\\[1\\]\\.address", "重庆市秀山土家族苗族自治县工业园区2号")
     med.fill("#mediation\\.concluded_on", (china_today() - timedelta(days=2)).isoformat())

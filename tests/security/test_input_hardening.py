@@ -32,11 +32,15 @@ APPLICATION_FIELDS = {
     ("parties", 0, "phone"): "第1名申请人联系电话",
     ("parties", 0, "address"): "第1名申请人住所",
     ("parties", 0, "ethnicity"): "第1名申请人民族",
-    ("parties", 0, "occupation"): "第1名申请人职业",
-    ("parties", 0, "agent", "name"): "第1名申请人委托代理人姓名",
-    ("parties", 0, "agent", "authorization"): "第1名申请人委托代理人代理权限",
+    ("parties", 0, "occupation"): "第1名申请人职业或工作单位",
+    ("parties", 0, "agent", "name"): "第1名申请人委托诉讼代理人姓名",
+    ("parties", 0, "agent", "authorization"): "第1名申请人委托诉讼代理人代理权限",
+    ("parties", 0, "agent", "unit"): "第1名申请人委托诉讼代理人所在单位",
+    ("parties", 0, "guardian", "name"): "第1名申请人法定代理人姓名",
+    ("parties", 0, "guardian", "relation"): "第1名申请人法定代理人与当事人的关系",
     ("parties", 1, "name"): "第2名申请人姓名或名称",
     ("parties", 1, "representative"): "第2名申请人法定代表人或负责人",
+    ("parties", 1, "representative_title"): "第2名申请人法定代表人或负责人职务",
     ("parties", 1, "address"): "第2名申请人住所",
     ("dispute_type",): "纠纷类型（案由）",
     ("mediation", "place"): "调解地点",
@@ -53,7 +57,8 @@ def body_with(keys: tuple[Any, ...], junk: str) -> dict[str, Any]:
     """The test application (with an occupation and an agent) with ``junk`` in the middle of one field."""
     body = application_body()
     body["parties"][0]["occupation"] = "个体工商户"
-    body["parties"][0]["agent"] = {"name": "王五", "authorization": "特别授权"}
+    body["parties"][0]["agent"] = {"name": "王五", "authorization": "特别授权", "unit": "重庆某律师事务所"}
+    body["parties"][0]["guardian"] = {"name": "张大山", "relation": "父亲"}
     holder: Any = body
     for key in keys[:-1]:
         holder = holder[key]

@@ -77,6 +77,16 @@ def test_cli_sets_what_the_court_does_with_late_applications(settings, runtime):
         assert s.exec(select(Court).where(Court.code == "渝0241")).one().late_applications == "block"
 
 
+def test_cli_sets_whether_rulings_print_identity_numbers_in_full(settings, runtime):
+    with transaction(runtime.engine) as s:
+        assert s.exec(select(Court).where(Court.code == "渝0241")).one().print_full_id  # the default, as before
+    r = run_cli(settings, "court", "set", "--code", "渝0241", "--print-full-id", "no")
+    assert r.returncode == 0, r.stderr
+    assert "print full ID numbers no" in r.stdout
+    with transaction(runtime.engine) as s:
+        assert not s.exec(select(Court).where(Court.code == "渝0241")).one().print_full_id
+
+
 def test_cli_corrects_a_courts_name_and_the_next_ruling_prints_it_and_is_sealed_in_it(settings, runtime, client,
                                                                                     passwords):
     from tests.support import issued

@@ -167,7 +167,8 @@ def _person() -> PartyInfo:
         id_number="11010519491231002X",
         credit_code=None,
         representative=None,
-        agent=AgentInfo(name="李四", authorization="重庆某某律师事务所律师"),
+        agent=AgentInfo(name="李四", kind="lawyer", unit="重庆某某律师事务所"),
+        occupation="个体工商户",
     )
 
 
@@ -182,6 +183,7 @@ def _company() -> PartyInfo:
         id_number=None,
         credit_code="914403001922038216",
         representative="王五",
+        representative_title="总经理",
     )
 
 

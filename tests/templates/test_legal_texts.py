@@ -62,6 +62,17 @@ def test_unknown_outcome_is_refused():
         outcome_grounds("granted")
 
 
+@pytest.mark.parametrize("change", [{"outcomes": {"confirmed": "nowhere"}}, {"outcomes": {"granted": "immediate"}}])
+def test_an_effect_rule_naming_an_unknown_sentence_or_outcome_is_refused(texts_copy, change):
+    directory: Path = texts_copy()
+    ruling = directory / "ruling.yaml"
+    data = yaml.safe_load(ruling.read_text("utf-8"))
+    data["effect"].update(change)
+    ruling.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    with pytest.raises(TextsError):
+        load_texts(directory)
+
+
 def test_texts_are_loaded_once_per_directory():
     assert load_texts() is load_texts()
     assert set(load_texts().outcomes) == set(OUTCOMES)
@@ -73,7 +84,8 @@ def test_changed_wording_in_a_copied_texts_directory_changes_the_pdf_without_cod
     directory: Path = texts_copy()
     ruling = directory / "ruling.yaml"
     data = yaml.safe_load(ruling.read_text("utf-8"))
-    data["outcomes"]["confirmed"]["tail"] = ["本裁定书送达后即发生法律效力（经法院校正的措辞）。"]
+    data["effect"]["sentences"]["served"] = "本裁定书送达后即发生法律效力（经法院校正的措辞）。"
+    data["effect"]["outcomes"]["confirmed"] = "served"
     ruling.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
 
     original = poppler.text(render_ruling(confirmed).pdf)

@@ -36,13 +36,13 @@ def test_confirmed_ruling_states_parties_agreement_basis_and_outcome(confirmed: 
         "民事裁定书",
         CASE_NUMBER,
         (
-            "申请人：张三，女，1949年12月31日出生，汉族，住重庆市秀山土家族苗族自治县中和街道渝秀大道88号，"
+            "申请人：张三，女，1949年12月31日出生，汉族，个体工商户，住重庆市秀山土家族苗族自治县中和街道渝秀大道88号，"
             "公民身份号码11010519491231002X。"
         ),
-        "委托代理人：李四，重庆某某律师事务所律师。",
+        "委托诉讼代理人：李四，重庆某某律师事务所律师。",
         (
             "申请人：重庆秀山某某商贸有限公司，住所地重庆市秀山土家族苗族自治县乌杨街道工业园区12号，"
-            "统一社会信用代码914403001922038216。法定代表人：王五。"
+            "统一社会信用代码914403001922038216。法定代表人：王五，总经理。"
         ),
         "于2026年11月20日经秀山土家族苗族自治县中和街道人民调解委员会主持调解，达成如下调解协议：",
         "四、双方就本纠纷再无其他争议。",
@@ -89,7 +89,7 @@ def test_rejected_ruling_cites_358_items_and_tells_parties_what_they_may_do(reje
         (
             "not_accepted",
             ("outside_jurisdiction",),
-            ["存在不属于本院管辖的情形", "第三百五十五条第一款第二项规定", "的司法确认申请，本院不予受理。"],
+            ["存在不属于本院管辖的情形", "第三百五十五条第一款第二项规定", "本院不予受理。"],
         ),
         (
             "rejected",
@@ -111,7 +111,8 @@ def test_rejected_ruling_cites_358_items_and_tells_parties_what_they_may_do(reje
         (
             "withdrawal_permitted",
             (),
-            ["第三百五十七条第一款规定", "准许申请人张三、重庆秀山某某商贸有限公司撤回司法确认申请。"],
+            ["申请人张三于2026年11月26日向本院申请撤回司法确认申请。", "第三百五十七条第一款规定",
+             "准许申请人张三撤回司法确认申请。"],
         ),
         (
             "treated_as_withdrawn",
@@ -128,11 +129,15 @@ def test_every_outcome_has_its_own_basis_and_operative_part(
     reasoning = "申请人未能说明借款实际交付的经过。" if "other" in grounds else ""
     content = dataclasses.replace(confirmed, outcome=outcome, grounds=grounds, reasoning=reasoning,  # type: ignore[arg-type]
                                   supplement_ordered_on=date(2026, 11, 21), supplement_deadline=date(2026, 11, 27),
-                                  supplement_reason="协议第二条的付款期限")
+                                  supplement_reason="协议第二条的付款期限", withdrawn_by=("张三",),
+                                  withdrawal_requested_on=date(2026, 11, 26))
     text = flat(poppler.text(render_ruling(content).pdf))
     for phrase in [COURT, "民事裁定书", CASE_NUMBER, *expected, "审判员赵六", DATE, "书记员钱七"]:
         assert phrase in text, phrase
     assert text.index("裁定如下：") < text.index(expected[-1])  # the operative part follows the basis
+    # one rule for all five (ruling.yaml effect): the effect sentence ends the body, after the operative part
+    assert text.count("本裁定书自即日起发生法律效力。") == 1
+    assert text.index(expected[-1]) < text.index("本裁定书自即日起发生法律效力。")
     assert "第二百零五条" not in text and "调解协议有效" not in text
     if reasoning:
         assert reasoning in text
@@ -332,7 +337,8 @@ def test_parties_block_prints_what_is_known_of_each_party_and_each_agent(confirm
     bare = PartyInfo(kind="person", name="孙八")  # only the name is known
     content = dataclasses.replace(confirmed, parties=(confirmed.parties[0], company, bare))
     text = flat(poppler.text(render_ruling(content).pdf))
-    assert "统一社会信用代码914403001922038216。法定代表人：王五。委托代理人：周九，公民身份号码440524188001010014，该公司员工。" in text
+    assert ("统一社会信用代码914403001922038216。法定代表人：王五，总经理。"
+            "委托诉讼代理人：周九，公民身份号码440524188001010014，该公司员工。") in text  # an agent of a v1.0 client
     assert "申请人：孙八。" in text
     assert "申请人张三、申请人重庆秀山某某商贸有限公司与申请人孙八" in text
     assert "通过在线视频方式组织各方申请人共同进行了核实" in text  # three parties: 各方, not 双方
@@ -347,3 +353,42 @@ def test_the_case_number_ends_two_characters_in_from_the_right_as_the_closing_do
     advance = (date.x2 - date.x1) / len(DATE)
     assert number_right == pytest.approx(date.x2, abs=2)  # the same right edge as the closing date
     assert TEXT_RIGHT - number_right == pytest.approx(2 * advance, abs=3)  # two characters short of the margin
+
+
+def test_withdrawal_permitted_is_refused_without_who_withdrew_and_when(confirmed: RulingContent):
+    with pytest.raises(ValueError, match="who asked"):
+        render_ruling(dataclasses.replace(confirmed, outcome="withdrawal_permitted"))
+
+
+def test_the_party_block_follows_the_rules_order_with_guardian_agent_and_other_documents(
+        confirmed: RulingContent, poppler):
+    from templates.model import GuardianInfo
+
+    minor = PartyInfo(kind="person", name="陈小明", sex="男", birth_date=date(2010, 6, 15), ethnicity="土家族",
+                      occupation="学生", address="台湾地区台北市", id_number="830000201006152220",
+                      id_document="港澳台居民居住证", guardian=GuardianInfo(name="陈大明", relation="父亲"),
+                      agent=AgentInfo(name="陈二明", kind="relative", relation="叔父"))
+    foreigner = PartyInfo(kind="person", name="JOHN SMITH", sex="男", birth_date=date(1980, 5, 1),
+                          nationality="美国", address="重庆市渝中区某路1号", id_number="E12345678", id_document="护照")
+    society = dataclasses.replace(confirmed.parties[1], name="秀山县某某协会", representative_role="负责人",
+                                  representative_title="会长", agent=None)
+    content = dataclasses.replace(confirmed, parties=(minor, foreigner, society))
+    text = flat(poppler.text(render_ruling(content).pdf))
+    for expected in (
+        "申请人：陈小明，男，2010年6月15日出生，土家族，学生，住台湾地区台北市，港澳台居民居住证号码830000201006152220。"
+        "法定代理人：陈大明，系申请人陈小明的父亲。委托诉讼代理人：陈二明，系申请人陈小明的叔父。",
+        "申请人：JOHNSMITH，男，1980年5月1日出生，美国国籍，住重庆市渝中区某路1号，护照号码E12345678。",
+        "统一社会信用代码914403001922038216。负责人：王五，会长。",
+    ):
+        assert expected in text, expected
+    assert "法定代表人" not in text
+
+
+@pytest.mark.parametrize("outcome", ["confirmed", "rejected", "not_accepted", "withdrawal_permitted",
+                                     "treated_as_withdrawn"])
+def test_one_rule_gives_every_outcome_its_effect_sentence(outcome: str):
+    from templates.texts import effect_sentence, load_texts
+
+    assert effect_sentence(outcome, load_texts().ruling["effect"]) == "本裁定书自即日起发生法律效力。"
+    configured = {"sentences": {"final": "本裁定为终审裁定。"}, "default": None, "outcomes": {"confirmed": "final"}}
+    assert effect_sentence(outcome, configured) == ("本裁定为终审裁定。" if outcome == "confirmed" else None)

@@ -96,6 +96,9 @@ def _outcome(confirmed: RulingContent, outcome: str) -> RulingContent:
         )
     elif outcome == "not_accepted":
         changes.update(grounds=("outside_jurisdiction",), verification_method=None, verification_at=None)
+    elif outcome == "withdrawal_permitted":  # the first applicant asked, on the day after the application
+        changes.update(withdrawn_by=(confirmed.parties[0].name,), withdrawal_requested_on=date(2026, 11, 26),
+                       verification_method=None, verification_at=None)
     elif outcome == "treated_as_withdrawn":
         changes.update(supplement_ordered_on=date(2026, 11, 21), supplement_deadline=date(2026, 11, 27),
                        supplement_reason="调解协议第二条约定的付款期限", verification_method=None, verification_at=None)

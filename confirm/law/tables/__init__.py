@@ -70,3 +70,12 @@ def party_texts() -> dict[str, Any]:
 def holiday_table() -> dict[Any, Any]:
     """The State Council's holiday arrangements shipped with the release (holidays.yaml), by year."""
     return _load("holidays.yaml") or {}
+
+
+@lru_cache(maxsize=1)
+def ethnicities() -> tuple[str, ...]:
+    """The 56 民族 of GB/T 3304-1991 as a ruling writes them ("土家族"), in the standard's order."""
+    names = tuple(str(n) for n in _load("ethnicities.yaml"))
+    if len(names) != 56 or len(set(names)) != 56:
+        raise ValueError("ethnicities.yaml must list the 56 民族 once each")
+    return names

@@ -23,7 +23,10 @@
     return d;
   }
   var rules = {
-    id_number: function (v) {
+    id_number: function (v, input) {
+      // only the 居民身份证 is checked here; the other documents' formats are the server's (confirm/law/identity.py)
+      var fs = input && input.closest("fieldset.party"), type = fs && fs.querySelector("select[name$='.id_type']");
+      if (type && type.value !== "resident_id") return "";
       v = v.trim().toUpperCase();
       if (!/^\d{17}[\dX]$/.test(v)) return "公民身份号码应为18位，前17位为数字，最后一位为数字或X";
       var t = 0; for (var i = 0; i < 17; i++) t += (+v[i]) * ID_W[i];
@@ -74,7 +77,7 @@
     var rule = rules[input.dataset.check], v = input.value;
     // an empty required field is left to the server's answer: flagging it on focusout shifts the layout under
     // the finger that is just tapping the next button
-    showError(input, rule && v.trim() ? rule(v) : "");
+    showError(input, rule && v.trim() ? rule(v, input) : "");
   }
 
   // ---- the application form: parties, validation, drafts ---------------------------------------------------
@@ -109,7 +112,7 @@
     while (form.querySelectorAll("fieldset.party").length < (data.__parties || 0)) addParty();
     Object.keys(data).forEach(function (k) {
       form.querySelectorAll("[name='" + k.replace(/'/g, "") + "']").forEach(function (el) {
-        if (el.type === "radio") el.checked = el.value === data[k]; else if (el.type !== "hidden" || k === "idempotency_key") el.value = data[k];
+        if (el.type === "radio" || el.type === "checkbox") el.checked = el.value === data[k]; else if (el.type !== "hidden" || k === "idempotency_key") el.value = data[k];
       });
     });
     var note = document.createElement("p"); note.className = "alert ok"; note.setAttribute("role", "status");
@@ -139,9 +142,11 @@
     var addParty = function () {
       var sets = container.querySelectorAll("fieldset.party"), copy = sets[sets.length - 1].cloneNode(true);
       copy.querySelectorAll("input").forEach(function (el) {
-        if (el.type === "radio") el.checked = el.value === "person"; else el.value = "";
+        if (el.type === "radio") el.checked = el.value === "person";
+        else if (el.type === "checkbox") el.checked = false; else el.value = "";
         el.removeAttribute("aria-invalid");
       });
+      copy.querySelectorAll("select").forEach(function (el) { el.selectedIndex = 0; });
       copy.querySelectorAll(".field-error").forEach(function (e) { e.textContent = ""; });
       copy.querySelectorAll(".field.invalid").forEach(function (e) { e.classList.remove("invalid"); });
       container.appendChild(copy); renumber(form); kindSwitch(copy);
