@@ -172,9 +172,8 @@ def _party_problems(index: int, party: PartyIn, *, today: date) -> list[FieldPro
             problems.append(
                 FieldProblem(f"{where}.representative", "party.representative_required", "请填写法定代表人或负责人")
             )
-        if not party.representative_title:  # [规范]: 法定代表人（负责人） with 职务, on its own line
-            problems.append(FieldProblem(f"{where}.representative_title", "party.representative_title_required",
-                                         "请填写法定代表人或负责人的职务（如董事长、经理）"))
+        # 职务 ([规范]: 法定代表人（负责人） with 职务 on its own line) is asked for by the mediator's form; an API
+        # client of the v1.0 contract, whose body has no 职务, still files: the ruling then prints the name alone
     if not party.phone:
         problems.append(FieldProblem(f"{where}.phone", "party.phone_required", "请填写联系电话"))
     elif (bad := phone_problem(party.phone)) is not None:

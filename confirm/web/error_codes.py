@@ -59,7 +59,6 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "party.sex_required": (422, "证件号码不含性别，须填写性别"),
     "party.guardian_required": (422, "未满18周岁或无（限制）民事行为能力的当事人缺少法定代理人"),
     "party.guardian_incomplete": (422, "法定代理人缺少姓名或与当事人的关系"),
-    "party.representative_title_required": (422, "缺少法定代表人或负责人的职务"),
     "party.agent_unit_required": (422, "委托诉讼代理人缺少所在单位（律师事务所等）"),
     "party.agent_relation_required": (422, "近亲属担任委托诉讼代理人，缺少与当事人的关系"),
     "mediation.place_required": (422, "缺少调解地点"),
