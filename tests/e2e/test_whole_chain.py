@@ -119,13 +119,13 @@ def test_the_whole_chain(live_server, tmp_path):
     assert r.status_code == 200 and r.json()["status"] == "submitted", r.text
     confirm_parties(mediator.http, mediator.http, app_id)  # each party on their own phone (tests/api/test_parties_api.py)
 
-    # 2. 同步审核: the judge sees it at once, claims it (立案: the case number), a second judge cannot
+    # 2. 同步审核: the judge sees it at once, claims it (收案: the case number), a second judge cannot
     arrived_after = wait_for(events, "application.submitted", app_id)
     queue_items = judge.http.get("/api/v1/review-queue").json()["items"]
     assert [i["id"] for i in queue_items] == [app_id]
     r = judge.http.post(f"/api/v1/applications/{app_id}/claim")
     assert r.status_code == 200, r.text
-    year = r.json()["accepted_at"][:4]
+    year = r.json()["registered_at"][:4]
     assert r.json()["case_number"] == f"（{year}）渝0241民特1号" and r.json()["claimed_by"] == "judge"
     r = judge2.http.post(f"/api/v1/applications/{app_id}/claim")
     assert r.status_code == 409 and r.json()["error"]["code"] == "application.already_claimed"
