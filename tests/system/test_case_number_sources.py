@@ -179,8 +179,11 @@ def test_blocks_are_used_in_order_and_an_exhausted_year_refuses_to_register_unti
     assert r.status_code == 409 and r.json()["error"]["code"] == "case_number.blocks_exhausted", r.text
     assert "号段已用完" in r.json()["error"]["message"]
     assert judge.get(f"/api/v1/applications/{app_ids[3]}").json()["status"] == "submitted"
+    gauge = f'jiudi_case_numbers_left{{court="{COURT}",year="{year}",type="民特"}}'
+    assert f"{gauge} 0" in client.get("/metrics").text  # what the operators' alert watches
     with transaction(runtime.engine) as s:
         admin.add_case_number_block(s, COURT, year, 301, 400, actor="test")
+    assert f"{gauge} 100" in client.get("/metrics").text
     assert judge.post(f"/api/v1/applications/{app_ids[3]}/claim").json()["case_number"] == f"（{year}）{COURT}民特301号"
 
 
