@@ -14,6 +14,7 @@ from confirm.law.case_numbers import (
     NUMBER_SOURCES,
     SPECIAL_PROCEDURE,
     SPECIAL_SUPERVISION,
+    CaseNumber,
     NumberBlock,
     block_problem,
     counter_start_problem,
@@ -23,7 +24,19 @@ from confirm.law.errors import DomainError
 from confirm.law.intake import LATE_APPLICATION_SETTINGS
 from confirm.law.parties import OPTIONAL, REQUIRED
 from confirm.law.revocation import REVOCATION_SETTINGS
-from confirm.models import AuthToken, CaseCounter, CaseNumberBlock, Court, Organization, OrgKind, Role, User, pk
+from confirm.models import (
+    Application,
+    AuthToken,
+    CaseCounter,
+    CaseNumberAllocation,
+    CaseNumberBlock,
+    Court,
+    Organization,
+    OrgKind,
+    Role,
+    User,
+    pk,
+)
 
 ORG_KINDS = tuple(k.value for k in OrgKind)
 ROLES = tuple(r.value for r in Role)
@@ -140,6 +153,15 @@ def case_number_report(session: Session, code: str, *, warn_below: int) -> list[
         lines.append(f"  blocks {year} {type_code}: {ranges}; {left} left")
         if left < warn_below and year >= china_today().year:
             lines.append(f"  警告：{year}年{type_code}号段仅余{left}个，请向法院申请新号段并录入（jiudi court blocks add）")
+    # numbers the case system gave that no registered case carries (the claim failed and the application was then
+    # withdrawn, or waits to be claimed again): the court accounts for them in its own system
+    unused = session.exec(select(CaseNumberAllocation, Application.status)
+                          .join(Application, col(Application.id) == col(CaseNumberAllocation.application_id))
+                          .where(CaseNumberAllocation.court_id == pk(court), col(Application.case_number).is_(None))
+                          .order_by(col(CaseNumberAllocation.allocated_at))).all()
+    for row, status in unused:
+        number = CaseNumber(row.year, court.code, row.sequence, row.type_code)
+        lines.append(f"  allocated, not registered: {number} (application {row.application_id}, {status})")
     return lines
 
 

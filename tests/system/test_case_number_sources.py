@@ -149,6 +149,24 @@ def test_a_claim_whose_allocation_was_dropped_gets_the_same_number_when_claimed_
                                                f"（{china_today().year}）{COURT}民特2号"]
 
 
+def test_a_number_recorded_before_a_claim_that_failed_is_used_by_the_next_claim_and_shown_until_then(
+        client, passwords, runtime, allocator):
+    """The allocator answered and Jiudi recorded the number, then the claim's transaction never committed: the
+    administrator sees the number waiting (``jiudi court show``), and the next claim takes it without asking again."""
+    _source(runtime, "http")
+    app_id = Staff(client, "mediator", passwords["mediator"]).filed(confirmed=False)
+    judge = _judge(runtime)
+    transitions.before_claim(runtime, judge, app_id)  # the claim then failed (a crash, another judge first …)
+    number = f"（{china_today().year}）{COURT}民特1号"
+    with Session(runtime.engine) as s:
+        assert f"  allocated, not registered: {number} (application {app_id}, submitted)" in \
+            admin.case_number_report(s, COURT, warn_below=20)
+    assert _claim(runtime, judge, app_id) == number
+    assert len(allocator.requests) == 1
+    with Session(runtime.engine) as s:
+        assert not any("not registered" in line for line in admin.case_number_report(s, COURT, warn_below=20))
+
+
 def test_an_allocator_answer_that_is_not_the_courts_number_is_refused(client, passwords, runtime, allocator):
     _source(runtime, "http")
     mediator, judge = Staff(client, "mediator", passwords["mediator"]), Staff(client, "judge", passwords["judge"])
