@@ -98,9 +98,9 @@ def _cmd_court_set(settings: Settings, args: argparse.Namespace) -> int:
     from confirm.accounts import admin
 
     if all(v is None for v in (args.party_confirmation, args.revocation, args.name, args.late_applications,
-                               args.print_full_id)):
-        print("nothing to set: give --name, --party-confirmation, --revocation, --late-applications and/or "
-              "--print-full-id")
+                               args.print_full_id, args.case_numbers)):
+        print("nothing to set: give --name, --party-confirmation, --revocation, --late-applications, "
+              "--print-full-id and/or --case-numbers")
         return 2
     if args.name is not None:
         runtime, court = _with_session(settings, lambda s: admin.set_court_name(s, args.code, args.name, actor="cli"))
@@ -117,9 +117,46 @@ def _cmd_court_set(settings: Settings, args: argparse.Namespace) -> int:
     if args.print_full_id is not None:
         _, court = _with_session(settings, lambda s: admin.set_print_full_id(
             s, args.code, args.print_full_id == "yes", actor="cli"))
+    if args.case_numbers is not None:
+        _, court = _with_session(settings, lambda s: admin.set_case_number_source(
+            s, args.code, args.case_numbers, actor="cli"))
     print(f"court {court.code} {court.name}: party confirmation {court.party_confirmation}, "
           f"revocation {court.revocation}, late applications {court.late_applications}, "
-          f"print full ID numbers {'yes' if court.print_full_id else 'no'}")
+          f"print full ID numbers {'yes' if court.print_full_id else 'no'}, case numbers {court.case_number_source}")
+    return 0
+
+
+def _cmd_court_show(settings: Settings, args: argparse.Namespace) -> int:
+    """A court's settings and the state of its case numbers, with a warning when its blocks run out."""
+    from confirm.accounts import admin
+
+    def show(session):  # type: ignore[no-untyped-def]
+        court = admin.court_by_code(session, args.code)
+        return [f"court {court.code} {court.name}", f"party confirmation: {court.party_confirmation}",
+                f"revocation: {court.revocation}", f"late applications: {court.late_applications}",
+                f"print full ID numbers: {'yes' if court.print_full_id else 'no'}",
+                *admin.case_number_report(session, args.code, warn_below=settings.case_number_warn_below)]
+
+    _, lines = _with_session(settings, show)
+    print("\n".join(lines))
+    return 0
+
+
+def _cmd_court_blocks(settings: Settings, args: argparse.Namespace) -> int:
+    """Enter a block of numbers the court reserved for Jiudi (号段), then show where the court's numbers stand."""
+    from confirm.accounts import admin
+
+    _with_session(settings, lambda s: admin.add_case_number_block(s, args.code, args.year, args.first, args.last,
+                                                                   actor="cli"))
+    print(f"block added: {args.code} {args.year} 民特 {args.first}-{args.last}")
+    return _cmd_court_show(settings, args)
+
+
+def _cmd_court_counter_start(settings: Settings, args: argparse.Namespace) -> int:
+    from confirm.accounts import admin
+
+    _with_session(settings, lambda s: admin.set_counter_start(s, args.code, args.year, args.start, actor="cli"))
+    print(f"counter: the next 民特 number Jiudi gives for {args.code} in {args.year} is {args.start}")
     return 0
 
 
@@ -248,6 +285,23 @@ def build_parser() -> argparse.ArgumentParser:
     court_set.add_argument("--print-full-id", choices=["yes", "no"],
                            help="whether rulings print identity document numbers in full (default yes) or masked "
                            "(first 6 and last 4 characters of an 18-digit number)")
+    court_set.add_argument("--case-numbers", choices=["counter", "blocks", "http"],
+                           help="where the court's 民特 case numbers come from: Jiudi's own counter (default; only when "
+                           "no other case of the court takes a 民特 number), blocks the court reserved for Jiudi "
+                           "(court blocks add), or the court's case system (JIUDI_CASE_ALLOCATOR_URL)")
+    court_show = court.add_parser("show", help="a court's settings and where its case numbers stand")
+    court_show.add_argument("--code", required=True)
+    court_blocks = court.add_parser("blocks", help="blocks of case numbers the court reserved for Jiudi (号段)")
+    blocks_add = court_blocks.add_subparsers(dest="blocks_sub", required=True).add_parser(
+        "add", help="enter a range of the year's 民特 series that the court reserved for Jiudi")
+    blocks_add.add_argument("--code", required=True)
+    blocks_add.add_argument("--year", type=int, required=True, help="收案年度")
+    blocks_add.add_argument("--first", type=int, required=True)
+    blocks_add.add_argument("--last", type=int, required=True)
+    counter_start = court.add_parser("counter-start", help="the first 民特 number Jiudi's own counter gives in a year")
+    counter_start.add_argument("--code", required=True)
+    counter_start.add_argument("--year", type=int, required=True)
+    counter_start.add_argument("--start", type=int, required=True)
 
     outbox_cmd = sub.add_parser("outbox", help="the development outbox: messages Jiudi would have sent")
     outbox_cmd.add_argument("--limit", type=int, default=20)
@@ -286,7 +340,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 COMMANDS = {
     ("init", None): _cmd_init, ("serve", None): _cmd_serve, ("worker", None): _cmd_worker, ("court", "add"): _cmd_court_add,
-    ("court", "set"): _cmd_court_set, ("outbox", None): _cmd_outbox,
+    ("court", "set"): _cmd_court_set, ("court", "show"): _cmd_court_show, ("court", "blocks"): _cmd_court_blocks,
+    ("court", "counter-start"): _cmd_court_counter_start, ("outbox", None): _cmd_outbox,
     ("org", "add"): _cmd_org_add, ("user", "add"): _cmd_user_add, ("verify", None): _cmd_verify,
     ("backup", None): _cmd_backup, ("restore", None): _cmd_restore,
     ("audit", "verify"): _cmd_audit, ("audit", "checkpoint"): _cmd_audit,

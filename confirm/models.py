@@ -98,6 +98,8 @@ class Court(SQLModel, table=True):
     late_applications: str = Field(default="flag", max_length=20)
     # whether the ruling prints a party's identity document number in full (yes, as before) or masked (no)
     print_full_id: bool = Field(default=True)
+    # where its 民特 case numbers come from: Jiudi's own counter, blocks the court reserved, or its case system (http)
+    case_number_source: str = Field(default="counter", max_length=20)
     created_at: datetime = _ts(default_factory=utcnow)
 
 
@@ -234,6 +236,35 @@ class CaseCounter(SQLModel, table=True):
     year: int = Field(primary_key=True)
     type_code: str = Field(primary_key=True, max_length=10)
     last_sequence: int = 0
+
+
+class CaseNumberBlock(SQLModel, table=True):
+    """号段: a range of one year's series the court reserved for Jiudi (``case_number_source`` = blocks)."""
+
+    __tablename__ = "case_number_blocks"
+    id: int | None = Field(default=None, primary_key=True)
+    court_id: int = Field(foreign_key="courts.id", index=True)
+    year: int
+    type_code: str = Field(max_length=10)
+    first: int
+    last: int
+    next: int  # the next number to give; last + 1 once used up
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class CaseNumberAllocation(SQLModel, table=True):
+    """A number the court's case system allocated to an application, recorded before the claim that uses it, so a
+    claim that fails afterwards loses nothing: the next claim takes the same number (``case_number_source`` = http)."""
+
+    __tablename__ = "case_number_allocations"
+    __table_args__ = (sa.UniqueConstraint("court_id", "year", "type_code", "sequence"),)
+    key: str = Field(primary_key=True, max_length=80)  # the idempotency key sent to the allocator
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    court_id: int = Field(foreign_key="courts.id")
+    year: int
+    type_code: str = Field(max_length=10)
+    sequence: int
+    allocated_at: datetime = _ts(default_factory=utcnow)
 
 
 class Decision(SQLModel, table=True):

@@ -11,9 +11,20 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlmodel import col, select
 
-from confirm.core.clock import as_utc
+from confirm.core.clock import as_utc, china_today
+from confirm.law.case_numbers import BLOCKS
 from confirm.law.errors import DomainError
-from confirm.models import Decision, IssuanceJob, JobKind, JobState, Message, MessageState, Ruling
+from confirm.models import (
+    CaseNumberBlock,
+    Court,
+    Decision,
+    IssuanceJob,
+    JobKind,
+    JobState,
+    Message,
+    MessageState,
+    Ruling,
+)
 from confirm.web.deps import RuntimeDep
 
 router = APIRouter()
@@ -104,6 +115,11 @@ def metrics(runtime: RuntimeDep) -> str:
         pairs = session.exec(select(Decision.decided_at, Ruling.issued_at)
                              .join(Ruling, col(Ruling.application_id) == col(Decision.application_id))
                              .order_by(sa.desc(col(Ruling.id))).limit(10_000)).all()
+        blocks = session.exec(select(Court.code, CaseNumberBlock.year, CaseNumberBlock.type_code,
+                                     sa.func.sum(CaseNumberBlock.last - CaseNumberBlock.next + 1))
+                              .join(Court, col(Court.id) == col(CaseNumberBlock.court_id))
+                              .where(Court.case_number_source == BLOCKS, CaseNumberBlock.year >= china_today().year)
+                              .group_by(col(Court.code), col(CaseNumberBlock.year), col(CaseNumberBlock.type_code))).all()
     latencies = [(as_utc(issued) - as_utc(decided)).total_seconds() for decided, issued in pairs]
     lines = [
         "# HELP jiudi_issuance_jobs Issuance jobs by state.",
@@ -128,6 +144,10 @@ def metrics(runtime: RuntimeDep) -> str:
         "# HELP jiudi_messages Messages to the parties by delivery state (uncertain: interrupted, not resent).",
         "# TYPE jiudi_messages gauge",
         *[f'jiudi_messages{{state="{s}"}} {messages.get(s, 0)}' for s in MessageState],
+        "# HELP jiudi_case_numbers_left Numbers left in the blocks a court reserved for Jiudi (alert when low: "
+        "立案 stops at 0).",
+        "# TYPE jiudi_case_numbers_left gauge",
+        *[f'jiudi_case_numbers_left{{court="{c}",year="{y}",type="{t}"}} {n}' for c, y, t, n in blocks],
     ]
     return "\n".join(lines) + "\n"
 

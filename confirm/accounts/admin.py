@@ -5,16 +5,38 @@ from __future__ import annotations
 import re
 import secrets
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from confirm.accounts.auth import hash_password, password_problem
 from confirm.core import audit
+from confirm.core.clock import china_today
+from confirm.law.case_numbers import (
+    NUMBER_SOURCES,
+    SPECIAL_PROCEDURE,
+    SPECIAL_SUPERVISION,
+    CaseNumber,
+    NumberBlock,
+    block_problem,
+    counter_start_problem,
+)
 from confirm.law.courts import court_name_problem
 from confirm.law.errors import DomainError
 from confirm.law.intake import LATE_APPLICATION_SETTINGS
 from confirm.law.parties import OPTIONAL, REQUIRED
 from confirm.law.revocation import REVOCATION_SETTINGS
-from confirm.models import AuthToken, Court, Organization, OrgKind, Role, User, pk
+from confirm.models import (
+    Application,
+    AuthToken,
+    CaseCounter,
+    CaseNumberAllocation,
+    CaseNumberBlock,
+    Court,
+    Organization,
+    OrgKind,
+    Role,
+    User,
+    pk,
+)
 
 ORG_KINDS = tuple(k.value for k in OrgKind)
 ROLES = tuple(r.value for r in Role)
@@ -75,6 +97,78 @@ def set_print_full_id(session: Session, code: str, value: bool, *, actor: str) -
     """Whether rulings print identity document numbers in full (the default, as before) or masked
     (110105********002X). Lawful either way; the court decides (legal-review §1; 个保法 6)."""
     return _set_court_setting(session, code, "print_full_id", value, actor=actor)
+
+
+def set_case_number_source(session: Session, code: str, value: str, *, actor: str) -> Court:
+    """Where the court's 民特 case numbers come from (``counter``, ``blocks`` or ``http``; README "Case numbers")."""
+    if value not in NUMBER_SOURCES:
+        raise DomainError("court.case_number_source", f"案号来源的设置应为 {' 或 '.join(NUMBER_SOURCES)}", 422)
+    return _set_court_setting(session, code, "case_number_source", value, actor=actor)
+
+
+def add_case_number_block(session: Session, code: str, year: int, first: int, last: int, *, actor: str,
+                          type_code: str = SPECIAL_PROCEDURE) -> CaseNumberBlock:
+    """Enter a range of the year's series that the court reserved for Jiudi (号段); ranges never overlap."""
+    court = court_by_code(session, code)
+    existing = _blocks(session, court, year, type_code)
+    if (problem := block_problem(first, last, year, [NumberBlock(b.first, b.last, b.next) for b in existing],
+                                 this_year=china_today().year)) is not None:
+        raise DomainError("court.case_number_block", problem, 422)
+    block = CaseNumberBlock(court_id=pk(court), year=year, type_code=type_code, first=first, last=last, next=first)
+    session.add(block)
+    audit.append(session, actor=actor, action="court.case_number_block",
+                 data={"code": court.code, "year": year, "type_code": type_code, "first": first, "last": last})
+    return block
+
+
+def set_counter_start(session: Session, code: str, year: int, start: int, *, actor: str,
+                      type_code: str = SPECIAL_PROCEDURE) -> CaseCounter:
+    """The first number Jiudi's own counter gives in ``year`` (courts whose source is ``counter``); only forward."""
+    court = court_by_code(session, code)
+    counter = session.get(CaseCounter, (pk(court), year, type_code), with_for_update=True)
+    counter = counter or CaseCounter(court_id=pk(court), year=year, type_code=type_code, last_sequence=0)
+    if (problem := counter_start_problem(start, counter.last_sequence)) is not None:
+        raise DomainError("court.counter_start", problem, 422)
+    counter.last_sequence = start - 1
+    session.add(counter)
+    audit.append(session, actor=actor, action="court.counter_start",
+                 data={"code": court.code, "year": year, "type_code": type_code, "start": start})
+    return counter
+
+
+def _blocks(session: Session, court: Court, year: int | None, type_code: str) -> list[CaseNumberBlock]:
+    query = select(CaseNumberBlock).where(CaseNumberBlock.court_id == pk(court), CaseNumberBlock.type_code == type_code)
+    if year is not None:
+        query = query.where(CaseNumberBlock.year == year)
+    return list(session.exec(query.order_by(col(CaseNumberBlock.year), col(CaseNumberBlock.first))))
+
+
+def case_number_report(session: Session, code: str, *, warn_below: int) -> list[str]:
+    """What ``jiudi court show`` says of a court's case numbers: the source, each year's counter or blocks, and a
+    warning (警告) for a year whose blocks are running out."""
+    court = court_by_code(session, code)
+    lines = [f"case numbers: {court.case_number_source}"]
+    for counter in session.exec(select(CaseCounter).where(CaseCounter.court_id == pk(court))
+                                .order_by(col(CaseCounter.year), col(CaseCounter.type_code))):
+        lines.append(f"  counter {counter.year} {counter.type_code}: last given {counter.last_sequence}")
+    blocks = _blocks(session, court, None, SPECIAL_PROCEDURE) + _blocks(session, court, None, SPECIAL_SUPERVISION)
+    for year, type_code in sorted({(b.year, b.type_code) for b in blocks}):
+        these = [b for b in blocks if (b.year, b.type_code) == (year, type_code)]
+        left = sum(max(0, b.last - b.next + 1) for b in these)
+        ranges = ", ".join(f"{b.first}-{b.last} (next {b.next})" for b in these)
+        lines.append(f"  blocks {year} {type_code}: {ranges}; {left} left")
+        if left < warn_below and year >= china_today().year:
+            lines.append(f"  警告：{year}年{type_code}号段仅余{left}个，请向法院申请新号段并录入（jiudi court blocks add）")
+    # numbers the case system gave that no registered case carries (the claim failed and the application was then
+    # withdrawn, or waits to be claimed again): the court accounts for them in its own system
+    unused = session.exec(select(CaseNumberAllocation, Application.status)
+                          .join(Application, col(Application.id) == col(CaseNumberAllocation.application_id))
+                          .where(CaseNumberAllocation.court_id == pk(court), col(Application.case_number).is_(None))
+                          .order_by(col(CaseNumberAllocation.allocated_at))).all()
+    for row, status in unused:
+        number = CaseNumber(row.year, court.code, row.sequence, row.type_code)
+        lines.append(f"  allocated, not registered: {number} (application {row.application_id}, {status})")
+    return lines
 
 
 def _set_court_setting(session: Session, code: str, setting: str, value: str | bool, *, actor: str) -> Court:

@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
+from confirm.applications.numbering import source_for
 from confirm.applications.service import get_visible, late_applications_of, require_role
 from confirm.core import audit
 from confirm.core.clock import as_utc, china_time, china_today, iso, utcnow
@@ -19,7 +19,7 @@ from confirm.core.db import after_commit
 from confirm.core.events import emit, queue_job
 from confirm.core.runtime import Runtime
 from confirm.law.acceptance import accepted_by_decision, check_acceptance
-from confirm.law.case_numbers import SPECIAL_PROCEDURE, CaseNumber
+from confirm.law.case_numbers import SPECIAL_PROCEDURE
 from confirm.law.errors import DomainError, required_text
 from confirm.law.intake import ApplicationIn, PartyIn, check_application, check_required_documents
 from confirm.law.lifecycle import Action, Status, require_allowed
@@ -29,7 +29,6 @@ from confirm.law.revocation import require_may_revoke, require_public_reason
 from confirm.law.supplement import require_decidable, require_supplement_deadline
 from confirm.models import (
     Application,
-    CaseCounter,
     Court,
     Decision,
     Document,
@@ -131,26 +130,25 @@ def withdraw(session: Session, user: User, application_id: str) -> Application:
     return app
 
 
-def allocate_case_number(session: Session, court: Court, year: int) -> CaseNumber:
-    """The next number of this court's 民特 cases this year: gapless because it is taken in the claim's
-    transaction (a rollback gives it back) and unique because the counter row is updated atomically."""
-    dialect = session.get_bind().dialect.name
-    values = {"court_id": pk(court), "year": year, "type_code": SPECIAL_PROCEDURE, "last_sequence": 0}
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(CaseCounter).values(**values)
-    session.execute(insert.on_conflict_do_nothing())
-    sequence = session.execute(
-        sa.update(CaseCounter)
-        .where(col(CaseCounter.court_id) == pk(court), col(CaseCounter.year) == year,
-               col(CaseCounter.type_code) == SPECIAL_PROCEDURE)
-        .values(last_sequence=col(CaseCounter.last_sequence) + 1)
-        .returning(col(CaseCounter.last_sequence))
-    ).scalar_one()
-    return CaseNumber(year=year, court_code=court.code, sequence=sequence)
+def before_claim(runtime: Runtime, user: User, application_id: str) -> None:
+    """What a claim needs done outside its transaction: the first claim (立案) of a court whose case system
+    allocates its numbers asks for one here, so no lock is held while the network answers (README "Case numbers")."""
+    require_role(user, Role.JUDGE)
+    with Session(runtime.engine) as session:
+        app = get_visible(session, user, application_id)
+        court = session.get(Court, app.court_id)
+        assert court is not None
+        if app.case_number is not None or app.status != Status.SUBMITTED:
+            return  # claim itself says why it cannot be taken, or it keeps its number
+        source = source_for(runtime.settings, court)
+    source.reserve(runtime.engine, court, year=china_today().year, type_code=SPECIAL_PROCEDURE,
+                   application_id=application_id)
 
 
-def claim(session: Session, user: User, application_id: str) -> Application:
-    """A judge takes the application for review; the first claim is 收案: it registers the case and allocates its
-    number (案号规定 arts. 9–10). Acceptance (受理) is its own act (``accept``, or a decision on the merits)."""
+def claim(runtime: Runtime, session: Session, user: User, application_id: str) -> Application:
+    """A judge takes the application for review; the first claim is 收案: it registers the case and takes its
+    number from the court's source (案号规定 arts. 9–10; ``before_claim`` has run first). Acceptance (受理) is its own
+    act (``accept``, or a decision on the merits)."""
     require_role(user, Role.JUDGE)
     get_visible(session, user, application_id)
     taken = session.connection().execute(
@@ -171,7 +169,9 @@ def claim(session: Session, user: User, application_id: str) -> Application:
         court = session.get(Court, app.court_id)
         assert court is not None
         app.registered_at = utcnow()
-        app.case_number = str(allocate_case_number(session, court, china_time(app.registered_at).year))
+        app.case_number = str(source_for(runtime.settings, court).take(
+            session, court, year=china_time(app.registered_at).year, type_code=SPECIAL_PROCEDURE,
+            application_id=app.id))
         crash_point("during_claim")  # the number is taken, not yet committed: a crash here gives it back
     _move(session, app, Status.UNDER_REVIEW, actor=user, event="application.claimed", before=Status.SUBMITTED,
           claimed_by=user.username, registered=first)

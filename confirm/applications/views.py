@@ -155,7 +155,8 @@ def review_queue(runtime: RuntimeDep, user: UserDep) -> dict[str, Any]:
 
 @router.post("/applications/{application_id}/claim", tags=["review"], **AS_APPLICATION)
 def claim(runtime: RuntimeDep, user: UserDep, application_id: str) -> dict[str, Any]:
-    return change_and_show(runtime, lambda s: transitions.claim(s, user, application_id))
+    transitions.before_claim(runtime, user, application_id)
+    return change_and_show(runtime, lambda s: transitions.claim(runtime, s, user, application_id))
 
 
 @router.post("/applications/{application_id}/accept", tags=["review"], **AS_APPLICATION)

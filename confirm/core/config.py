@@ -42,6 +42,13 @@ class Settings:
     # the reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated); none by default:
     # every limit then sees each connection's own address, and a forged header changes nothing
     trusted_proxies: str | None = None
+    # the court's case system that allocates 民特 case numbers (courts whose case_number_source is http), its Bearer
+    # token and how long one request may take before the claim fails and can be made again
+    case_allocator_url: str | None = None
+    case_allocator_token: str | None = field(default=None, repr=False)
+    case_allocator_timeout: float = 10.0
+    # a court's reserved blocks (case_number_source blocks): warn once fewer numbers than this remain in a year
+    case_number_warn_below: int = 20
 
     @property
     def dev_mode(self) -> bool:
@@ -70,4 +77,8 @@ class Settings:
             messaging=MessagingConfig.from_env(env),
             metrics_token=env.get("JIUDI_METRICS_TOKEN") or None,
             trusted_proxies=env.get("JIUDI_TRUSTED_PROXIES") or None,
+            case_allocator_url=env.get("JIUDI_CASE_ALLOCATOR_URL") or None,
+            case_allocator_token=env.get("JIUDI_CASE_ALLOCATOR_TOKEN") or None,
+            case_allocator_timeout=float(env.get("JIUDI_CASE_ALLOCATOR_TIMEOUT") or 10),
+            case_number_warn_below=int(env.get("JIUDI_CASE_NUMBER_WARN_BELOW") or 20),
         )

@@ -160,8 +160,9 @@ async def _court_action(request: Request, application_id: str, act: Act) -> Resp
 @router.post("/j/a/{application_id}/claim", response_class=HTMLResponse)
 async def claim(request: Request, application_id: str) -> Response:
     async def act(runtime: Runtime, staff: Staff, _form: FormData) -> None:
+        await run_in_threadpool(transitions.before_claim, runtime, staff.user, application_id)
         with runtime.unit_of_work() as session:
-            transitions.claim(session, staff.user, application_id)
+            transitions.claim(runtime, session, staff.user, application_id)
     return await _court_action(request, application_id, act)
 
 

@@ -195,6 +195,15 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "court.party_confirmation": (422, "当事人本人确认的设置应为 required 或 optional"),
     "court.revocation": (422, "撤销裁定的设置应为 deciding_judge 或 any_judge"),
     "court.late_applications": (422, "超期申请的设置应为 flag 或 block"),
+    "court.case_number_source": (422, "案号来源的设置应为 counter、blocks 或 http"),
+    "court.case_number_block": (422, "号段有误（顺序、年度，或与已录入的号段重叠）"),
+    "court.counter_start": (422, "起始编号有误（须为正整数，且大于本年度已给出的编号）"),
+    # case numbers (案号) at 立案 (the first claim); the application stays in the queue, to be claimed again
+    "case_number.blocks_exhausted": (409, "本院本年度的案号段已用完，须录入法院新分配的号段"),
+    "case_number.allocator_unavailable": (503, "法院案件系统未能分配案号（无法连接、超时或出错），稍后再领取"),
+    "case_number.allocator_answer": (502, "法院案件系统返回的不是本院本年度的民特案号"),
+    "case_number.allocator_reused": (502, "法院案件系统返回的案号已用于本系统的另一案件"),
+    "case_number.allocator_not_configured": (503, "本院案号由法院案件系统分配，但未配置其地址"),
     # the command line only (exit codes, not HTTP statuses, but the same stable codes on stderr)
     "backup.not_empty": (400, "jiudi backup：目标目录不是空目录"),
     "backup.sqlite_path": (400, "jiudi backup：SQLite 数据库路径无效"),

@@ -70,7 +70,7 @@ def _court(runtime) -> Court:  # type: ignore[no-untyped-def]
 
 
 def _allocate(runtime, court: Court, year: int):  # type: ignore[no-untyped-def]
-    from confirm.applications.transitions import allocate_case_number
+    from confirm.applications.numbering import allocate_case_number
 
     with transaction(runtime.engine) as session:
         return allocate_case_number(session, court, year).sequence
@@ -101,7 +101,7 @@ def _wait_until_blocked(runtime, errors: list[BaseException], seconds: float = 1
 def test_two_allocations_that_overlap_get_consecutive_numbers(runtime):
     """The second claim's allocation starts while the first claim's transaction, holding number N, is still open:
     it must wait and get N+1 (a read-then-write counter hands both N on PostgreSQL)."""
-    from confirm.applications.transitions import allocate_case_number
+    from confirm.applications.numbering import allocate_case_number
 
     court, year = _court(runtime), 2031
     assert _allocate(runtime, court, year) == 1  # the year's counter row exists: no insert to wait on below
@@ -125,7 +125,7 @@ def test_two_allocations_that_overlap_get_consecutive_numbers(runtime):
 
 def test_a_claim_that_rolls_back_gives_its_number_back(runtime):
     """Gapless: a number taken in a transaction that fails is given to the next claim."""
-    from confirm.applications.transitions import allocate_case_number
+    from confirm.applications.numbering import allocate_case_number
 
     court, year = _court(runtime), 2032
 
