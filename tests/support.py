@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import base64
 import io
+import shutil
+import subprocess
+import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -188,3 +191,16 @@ def page_login(client: Any, username: str, password: str) -> Any:
     return client.post("/login", data={"username": username, "password": password, "csrf": token},
                        follow_redirects=False)
 
+
+
+def issued_ruling_text(staff: Staff, app_id: str, timeout: float = 30) -> str:
+    """The sealed ruling's text once the worker has issued it, whitespace removed (pdftotext, the real tool: a
+    missing one fails, never skips)."""
+    deadline = time.monotonic() + timeout
+    while staff.get(f"/api/v1/applications/{app_id}").json()["status"] not in ("issued", "served"):
+        assert time.monotonic() < deadline, "the ruling was not issued in time"
+        time.sleep(0.1)
+    tool = shutil.which("pdftotext")
+    assert tool, "pdftotext is not installed: run scripts/setup (poppler-utils)"
+    pdf = staff.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
+    return "".join(subprocess.run([tool, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode().split())

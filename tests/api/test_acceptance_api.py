@@ -5,13 +5,11 @@ it is rejected under 355 ¶2 with its own wording; the 30-day clock runs from ac
 from __future__ import annotations
 
 import re
-import subprocess
-import time
 
 from confirm.core.clock import china_today
 from confirm.law.review import review_deadline
 from tests.api.test_decision_page import csrf, signed_in_page
-from tests.support import Staff, verification_now
+from tests.support import Staff, issued_ruling_text, verification_now
 
 
 def claimed(client, passwords):  # type: ignore[no-untyped-def]
@@ -21,15 +19,6 @@ def claimed(client, passwords):  # type: ignore[no-untyped-def]
     r = judge.post(f"/api/v1/applications/{app_id}/claim")
     assert r.status_code == 200, r.text
     return m, judge, app_id, r.json()
-
-
-def ruling_text(m: Staff, app_id: str) -> str:
-    for _ in range(300):
-        if m.get(f"/api/v1/applications/{app_id}").json()["status"] == "issued":
-            break
-        time.sleep(0.1)
-    pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
-    return "".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout.decode().split())
 
 
 def test_the_claim_registers_the_acceptance_is_its_own_act(client, passwords):
@@ -73,7 +62,7 @@ def test_a_355_defect_before_acceptance_is_not_accepted_and_leaves_the_case_unac
                    json={"outcome": "not_accepted", "grounds": ["outside_jurisdiction"]})
     assert r.status_code == 200, r.text
     assert r.json()["accepted_at"] is None  # 不予受理: never accepted
-    text = ruling_text(m, app_id)
+    text = issued_ruling_text(m, app_id)
     assert "本院不予受理" in text and "第三百五十五条第一款第二项规定" in text
 
 
@@ -86,7 +75,7 @@ def test_a_355_defect_after_acceptance_is_rejected_in_its_own_words(client, pass
     r = judge.post(f"/api/v1/applications/{app_id}/decision", json={
         "outcome": "rejected", "grounds": ["outside_jurisdiction"], "verification": verification_now()})
     assert r.status_code == 200, r.text
-    text = ruling_text(m, app_id)
+    text = issued_ruling_text(m, app_id)
     assert "本院受理后经审查发现，本案存在不属于本院管辖的情形，依法应当驳回申请" in text
     assert "第三百五十五条第一款第二项、第二款规定" in text
     assert "调解协议存在不属于本院管辖" not in text  # jurisdiction is not a defect of the agreement
@@ -100,7 +89,7 @@ def test_a_decision_on_the_merits_accepts_a_case_not_yet_accepted(client, passwo
     assert r.status_code == 200, r.text
     app = m.get(f"/api/v1/applications/{app_id}").json()
     assert app["accepted_at"] and app["accepted_at"] >= app["registered_at"]
-    assert "本院于同日立案" in ruling_text(m, app_id)  # applied, registered and accepted today
+    assert "本院于同日立案" in issued_ruling_text(m, app_id)  # applied, registered and accepted today
 
 
 def test_the_review_page_offers_acceptance_and_not_accepted_only_before_it(client, passwords):

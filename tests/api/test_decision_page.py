@@ -4,11 +4,8 @@ seal, and a ruling that states only what the judge recorded."""
 from __future__ import annotations
 
 import re
-import subprocess
-import time
 
-from tests.e2e.test_whole_chain import require_tool
-from tests.support import Staff, page_login
+from tests.support import Staff, issued_ruling_text, page_login
 
 
 def signed_in_page(client, username: str, password: str):  # type: ignore[no-untyped-def]
@@ -49,13 +46,7 @@ def test_a_rejection_that_never_touches_the_verification_states_none_and_is_seal
     sealed = client.post(f"/j/a/{app_id}/decision", data={**body, "confirmed": "1"})
     assert sealed.status_code == 200 and m.get(f"/api/v1/applications/{app_id}").json()["decision"]["outcome"] == (
         "rejected")
-    deadline = time.monotonic() + 30
-    while m.get(f"/api/v1/applications/{app_id}").json()["status"] != "issued":
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-    pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
-    text = "".join(subprocess.run([require_tool("pdftotext"), "-", "-"], input=pdf, capture_output=True)
-                   .stdout.decode().split())
+    text = issued_ruling_text(m, app_id)
     assert "驳回" in text and "核实" not in text  # nobody recorded a verification: the ruling states none
     # the public page: genuine, and the outcome apart — a rejection never reads as a confirmed agreement
     public = client.get(m.get(f"/api/v1/applications/{app_id}").json()["ruling"]["verify_url"]
@@ -86,11 +77,5 @@ def test_the_page_records_who_withdrew_and_when_and_the_ruling_states_it(client,
     assert 'id="decision-summary"' in client.post(f"/j/a/{app_id}/decision", data=body).text
     sealed = client.post(f"/j/a/{app_id}/decision", data={**body, "confirmed": "1"})
     assert sealed.status_code == 200
-    deadline = time.monotonic() + 30
-    while m.get(f"/api/v1/applications/{app_id}").json()["status"] != "issued":
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
-    pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
-    text = "".join(subprocess.run([require_tool("pdftotext"), "-", "-"], input=pdf, capture_output=True)
-                   .stdout.decode().split())
+    text = issued_ruling_text(m, app_id)
     assert f"申请人张三于{today.year}年{today.month}月{today.day}日向本院申请撤回司法确认申请。" in text

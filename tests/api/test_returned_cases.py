@@ -6,8 +6,6 @@ application date."""
 from __future__ import annotations
 
 import re
-import subprocess
-import time
 from datetime import timedelta
 
 from sqlmodel import select
@@ -15,7 +13,7 @@ from sqlmodel import select
 from confirm.core.clock import china_today, utcnow
 from confirm.models import Application, Court
 from tests.api.test_decision_page import csrf, signed_in_page
-from tests.support import Staff
+from tests.support import Staff, issued_ruling_text
 
 
 def returned(client, passwords, deadline_days: int | None = 7):  # type: ignore[no-untyped-def]
@@ -80,12 +78,7 @@ def test_treated_as_withdrawn_only_after_the_deadline_and_the_ruling_states_it(c
     r = judge.post(f"/api/v1/applications/{app_id}/decision", json=decision)
     assert r.status_code == 200, r.text
     deadline = china_today() - timedelta(days=1)
-    for _ in range(300):
-        if m.get(f"/api/v1/applications/{app_id}").json()["status"] == "issued":
-            break
-        time.sleep(0.1)
-    pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
-    text = "".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True).stdout.decode().split())
+    text = issued_ruling_text(m, app_id)
     assert f"于{deadline.year}年{deadline.month}月{deadline.day}日前补充陈述、补充证明材料：请补充协议第二条的付款方式" in text
     assert "本案按申请人" in text
 
