@@ -226,3 +226,29 @@ def test_a_returned_application_is_corrected_on_the_same_form_and_offers_no_with
         med.get_by_role("button", name="保存修改").click()
     assert "付款方式为银行转账" in med.text_content("main")  # (in the folded 申请内容)
     assert "申请已修改" in med.inner_text("[role=status]")
+
+
+def test_news_about_the_case_does_not_cancel_the_judge_leaving_for_the_next_one(browser, live_server):  # type: ignore[no-untyped-def]
+    """下一件 pressed while the case's own event arrives (its ruling issued, its acceptance): the page must go where
+    the judge asked, not reload the case it is leaving (the landing CI once saw the navigation aborted)."""
+    base, _runtime, passwords = live_server
+    first, second = filed(base, passwords), filed(base, passwords)
+    with httpx.Client(base_url=base, timeout=30) as client:
+        api = Staff(client, "judge", passwords["judge"])
+        assert api.post(f"/api/v1/applications/{first}/claim").status_code == 200
+        judge = judge_page(browser, base, passwords["judge"])
+        judge.goto(f"{base}/j/a/{first}")
+        wait_until(judge, "document.getElementById('live').dataset.connected === '1'")
+        held = []
+        judge.route("**/j/next*", lambda route: held.append(route))  # the next case is slow to answer
+        judge.click("#next-case", no_wait_after=True)
+        for _ in range(100):
+            if held:
+                break
+            judge.wait_for_timeout(50)
+        assert held, "下一件 was not requested"
+        assert api.post(f"/api/v1/applications/{first}/accept").status_code == 200  # news about this case
+        judge.wait_for_timeout(1500)  # the live stream delivers it (a reload would go out now)
+        with judge.expect_navigation():
+            held[0].continue_()
+        assert judge.url.endswith(f"/j/a/{second}")

@@ -378,6 +378,12 @@
     if (!ev.defaultPrevented && target !== "_blank") leaving = true;  // a preview in a new tab stays here
   });
   window.addEventListener("pagehide", function () { leaving = true; });
+  // Nor once the user has followed a link here (下一件, 返回队列): a reload now would cancel where they are going.
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest("a[href]");
+    if (a && !ev.defaultPrevented && a.target !== "_blank" && !a.hasAttribute("download")
+        && a.getAttribute("href").charAt(0) !== "#") leaving = true;
+  });
   // Nor while the user has typed into a form here (a reason, a decision): a reload would throw it away. The page
   // says that there is news instead, and reloads when asked.
   var edited = false;
