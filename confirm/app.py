@@ -29,6 +29,8 @@ from confirm.issuance.worker import IssuanceWorker
 from confirm.messages import views as messages_views
 from confirm.messages.delivery import DeliveryReportCheck, MessageDelivery
 from confirm.models import JobKind
+from confirm.objections import views as objections_views
+from confirm.objections.document import ObjectionRulingDocument
 from confirm.parties import views as parties_views
 from confirm.serving import views as serving_views
 from confirm.serving.documents import AddressDocument, ReceiptDocument, VoucherDocument
@@ -53,7 +55,8 @@ DOCS_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><ti
 def document_kinds() -> dict[JobKind, JobHandler]:
     """What the worker does with each kind of job: the sealed documents it makes and the messages it sends."""
     return {JobKind.RULING: RulingDocument(), JobKind.RECEIPT: ReceiptDocument(), JobKind.VOUCHER: VoucherDocument(),
-            JobKind.ADDRESS: AddressDocument(), JobKind.MESSAGE: MessageDelivery(), JobKind.REPORT: DeliveryReportCheck()}
+            JobKind.ADDRESS: AddressDocument(), JobKind.MESSAGE: MessageDelivery(), JobKind.REPORT: DeliveryReportCheck(),
+            JobKind.OBJECTION: ObjectionRulingDocument()}
 
 
 def _wake(runtime: Runtime) -> None:
@@ -98,7 +101,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     for router in (accounts_views.router, applications_views.router, issuance_views.router, serving_views.router,
-                   parties_views.router, live.router, verification_views.router, messages_views.router, ops.router,
+                   parties_views.router, objections_views.router, live.router, verification_views.router, messages_views.router, ops.router,
                    pages.router):
         app.include_router(router)
     openapi.install(app)  # every status and media type the routes answer (confirm/web/openapi.py)

@@ -323,9 +323,10 @@ class JobKind(StrEnum):
     ADDRESS = "address"  # 送达地址确认书, one per party's confirmation (the job names the party link)
     MESSAGE = "message"  # a message to a party (the job names the message)
     REPORT = "report"  # asking the SMS provider whether a message reached the phone (the job names the message)
+    OBJECTION = "objection"  # 民事裁定书 on an objection (民特监; the job names the objection)
 
 
-_KINDS_WITH_REF = (JobKind.VOUCHER, JobKind.ADDRESS, JobKind.MESSAGE, JobKind.REPORT)
+_KINDS_WITH_REF = (JobKind.VOUCHER, JobKind.ADDRESS, JobKind.MESSAGE, JobKind.REPORT, JobKind.OBJECTION)
 
 
 class JobTarget(NamedTuple):
@@ -373,6 +374,48 @@ class Ruling(SQLModel, table=True):
     revoked_at: datetime | None = _ts(default=None)
     revoke_reason: str | None = Field(default=None, sa_type=sa.Text)  # the judge's own words: staff only
     revoke_public_reason: str | None = Field(default=None, max_length=40)  # law.revocation.PUBLIC_REASONS
+    revoked_by: int | None = Field(default=None, foreign_key="objections.id")  # the 民特监 ruling that did it
+
+
+class Objection(SQLModel, table=True):
+    """异议 (Interp. 372): an objection to an issued ruling, registered as a 民特监 case of its own and decided by a
+    sealed ruling (撤销, 变更 or 驳回异议). The original ruling no longer stands once a ruling that revokes or changes
+    it is sealed; verification then names that ruling (``rulings.revoked_by``)."""
+
+    __tablename__ = "objections"
+    __table_args__ = (sa.UniqueConstraint("application_id", "serial"),)
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)  # the original case
+    serial: int  # the case's first, second … objection (the key its 民特监 number is allocated under)
+    court_id: int = Field(foreign_key="courts.id", index=True)
+    objector_kind: str = Field(max_length=20)  # law.objections.ObjectorKind
+    party_id: int | None = Field(default=None, foreign_key="parties.id")  # a party objecting
+    objector_name: str = Field(max_length=100)
+    objector_id_number: str | None = Field(default=None, max_length=40)  # an interested person's
+    objector_address: str | None = Field(default=None, max_length=200)
+    starts_on: date  # the party received the ruling / the interested person knew of the harm
+    filed_on: date
+    request: str = Field(sa_type=sa.Text)  # 异议请求及理由, as filed
+    case_number: str = Field(max_length=60, unique=True)  # 民特监
+    registered_by: int = Field(foreign_key="users.id")
+    registered_at: datetime = _ts(default_factory=utcnow)
+    # the decision: set once, by a judge; the ruling is sealed by the worker afterwards
+    outcome: str | None = Field(default=None, max_length=20)  # law.objections.ObjectionOutcome
+    reasoning: str | None = Field(default=None, sa_type=sa.Text)  # 本院认为, printed
+    change_text: str | None = Field(default=None, sa_type=sa.Text)  # 变更后的内容, printed (changed only)
+    public_reason: str | None = Field(default=None, max_length=40)  # law.revocation.PUBLIC_REASONS
+    decided_by: int | None = Field(default=None, foreign_key="users.id")
+    clerk_id: int | None = Field(default=None, foreign_key="users.id")
+    decided_at: datetime | None = _ts(default=None)
+    # the sealed ruling on the objection
+    token_nonce: str | None = Field(default=None, max_length=32)
+    token_hash: str | None = Field(default=None, max_length=64, unique=True)
+    check_code_hash: str | None = Field(default=None, max_length=64, unique=True)
+    sha256: str | None = Field(default=None, max_length=64, unique=True)
+    signer: str | None = Field(default=None, max_length=300)
+    signer_cert_sha256: str | None = Field(default=None, max_length=64)
+    level: str | None = Field(default=None, max_length=10)
+    issued_at: datetime | None = _ts(default=None)
 
 
 class ServiceFacts(SQLModel):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 PartyKind = Literal["person", "organization"]
 Outcome = Literal["confirmed", "rejected", "not_accepted", "withdrawal_permitted", "treated_as_withdrawn"]
@@ -79,6 +79,31 @@ class PartyConfirmation:
     state: Literal["confirmed", "declined", "waived"]
     on: date | None  # the day the party answered online; None for a waiver
     reason: str | None = None  # a waiver: why the party could not confirm online (the judge's record)
+
+
+class RulingFrame(Protocol):
+    """What the title, the closing and the verification block of any 民事裁定书 print (the body is the document's)."""
+
+    @property
+    def court_name(self) -> str: ...
+    @property
+    def case_number(self) -> str: ...
+    @property
+    def judge_name(self) -> str: ...
+    @property
+    def clerk_name(self) -> str: ...
+    @property
+    def decided_on(self) -> date: ...
+    @property
+    def verify_url(self) -> str: ...
+    @property
+    def check_code(self) -> str: ...
+    @property
+    def verify_site(self) -> str | None: ...
+    @property
+    def dev_mode(self) -> bool: ...
+    @property
+    def preview(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -231,3 +256,30 @@ class RenderedDocument:
 
     pdf: bytes
     seal_box: SealBox
+
+
+@dataclass(frozen=True)
+class ObjectionRulingContent:
+    """Everything a ruling on an objection (异议, Interp. 372; a 民特监 case) prints."""
+
+    court_name: str
+    case_number: str  # the objection's own number, e.g. "（2026）渝0241民特监1号"
+    outcome: Literal["revoked", "changed", "rejected"]
+    objector_kind: Literal["party", "interested_person"]
+    objector: PartyInfo  # as the ruling on the application prints a party (an interested person: what was recorded)
+    applicants: tuple[str, ...]  # the original applicants' names, in their order
+    original_case_number: str
+    original_decided_on: date
+    original_outcome: str  # e.g. "确认调解协议有效"
+    filed_on: date
+    request: str  # 异议请求及理由, as filed
+    reasoning: str  # 本院认为
+    change_text: str  # 变更后的内容 (changed only; "" otherwise)
+    judge_name: str
+    clerk_name: str
+    decided_on: date
+    verify_url: str
+    check_code: str
+    dev_mode: bool
+    verify_site: str | None = None
+    preview: bool = False

@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from templates.dates import arabic_date, chinese_date
 from templates.layout import Line, break_lines, draw_line, draw_string, string_width
-from templates.model import AgentInfo, PartyInfo, RenderedDocument, RulingContent, SealBox
+from templates.model import AgentInfo, PartyInfo, RenderedDocument, RulingContent, RulingFrame, SealBox
 from templates.page import (
     ADVANCE,
     BODY_SIZE,
@@ -63,8 +63,13 @@ class _Row:
 def render_ruling(content: RulingContent, *, texts: LegalTexts | None = None) -> RenderedDocument:
     """Render a ruling to PDF; the seal box lies over the closing date (骑年压月) on the last page."""
     texts = texts or load_texts()
-    paragraphs = _paragraphs(content, texts)
+    return render_court_ruling(content, _paragraphs(content, texts), texts)
 
+
+def render_court_ruling(content: RulingFrame, paragraphs: list[str], texts: LegalTexts) -> RenderedDocument:
+    """A 民事裁定书 of this court with the body ``paragraphs``: the title, the body set in lines and pages, the
+    closing with the seal box over the date and the verification block. Shared by the ruling on an application
+    and the ruling on an objection to it (民特监)."""
     title_rows = _title_rows(content, texts)
     body_rows: list[_Row] = []
     for number, paragraph in enumerate(paragraphs):
@@ -114,7 +119,7 @@ def _paragraphs(content: RulingContent, texts: LegalTexts) -> list[str]:
     if not content.parties:
         raise ValueError("a ruling needs at least one party")
     fields = _fields(content, texts)
-    out = [p for party in content.parties for p in _party_paragraphs(party, texts)]
+    out = [p for party in content.parties for p in party_paragraphs(party, texts)]
     groups = {texts.grounds[g].group for g in content.grounds if g in texts.grounds}
     for template in outcome.facts + outcome.view_for(groups) + outcome.operative + outcome.tail:
         if template.strip() == AGREEMENT_MARKER:
@@ -235,10 +240,10 @@ def _grounds(content: RulingContent, texts: LegalTexts) -> tuple[str, str]:
     return labels, "、".join(citations)
 
 
-def _party_paragraphs(party: PartyInfo, texts: LegalTexts) -> list[str]:
+def party_paragraphs(party: PartyInfo, texts: LegalTexts, label: str | None = None) -> list[str]:
     """One party as the 规范 lists it: the party's own paragraph, then, each on its own line, the 法定代表人 (or
-    负责人) with 职务, the 法定代理人 and the 委托诉讼代理人."""
-    spec = texts.ruling["party"]
+    负责人) with 职务, the 法定代理人 and the 委托诉讼代理人. ``label`` replaces 申请人 (异议人 on an objection)."""
+    spec = {**texts.ruling["party"], **({"label": label} if label else {})}
     labels = spec["id_labels"]
     id_label = (str(labels["other"]).format(document=party.id_document) if party.id_document
                 else str(labels["resident_id"]))
@@ -299,7 +304,7 @@ def _line_drawer(line: Line) -> DrawRow:
     return draw
 
 
-def _title_rows(content: RulingContent, texts: LegalTexts) -> list[_Row]:
+def _title_rows(content: RulingFrame, texts: LegalTexts) -> list[_Row]:
     court = content.court_name
     court_size = min(TITLE_SIZE, TEXT_WIDTH / max(len(court), 1))  # very long names shrink to fit the line
     document_name = str(texts.ruling["document_name"])
@@ -369,7 +374,7 @@ def _paginate(rows: list[_Row], closing_height: float) -> list[list[_Row]]:
 
 
 def _draw_closing(
-    canvas: Canvas, content: RulingContent, texts: LegalTexts, top: float, page: int
+    canvas: Canvas, content: RulingFrame, texts: LegalTexts, top: float, page: int
 ) -> SealBox:
     """审判员 / date / 书记员 on the right, the QR block on the left; returns the seal box over the date."""
     closing = texts.ruling["closing"]
@@ -405,7 +410,7 @@ def _spaced_name(name: str) -> str:
 
 
 def _draw_verification_block(
-    canvas: Canvas, content: RulingContent, texts: LegalTexts, top: float, right: float
+    canvas: Canvas, content: RulingFrame, texts: LegalTexts, top: float, right: float
 ) -> None:
     """QR code (verify_url), check code and a one-line instruction, left-aligned at the text margin."""
     spec = texts.ruling["verification_block"]

@@ -132,6 +132,17 @@ def decided(client: Any, passwords: dict[str, str], outcome: str, grounds: list[
     return app_id
 
 
+def objected(client: Any, passwords: dict[str, str], app_id: str, **changes: Any) -> dict[str, Any]:
+    """An objection by the case's first party, filed today and registered by the court's clerk: its JSON (民特监)."""
+    clerk = Staff(client, "clerk", passwords["clerk"])
+    party = clerk.get(f"/api/v1/applications/{app_id}").json()["parties"][0]
+    body = {"objector_kind": "party", "party_id": party["id"], "received_on": today().isoformat(),
+            "filed_on": today().isoformat(), "request": "请求撤销原裁定：调解协议并非本人真实意思", **changes}
+    r = clerk.post(f"/api/v1/applications/{app_id}/objections", json=body)
+    assert r.status_code == 201, r.text
+    return dict(r.json())
+
+
 def withdrawal_by_first_party(staff: Any, app_id: str) -> dict[str, Any]:
     """The record of 准许撤回申请: the first applicant asked to withdraw today."""
     first = staff.get(f"/api/v1/applications/{app_id}").json()["parties"][0]["id"]

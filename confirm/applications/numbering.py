@@ -29,20 +29,23 @@ from confirm.models import CaseCounter, CaseNumberAllocation, CaseNumberBlock, C
 log = logging.getLogger(__name__)
 
 
-def allocation_key(application_id: str, type_code: str) -> str:
-    """The idempotency key for an application's number in one series: asked again, the allocator answers the same."""
-    return f"{application_id}:{type_code}"
+def allocation_key(application_id: str, type_code: str, serial: int = 1) -> str:
+    """The idempotency key for an application's number in one series: asked again, the allocator answers the same.
+    ``serial`` tells apart the case's second, third … 民特监 case (objections to its ruling)."""
+    return f"{application_id}:{type_code}" if serial == 1 else f"{application_id}:{type_code}:{serial}"
 
 
 class NumberSource(ABC):
     """One court's supply of case numbers."""
 
-    def reserve(self, engine: Engine, court: Court, *, year: int, type_code: str, application_id: str) -> None:
+    def reserve(self, engine: Engine, court: Court, *, year: int, type_code: str, application_id: str,
+                serial: int = 1) -> None:
         """Before the claim, outside any transaction: whatever must happen over the network. Nothing by default."""
         return None
 
     @abstractmethod
-    def take(self, session: Session, court: Court, *, year: int, type_code: str, application_id: str) -> CaseNumber:
+    def take(self, session: Session, court: Court, *, year: int, type_code: str, application_id: str,
+             serial: int = 1) -> CaseNumber:
         """In the claim's transaction: the application's number, unique and without gaps in Jiudi's records."""
 
 
@@ -67,7 +70,8 @@ class CounterSource(NumberSource):
     """Jiudi owns the series (the court agrees that no other case takes its numbers); the year's first number is 1
     unless the administrator set a start (``jiudi court counter-start``)."""
 
-    def take(self, session: Session, court: Court, *, year: int, type_code: str, application_id: str) -> CaseNumber:
+    def take(self, session: Session, court: Court, *, year: int, type_code: str, application_id: str,
+             serial: int = 1) -> CaseNumber:
         return allocate_case_number(session, court, year, type_code)
 
 
@@ -77,7 +81,8 @@ class BlockSource(NumberSource):
     def __init__(self, warn_below: int) -> None:
         self.warn_below = warn_below
 
-    def take(self, session: Session, court: Court, *, year: int, type_code: str, application_id: str) -> CaseNumber:
+    def take(self, session: Session, court: Court, *, year: int, type_code: str, application_id: str,
+             serial: int = 1) -> CaseNumber:
         # every block of the series is locked, so a claim that waited sees what the one before it took
         rows = list(session.exec(select(CaseNumberBlock).where(
             CaseNumberBlock.court_id == pk(court), CaseNumberBlock.year == year, CaseNumberBlock.type_code == type_code,
@@ -111,8 +116,9 @@ class HttpSource(NumberSource):
     def __init__(self, url: str | None, token: str | None, timeout: float) -> None:
         self.url, self.token, self.timeout = url, token, timeout
 
-    def reserve(self, engine: Engine, court: Court, *, year: int, type_code: str, application_id: str) -> None:
-        key = allocation_key(application_id, type_code)
+    def reserve(self, engine: Engine, court: Court, *, year: int, type_code: str, application_id: str,
+                serial: int = 1) -> None:
+        key = allocation_key(application_id, type_code, serial)
         with Session(engine) as session:
             if session.get(CaseNumberAllocation, key) is not None:
                 return  # allocated before a claim that failed: the next claim uses that number
@@ -130,8 +136,9 @@ class HttpSource(NumberSource):
             raise DomainError("case_number.allocator_reused",
                               f"法院案件系统分配的案号{number}已用于本系统的另一案件，未予使用；请联系法院信息部门", 502) from None
 
-    def take(self, session: Session, court: Court, *, year: int, type_code: str, application_id: str) -> CaseNumber:
-        row = session.get(CaseNumberAllocation, allocation_key(application_id, type_code))
+    def take(self, session: Session, court: Court, *, year: int, type_code: str, application_id: str,
+             serial: int = 1) -> CaseNumber:
+        row = session.get(CaseNumberAllocation, allocation_key(application_id, type_code, serial))
         if row is None:  # reserve did not run (or the court switched to http in between): nothing was allocated
             raise _unavailable()
         return CaseNumber(year=row.year, court_code=court.code, sequence=row.sequence, type_code=type_code)

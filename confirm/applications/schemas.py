@@ -25,6 +25,7 @@ from confirm.models import (
     IssuanceJob,
     JobKind,
     JobState,
+    Objection,
     Organization,
     Party,
     PartyLink,
@@ -141,6 +142,7 @@ class RulingOut(BaseModel):
     sha256: str
     level: str
     revoked: bool
+    revoked_by: str | None = None  # the case number of the ruling on an objection that revoked or changed it
 
 
 class RecipientOut(BaseModel):
@@ -332,7 +334,8 @@ class ApplicationOut(ClocksOut):
             ruling=None if ruling is None else RulingOut(
                 outcome=ruling.outcome, issued_at=iso(ruling.issued_at),
                 verify_url=verify_url(public_base_url, secret, ruling.token_nonce), pdf_url=f"{base}/ruling.pdf",
-                sha256=ruling.sha256, level=ruling.level, revoked=ruling.revoked_at is not None),
+                sha256=ruling.sha256, level=ruling.level, revoked=ruling.revoked_at is not None,
+                revoked_by=_revoking_case_number(session, ruling)),
             service=_service(session, app, base, jobs),
             service_voided=[VoidedServiceOut(party_id=v.party_id, method=v.method, served_at=iso(v.served_at),
                                              electronic_address=v.electronic_address, voided_at=iso(v.voided_at),
@@ -350,3 +353,8 @@ def application_json(session: Session, app: Application, *, public_base_url: str
 
 def summary_json(session: Session, app: Application) -> dict[str, Any]:
     return QueueRow.of(session, app).model_dump(mode="json")
+
+
+def _revoking_case_number(session: Session, ruling: Ruling) -> str | None:
+    objection = session.get(Objection, ruling.revoked_by) if ruling.revoked_by else None
+    return objection.case_number if objection else None

@@ -25,7 +25,6 @@ from confirm.law.intake import ApplicationIn, PartyIn, check_application, check_
 from confirm.law.lifecycle import Action, Status, require_allowed
 from confirm.law.parties import REQUIRED, confirmation_problems, shared_addresses
 from confirm.law.review import DecisionIn, filing_window_flags, require_lawful_decision, risk_flags
-from confirm.law.revocation import require_may_revoke, require_public_reason
 from confirm.law.supplement import require_decidable, require_supplement_deadline
 from confirm.models import (
     Application,
@@ -34,7 +33,6 @@ from confirm.models import (
     Document,
     JobKind,
     Role,
-    Ruling,
     User,
     job_kind,
     pk,
@@ -341,32 +339,3 @@ def service_voided(session: Session, user: User, app: Application, party_id: int
     if app.status == Status.SERVED:
         _move(session, app, Status.ISSUED, actor=user, event=None, party_id=party_id, reason=reason)
     emit(session, "application.service_voided", app, party_id=party_id)
-
-
-def revoke_ruling(session: Session, user: User, application_id: str, reason: str,
-                  public_reason: str | None = None) -> Application:
-    """撤销裁定 after an objection (Interp. 372): the ruling stays on record but verification says revoked. Only a
-    judge revokes (the judge who decided, unless the court allows any of its judges); the public is told the chosen
-    ``public_reason``, never the free-text ``reason``."""
-    app = get_visible(session, user, application_id, for_update=True)
-    decision = session.exec(select(Decision).where(Decision.application_id == app.id)).first()
-    court = session.get(Court, app.court_id)
-    assert court is not None
-    require_may_revoke(court.revocation, is_judge=user.role == Role.JUDGE,
-                       is_deciding_judge=decision is not None and decision.judge_id == user.id)
-    reason = required_text(reason, field="reason", code="ruling.revoke_reason_required",
-                           message="请写明撤销裁定的理由（如异议审查结果）")
-    public_code = require_public_reason(public_reason)
-    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).first()
-    if ruling is None:
-        raise DomainError("ruling.not_issued", "裁定书尚未出具，无可撤销", 409)
-    if ruling.revoked_at is not None:
-        raise DomainError("ruling.already_revoked", "该裁定已被撤销", 409)
-    ruling.revoked_at = utcnow()
-    ruling.revoke_reason = reason[:2000]
-    ruling.revoke_public_reason = public_code
-    session.add(ruling)
-    audit.append(session, actor=user.username, action="ruling.revoked", application_id=app.id,
-                 data={"sha256": ruling.sha256, "reason": ruling.revoke_reason})
-    emit(session, "ruling.revoked", app, reason=ruling.revoke_reason)
-    return app

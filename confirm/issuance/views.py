@@ -1,8 +1,8 @@
-"""在线回传 in the staff API: the decision, its unsealed preview, the sealed ruling, and its revocation."""
+"""在线回传 in the staff API: the decision, its unsealed preview and the sealed ruling (revocation goes through an
+objection: confirm/objections)."""
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter
@@ -14,14 +14,13 @@ from confirm.accounts.deps import UserDep
 from confirm.applications import service as applications
 from confirm.applications import transitions
 from confirm.applications.schemas import ApplicationOut
-from confirm.applications.views import AS_APPLICATION, ReasonIn, application_json, change_and_show
+from confirm.applications.views import application_json
 from confirm.core import audit
 from confirm.issuance.ruling import preview_ruling
 from confirm.issuance.worker import wait_for_worker
 from confirm.law.errors import DomainError
 from confirm.law.lifecycle import Status
 from confirm.law.review import DecisionIn
-from confirm.law.revocation import PUBLIC_REASONS
 from confirm.models import Ruling
 from confirm.web.deps import RuntimeDep
 
@@ -73,18 +72,3 @@ def ruling_pdf(runtime: RuntimeDep, user: UserDep, application_id: str) -> Respo
         filename = f"{app.case_number}.pdf"
     return Response(runtime.store.get(ruling.sha256), media_type="application/pdf",
                     headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}"})
-
-
-class RevocationIn(ReasonIn):
-    """The judge's reason (kept for the court's staff) and what the public is told, chosen from
-    ``law.revocation.PUBLIC_REASONS`` (``revoked`` when not given)."""
-
-    public_reason: str | None = Field(default=None, max_length=40, json_schema_extra={"enum": list(PUBLIC_REASONS)})
-
-
-@router.post("/applications/{application_id}/ruling/revoke", tags=["review"], **AS_APPLICATION)
-def revoke_ruling(runtime: RuntimeDep, user: UserDep, application_id: str, body: RevocationIn) -> dict[str, Any]:
-    """Revoke an issued ruling (after an objection, Interp. 372); verification then says ``revoked`` with the public
-    reason. Only a judge of the court revokes: the judge who decided, unless the court set ``revocation any_judge``."""
-    return change_and_show(runtime, lambda s: transitions.revoke_ruling(s, user, application_id, body.reason,
-                                                                         body.public_reason))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from starlette.datastructures import FormData
 
 from confirm.applications import service as applications
@@ -25,7 +25,9 @@ from confirm.law.parties import REQUIRED
 from confirm.law.reading import marked, unstated
 from confirm.law.review import OUTCOMES, OUTCOMES_STATING_VERIFICATION, grounds_by_article
 from confirm.law.supplement import MAX_SUPPLEMENT_DAYS, deadline_passed, outcomes_open, require_supplement_deadline
-from confirm.models import Application, Court, Decision, Role, User, pk
+from confirm.models import Application, Court, Decision, Objection, Role, User, pk
+from confirm.objections import service as objections
+from confirm.objections.service import ObjectionDecisionIn, ObjectionIn
 from confirm.pages.forms import decision_from_form, decision_summary
 from confirm.pages.mediator import application_view
 from confirm.pages.session import Act, Staff, error_page, form_action, form_errors, page, read_form, signed_in
@@ -121,6 +123,8 @@ def _review_page(request: Request, staff: Staff, application_id: str, status_cod
         accepted = app.accepted_at is not None
         offered = outcomes_before_or_after(outcomes_open(app.status), accepted=accepted)
         passed = deadline_passed(app.status, app.supplement_deadline, today=china_today())
+        objection_rows = [objections.objection_json(runtime, session, o) for o in session.exec(
+            select(Objection).where(Objection.application_id == app.id).order_by(col(Objection.serial)))]
     grounds = {o: grounds_by_article(o, ground_groups_open(o, accepted=accepted)) for o in OUTCOMES}
     names = [p["name"] for p in view["parties"]]
     text = view["agreement"]["text"]
@@ -134,7 +138,7 @@ def _review_page(request: Request, staff: Staff, application_id: str, status_cod
                 party_confirmation_required=court is not None and court.party_confirmation == REQUIRED,
                 fields=extra.pop("fields", {}), message=extra.pop("message", None), form=form,
                 agreement_marked=marked(text, names), unstated=unstated(text, names, view["agreement"]["amount"]),
-                has_next=following is not None, tomorrow=(china_today() + timedelta(days=1)).isoformat(),
+                has_next=following is not None, objections=objection_rows, today=china_today().isoformat(), tomorrow=(china_today() + timedelta(days=1)).isoformat(),
                 latest_deadline=(china_today() + timedelta(days=MAX_SUPPLEMENT_DAYS)).isoformat())
 
 
@@ -275,4 +279,59 @@ async def decide(request: Request, application_id: str) -> Response:
         with runtime.unit_of_work() as session:
             transitions.decide(session, staff.user, application_id, decision,
                                clerk_username=str(form.get("clerk", "")) or None)
+    return await _court_action(request, application_id, act)
+
+
+def _optional(form: FormData, key: str) -> str | None:
+    value = str(form.get(key, "")).strip()
+    return value or None
+
+
+def _page_date(form: FormData, key: str, what: str) -> date | None:
+    text = _optional(form, key)
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise DomainError.for_field(key, "page.date_format", f"{what}的日期格式不正确") from None
+
+
+def objection_from_form(form: FormData) -> ObjectionIn:
+    """登记异议 as the page's form has it: the same body as ``POST …/objections``, nothing preset."""
+    kind = _optional(form, "objector_kind")
+    if kind not in ("party", "interested_person"):
+        raise DomainError.for_field("objector_kind", "objection.kind_required", "请选择异议人是当事人还是利害关系人")
+    filed_on = _page_date(form, "filed_on", "提出异议")
+    if filed_on is None:
+        raise DomainError.for_field("filed_on", "objection.filed_on_required", "请填写提出异议的日期")
+    party = _optional(form, "party_id") if kind == "party" else None
+    return ObjectionIn.model_validate({
+        "objector_kind": kind, "party_id": int(party) if party and party.isdigit() else None,
+        "name": _optional(form, "name") if kind == "interested_person" else None,
+        "id_number": _optional(form, "id_number") if kind == "interested_person" else None,
+        "address": _optional(form, "address") if kind == "interested_person" else None,
+        "received_on": _page_date(form, "received_on", "收到裁定") if kind == "party" else None,
+        "known_on": _page_date(form, "known_on", "知道权益受侵害") if kind == "interested_person" else None,
+        "filed_on": filed_on, "request": str(form.get("request", ""))})
+
+
+@router.post("/j/a/{application_id}/objections", response_class=HTMLResponse)
+async def register_objection(request: Request, application_id: str) -> Response:
+    async def act(runtime: Runtime, staff: Staff, form: FormData) -> None:
+        body = objection_from_form(form)
+        serial = await run_in_threadpool(objections.before_registering, runtime, staff.user, application_id)
+        with runtime.unit_of_work() as session:
+            objections.register(runtime, session, staff.user, application_id, body, serial)
+    return await _court_action(request, application_id, act)
+
+
+@router.post("/j/a/{application_id}/objections/{objection_id}/decision", response_class=HTMLResponse)
+async def decide_objection(request: Request, application_id: str, objection_id: int) -> Response:
+    async def act(runtime: Runtime, staff: Staff, form: FormData) -> None:
+        body = ObjectionDecisionIn(outcome=str(form.get("outcome", "")), reasoning=str(form.get("reasoning", "")),
+                                   change_text=_optional(form, "change_text"), clerk=_optional(form, "clerk"))
+        with runtime.unit_of_work() as session:
+            objection = objections.get_objection(session, staff.user, objection_id)
+            if objection.application_id != application_id:
+                raise DomainError("objection.not_found", "未找到该异议案件", 404)
+            objections.decide(session, staff.user, objection_id, body)
     return await _court_action(request, application_id, act)

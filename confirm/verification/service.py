@@ -20,11 +20,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from confirm.core.clock import chinese_datetime_text, iso, iso_text
+from confirm.core.clock import china_time, chinese_datetime_text, iso, iso_text
 from confirm.core.runtime import Runtime
 from confirm.core.verify_codes import digest, normalize_check_code
 from confirm.law.errors import DomainError
 from confirm.law.masking import mask_parties, mask_party
+from confirm.law.objections import ObjectionOutcome
 from confirm.law.review import Outcome
 from confirm.law.revocation import public_reason_text
 from confirm.models import (
@@ -32,6 +33,7 @@ from confirm.models import (
     Application,
     Court,
     Decision,
+    Objection,
     Party,
     PartyLink,
     Ruling,
@@ -51,7 +53,7 @@ def _not_found() -> DomainError:
     return DomainError("verify.not_found", "未找到该文书的核验记录，请核对二维码或核验码；如有疑问请联系出具法院", 404)
 
 
-DOCUMENT_NAMES = {"ruling": "民事裁定书", "service_receipt": "送达回证", "service_voucher": "电子送达凭证",
+DOCUMENT_NAMES = {"ruling": "民事裁定书", "objection_ruling": "民事裁定书（异议审查）", "service_receipt": "送达回证", "service_voucher": "电子送达凭证",
                   "address_confirmation": "送达地址确认书"}
 
 
@@ -94,6 +96,9 @@ def _registered(session: Session, sha256: str) -> dict[str, Any] | None:
     ruling = session.exec(select(Ruling).where(Ruling.sha256 == sha256)).first()
     if ruling is not None:
         return _public_record(session, ruling)
+    objection = session.exec(select(Objection).where(Objection.sha256 == sha256)).first()
+    if objection is not None:
+        return _objection_record(session, objection)
     receipt = session.exec(select(ServiceReceipt).where(ServiceReceipt.sha256 == sha256)).first()
     if receipt is not None:
         return _service_record(session, receipt.application_id, None, sha256, receipt.created_at)
@@ -152,27 +157,68 @@ def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:
         "revoked_at": iso(ruling.revoked_at),
         "revoked_at_text": chinese_datetime_text(ruling.revoked_at),
         "revoke_reason": public_reason_text(ruling.revoke_public_reason) if ruling.revoked_at else None,
+        "revoked_by": _revoking_ruling(session, ruling),
+    }
+
+
+def _revoking_ruling(session: Session, ruling: Ruling) -> dict[str, Any] | None:
+    """The ruling on an objection that revoked or changed this one (Interp. 372): its number and date."""
+    objection = session.get(Objection, ruling.revoked_by) if ruling.revoked_by else None
+    if objection is None or objection.decided_at is None or objection.outcome is None:
+        return None
+    day = china_time(objection.decided_at).date()
+    return {"case_number": objection.case_number, "decided_on": day.isoformat(),
+            "decided_on_text": f"{day.year}年{day.month}月{day.day}日",
+            "outcome": objection.outcome, "outcome_name": ObjectionOutcome(objection.outcome).name_zh}
+
+
+def _objection_record(session: Session, objection: Objection) -> dict[str, Any]:
+    """The public record of a sealed ruling on an objection (民特监): which court, number, result and date; the
+    objector and the applicants masked; never the request or the reasoning."""
+    app = session.get(Application, objection.application_id)
+    court = session.get(Court, objection.court_id)
+    judge = session.get(User, objection.decided_by)
+    assert app is not None and objection.outcome is not None
+    names = public_names(session, app.id)
+    objector = names[objection.party_id] if objection.party_id in names else mask_party("person",
+                                                                                         objection.objector_name)
+    return {
+        "document": "objection_ruling", "document_name": DOCUMENT_NAMES["objection_ruling"], "status": "valid",
+        "court": court.name if court else None, "case_number": objection.case_number,
+        "outcome": objection.outcome, "outcome_name": ObjectionOutcome(objection.outcome).name_zh,
+        "original_case_number": app.case_number,
+        "issued_at": iso(objection.issued_at), "issued_at_text": chinese_datetime_text(objection.issued_at),
+        "judge": judge.name if judge else None, "parties": [objector, *names.values()],
+        "objector": objector, "document_sha256": objection.sha256,
+        "seal_certificate": {"subject": objection.signer, "sha256": objection.signer_cert_sha256},
+        "level": objection.level, "revoked_at": None, "revoked_at_text": None, "revoke_reason": None,
     }
 
 
 def by_token(runtime: Runtime, token: str) -> dict[str, Any]:
     """The public record for a QR token; 404 for an unknown token (one indexed hash lookup, whatever the token)."""
     with runtime.unit_of_work() as session:
-        ruling = session.exec(select(Ruling).where(Ruling.token_hash == digest(token[:200]))).first()
-        if ruling is None:
+        hashed = digest(token[:200])
+        ruling = session.exec(select(Ruling).where(Ruling.token_hash == hashed)).first()
+        if ruling is not None:
+            return _public_record(session, ruling)
+        objection = session.exec(select(Objection).where(Objection.token_hash == hashed)).first()
+        if objection is None:
             raise _not_found()
-        return _public_record(session, ruling)
+        return _objection_record(session, objection)
 
 
 def by_check_code(runtime: Runtime, code: str) -> dict[str, Any]:
     """The public record for a check code typed by hand from a paper copy."""
     with runtime.unit_of_work() as session:
-        ruling = session.exec(
-            select(Ruling).where(Ruling.check_code_hash == digest(normalize_check_code(code[:40])))
-        ).first()
-        if ruling is None:
+        hashed = digest(normalize_check_code(code[:40]))
+        ruling = session.exec(select(Ruling).where(Ruling.check_code_hash == hashed)).first()
+        if ruling is not None:
+            return _public_record(session, ruling)
+        objection = session.exec(select(Objection).where(Objection.check_code_hash == hashed)).first()
+        if objection is None:
             raise _not_found()
-        return _public_record(session, ruling)
+        return _objection_record(session, objection)
 
 
 def too_complex() -> DomainError:

@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from confirm.law.identity import ID_DOCUMENTS
 from confirm.law.intake import AGENT_KINDS, REPRESENTATIVE_ROLES
 from confirm.law.lifecycle import status_name
+from confirm.law.objections import ObjectionOutcome
 from confirm.law.review import Outcome
 from confirm.law.tables import common_dispute_types, ethnicities, inadmissible_dispute_types
 from confirm.models import Role
@@ -29,7 +30,9 @@ templates.env.globals.update(
     status_name=status_name, OUTCOME_NAMES={o.value: o.name_zh for o in Outcome}, KIND_NAMES=DOCUMENT_KIND_NAMES,
     ROLE_NAMES={r.value: r.name_zh for r in Role}, DISPUTE_TYPES=common_dispute_types,
     INADMISSIBLE_TYPES=lambda: {t: reason for t, (_g, _i, reason) in inadmissible_dispute_types().items()},
-    OUTCOME_MEANINGS={o.value: o.meaning_zh for o in Outcome}, static_url=static_url,
+    OUTCOME_MEANINGS={o.value: o.meaning_zh for o in Outcome},
+    OBJECTION_MEANINGS={o.value: o.meaning_zh for o in ObjectionOutcome},
+    OBJECTION_NAMES={o.value: o.name_zh for o in ObjectionOutcome}, static_url=static_url,
     OTHER_DISPUTE_TYPE=OTHER_DISPUTE_TYPE, ETHNICITY_CHOICES=lambda: [(e, e) for e in ethnicities()], ID_DOCUMENTS=ID_DOCUMENTS,
     AGENT_KINDS=AGENT_KINDS, REPRESENTATIVE_ROLES=REPRESENTATIVE_ROLES,
 )

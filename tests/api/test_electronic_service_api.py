@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from shutil import which
 
-from tests.support import Staff, issued, now_iso, png_signature
+from tests.support import Staff, issued, now_iso, objected, png_signature
 
 
 def pdf_text(pdf: bytes, tmp_path: Path, name: str) -> str:
@@ -145,6 +145,7 @@ def test_a_revoked_ruling_is_not_served(client, passwords):
     m, app_id, app = issued(client, passwords)
     person, _ = app["parties"]
     judge = Staff(client, "judge", passwords["judge"])
+    objected(client, passwords, app_id)  # revocation goes through an objection (Interp. 372)
     revoked = judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "当事人提出异议，经审查成立"})
     assert revoked.status_code == 200, revoked.text
     r = m.post(f"/api/v1/applications/{app_id}/service", json={
@@ -164,6 +165,7 @@ def test_a_voucher_of_a_ruling_revoked_later_no_longer_verifies(client, password
     assert r.status_code == 200, r.text
     voucher = m.get(f"/api/v1/applications/{app_id}/service-vouchers/{company['id']}.pdf").content
     judge = Staff(client, "judge", passwords["judge"])
+    objected(client, passwords, app_id)  # revocation goes through an objection (Interp. 372)
     assert judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "异议成立"}).status_code == 200
     checked = client.post("/api/v1/verify", files={"file": ("v.pdf", voucher, "application/pdf")}).json()
     assert checked["genuine"] is False and checked["document"] == "service_voucher", checked
@@ -260,6 +262,7 @@ def test_the_court_voids_a_mistaken_service_and_the_party_is_served_again(client
 
     # the ruling is revoked later: the voided voucher says both; a void is refused from then on
     judge = Staff(client, "judge", passwords["judge"])
+    objected(client, passwords, app_id)  # revocation goes through an objection (Interp. 372)
     assert judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "异议成立"}).status_code == 200
     checked = client.post("/api/v1/verify", files={"file": ("x.pdf", wrong_voucher, "application/pdf")}).json()
     assert {"verify.voided", "verify.revoked"} <= {p["code"] for p in checked["problems"]}, checked

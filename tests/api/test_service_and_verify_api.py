@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from tests.support import Staff, application_body, issued, now_iso, png_signature, verification_now
+from tests.support import Staff, application_body, issued, now_iso, objected, png_signature, verification_now
 
 
 def test_service_on_one_party_keeps_issued_and_on_all_makes_served(client, passwords):
@@ -98,6 +98,7 @@ def test_a_revoked_ruling_is_reported_revoked_everywhere(client, passwords):
     m, app_id, app = issued(client, passwords)
     pdf = m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
     token = app["ruling"]["verify_url"].rsplit("/", 1)[1]
+    objected(client, passwords, app_id)  # revocation goes through an objection (Interp. 372)
     assert m.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "x"}).status_code == 403
     judge = Staff(client, "judge", passwords["judge"])
     empty = judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "  "})

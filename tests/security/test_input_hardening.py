@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from confirm.models import Application, Decision, Document, IssuanceJob, ServiceRecord
 from tests.law.png_bombs import declared_png
-from tests.support import Staff, application_body, issued, now_iso, party_session, verification_now
+from tests.support import Staff, application_body, issued, now_iso, objected, party_session, verification_now
 
 CODE = "input.control_characters"
 INVISIBLE = {"NUL": "\x00", "tab": "\t", "escape": "\x1b", "RLO": "\u202e", "LRI": "\u2066", "RLM": "\u200f",
@@ -169,6 +169,7 @@ def test_service_place_void_and_revoke_reasons_refuse_invisible_characters(clien
     assert m.post(f"{base}/service", json={**service, "place": "秀山县中和派出所驻所调解室"}).status_code == 200
     refused(judge.post(f"{base}/service/{person['id']}/void", json={"reason": "登记错误\u2066"}), "reason")
     assert len(stored(runtime, ServiceRecord, application_id=app_id)) == 1
+    objected(client, passwords, app_id)  # revocation goes through an objection (Interp. 372)
     refused(judge.post(f"{base}/ruling/revoke", json={"reason": "裁定有误\ufeff"}), "reason")
     assert judge.get(base).json()["ruling"]["revoked"] is False
 

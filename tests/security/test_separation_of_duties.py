@@ -9,7 +9,7 @@ import pytest
 from confirm.accounts.admin import set_revocation
 from confirm.applications.live import _events_after
 from confirm.models import User
-from tests.support import Staff, issued
+from tests.support import Staff, issued, objected
 
 PRIVATE = "申请人张三身份证号11010519491231002X，电话13800000000，经异议审查撤销"
 
@@ -34,6 +34,7 @@ def test_only_a_judge_revokes(client, runtime, passwords, who):
     _m, app_id, _app = issued(client, passwords)
     with runtime.unit_of_work() as session:
         set_revocation(session, "渝0241", "any_judge", actor="test")
+    objected(client, passwords, app_id)  # revocation goes through an objection (Interp. 372)
     r = Staff(client, who, passwords[who]).post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "x"})
     assert r.status_code in (403, 404), r.text
     judge = Staff(client, "judge", passwords["judge"])
@@ -43,6 +44,7 @@ def test_only_a_judge_revokes(client, runtime, passwords, who):
 def test_the_deciding_judge_revokes_unless_the_court_allows_any_of_its_judges(client, runtime, passwords):
     _m, app_id, _app = issued(client, passwords)  # decided by "judge"
     other = Staff(client, "judge2", passwords["judge2"])
+    objected(client, passwords, app_id)  # revocation goes through an objection (Interp. 372)
     r = other.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "异议成立"})
     assert r.status_code == 403 and r.json()["error"]["code"] == "ruling.not_deciding_judge"
     with runtime.unit_of_work() as session:
@@ -54,6 +56,7 @@ def test_the_public_is_told_a_reason_from_the_list_never_the_judge_s_words(clien
     _m, app_id, app = issued(client, passwords)
     judge = Staff(client, "judge", passwords["judge"])
     token = app["ruling"]["verify_url"].rsplit("/", 1)[1]
+    objected(client, passwords, app_id)  # revocation goes through an objection (Interp. 372)
     bad = judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": PRIVATE, "public_reason": "x"})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "ruling.public_reason_unknown"
     assert judge.post(f"/api/v1/applications/{app_id}/ruling/revoke",
