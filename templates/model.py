@@ -270,7 +270,7 @@ class ObjectionRulingContent:
     applicants: tuple[str, ...]  # the original applicants' names, in their order
     original_case_number: str
     original_decided_on: date
-    original_outcome: str  # e.g. "确认调解协议有效"
+    original_outcome: str  # the original ruling's result in a clause (from the record)
     filed_on: date
     request: str  # 异议请求及理由, as filed
     reasoning: str  # 本院认为

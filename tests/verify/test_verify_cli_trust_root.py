@@ -16,7 +16,7 @@ from confirm.cli import main
 from keys import ensure_court_seal, ensure_dev_pki
 from signing import DevTimestampAuthority, Pkcs12Sealer, SealRequest
 from tests.pki_fixtures import make_pdf, make_seal_appearance
-from tests.support import Staff, issued
+from tests.support import Staff, issued, objected
 
 
 @pytest.fixture
@@ -88,6 +88,7 @@ def test_with_the_court_s_own_root_given_the_registry_s_revocation_is_reported_b
     pdf.write_bytes(m.get(f"/api/v1/applications/{app_id}/ruling.pdf").content)
     root = ensure_dev_pki(on_this_machine.data_dir).paths.root_cert
     judge = Staff(client, "judge", passwords["judge"])
+    objected(client, passwords, app_id)  # revocation goes through an objection (Interp. 372)
     assert judge.post(f"/api/v1/applications/{app_id}/ruling/revoke", json={"reason": "经异议审查，撤销原裁定"}).status_code == 200
 
     code, out = _verify(capsys, str(pdf), "--trust-root", str(root), "--json")
