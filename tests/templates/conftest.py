@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw
 from templates.model import (
     AddressConfirmationContent,
     AgentInfo,
+    ObjectionRulingContent,
     PartyInfo,
     ReceiptContent,
     ReceiptRecipient,
@@ -370,3 +371,19 @@ def address_confirmation() -> AddressConfirmationContent:
         confirmed_via="138****8000",
         dev_mode=True,
     )
+
+
+@pytest.fixture
+def objection_ruling() -> ObjectionRulingContent:
+    """A ruling on an interested person's objection (民特监) to the confirmation of CASE_NUMBER."""
+    return ObjectionRulingContent(
+        court_name=COURT, case_number="（2026）渝0241民特监3号", outcome="revoked", objector_kind="interested_person",
+        objector=PartyInfo(kind="person", name="王五", sex="男", birth_date=date(1970, 3, 8), ethnicity="土家族",
+                           address="重庆市秀山土家族苗族自治县中和街道渝秀大道88号"),
+        applicants=("张晓红", "重庆秀山某某商贸有限公司"), original_case_number=CASE_NUMBER,
+        original_decided_on=date(2026, 11, 28), original_outcome="确认调解协议有效", filed_on=date(2026, 12, 3),
+        request="请求撤销原裁定。调解协议第二条约定以位于中和街道的房屋抵偿货款，该房屋为异议人所有",
+        reasoning="申请人以调解协议处分案外人王五所有的房屋，损害他人合法权益，原裁定应予撤销",
+        change_text="", judge_name="赵六", clerk_name="钱七", decided_on=date(2026, 12, 10),
+        verify_url="https://verify.jiudi.example.cn/v/Ab3xK9vL2mN8pR4tW6yB1cD5fG7hJ0kQ", check_code="9R2T-W4YB",
+        dev_mode=True)

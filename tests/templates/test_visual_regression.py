@@ -26,7 +26,14 @@ from PIL import Image, ImageChops, ImageStat
 
 from templates import render_address_confirmation, render_ruling, render_service_receipt, render_service_voucher
 from templates.dates import arabic_time
-from templates.model import AddressConfirmationContent, ReceiptContent, RulingContent, VoucherContent
+from templates.model import (
+    AddressConfirmationContent,
+    ObjectionRulingContent,
+    ReceiptContent,
+    RulingContent,
+    VoucherContent,
+)
+from templates.objection import render_objection_ruling
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 DPI = 100
@@ -135,6 +142,22 @@ def test_electronic_service_voucher_looks_as_its_reference(voucher: VoucherConte
 def test_address_confirmation_looks_as_its_reference(address_confirmation: AddressConfirmationContent, poppler):
     [page] = _pages(poppler, render_address_confirmation(address_confirmation).pdf)
     assert_matches_reference("address", page)
+
+
+@pytest.mark.parametrize("outcome", ["revoked", "changed", "rejected"])
+def test_ruling_on_an_objection_looks_as_its_reference(objection_ruling: ObjectionRulingContent, outcome: str,
+                                                       poppler):
+    changes: dict[str, object] = {"outcome": outcome}
+    if outcome == "changed":
+        changes.update(reasoning="调解协议第二条约定的还款期限记载有误", change_text="确认申请人张晓红与重庆秀山某某商贸有限公司"
+                       "达成的调解协议有效，调解协议第二条的付款期限为2027年1月31日前")
+    elif outcome == "rejected":
+        changes.update(reasoning="异议人未能提供证据证明调解协议处分了其所有的财产，异议不成立")
+    pages = _pages(poppler, render_objection_ruling(dataclasses.replace(objection_ruling, **changes)).pdf)  # type: ignore[arg-type]
+    for i, page in enumerate(pages, start=1):
+        assert_matches_reference(f"objection-{outcome}-{i}", page)
+    if not update_requested():
+        assert not (REFERENCE_DIR / f"objection-{outcome}-{len(pages) + 1}.png").exists(), "a page went missing"
 
 
 def _one_character_changed(before: str, after: str) -> None:
