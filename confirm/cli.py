@@ -278,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     court_set.add_argument("--party-confirmation", choices=["required", "optional"],
                            help="whether confirming needs every party's own confirmation (default required)")
     court_set.add_argument("--revocation", choices=["deciding_judge", "any_judge"],
-                           help="who may revoke a ruling: the judge who decided (default) or any judge of the court")
+                           help="who may decide an objection (and so revoke a ruling): the judge who decided (default) or any judge of the court")
     court_set.add_argument("--late-applications", choices=["flag", "block"],
                            help="an application after the 30-day window (CPL 205): accepted with a risk flag for the "
                            "judge to decide on good cause under CPL 86 (default flag) or refused at intake (block)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import Session, col, func, select
 
 from confirm.applications.numbering import source_for
@@ -46,8 +46,9 @@ STAFF = (Role.JUDGE, Role.CLERK)  # 立案: the court's staff register an object
 class ObjectionIn(BaseModel):
     """An objection as filed with the court (registered by its staff)."""
 
+    model_config = ConfigDict(extra="forbid")
     objector_kind: Literal["party", "interested_person"]
-    party_id: int | None = Field(default=None, description="a party objecting: the party's id in this case")
+    party_id: int | None = Field(default=None, ge=1, le=2**31 - 1, description="a party objecting: the party's id in this case")
     name: str | None = Field(default=None, max_length=100, description="an interested person's name")
     id_number: str | None = Field(default=None, max_length=40, description="an interested person's ID number")
     address: str | None = Field(default=None, max_length=200)
@@ -60,6 +61,8 @@ class ObjectionIn(BaseModel):
 
 
 class ObjectionDecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     outcome: str = Field(max_length=20, json_schema_extra={"enum": [o.value for o in ObjectionOutcome]})
     reasoning: str = Field(max_length=4000, description="本院经审查认为 … (printed on the ruling)")
     change_text: str | None = Field(default=None, max_length=4000, description="changed: the new wording")

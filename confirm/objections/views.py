@@ -22,7 +22,7 @@ from confirm.law.revocation import PUBLIC_REASONS
 from confirm.models import Objection, Role
 from confirm.objections import service
 from confirm.objections.service import ObjectionDecisionIn, ObjectionIn
-from confirm.web.deps import RuntimeDep
+from confirm.web.deps import DbId, RuntimeDep
 
 router = APIRouter(prefix="/api/v1", tags=["objections"])
 DECISION_WAIT_SECONDS = 10.0
@@ -48,12 +48,12 @@ def list_objections(runtime: RuntimeDep, user: UserDep, application_id: str) -> 
 
 
 @router.get("/objections/{objection_id}")
-def get_objection(runtime: RuntimeDep, user: UserDep, objection_id: int) -> dict[str, Any]:
+def get_objection(runtime: RuntimeDep, user: UserDep, objection_id: DbId) -> dict[str, Any]:
     with runtime.unit_of_work() as session:
         return service.objection_json(runtime, session, service.get_objection(session, user, objection_id))
 
 
-def decide_and_wait(runtime: RuntimeDep, user: UserDep, objection_id: int, body: ObjectionDecisionIn) -> bool:
+def decide_and_wait(runtime: RuntimeDep, user: UserDep, objection_id: DbId, body: ObjectionDecisionIn) -> bool:
     """Decide, then wait a little for the worker to seal the ruling on the objection; True once it is sealed."""
     with runtime.unit_of_work() as session:
         service.decide(session, user, objection_id, body)
@@ -67,7 +67,7 @@ def decide_and_wait(runtime: RuntimeDep, user: UserDep, objection_id: int, body:
 
 
 @router.post("/objections/{objection_id}/decision", responses={202: {"description": "sealing queued"}})
-def decide_objection(runtime: RuntimeDep, user: UserDep, objection_id: int, body: ObjectionDecisionIn) -> JSONResponse:
+def decide_objection(runtime: RuntimeDep, user: UserDep, objection_id: DbId, body: ObjectionDecisionIn) -> JSONResponse:
     """The judge decides: ``revoked`` (撤销原裁定), ``changed`` (变更, with ``change_text``) or ``rejected`` (驳回异议).
     The ruling on the objection is sealed by the worker; the original stops standing when it is sealed. 200 once
     sealed, 202 while queued."""
@@ -79,7 +79,7 @@ def decide_objection(runtime: RuntimeDep, user: UserDep, objection_id: int, body
 
 @router.get("/objections/{objection_id}/ruling.pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}}})
-def objection_ruling_pdf(runtime: RuntimeDep, user: UserDep, objection_id: int) -> Response:
+def objection_ruling_pdf(runtime: RuntimeDep, user: UserDep, objection_id: DbId) -> Response:
     """The sealed ruling on the objection; every download is written to the audit log."""
     with runtime.unit_of_work() as session:
         objection = service.get_objection(session, user, objection_id)

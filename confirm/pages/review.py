@@ -33,7 +33,7 @@ from confirm.pages.mediator import application_view
 from confirm.pages.session import Act, Staff, error_page, form_action, form_errors, page, read_form, signed_in
 from confirm.parties.service import parties_of
 from confirm.serving import service as serving
-from confirm.web.deps import PartyId, get_runtime
+from confirm.web.deps import DbId, PartyId, get_runtime
 
 router = APIRouter(include_in_schema=False)
 COURT_STAFF = (Role.JUDGE, Role.CLERK)
@@ -325,7 +325,7 @@ async def register_objection(request: Request, application_id: str) -> Response:
 
 
 @router.post("/j/a/{application_id}/objections/{objection_id}/decision", response_class=HTMLResponse)
-async def decide_objection(request: Request, application_id: str, objection_id: int) -> Response:
+async def decide_objection(request: Request, application_id: str, objection_id: DbId) -> Response:
     async def act(runtime: Runtime, staff: Staff, form: FormData) -> None:
         body = ObjectionDecisionIn(outcome=str(form.get("outcome", "")), reasoning=str(form.get("reasoning", "")),
                                    change_text=_optional(form, "change_text"), clerk=_optional(form, "clerk"))

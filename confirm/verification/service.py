@@ -188,7 +188,7 @@ def _objection_record(session: Session, objection: Objection) -> dict[str, Any]:
         "outcome": objection.outcome, "outcome_name": ObjectionOutcome(objection.outcome).name_zh,
         "original_case_number": app.case_number,
         "issued_at": iso(objection.issued_at), "issued_at_text": chinese_datetime_text(objection.issued_at),
-        "judge": judge.name if judge else None, "parties": [objector, *names.values()],
+        "judge": judge.name if judge else None, "parties": list(names.values()),
         "objector": objector, "document_sha256": objection.sha256,
         "seal_certificate": {"subject": objection.signer, "sha256": objection.signer_cert_sha256},
         "level": objection.level, "revoked_at": None, "revoked_at_text": None, "revoke_reason": None,

@@ -68,8 +68,12 @@ def test_a_party_s_objection_becomes_a_case_and_the_ruling_on_it_revokes_the_ori
     upload = client.post("/api/v1/verify", files={"file": ("r.pdf", original_pdf, "application/pdf")}).json()
     assert upload["genuine"] is False and "verify.revoked" in [p["code"] for p in upload["problems"]]
     # the ruling on the objection is itself verifiable by its QR code
-    own = client.get("/api/v1/verify/" + decided["ruling"]["verify_url"].rsplit("/", 1)[1]).json()
+    own_token = decided["ruling"]["verify_url"].rsplit("/", 1)[1]
+    own = client.get(f"/api/v1/verify/{own_token}").json()
     assert own["document"] == "objection_ruling" and own["case_number"] == number
+    own_page = client.get(f"/v/{own_token}").text
+    assert "异议人" in own_page and "原裁定已被撤销" in own_page and app["case_number"] in own_page
+    assert app["parties"][0]["name"] not in own_page  # masked, like every public record
     assert own["original_case_number"] == app["case_number"] and own["status"] == "valid"
     assert m.get(f"/api/v1/applications/{app_id}").json()["ruling"]["revoked_by"] == number
     [row] = rows(runtime, Ruling, application_id=app_id)
