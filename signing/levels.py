@@ -97,11 +97,10 @@ class LevelPolicy:
           DSS (pyHanko may append one more DSS revision for the timestamp's own validation data).
         """
         signatures = _appended_signatures(sealed, signed_from)
-        expected = 2 if self.level == "B-LTA" else 1
-        if len(signatures) < expected and self.level == "B-LTA":
-            raise SealingError("B-LTA asked for but no document timestamp was added")
+        expected = 2 if self.level == "B-LTA" else 1  # the seal, and at B-LTA the document timestamp
         if len(signatures) != expected:
-            raise SealingError(f"{self.level} asked for but the sealed file holds {len(signatures)} new signatures")
+            missing = ": no document timestamp was added" if len(signatures) < expected else ""
+            raise SealingError(f"{self.level} asked for but sealing wrote {len(signatures)} signature(s){missing}")
         seal = signatures[0]
         if seal.content_type != "signed_data" or seal.signed_content_type != "data":
             raise SealingError("the seal's CMS is not a detached SignedData")
