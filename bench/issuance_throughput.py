@@ -168,7 +168,7 @@ def _validation_context() -> ValidationContext:
 def _hand_seal(pdf: bytes, box: Any, signer: signers.Signer, bytes_reserved: int | None) -> bytes:
     """pyHanko called by hand: the court's appearance, certification with DocMDP NO_CHANGES, the level's extras."""
     level = _STATE["level"]
-    lta = {"embed_validation_info": True, "use_pades_lta": True}
+    lta: dict[str, Any] = {"embed_validation_info": True, "use_pades_lta": True}
     if level == "B-LTA":
         lta["validation_context"] = _validation_context()
     meta = signers.PdfSignatureMetadata(

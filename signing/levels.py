@@ -66,6 +66,7 @@ class LevelPolicy:
         self._timestamper = timestamper
         self._revocation = revocation
         self._tsa_certs: list[asn1_x509.Certificate] | None = None
+        self._chain_certs: tuple[list[asn1_x509.Certificate], list[x509.Certificate]] | None = None
 
     @property
     def timestamper(self) -> TimeStamper | None:
@@ -131,10 +132,17 @@ class LevelPolicy:
             self._tsa_certs = [c.chosen for c in token["content"]["certificates"] if c.name == "certificate"]
         return self._tsa_certs
 
+    def _chains(self) -> tuple[list[asn1_x509.Certificate], list[x509.Certificate]]:
+        """The seal's and the TSA's certificates (both libraries' forms), gathered once: they are the same for
+        every seal of this sealer. Their revocation status is not: it is asked for on every seal."""
+        if self._chain_certs is None:
+            certs = [c for c in (self._signer.signing_cert, *(self._signer.cert_registry or ())) if c is not None]
+            certs += [c for c in self._tsa_certificates() if c not in certs]
+            self._chain_certs = (certs, [x509.load_der_x509_certificate(c.dump()) for c in certs])
+        return self._chain_certs
+
     def _validation_context(self) -> ValidationContext:
-        certs = [c for c in (self._signer.signing_cert, *(self._signer.cert_registry or ())) if c is not None]
-        certs += [c for c in self._tsa_certificates() if c not in certs]
-        pyca = [x509.load_der_x509_certificate(c.dump()) for c in certs]
+        certs, pyca = self._chains()
         assert self._revocation is not None
         try:
             data = self._revocation.revocation_data(pyca)
