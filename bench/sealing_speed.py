@@ -161,6 +161,12 @@ def check_like_with_like(pipelines: dict[str, Seal], pki: Any) -> list[str]:
     return lines
 
 
+def _rl_accel_in_use() -> bool:
+    from reportlab.lib import rl_accel
+
+    return rl_accel.fp_str.__module__ != "reportlab.lib.rl_accel"
+
+
 def main() -> None:
     documents = int(sys.argv[1]) if len(sys.argv) > 1 else 60
     allowed = sorted(os.sched_getaffinity(0))
@@ -170,7 +176,8 @@ def main() -> None:
         pipelines, pki = make_pipelines(Path(tmp))
         store = Path(store_dir)
         print(f"one process pinned to CPU {cpu} of {os.cpu_count()}; {documents} rulings per pipeline, interleaved; "
-              f"load average {os.getloadavg()[0]:.1f}; render + seal + SHA-256 + write to store")
+              f"load average {os.getloadavg()[0]:.1f}; render + seal + SHA-256 + write to store; "
+              f"reportlab's C accelerator (rl-accel) {'in use' if _rl_accel_in_use() else 'not installed'}")
         print("same ruling, appearance and DocMDP on every side (ruling 0):", flush=True)
         for line in check_like_with_like(pipelines, pki):
             print(line, flush=True)
