@@ -10,7 +10,8 @@ same revocation data from the same ``RevocationAuthority`` in a closed hard-fail
 sealer does. Before timing, one ruling per pipeline and level is checked to be genuine at that level, with the
 same DocMDP permission and the same appearance.
 
-What differs is only how pyHanko is driven:
+What differs is only how pyHanko is driven (the baselines import the appearance as pyHanko's own
+``ImportedPdfPage`` does, parsing it for every seal — ``hand_stamp_style`` — where Jiudi keeps it parsed):
 
 - ``jiudi``: ``signing.Pkcs12Sealer.seal`` (which also checks the request and the level the sealed file reached).
 - ``tuned``: the libraries called well by hand: ``PdfSigner`` with the PKCS#12 file parsed once into a signer that
@@ -45,15 +46,18 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from pyhanko.pdf_utils.content import PdfContent  # noqa: E402
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter  # noqa: E402
+from pyhanko.pdf_utils.layout import BoxConstraints  # noqa: E402
 from pyhanko.pdf_utils.reader import PdfFileReader  # noqa: E402
 from pyhanko.sign import fields, signers  # noqa: E402
 from pyhanko.sign.validation import read_certification_data  # noqa: E402
+from pyhanko.stamp import StaticStampStyle  # noqa: E402
 from pyhanko_certvalidator import ValidationContext  # noqa: E402
 
 from keys import RevocationAuthority, ensure_court_seal, ensure_dev_pki  # noqa: E402
 from signing import DevTimestampAuthority, Pkcs12Sealer, SealRequest  # noqa: E402
-from signing.appearance import stamp_style_for  # noqa: E402
+from signing.appearance import _FILL_BOX  # noqa: E402
 from signing.certs import to_asn1_cert  # noqa: E402
 from signing.pades import DEFAULT_BYTES_RESERVED  # noqa: E402
 from signing.pkcs12 import load_pkcs12_signer  # noqa: E402
@@ -121,6 +125,29 @@ def _init(data_dir: str, store: str, pipeline: str, level: str) -> None:
         _STATE["signer"] = _load_signer()
 
 
+class HandPage(PdfContent):
+    """pyHanko's ``ImportedPdfPage`` reading bytes instead of a file: the appearance parsed again for every seal."""
+
+    def __init__(self, pdf: bytes) -> None:
+        self.pdf = pdf
+        super().__init__()
+
+    def render(self) -> bytes:
+        reader = PdfFileReader(BytesIO(self.pdf))
+        xobj = self._ensure_writer.import_page_as_xobject(reader, page_ix=0)
+        self.resources.xobject["/Import"] = xobj
+        x1, y1, x2, y2 = xobj.get_object()["/BBox"]
+        self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+        return b"/Import Do"
+
+
+def hand_stamp_style(appearance: bytes) -> StaticStampStyle:
+    """The court's appearance filling the box, as Jiudi draws it, imported the way pyHanko's own classes do."""
+    return StaticStampStyle(
+        background=HandPage(appearance), background_opacity=1.0, background_layout=_FILL_BOX, border_width=0
+    )
+
+
 def _load_signer() -> signers.SimpleSigner:
     seal = _STATE["seal"]
     signer = signers.SimpleSigner.load_pkcs12(str(seal.p12_path), passphrase=seal.passphrase)
@@ -141,7 +168,9 @@ def _validation_context() -> ValidationContext:
 def _hand_seal(pdf: bytes, box: Any, signer: signers.Signer, bytes_reserved: int | None) -> bytes:
     """pyHanko called by hand: the court's appearance, certification with DocMDP NO_CHANGES, the level's extras."""
     level = _STATE["level"]
-    lta = {"embed_validation_info": True, "use_pades_lta": True, "validation_context": _validation_context()}
+    lta: dict[str, Any] = {"embed_validation_info": True, "use_pades_lta": True}
+    if level == "B-LTA":
+        lta["validation_context"] = _validation_context()
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD, md_algorithm="sha256", reason=REASON, location=COURT,
         subfilter=fields.SigSeedSubFilter.PADES, certify=True, docmdp_permissions=fields.MDPPerm.NO_CHANGES,
@@ -149,7 +178,7 @@ def _hand_seal(pdf: bytes, box: Any, signer: signers.Signer, bytes_reserved: int
     )
     pdf_signer = signers.PdfSigner(
         meta, signer=signer, timestamper=None if level == "B-B" else _STATE["tsa"],
-        stamp_style=stamp_style_for(_STATE["appearance"]),
+        stamp_style=hand_stamp_style(_STATE["appearance"]),
         new_field_spec=fields.SigFieldSpec(FIELD, on_page=box.page_index, box=(box.x1, box.y1, box.x2, box.y2)),
     )
     out = pdf_signer.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf)), bytes_reserved=bytes_reserved)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import re
 from collections.abc import Sequence
 from io import BytesIO
 
+from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.x509 import ocsp
@@ -64,6 +66,7 @@ class LevelPolicy:
         self._timestamper = timestamper
         self._revocation = revocation
         self._tsa_certs: list[asn1_x509.Certificate] | None = None
+        self._chain_certs: tuple[list[asn1_x509.Certificate], list[x509.Certificate]] | None = None
 
     @property
     def timestamper(self) -> TimeStamper | None:
@@ -80,14 +83,38 @@ class LevelPolicy:
             validation_context=self._validation_context(),
         )
 
-    def achieved(self, sealed: bytes) -> PadesLevel:
-        """The level ``sealed`` shows; raises ``SealingError`` if it is lower than the configured one."""
-        reader = PdfFileReader(BytesIO(sealed))
-        kinds = [s.sig_object_type for s in reader.embedded_signatures]
-        if self.level == "B-LTA" and "/DocTimeStamp" not in kinds:
-            raise SealingError("B-LTA asked for but no document timestamp was added")
-        if self.level in ("B-LT", "B-LTA") and "/DSS" not in reader.root:
+    def achieved(self, sealed: bytes, *, signed_from: int) -> PadesLevel:
+        """The level ``sealed`` shows; raises ``SealingError`` if it is lower than the configured one.
+
+        ``signed_from`` is the length of the document before sealing: only the revisions pyHanko appended after it
+        are examined, and without parsing the whole file again (that took longer than the seal itself). Each
+        signature pyHanko wrote is found by its ``/ByteRange`` (never compressed: the signed bytes must be readable
+        as they are), and its CMS is read from the gap that range leaves. What each level asks:
+
+        - every level: one seal whose byte range starts at the file's start; at B-B and B-T it runs to the file's end;
+        - B-T and above: that seal's CMS carries a signature timestamp token (an unsigned attribute);
+        - B-LT and above: the document catalogue has a ``/DSS``;
+        - B-LTA: a second signature after the seal, a document timestamp (an RFC 3161 token) over the seal and the
+          DSS (pyHanko may append one more DSS revision for the timestamp's own validation data).
+        """
+        signatures = _appended_signatures(sealed, signed_from)
+        expected = 2 if self.level == "B-LTA" else 1  # the seal, and at B-LTA the document timestamp
+        if len(signatures) != expected:
+            missing = ": no document timestamp was added" if len(signatures) < expected else ""
+            raise SealingError(f"{self.level} asked for but sealing wrote {len(signatures)} signature(s){missing}")
+        seal = signatures[0]
+        if seal.content_type != "signed_data" or seal.signed_content_type != "data":
+            raise SealingError("the seal's CMS is not a detached SignedData")
+        if self.level != "B-B" and not seal.signature_timestamped:
+            raise SealingError(f"{self.level} asked for but the seal has no signature timestamp")
+        if self.level in ("B-LT", "B-LTA") and "/DSS" not in PdfFileReader(BytesIO(sealed)).root:
             raise SealingError(f"{self.level} asked for but no DSS was written")
+        if self.level == "B-LTA":
+            timestamp = signatures[1]
+            if timestamp.signed_content_type != "tst_info" or timestamp.end <= seal.end:
+                raise SealingError("B-LTA asked for but no document timestamp was added over the seal")
+        elif seal.end != len(sealed) and self.level in ("B-B", "B-T"):
+            raise SealingError("the seal does not cover the whole sealed file")
         return self.level
 
     def _tsa_certificates(self) -> list[asn1_x509.Certificate]:
@@ -105,10 +132,17 @@ class LevelPolicy:
             self._tsa_certs = [c.chosen for c in token["content"]["certificates"] if c.name == "certificate"]
         return self._tsa_certs
 
+    def _chains(self) -> tuple[list[asn1_x509.Certificate], list[x509.Certificate]]:
+        """The seal's and the TSA's certificates (both libraries' forms), gathered once: they are the same for
+        every seal of this sealer. Their revocation status is not: it is asked for on every seal."""
+        if self._chain_certs is None:
+            certs = [c for c in (self._signer.signing_cert, *(self._signer.cert_registry or ())) if c is not None]
+            certs += [c for c in self._tsa_certificates() if c not in certs]
+            self._chain_certs = (certs, [x509.load_der_x509_certificate(c.dump()) for c in certs])
+        return self._chain_certs
+
     def _validation_context(self) -> ValidationContext:
-        certs = [c for c in (self._signer.signing_cert, *(self._signer.cert_registry or ())) if c is not None]
-        certs += [c for c in self._tsa_certificates() if c not in certs]
-        pyca = [x509.load_der_x509_certificate(c.dump()) for c in certs]
+        certs, pyca = self._chains()
         assert self._revocation is not None
         try:
             data = self._revocation.revocation_data(pyca)
@@ -125,6 +159,39 @@ class LevelPolicy:
             allow_fetching=False,
             revocation_mode="hard-fail",
         )
+
+
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+
+
+@dataclasses.dataclass(frozen=True)
+class _AppendedSignature:
+    """One signature found in the bytes pyHanko appended: where its byte range ends and what its CMS holds."""
+
+    end: int
+    content_type: str
+    signed_content_type: str
+    signature_timestamped: bool
+
+
+def _appended_signatures(sealed: bytes, signed_from: int) -> list[_AppendedSignature]:
+    found = []
+    for match in _BYTE_RANGE.finditer(sealed, signed_from):
+        start, first_length, second_start, second_length = (int(g) for g in match.groups())
+        gap = sealed[first_length:second_start]
+        if start != 0 or not (gap.startswith(b"<") and gap.endswith(b">")) or second_start + second_length > len(sealed):
+            raise SealingError("a signature written while sealing has a malformed byte range")
+        try:
+            info = cms.ContentInfo.load(bytes.fromhex(gap[1:-1].decode("ascii")))
+            content_type = info["content_type"].native
+            signed = info["content"]
+            signed_content_type = signed["encap_content_info"]["content_type"].native
+            unsigned = signed["signer_infos"][0]["unsigned_attrs"]
+            timestamped = any(a["type"].native == "signature_time_stamp_token" for a in unsigned) if unsigned else False
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            raise SealingError(f"a signature written while sealing cannot be read: {exc!r}") from exc
+        found.append(_AppendedSignature(second_start + second_length, content_type, signed_content_type, timestamped))
+    return found
 
 
 def _refuse_revoked(certs: Sequence[x509.Certificate], crls: Sequence[bytes], responses: Sequence[bytes]) -> None:

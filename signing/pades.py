@@ -121,7 +121,7 @@ class PadesSealer:
         except Exception as exc:  # TSA or revocation failure inside pyHanko: fail closed, never a lower level
             raise SealingError(f"cannot seal the document at {self.level}: {exc!r}") from exc
         sealed = out.getvalue()
-        return SealResult(pdf=sealed, level=self._policy.achieved(sealed))
+        return SealResult(pdf=sealed, level=self._policy.achieved(sealed, signed_from=len(pdf)))
 
     def _run(
         self,

@@ -7,9 +7,12 @@ sealing itself (PAdES levels, certification, fail-closed timestamps) is ``signin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
@@ -17,6 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.sign import signers
+from pyhanko.sign.attributes import CMSAttributeProvider, SigningCertificateV2Provider
+from pyhanko.sign.general import as_signing_certificate_v2
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
@@ -43,8 +48,36 @@ class ParsedKeySigner(signers.SimpleSigner):
         return super().sign_raw(data, digest_algorithm)  # rarer mechanisms: pyHanko's own (slower) path
 
 
-def load_pkcs12_signer(p12: bytes, passphrase: bytes) -> ParsedKeySigner:
-    """Parse a PKCS#12 file (key, certificate, chain) into a signer that embeds the chain."""
+class _KeptSigningCertificate(SigningCertificateV2Provider):
+    """The signing-certificate-v2 attribute (RFC 5035) from DER encoded once: it names the same certificate in every
+    seal, and asn1crypto took ~2 ms a seal to build and encode it again."""
+
+    def __init__(self, signing_cert: Any, der: bytes) -> None:
+        super().__init__(signing_cert)
+        self._der = der
+
+    async def build_attr_value(self, dry_run: bool = False) -> tsp.SigningCertificateV2:
+        return tsp.SigningCertificateV2.load(self._der)
+
+
+class SealSigner(ParsedKeySigner):
+    """A ``ParsedKeySigner`` that also keeps what is the same in every seal's CMS: the signing-certificate-v2
+    attribute, encoded once. Everything else pyHanko builds per seal as usual."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._signing_certificate_der = as_signing_certificate_v2(self.signing_cert).dump()
+
+    def _signed_attr_providers(self, *args: Any, **kwargs: Any) -> Iterable[CMSAttributeProvider]:
+        for provider in super()._signed_attr_providers(*args, **kwargs):
+            if type(provider) is SigningCertificateV2Provider and provider.signing_cert is self.signing_cert:
+                provider = _KeptSigningCertificate(self.signing_cert, self._signing_certificate_der)
+            yield provider
+
+
+def load_pkcs12_signer(p12: bytes, passphrase: bytes, *, keep_cms_parts: bool = False) -> ParsedKeySigner:
+    """Parse a PKCS#12 file (key, certificate, chain) into a signer that embeds the chain; with
+    ``keep_cms_parts`` a ``SealSigner`` (what ``Pkcs12Sealer`` uses)."""
     try:
         key, cert, chain = pkcs12.load_key_and_certificates(p12, passphrase)
     except ValueError as exc:
@@ -56,7 +89,7 @@ def load_pkcs12_signer(p12: bytes, passphrase: bytes) -> ParsedKeySigner:
     )
     registry = SimpleCertificateStore()
     registry.register_multiple([to_asn1_cert(c) for c in chain])
-    return ParsedKeySigner(
+    return (SealSigner if keep_cms_parts else ParsedKeySigner)(
         private_key=key,
         signing_cert=to_asn1_cert(cert),
         signing_key=asn1_keys.PrivateKeyInfo.load(pkcs8),
@@ -83,8 +116,8 @@ class Pkcs12Sealer(PadesSealer):
     ) -> None:
         if isinstance(passphrase, str):
             passphrase = passphrase.encode("utf-8")
-        signer = load_pkcs12_signer(Path(p12_path).read_bytes(), passphrase)
+        signer = load_pkcs12_signer(Path(p12_path).read_bytes(), passphrase, keep_cms_parts=True)
         super().__init__(signer, timestamper, bytes_reserved=bytes_reserved, level=level, revocation=revocation)
 
 
-__all__ = ["ParsedKeySigner", "Pkcs12Sealer", "load_pkcs12_signer"]
+__all__ = ["ParsedKeySigner", "Pkcs12Sealer", "SealSigner", "load_pkcs12_signer"]

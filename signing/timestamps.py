@@ -64,6 +64,10 @@ class DevTimestampAuthority(DummyTimeStamper):
             certs_to_embed=[to_asn1_cert(c) for c in chain],  # type: ignore[arg-type]
         )
         self._rsa_key = tsa_key
+        # the same in every token: encoded once (asn1crypto took several ms a token to build and encode it)
+        self._signing_certificate_attr = simple_cms_attribute(
+            "signing_certificate", general.as_signing_certificate(self.tsa_cert)
+        ).dump()
 
     def respond(self, request_der: bytes) -> bytes:
         """Answer a DER ``TimeStampReq`` with a DER ``TimeStampResp`` (RFC 3161 §2.4); never raises."""
@@ -111,13 +115,14 @@ class DevTimestampAuthority(DummyTimeStamper):
     def _sign_tst_info(
         self, tst_info_data: bytes, md_algorithm: str, dt: datetime
     ) -> tuple[bytes, cms.CMSAttributes]:
-        # same signed attributes as DummyTimeStamper, but with the key parsed once instead of on every token
+        # same signed attributes as DummyTimeStamper, but with the key parsed and the TSA's certificate reference
+        # encoded once instead of on every token
         digest = _digest(md_algorithm, tst_info_data)
         signed_attrs = cms.CMSAttributes(
             [
                 simple_cms_attribute("content_type", "tst_info"),
                 simple_cms_attribute("signing_time", cms.Time({"utc_time": core.UTCTime(dt)})),
-                simple_cms_attribute("signing_certificate", general.as_signing_certificate(self.tsa_cert)),
+                cms.CMSAttribute.load(self._signing_certificate_attr),
                 simple_cms_attribute("message_digest", digest),
             ]
         )

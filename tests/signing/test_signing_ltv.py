@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import socket
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 
 from keys import CourtSeal, DevPki, RevocationAuthority, ensure_court_seal
 from signing import DevTimestampAuthority, Pkcs12Sealer, SealingError, SealRequest
+from signing.levels import LevelPolicy
 from tests.pki_fixtures import make_pdf
 from verify import check_sealed_pdf
 
@@ -156,3 +158,52 @@ def test_sealing_with_a_revoked_certificate_fails_closed(
 def test_long_term_levels_need_a_revocation_source(court_seal: CourtSeal, tsa: DevTimestampAuthority) -> None:
     with pytest.raises(ValueError, match="revocation"):
         Pkcs12Sealer(court_seal.p12_path, court_seal.passphrase, tsa, level="B-LTA")
+
+
+# The level check after sealing reads what sealing appended (signatures found by their byte ranges, their CMS, the
+# catalogue's DSS) instead of parsing the sealed file again; a file short of the configured level is refused.
+SHORT_BY_ONE = [("B-T", "B-B", "no signature timestamp"), ("B-LT", "B-T", "no DSS"),
+                ("B-LTA", "B-LT", "no document timestamp")]
+
+
+@pytest.mark.parametrize(("asked", "made", "why"), SHORT_BY_ONE)
+def test_the_level_check_refuses_a_file_sealed_one_level_lower(
+    asked: str, made: str, why: str, court_seal: CourtSeal, tsa: DevTimestampAuthority,
+    revocation: RevocationAuthority, seal_request: SealRequest,
+) -> None:
+    pdf = make_pdf()
+    lower = Pkcs12Sealer(court_seal.p12_path, court_seal.passphrase, tsa, level=made, revocation=revocation)  # type: ignore[arg-type]
+    sealed = lower.seal(pdf, seal_request)
+    assert LevelPolicy(made, lower.signer, tsa, revocation).achieved(sealed, signed_from=len(pdf)) == made  # type: ignore[arg-type]
+    with pytest.raises(SealingError, match=why):
+        LevelPolicy(asked, lower.signer, tsa, revocation).achieved(sealed, signed_from=len(pdf))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("level", ["B-T", "B-LTA"])
+def test_a_seal_that_silently_falls_short_of_its_level_is_refused(
+    level: str, court_seal: CourtSeal, tsa: DevTimestampAuthority, revocation: RevocationAuthority,
+    seal_request: SealRequest, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pyHanko is told less than the level needs (no TSA; no document timestamp) and seals without complaint:
+    the sealer's own check still refuses the result."""
+    sealer = Pkcs12Sealer(court_seal.p12_path, court_seal.passphrase, tsa, level=level, revocation=revocation)  # type: ignore[arg-type]
+    if level == "B-T":
+        monkeypatch.setattr(LevelPolicy, "timestamper", property(lambda _self: None))
+    else:
+        settings = LevelPolicy.metadata
+        monkeypatch.setattr(
+            LevelPolicy, "metadata", lambda self, base: dataclasses.replace(settings(self, base), use_pades_lta=False)
+        )
+    with pytest.raises(SealingError, match="asked for but"):
+        sealer.seal_with_level(make_pdf(), seal_request)
+
+
+def test_signatures_already_in_the_document_do_not_count_towards_the_new_seal(
+    sealer: Pkcs12Sealer, seal_request: SealRequest, pki: DevPki
+) -> None:
+    first = dataclasses.replace(seal_request, field_name="Earlier", certify=False)
+    second = dataclasses.replace(seal_request, field_name="Later", certify=False)
+    once = sealer.seal(make_pdf(), first)
+    result = sealer.seal_with_level(once, second)
+    assert result.level == "B-T"
+    assert check_sealed_pdf(once, [pki.root_cert]).genuine
