@@ -22,7 +22,7 @@ from confirm.law.errors import FieldProblem
 
 Kind = Literal["money", "act"]
 STATES = ("pending", "performed", "partly_performed", "not_performed")  # api.md v1.1 (set by later items)
-MAX_OBLIGATIONS = 100
+MAX_OBLIGATIONS = 100  # per application (the body's limit)
 _CENT = Decimal("0.01")
 
 
@@ -450,8 +450,6 @@ def check(obligations: Sequence[ObligationIn], *, party_count: int, text: str,
     owing themself, a sum that is missing, not positive, finer than a fen or not in the text, an act without words,
     a day before the agreement or not in the text."""
     problems: list[FieldProblem] = []
-    if len(obligations) > MAX_OBLIGATIONS:
-        return [FieldProblem("obligations", "obligation.too_many", f"履行义务最多{MAX_OBLIGATIONS}项")]
     amounts, days = amounts_in(text), dates_in(text, agreement_date=agreement_date)
     for i, o in enumerate(obligations):
         where, n = f"obligations[{i}]", f"第{i + 1}项履行义务"
