@@ -107,7 +107,8 @@
   }
   function loadDraft(form, addParty) {
     var raw = null; try { raw = localStorage.getItem("jiudi-draft:" + form.dataset.draft); } catch (e) { return; }
-    if (!raw || form.querySelector(".field.invalid")) return;  // a server answer with errors wins over the draft
+    // a server answer with errors, or to one of the form's own steps (添加, 识别), wins over the draft
+    if (!raw || form.querySelector(".field.invalid") || form.dataset.fresh) return;
     var data = JSON.parse(raw);
     while (form.querySelectorAll("fieldset.party").length < (data.__parties || 0)) addParty();
     Object.keys(data).forEach(function (k) {
@@ -168,7 +169,7 @@
     renumber(form);
     container.querySelectorAll("fieldset.party").forEach(kindSwitch);
     form.addEventListener("submit", function (ev) {
-      if (ev.submitter && ev.submitter.value === "add_party") return;
+      if (ev.submitter && ev.submitter.value !== "save") return;  // 添加, 删除, 识别: the server shows the form again
       saveDraft(form);
       // post with fetch so that a dropped connection keeps the page and the same Idempotency-Key for a retry
       ev.preventDefault();
