@@ -376,7 +376,9 @@ def _recognise_sentence(sentence: str, names: dict[str, int], party_count: int,
                                         day)
                 drafts.append((a, draft))
                 pending = day
-        elif c_act and not c_amounts and not (c_money and c_money[1] in ("支付", "给付", "付清", "付款")):
+        elif c_act and not c_amounts and not (c_money and (any(a.start > start for a in amounts)
+                                                           or c_money[1] in ("支付", "给付", "付清", "付款"))):
+            # (归还借款 before the instalments' sums introduces them; 返还 a thing with no sum is an act)
             described = _LEAD.sub("", clause[c_act[0]:]).strip()
             day = c_dates[-1].value if c_dates else pending
             drafts.append((_Found(start, start, None), ObligationDraft(

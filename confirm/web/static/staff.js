@@ -163,8 +163,13 @@
     container.addEventListener("change", function (ev) {
       if (ev.target.type === "radio") kindSwitch(ev.target.closest("fieldset.party"));
     });
-    form.addEventListener("input", function (ev) { if (ev.target.dataset.check) check(ev.target); saveDraft(form); });
-    form.addEventListener("focusout", function (ev) { if (ev.target.matches("input,textarea")) check(ev.target); });
+    // A field without a live rule loses the server's error as it is corrected, not when the focus leaves it: that
+    // would move the save button from under the finger tapping it (the click then lands on nothing).
+    form.addEventListener("input", function (ev) {
+      if (ev.target.dataset.check) check(ev.target); else if (ev.target.name) showError(ev.target, "");
+      saveDraft(form);
+    });
+    form.addEventListener("focusout", function (ev) { if (ev.target.matches("input,textarea") && ev.target.dataset.check) check(ev.target); });
     loadDraft(form, addParty);
     renumber(form);
     container.querySelectorAll("fieldset.party").forEach(kindSwitch);
