@@ -124,3 +124,10 @@ def test_an_equal_share_of_a_sum_in_instalments_is_in_the_text():
 def test_amounts_are_stored_as_fen_and_shown_in_yuan():
     assert fen(Decimal("12000.5")) == 1200050
     assert yuan(1200050) == "12000.50"
+
+
+def test_recognition_offers_at_most_as_many_rows_as_an_application_may_hold():
+    from confirm.law.obligations import MAX_OBLIGATIONS
+
+    text = "李四于2026年12月31日前向张三支付10元。" * (MAX_OBLIGATIONS + 20)
+    assert len(recognise(text, ["张三", "李四"], agreement_date=ON)) == MAX_OBLIGATIONS
