@@ -53,6 +53,9 @@ def test_the_form_offers_the_recognised_obligations_and_stores_those_chosen(clie
             for o in app["obligations"]] == [
         (1, 0, "money", "12000.00", DUE.isoformat(), "支付货款"), (0, 1, "act", None, DUE.isoformat(), "返还样品一批")]
 
+    shown = client.get(f"/m/a/{app_id}").text  # the application page lists them
+    assert f"秀山县武陵建材有限公司于{DUE.isoformat()}前向张三支付货款 12000.00元" in shown
+    assert f"张三于{DUE.isoformat()}前向秀山县武陵建材有限公司返还样品一批" in shown
     # the edit form shows them; one removed and saved
     form = client.get(f"/m/a/{app_id}/edit").text
     assert form_fields(form)["obligations[1].description"] == "返还样品一批"
