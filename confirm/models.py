@@ -213,6 +213,28 @@ class Party(SQLModel, table=True):
     guardian: dict[str, Any] | None = _json(default=None)
 
 
+class Obligation(SQLModel, table=True):
+    """履行义务: what one party owes another under the agreement — a sum (``amount`` in integer fen) or an act
+    (``description``) — and by when; ``state`` is the performance as the obligee reports it (api.md v1.1)."""
+
+    __tablename__ = "obligations"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    position: int
+    # the parties' positions in the application (the API's indexes) and their rows
+    obligor: int
+    obligee: int
+    obligor_party_id: int = Field(foreign_key="parties.id")
+    obligee_party_id: int = Field(foreign_key="parties.id")
+    kind: str = Field(max_length=10)  # money or act
+    amount_fen: int | None = Field(default=None, sa_type=sa.BigInteger)
+    description: str | None = Field(default=None, max_length=500)
+    due_on: date | None = None
+    state: str = Field(default="pending", max_length=20)
+    created_at: datetime = _ts(default_factory=utcnow)
+    updated_at: datetime = _ts(default_factory=utcnow)
+
+
 class Document(SQLModel, table=True):
     """A filed document (调解协议, 申请书, identity, evidence), kept by content hash in the document store."""
 

@@ -15,6 +15,7 @@ from confirm.applications.service import party_facts
 from confirm.core.clock import china_time, iso
 from confirm.core.verify_codes import verify_url
 from confirm.law.lifecycle import Status
+from confirm.law.obligations import yuan
 from confirm.law.review import acceptance_deadline, review_deadline
 from confirm.law.serving import ServiceMethod
 from confirm.models import (
@@ -26,6 +27,7 @@ from confirm.models import (
     JobKind,
     JobState,
     Objection,
+    Obligation,
     Organization,
     Party,
     PartyLink,
@@ -108,6 +110,32 @@ class MediationOut(BaseModel):
 class AgreementOut(BaseModel):
     text: str
     amount: str | None
+
+
+class ObligationOut(BaseModel):
+    """履行义务 as filed (api.md v1.1): ``obligor``/``obligee`` index ``parties``; the amount in yuan."""
+
+    id: int
+    obligor: int
+    obligee: int
+    obligor_party_id: int
+    obligee_party_id: int
+    kind: str = Field(description="money or act")
+    amount: str | None = Field(description="yuan with two decimals, e.g. 12000.00 (money only)")
+    description: str | None
+    due_on: Day | None
+    state: str = Field(description="pending, performed, partly_performed or not_performed")
+
+    @classmethod
+    def of(cls, o: Obligation) -> ObligationOut:
+        return cls(id=pk(o), obligor=o.obligor, obligee=o.obligee, obligor_party_id=o.obligor_party_id,
+                   obligee_party_id=o.obligee_party_id, kind=o.kind, amount=yuan(o.amount_fen),
+                   description=o.description, due_on=o.due_on.isoformat() if o.due_on else None, state=o.state)
+
+
+def obligations_of(session: Session, application_id: str) -> list[Obligation]:
+    return list(session.exec(select(Obligation).where(Obligation.application_id == application_id)
+                             .order_by(col(Obligation.position))))
 
 
 class DocumentOut(BaseModel):
@@ -288,6 +316,7 @@ class ApplicationOut(ClocksOut):
     parties: list[PartyOut]
     mediation: MediationOut
     agreement: AgreementOut
+    obligations: list[ObligationOut] = Field(default_factory=list, description="v1.1: the agreement's obligations")
     documents: list[DocumentOut]
     case_number: str | None
     registered_at: Time | None = Field(None, description="收案: when the first claim registered the case and took "
@@ -324,6 +353,7 @@ class ApplicationOut(ClocksOut):
             mediation=MediationOut(concluded_on=app.mediation_concluded_on.isoformat(), place=app.mediation_place,
                                    mediator_name=app.mediator_name),
             agreement=AgreementOut(text=app.agreement_text, amount=app.agreement_amount),
+            obligations=[ObligationOut.of(o) for o in obligations_of(session, app.id)],
             documents=[DocumentOut(id=d.id or 0, kind=d.kind, filename=d.filename, content_type=d.content_type,
                                    sha256=d.sha256, size=d.size, url=f"{base}/documents/{d.id}") for d in docs],
             case_number=app.case_number, registered_at=iso(app.registered_at), accepted_at=iso(app.accepted_at), return_reason=app.return_reason,

@@ -17,6 +17,7 @@ from confirm.law.errors import DomainError, not_found
 from confirm.law.identity import PersonFacts, document_facts, normalize_document_number
 from confirm.law.intake import DOCUMENT_KINDS, AgentIn, ApplicationIn, require_valid_application
 from confirm.law.lifecycle import Action, Status, is_allowed, require_allowed
+from confirm.law.obligations import fen
 from confirm.law.uploads import require_acceptable_document
 from confirm.models import (
     Application,
@@ -24,6 +25,7 @@ from confirm.models import (
     Decision,
     Document,
     Event,
+    Obligation,
     Party,
     Role,
     User,
@@ -60,6 +62,8 @@ def require_role(user: User, *roles: Role) -> None:
 
 
 def _store_parties(session: Session, app: Application, body: ApplicationIn) -> None:
+    for obligation in session.exec(select(Obligation).where(Obligation.application_id == app.id)):
+        session.delete(obligation)  # they point to the parties replaced here; stored again after them
     for old in session.exec(select(Party).where(Party.application_id == app.id)):
         session.delete(old)
     session.flush()
@@ -78,6 +82,19 @@ def _store_parties(session: Session, app: Application, body: ApplicationIn) -> N
             representative_role=p.representative_role, representative_title=p.representative_title,
             without_capacity=p.without_capacity, guardian=p.guardian.model_dump() if p.guardian else None,
         ))
+
+
+def _store_obligations(session: Session, app: Application, body: ApplicationIn) -> None:
+    """The obligations as filed (already checked against the parties and the text), after the parties they name;
+    an edit replaces them, so each starts ``pending`` (nothing is performed before the ruling)."""
+    session.flush()
+    party_ids = {p.position: pk(p) for p in session.exec(select(Party).where(Party.application_id == app.id))}
+    for position, o in enumerate(body.obligations):
+        session.add(Obligation(
+            application_id=app.id, position=position, obligor=o.obligor, obligee=o.obligee,
+            obligor_party_id=party_ids[o.obligor], obligee_party_id=party_ids[o.obligee], kind=o.kind,
+            amount_fen=fen(o.amount), description=o.description or None, due_on=o.due_on))
+    session.flush()
 
 
 def _agent_record(agent: AgentIn | None) -> dict[str, Any] | None:
@@ -135,6 +152,7 @@ def create_application(session: Session, user: User, body: ApplicationIn, *, tod
     session.add(app)
     session.flush()
     _store_parties(session, app, body)
+    _store_obligations(session, app, body)
     audit.append(session, actor=user.username, action="application.draft", application_id=app.id)
     return app
 
@@ -151,6 +169,7 @@ def replace_application(session: Session, user: User, application_id: str, body:
     void_links(session, app.id, actor=user.username, reason="申请已修改")  # each party is asked again
     _apply_body(app, body)
     _store_parties(session, app, body)
+    _store_obligations(session, app, body)
     audit.append(session, actor=user.username, action="application.edited", application_id=app.id)
     return app
 

@@ -35,9 +35,9 @@ _LABELS = {
     "name": "姓名或名称", "id_number": "身份证号码", "credit_code": "统一社会信用代码", "representative": "法定代表人或负责人",
     "phone": "联系电话", "email": "电子邮箱", "address": "住所", "ethnicity": "民族", "occupation": "职业或工作单位",
     "court_code": "法院代字", "dispute_type": "纠纷类型（案由）", "place": "送达地点", "reasoning": "理由说明",
-    "reason": "理由", "grounds": "理由", "note": "备注", "electronic_address": "电子送达地址", "signature_png": "签名图片",
+    "reason": "理由", "grounds": "理由", "description": "履行内容", "note": "备注", "electronic_address": "电子送达地址", "signature_png": "签名图片",
 }
-_ITEMS = {"parties": "第{}名申请人", "recipients": "第{}名受送达人", "waivers": "第{}条未本人确认记录的"}
+_ITEMS = {"parties": "第{}名申请人", "obligations": "第{}项履行义务的", "recipients": "第{}名受送达人", "waivers": "第{}条未本人确认记录的"}
 _SEGMENT = re.compile(r"([^.\[\]]+)(?:\[(\d+)\])?")
 
 

@@ -28,6 +28,8 @@ from confirm.law.identity import (
     phone_problem,
 )
 from confirm.law.inputs import DocumentInput, Paragraphs
+from confirm.law.obligations import MAX_OBLIGATIONS, ObligationIn
+from confirm.law.obligations import check as check_obligations
 from confirm.law.tables import common_dispute_types, ethnicities, inadmissible_grounds
 
 LATE_APPLICATION_SETTINGS = ("flag", "block")  # a court's choice: CPL 86 lets the judge extend for good cause
@@ -122,6 +124,8 @@ class ApplicationIn(_Input, DocumentInput):
     parties: list[PartyIn] = Field(max_length=50)
     mediation: MediationIn
     agreement: AgreementIn
+    # v1.1 (api.md "Obligations and performance"): the agreement's obligations as data; optional
+    obligations: list[ObligationIn] = Field(default_factory=list, max_length=MAX_OBLIGATIONS)
 
 
 def late_application_message(concluded_on: date, last_day: date) -> str:
@@ -300,6 +304,8 @@ def check_application(body: ApplicationIn, *, today: date, calendar: RestDayCale
         problems.append(
             FieldProblem("agreement.amount", "agreement.amount_format", "金额应为数字，最多两位小数，例如 12000.00")
         )
+    problems.extend(check_obligations(body.obligations, party_count=len(body.parties), text=body.agreement.text,
+                                      agreement_date=body.mediation.concluded_on))
     return problems
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from starlette.datastructures import FormData
 
 from confirm.core.clock import CHINA, china_today, chinese_datetime_text
 from confirm.law.errors import DomainError
+from confirm.law.obligations import recognise
 from confirm.law.review import DecisionIn, Outcome, grounds_for
 from confirm.law.serving import ServiceMethod
 from confirm.models import User
@@ -22,21 +23,21 @@ def blank_application(user: User, court_code: str) -> dict[str, Any]:
     """A new application form: two persons, the mediator's name, concluded today (each shown for correction)."""
     return {"court_code": court_code, "dispute_type": "", "parties": [{"kind": "person"}, {"kind": "person"}],
             "mediation": {"concluded_on": china_today().isoformat(), "place": "", "mediator_name": user.name},
-            "agreement": {"text": "", "amount": ""}}
+            "agreement": {"text": "", "amount": ""}, "obligations": []}
 
 
 def nested_application(form: FormData) -> dict[str, Any]:
     """``parties[0].name`` → {"parties": [{"name": …}]}; empty optional values become None."""
-    out: dict[str, Any] = {"parties": []}
+    out: dict[str, Any] = {"parties": [], "obligations": []}
     for key, value in form.multi_items():
         if key in ("csrf", "idempotency_key", "action") or not isinstance(value, str):
             continue
-        m = re.fullmatch(r"parties\[(\d+)\]\.(\w+)", key)
+        m = re.fullmatch(r"(parties|obligations)\[(\d+)\]\.(\w+)", key)
         if m:
-            index = int(m.group(1))
-            while len(out["parties"]) <= index:
-                out["parties"].append({})
-            out["parties"][index][m.group(2)] = value.strip() or None
+            rows, index = out[m.group(1)], int(m.group(2))
+            while len(rows) <= index:
+                rows.append({})
+            rows[index][m.group(3)] = value.strip() or None
         elif "." in key:
             group, field = key.split(".", 1)
             out.setdefault(group, {})[field] = value.strip() or None
@@ -57,10 +58,65 @@ def nested_application(form: FormData) -> dict[str, Any]:
             if p.get(k) is None:
                 p.pop(k, None)
         p["name"] = p.get("name") or ""
+    out["obligations"] = [_obligation_row(o) for o in out["obligations"] if o]
     other = out.pop("dispute_type_other", "")
     if out.get("dispute_type") == OTHER_DISPUTE_TYPE:  # the pick-list's 其他: the words typed beside it
         out["dispute_type"] = other
     return out
+
+
+def _obligation_row(o: dict[str, Any]) -> dict[str, Any]:
+    """One row of the form's 履行义务 as the API's obligation: the parties by their place in the form; a sum as typed
+    less its thousands separators and 元 (the text's own 12,000元 is compared by value)."""
+    row: dict[str, Any] = {"kind": o.get("kind") or "money"}
+    for role in ("obligor", "obligee"):
+        value = o.get(role)
+        if value is not None:
+            row[role] = int(value) if value.lstrip("-").isdigit() else value
+    amount = (o.get("amount") or "").replace(",", "").replace("，", "").removesuffix("元").strip()
+    row["amount"] = amount or None
+    row["description"] = o.get("description")
+    row["due_on"] = o.get("due_on")
+    return row
+
+
+def filed_obligations(body: dict[str, Any]) -> dict[str, Any]:
+    """The body as filed: rows left blank (no sum, no words, no day) are not obligations."""
+    rows = [o for o in body.get("obligations", []) if o.get("amount") or o.get("description") or o.get("due_on")]
+    return {**body, "obligations": rows}
+
+
+def form_step(body: dict[str, Any], action: str) -> str | None:
+    """The form's own steps, which store nothing (they work without JavaScript): one more party, one more
+    obligation, one obligation removed, or the obligations read from the agreement's text (识别), which replace those
+    shown. Returns a note for the obligations' section ("" for none), or None when the form is to be filed."""
+    if action == "add_party":
+        body["parties"].append({"kind": "person", "name": ""})
+        return ""
+    if action == "add_obligation":
+        body["obligations"].append({"kind": "money"})
+        return ""
+    if action.startswith("remove_obligation:") and action.removeprefix("remove_obligation:").isdigit():
+        index = int(action.removeprefix("remove_obligation:"))
+        if index < len(body["obligations"]):
+            del body["obligations"][index]
+        return ""
+    if action == "recognise_obligations":
+        text = (body.get("agreement") or {}).get("text") or ""
+        try:
+            on = date.fromisoformat((body.get("mediation") or {}).get("concluded_on") or "")
+        except ValueError:
+            on = china_today()
+        drafts = recognise(text, [p.get("name") or "" for p in body["parties"]], agreement_date=on)
+        body["obligations"] = [{"obligor": d.obligor, "obligee": d.obligee, "kind": d.kind,
+                                "amount": None if d.amount is None else f"{d.amount:.2f}",
+                                "description": d.description, "due_on": d.due_on.isoformat() if d.due_on else None}
+                               for d in drafts]
+        if not drafts:
+            return "未能从协议内容中识别出履行义务，可点击“添加一项”手动填写；没有具体履行义务的协议也可以提交。"
+        return (f"已从协议内容中识别出{len(drafts)}项履行义务，请逐项核对履行人、权利人、金额和期限，"
+                "更正或补充后再保存。协议内容仍以填写的文字为准。")
+    return None
 
 
 def _gather_agent_and_guardian(p: dict[str, Any]) -> None:

@@ -26,7 +26,7 @@ from confirm.law.lifecycle import Action, require_allowed
 from confirm.law.review import Outcome, ground_labels
 from confirm.law.uploads import MAX_DOCUMENT_BYTES
 from confirm.models import Application, Court, Decision, Organization, PartyLinkState, Role, User, pk
-from confirm.pages.forms import blank_application, nested_application, service_from_form
+from confirm.pages.forms import blank_application, filed_obligations, form_step, nested_application, service_from_form
 from confirm.pages.session import Act, Staff, error_page, form_action, form_errors, page, read_form, signed_in
 from confirm.parties.service import current_links, link_url
 from confirm.serving import service as serving
@@ -117,12 +117,11 @@ async def new_application(request: Request) -> Response:
     form = await read_form(request, staff)
     body = nested_application(form)
     key = str(form.get("idempotency_key", "")) or uuid.uuid4().hex
-    if str(form.get("action", "")) == "add_party":  # without JavaScript: one more party block
-        body["parties"].append({"kind": "person", "name": ""})
-        return _form_page(request, staff, body=body, idempotency_key=key, fields={},
-                    message=None)
+    if (note := form_step(body, str(form.get("action", "")))) is not None:  # 添加, 删除, 识别: nothing stored
+        return _form_page(request, staff, body=body, idempotency_key=key, fields={}, message=None,
+                          obligations_note=note, fresh=True)
     try:
-        parsed = ApplicationIn.model_validate(body)
+        parsed = ApplicationIn.model_validate(filed_obligations(body))
 
         def run(session: Session) -> tuple[int, dict[str, Any]]:
             app = applications.create_application(session, staff.user, parsed, today=china_today(),
@@ -160,7 +159,7 @@ def edit_application_page(request: Request, application_id: str) -> Response:
             view = application_view(runtime, session, app)
     except DomainError as exc:
         return error_page(request, staff, exc)
-    body = {key: view[key] for key in ("court_code", "dispute_type", "mediation", "agreement")}
+    body = {key: view[key] for key in ("court_code", "dispute_type", "mediation", "agreement", "obligations")}
     body["parties"] = view["parties"]
     return _edit_form(request, staff, application_id, body)
 
@@ -173,11 +172,10 @@ async def edit_application(request: Request, application_id: str) -> Response:
         return staff
     form = await read_form(request, staff)
     body = nested_application(form)
-    if str(form.get("action", "")) == "add_party":  # without JavaScript: one more party block
-        body["parties"].append({"kind": "person", "name": ""})
-        return _edit_form(request, staff, application_id, body)
+    if (note := form_step(body, str(form.get("action", "")))) is not None:  # 添加, 删除, 识别: nothing stored
+        return _edit_form(request, staff, application_id, body, obligations_note=note, fresh=True)
     try:
-        parsed = ApplicationIn.model_validate(body)
+        parsed = ApplicationIn.model_validate(filed_obligations(body))
         with get_runtime(request).unit_of_work() as session:
             applications.replace_application(session, staff.user, application_id, parsed, today=china_today(),
                                              calendar=get_runtime(request).calendar)

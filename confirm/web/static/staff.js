@@ -107,7 +107,8 @@
   }
   function loadDraft(form, addParty) {
     var raw = null; try { raw = localStorage.getItem("jiudi-draft:" + form.dataset.draft); } catch (e) { return; }
-    if (!raw || form.querySelector(".field.invalid")) return;  // a server answer with errors wins over the draft
+    // a server answer with errors, or to one of the form's own steps (添加, 识别), wins over the draft
+    if (!raw || form.querySelector(".field.invalid") || form.dataset.fresh) return;
     var data = JSON.parse(raw);
     while (form.querySelectorAll("fieldset.party").length < (data.__parties || 0)) addParty();
     Object.keys(data).forEach(function (k) {
@@ -162,13 +163,18 @@
     container.addEventListener("change", function (ev) {
       if (ev.target.type === "radio") kindSwitch(ev.target.closest("fieldset.party"));
     });
-    form.addEventListener("input", function (ev) { if (ev.target.dataset.check) check(ev.target); saveDraft(form); });
-    form.addEventListener("focusout", function (ev) { if (ev.target.matches("input,textarea")) check(ev.target); });
+    // A field without a live rule loses the server's error as it is corrected, not when the focus leaves it: that
+    // would move the save button from under the finger tapping it (the click then lands on nothing).
+    form.addEventListener("input", function (ev) {
+      if (ev.target.dataset.check) check(ev.target); else if (ev.target.name) showError(ev.target, "");
+      saveDraft(form);
+    });
+    form.addEventListener("focusout", function (ev) { if (ev.target.matches("input,textarea") && ev.target.dataset.check) check(ev.target); });
     loadDraft(form, addParty);
     renumber(form);
     container.querySelectorAll("fieldset.party").forEach(kindSwitch);
     form.addEventListener("submit", function (ev) {
-      if (ev.submitter && ev.submitter.value === "add_party") return;
+      if (ev.submitter && ev.submitter.value !== "save") return;  // 添加, 删除, 识别: the server shows the form again
       saveDraft(form);
       // post with fetch so that a dropped connection keeps the page and the same Idempotency-Key for a retry
       ev.preventDefault();
