@@ -128,3 +128,15 @@ def test_an_organisation_not_under_the_court_is_unknown():
     with pytest.raises(DomainError) as caught:
         require_organization(9, ORGS)
     assert caught.value.code == "report.unknown_organization"
+
+
+def test_the_limits_count_their_last_day_as_within():
+    cases = [
+        # submitted 03-01: accepted on 03-04, the 3-day limit's last day; decided on 04-03, the 30-day limit's
+        CaseFacts("X", 1, d(3, 1), d(3, 4), "confirmed", (), d(4, 3), d(4, 3), True),
+        # a day later each: late
+        CaseFacts("Y", 1, d(3, 1), d(3, 5), "confirmed", (), d(4, 5), d(4, 5), True),
+    ]
+    total = joint_meeting_report(Period(d(3, 1), d(4, 30)), ORGS, cases, [])["total"]
+    assert total["acceptance_limit"] == {"days": 3, "count": 2, "within": 1}
+    assert total["review_limit"] == {"days": 30, "count": 2, "within": 1}
