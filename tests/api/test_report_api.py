@@ -4,6 +4,7 @@ them, the period's rules, and the XLSX opened by openpyxl."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 
 from confirm.accounts import admin
 from confirm.models import OrgKind
+from tests.api.test_decision_page import signed_in_page
 from tests.support import Staff, application_body, today, verification_now
 
 REASON = "请补充协议第二条的付款方式"
@@ -142,3 +144,27 @@ def test_the_xlsx_opens_in_openpyxl_with_the_figures(client, runtime, passwords)
     assert [(g[0], g[1], g[3]) for g in grounds] == [("驳回司法确认申请", "unclear_content", 1),
                                                      ("不予受理", "outside_jurisdiction", 1)]
     assert [[c.value for c in row] for row in book["退回补正原因"].iter_rows(min_row=2)] == [[REASON, 1]]
+
+
+def test_the_report_page_shows_the_court_its_figures(client, runtime, passwords):
+    history(client, runtime, passwords)
+    signed_in_page(client, "clerk", passwords["clerk"])
+    assert 'href="/j/report"' in client.get("/j").text  # linked from the queue's header
+    html = client.get("/j/report", params=period()).text
+    table = html.split('id="report-table"', 1)[1]
+    total = table.split('class="total"', 1)[1].split("</tr>", 1)[0]
+    cells = re.findall(r"<td>([^<]*)</td>", total)
+    assert cells[:4] == ["5", "3", "1", "1"]  # received, decided, confirmed, rejected
+    assert "秀山县中和司法所（司法所/人民调解委员会）" in table
+    assert f"/api/v1/reports/joint-meeting.xlsx?from={today().isoformat()}" in html
+    assert "尚未建设" in html
+    r = client.get("/j/report", params={"from": today().isoformat(), "to": (today() + timedelta(days=1)).isoformat()})
+    assert r.status_code == 422 and "不能晚于今天" in r.text
+
+
+@pytest.mark.parametrize("username", ["mediator", "admin"])
+def test_the_report_page_is_for_court_staff_alone(client, passwords, username):
+    assert client.get("/j/report", follow_redirects=False).status_code == 303  # not signed in: the login page
+    signed_in_page(client, username, passwords[username])
+    r = client.get("/j/report", params=period())
+    assert r.status_code == 403 and "report-table" not in r.text
