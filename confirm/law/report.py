@@ -23,7 +23,7 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from confirm.law.errors import DomainError
@@ -201,7 +201,3 @@ def joint_meeting_report(period: Period, organizations: Sequence[OrganizationRef
             [r for r in returns if r.organization_id == org.id])} for org in organizations],
     }
 
-
-def period_dates(period: Period) -> tuple[date, date]:
-    """The first day of the period and the day after its last (for half-open queries)."""
-    return period.start, period.end + timedelta(days=1)
