@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
@@ -32,6 +32,7 @@ from confirm.pages.forms import decision_from_form, decision_summary
 from confirm.pages.mediator import application_view
 from confirm.pages.session import Act, Staff, error_page, form_action, form_errors, page, read_form, signed_in
 from confirm.parties.service import parties_of
+from confirm.reports import service as reports
 from confirm.serving import service as serving
 from confirm.web.deps import DbId, PartyId, get_runtime
 
@@ -335,3 +336,26 @@ async def decide_objection(request: Request, application_id: str, objection_id: 
                 raise DomainError("objection.not_found", "未找到该异议案件", 404)
             objections.decide(session, staff.user, objection_id, body)
     return await _court_action(request, application_id, act)
+
+
+@router.get("/j/report", response_class=HTMLResponse)
+def joint_meeting_report(request: Request, start: str = Query("", alias="from"), to: str = "") -> Response:
+    """联席会议报表 as a table (charts are not built yet): this month so far unless a period is asked for, with the
+    XLSX of the same period."""
+    staff = signed_in(request, *COURT_STAFF)
+    if not isinstance(staff, Staff):
+        return staff
+    today = china_today()
+    try:
+        first = date.fromisoformat(start) if start else today.replace(day=1)
+        last = date.fromisoformat(to) if to else today
+    except ValueError:
+        return error_page(request, staff, DomainError("page.date_format", "日期格式不正确，应为 YYYY-MM-DD", 422))
+    report, message, status = None, None, 200
+    try:
+        with get_runtime(request).unit_of_work() as session:
+            report = reports.joint_meeting(session, staff.user, first, last)
+    except DomainError as exc:
+        message, status = exc.message, exc.status
+    return page(request, "pages/report.html", staff, status_code=status, report=report, message=message,
+                start=first.isoformat(), end=last.isoformat(), today=today.isoformat(), outcomes=OUTCOMES)

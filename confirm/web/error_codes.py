@@ -238,6 +238,11 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "case_number.allocator_answer": (502, "法院案件系统返回的不是本院本年度的民特案号"),
     "case_number.allocator_reused": (502, "法院案件系统返回的案号已用于本系统的另一案件"),
     "case_number.allocator_not_configured": (503, "本院案号由法院案件系统分配，但未配置其地址"),
+    # the joint-meeting report (联席会议报表)
+    "report.period_reversed": (422, "统计期间的结束日期早于开始日期"),
+    "report.period_in_future": (422, "统计期间晚于今天"),
+    "report.period_too_long": (422, "统计期间超过366天（导出过大），须分段导出"),
+    "report.unknown_organization": (422, "本院辖区内没有该调解组织"),
     # the command line only (exit codes, not HTTP statuses, but the same stable codes on stderr)
     "backup.not_empty": (400, "jiudi backup：目标目录不是空目录"),
     "backup.sqlite_path": (400, "jiudi backup：SQLite 数据库路径无效"),

@@ -89,6 +89,7 @@ MEDIA_TYPES: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/api/v1/applications/{application_id}/documents/{document_id}"): (
         "application/pdf", "image/jpeg", "image/png"),
     ("GET", "/metrics"): ("text/plain",),
+    ("GET", "/api/v1/reports/joint-meeting.xlsx"): ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",),
     ("GET", "/dev/pki/root.crl"): ("application/pkix-crl",),
     ("POST", "/dev/pki/ocsp"): ("application/ocsp-response",),
     ("POST", "/dev/tsa"): ("application/timestamp-reply",),
