@@ -246,7 +246,7 @@ def _share(counts: ShareCounts | None, s: Mapping[str, Any], *, code: str, who: 
     return [Signal(code,
                    f"{who}近{s['recent_days']}日提交{counts.own_recent}件，占本院同期司法确认申请的{recent:.0%}，"
                    f"此前{s['baseline_days']}日为{baseline:.0%}，请核实是否存在批量虚假调解"
-                   f"（最高人民检察院办案数据显示的“高频次、短周期、低对抗”特征；{SOURCE}第二条）",
+                   f"（检察机关办案中发现的“高频次、短周期、低对抗”特征；{SOURCE}第二条）",
                    s.get("severity", NORMAL), counts.recent_ids[:MAX_RELATED])]
 
 
