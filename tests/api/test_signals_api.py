@@ -98,3 +98,30 @@ def test_the_same_creditor_thrice_and_one_agent_for_both_sides_are_found_through
     assert sorted(flags["risk.repeat_party"]["related_application_ids"]) == sorted(earlier)
     assert flags["risk.agent_both_sides"]["severity"] == "high" and "赵律师" in flags["risk.agent_both_sides"]["message"]
     assert flags_of(m, earlier[0])["risk.repeat_party"]["related_application_ids"] == [third]
+
+
+def test_the_judge_sees_the_flag_with_its_links_and_gives_the_reason_on_the_review_page(client, passwords):
+    from datetime import datetime
+
+    from confirm.core.clock import CHINA
+    from tests.api.test_decision_page import csrf, signed_in_page
+
+    m = Staff(client, "mediator", passwords["mediator"])
+    first = m.filed()
+    body = application_body()
+    body["parties"][0] = other_person(phone="13800000000")
+    app_id = m.filed(body)
+    signed_in_page(client, "judge", passwords["judge"])
+    queue = client.get("/j").text
+    assert "高风险" in queue and "risk.shared_phone_cases" in queue
+    page = client.get(f"/j/a/{app_id}").text
+    assert f'href="/j/a/{first}"' in page and "手机号码" in page
+    assert client.post(f"/j/a/{app_id}/claim", data={"csrf": csrf(page)}).status_code == 200
+    page = client.get(f"/j/a/{app_id}").text
+    assert 'name="risk_reason"' in page
+    body = {"csrf": csrf(page), "outcome": "confirmed", "verification_method": "video",
+            "verification_at": datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M"), "clerk": "clerk"}
+    refused = client.post(f"/j/a/{app_id}/decision", data=body)
+    assert refused.status_code == 422 and "确认调解协议有效须写明已核实的情况和理由" in refused.text
+    summary = client.post(f"/j/a/{app_id}/decision", data={**body, "risk_reason": "已核实：二人系夫妻"})
+    assert summary.status_code == 200 and "对风险提示的核实情况（不写入裁定书）：已核实：二人系夫妻" in summary.text
