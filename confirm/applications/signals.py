@@ -46,25 +46,33 @@ def keyed_parties(session: Session, parties: Sequence[Party]) -> list[PartyFacts
     return facts
 
 
-def _other_parties(session: Session, app: Application, parties: Sequence[PartyFacts], since: date) -> tuple[OtherParty, ...]:
-    """Parties of the court's other cases submitted since ``since`` sharing an identity, a phone, an address or an
-    agent with ``parties``: one query, each arm on its own index."""
+def _other_parties(session: Session, app: Application, parties: Sequence[PartyFacts], today: date,
+                   rules: Mapping[str, Any]) -> tuple[OtherParty, ...]:
+    """Parties of the court's other cases sharing an identity, a phone, an address or an agent with ``parties``,
+    each within its own signal's window: one query, each arm on its own index."""
+    def since(name: str) -> Any:
+        return col(Application.submitted_at) >= _start_of(today - timedelta(days=int(rules[name]["window_days"])))
+
+    arms = []
     identities = sorted({p.identity for p in parties if p.identity})
-    arms = [col(Party.id_number).in_(identities), col(Party.credit_code).in_(identities)] if identities else []
-    for column, values in ((Party.phone, {p.phone for p in parties}), (Party.address_key, {p.address_key for p in parties}),
-                           (Party.agent_key, {p.agent_key for p in parties})):
-        if values - {None}:
-            arms.append(col(column).in_(sorted(values - {None})))
+    if identities and rules["repeat_party"].get("enabled", True):
+        arms.append(sa.and_(sa.or_(col(Party.id_number).in_(identities), col(Party.credit_code).in_(identities)),
+                            since("repeat_party")))
+    for column, name, values in ((Party.phone, "shared_phone", {p.phone for p in parties}),
+                                 (Party.address_key, "shared_address", {p.address_key for p in parties}),
+                                 (Party.agent_key, "shared_agent", {p.agent_key for p in parties})):
+        if values - {None} and rules[name].get("enabled", True):
+            arms.append(sa.and_(col(column).in_(sorted(values - {None})), since(name)))
     if not arms:
         return ()
     rows = session.execute(
         sa.select(*(col(c) for c in (Party.application_id, Application.submitted_at, Party.id_number,
                                      Party.credit_code, Party.phone, Party.address_key, Party.agent_key)))
         .join(Application, col(Application.id) == col(Party.application_id))
-        .where(sa.or_(*arms), col(Application.court_id) == app.court_id, col(Application.id) != app.id,
-               col(Application.submitted_at) >= _start_of(since))
+        .where(sa.or_(*arms), col(Application.court_id) == app.court_id, col(Application.id) != app.id)
     ).all()
-    return tuple(OtherParty(application_id=r[0], submitted_on=china_time(r[1]).date(), identity=r[2] or r[3], phone=r[4], address_key=r[5], agent_key=r[6])
+    return tuple(OtherParty(application_id=r[0], submitted_on=china_time(r[1]).date(), identity=r[2] or r[3],
+                            phone=r[4], address_key=r[5], agent_key=r[6])
                  for r in rows)
 
 
@@ -98,10 +106,9 @@ def signals_for(session: Session, app: Application, parties: Sequence[Party], *,
     """The cross-case signals of ``app`` as submitted ``today`` (the rules' windows count back from it)."""
     facts = keyed_parties(session, parties)
     rules = table["signals"]
-    window = max(int(rules[n]["window_days"]) for n in ("repeat_party", "shared_phone", "shared_address", "shared_agent"))
     organization = session.get(Organization, app.organization_id)
     candidates = Candidates(
-        parties=_other_parties(session, app, facts, today - timedelta(days=window)),
+        parties=_other_parties(session, app, facts, today, rules),
         organization=_share_counts(session, app, today, rules["organization_share"],
                                    col(Application.organization_id) == app.organization_id),
         mediator=_share_counts(session, app, today, rules["mediator_share"],
@@ -129,7 +136,8 @@ def link_back(session: Session, app: Application, signals: Sequence[Signal]) -> 
         flags = list(other.risk_flags)
         for signal in targets[other.id]:
             flags = back_link(flags, signal, app.id)
-        other.risk_flags = flags
-        session.add(other)
-        changed.append(other.id)
+        if flags != other.risk_flags:  # a case already linked is not written again
+            other.risk_flags = flags
+            session.add(other)
+            changed.append(other.id)
     return changed

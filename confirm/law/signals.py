@@ -119,23 +119,20 @@ def address_key(address: str | None) -> str | None:
 
 
 def agent_key(agent: Mapping[str, Any] | None) -> str | None:
-    """One 委托诉讼代理人 across cases: the ID number when given, else the name with the unit (a name alone is shared
-    by too many people)."""
+    """One 委托诉讼代理人 across cases: its category, then the ID number when given, else the name with the unit (a
+    name alone is shared by too many people)."""
     if not agent or not agent.get("name"):
         return None
+    kind = str(agent.get("kind") or "other")
     if agent.get("id_number"):
-        return f"id:{str(agent['id_number']).strip().upper()}"
+        return f"{kind}|id:{str(agent['id_number']).strip().upper()}"[:140]
     name = _NOT_KEY.sub("", unicodedata.normalize("NFKC", str(agent["name"])))
     unit = _NOT_KEY.sub("", unicodedata.normalize("NFKC", str(agent.get("unit") or "")))
-    return f"nm:{name}|{unit}"[:140]
+    return f"{kind}|nm:{name}|{unit}"[:140]
 
 
-def phone_key(phone: str | None) -> str | None:
-    """A phone number as compared: digits only, without a leading +86."""
-    digits = re.sub(r"\D", "", phone or "")
-    if digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    return digits or None
+def _agent_kind(key: str) -> str:
+    return key.split("|", 1)[0]
 
 
 def _within(other: OtherParty, case: CaseFacts, days: int) -> bool:
@@ -181,9 +178,10 @@ def _shared(case: CaseFacts, candidates: Candidates, s: Mapping[str, Any], *, at
             what: str, min_other_cases: int = 1) -> list[Signal]:
     """A contact of a party of this case that a party with a different identity gave in another case."""
     linked: set[str] = set()
+    excluded = set(s.get("exclude_kinds") or ())
     for party in case.parties:
         key = getattr(party, attr)
-        if not key:
+        if not key or (attr == "agent_key" and _agent_kind(key) in excluded):
             continue
         linked.update(o.application_id for o in candidates.parties
                       if getattr(o, attr) == key and o.application_id != case.id
@@ -268,8 +266,10 @@ _RULES = {
     "mediator_share": _mediator_share,
 }
 
-# the signals a refresh carries back to the older cases a new one connects to (a share jump is the new case's own)
-LINKING_CODES = frozenset(CODES[n] for n in ("repeat_party", "shared_phone", "shared_address", "shared_agent"))
+# the signals a refresh carries back to the older cases a new one connects to (one agent for both sides is the
+# case's own)
+LINKING_CODES = frozenset(CODES[n] for n in ("repeat_party", "shared_phone", "shared_address", "shared_agent",
+                                              "organization_share", "mediator_share"))
 
 
 def back_link(flags: Sequence[Mapping[str, Any]], signal: Signal, new_id: str) -> list[dict[str, Any]]:

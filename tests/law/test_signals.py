@@ -89,12 +89,19 @@ def test_an_address_is_compared_without_blanks_punctuation_or_full_width_digits(
 
 
 def test_an_agent_of_parties_in_several_other_cases_is_flagged_only_from_the_tables_count():
-    lawyer = agent_key({"name": "王律师", "unit": "秀山律师事务所"})
-    mine = case(PartyFacts(identity=LENDER.identity, name="张三", agent_key=lawyer, agent_name="王律师"), BORROWER)
-    one = Candidates(parties=(other("a", agent=lawyer),))
-    assert cross_case_signals(mine, one, TABLE) == []  # a lawyer with another client is ordinary
-    two = Candidates(parties=(other("a", agent=lawyer), other("b", agent=lawyer)))
+    citizen = agent_key({"name": "王五", "kind": "recommended", "unit": "某村委会"})
+    mine = case(PartyFacts(identity=LENDER.identity, name="张三", agent_key=citizen, agent_name="王五"), BORROWER)
+    one = Candidates(parties=(other("a", agent=citizen),))
+    assert cross_case_signals(mine, one, TABLE) == []
+    two = Candidates(parties=(other("a", agent=citizen), other("b", agent=citizen)))
     assert codes(cross_case_signals(mine, two, TABLE)) == ["risk.shared_agent_cases"]
+
+
+def test_a_lawyer_with_many_clients_is_ordinary():
+    lawyer = agent_key({"name": "王律师", "kind": "lawyer", "unit": "秀山律师事务所"})
+    mine = case(PartyFacts(identity=LENDER.identity, name="张三", agent_key=lawyer, agent_name="王律师"), BORROWER)
+    many = Candidates(parties=tuple(other(f"c{i}", agent=lawyer) for i in range(5)))
+    assert cross_case_signals(mine, many, TABLE) == []
 
 
 def test_one_agent_for_both_sides_of_a_case_is_a_high_flag():
