@@ -193,13 +193,14 @@ def database(path: Path) -> tuple[sa.Engine, int, int]:
         court = Court(code="渝0241", name="重庆市秀山土家族苗族自治县人民法院")
         s.add(court)
         s.flush()
+        court_id = int(court.id or 0)
         for i in range(1, 40):
-            s.add(Organization(id=i, court_id=court.id, name=f"第{i}人民调解委员会", kind="people_mediation"))
+            s.add(Organization(id=i, court_id=court_id, name=f"第{i}人民调解委员会", kind="people_mediation"))
         s.flush()
-        user = User(username="m", name="m", role="mediator", court_id=court.id, organization_id=1, password_hash="x")
+        user = User(username="m", name="m", role="mediator", court_id=court_id, organization_id=1, password_hash="x")
         s.add(user)
         s.commit()
-        return engine, int(court.id or 0), int(user.id or 0)
+        return engine, court_id, int(user.id or 0)
 
 
 def moment(day: date, rng: random.Random) -> datetime:
@@ -293,7 +294,9 @@ def timing(scale: int, timed: int, seed: int, table: dict[str, Any]) -> None:
         with engine.begin() as conn:
             conn.exec_driver_sql("ANALYZE")
         print(f"scale: {len(cases)} cases bulk-inserted in {time.perf_counter() - started:.1f} s")
-        check_ms, base_ms, fired = [], [], defaultdict(int)
+        check_ms: list[float] = []
+        base_ms: list[float] = []
+        fired: defaultdict[str, int] = defaultdict(int)
         for i, probe in enumerate(probes):
             probe.id = f"p{i:031d}"
             probe.day = END

@@ -272,12 +272,17 @@ LINKING_CODES = frozenset(CODES[n] for n in ("repeat_party", "shared_phone", "sh
                                               "organization_share", "mediator_share"))
 
 
+_SHARE_CODES = frozenset((CODES["organization_share"], CODES["mediator_share"]))
+
+
 def back_link(flags: Sequence[Mapping[str, Any]], signal: Signal, new_id: str) -> list[dict[str, Any]]:
     """An older case's flags once ``new_id`` connects to it by ``signal``: its flag of that code gains the link (or is
     added, with the same explanation), so the judge of either case sees the other."""
     out = [dict(f) for f in flags]
     for flag in out:
         if flag.get("code") == signal.code:
+            if signal.code in _SHARE_CODES:  # the older case already shows the jump: it need not list every new case
+                return out
             ids = list(flag.get("related_application_ids") or [])
             if new_id not in ids and len(ids) < MAX_RELATED:
                 flag["related_application_ids"] = [*ids, new_id]

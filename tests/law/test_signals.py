@@ -156,3 +156,10 @@ def test_confirming_over_a_high_flag_needs_a_reason():
     assert risk_reason_problems(outcome="confirmed", risk_reason="已当面核实，双方系邻居", flags=high) == []
     assert risk_reason_problems(outcome="rejected", risk_reason="", flags=high) == []
     assert risk_reason_problems(outcome="confirmed", risk_reason="", flags=[{"code": "x", "severity": "normal"}]) == []
+
+
+def test_an_older_case_showing_a_share_jump_is_not_rewritten_for_every_new_case():
+    jump = ShareCounts(court_recent=100, court_baseline=600, own_recent=40, own_baseline=60, recent_ids=("x",))
+    [flag] = cross_case_signals(case(), Candidates(organization=jump), TABLE)
+    older = back_link([], flag, "new")
+    assert older[0]["related_application_ids"] == ["new"] and back_link(older, flag, "newer") == older
