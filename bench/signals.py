@@ -342,11 +342,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=16)
     args = parser.parse_args()
     table = merge_table(signal_table(), None)
-    print("| signal | planted cases | flagged cases | planted and flagged | precision | recall | recall at submission |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    results = quality(args.history, args.seed, table)
-    for code, truth, flagged, hit, precision, recall, own in results:
-        print(f"| `{code}` | {truth} | {flagged} | {hit} | {precision:.2f} | {recall:.2f} | {own:.2f} |")
+    if args.history:
+        results = quality(args.history, args.seed, table)
+        print("| signal | planted cases | flagged cases | planted and flagged | precision | recall | recall at submission |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for code, truth, flagged, hit, precision, recall, own in results:
+            print(f"| `{code}` | {truth} | {flagged} | {hit} | {precision:.2f} | {recall:.2f} | {own:.2f} |")
     if args.scale:
         timing(args.scale, args.timed, args.seed, table)
 
