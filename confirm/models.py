@@ -155,6 +155,10 @@ class Application(SQLModel, table=True):
     """申请: a joint application for judicial confirmation of one mediation agreement."""
 
     __tablename__ = "applications"
+    # the cross-case signals count a court's, an organisation's and a mediator's submissions in a window
+    __table_args__ = (sa.Index("ix_applications_court_submitted", "court_id", "submitted_at"),
+                      sa.Index("ix_applications_org_submitted", "organization_id", "submitted_at"),
+                      sa.Index("ix_applications_mediator_submitted", "court_id", "mediator_name", "submitted_at"))
     id: str = Field(default_factory=_uuid, primary_key=True, max_length=32)
     status: str = Field(max_length=20, index=True)
     court_id: int = Field(foreign_key="courts.id", index=True)
@@ -176,7 +180,7 @@ class Application(SQLModel, table=True):
     # 限期补正: the day by which the court asked for the supplement, and when it asked (Interp. 354 ¶2, 356 ¶2)
     supplement_deadline: date | None = None
     supplement_ordered_at: datetime | None = _ts(default=None)
-    risk_flags: list[dict[str, str]] = _json(default_factory=list)
+    risk_flags: list[dict[str, Any]] = _json(default_factory=list)
     created_at: datetime = _ts(default_factory=utcnow)
     updated_at: datetime = _ts(default_factory=utcnow)
 
@@ -190,10 +194,11 @@ class Party(SQLModel, table=True):
     position: int
     kind: str = Field(max_length=20)
     name: str = Field(max_length=200)
-    id_number: str | None = Field(default=None, max_length=32)
-    credit_code: str | None = Field(default=None, max_length=32)
+    # indexed: the cross-case signals look parties up by identity, phone, address and agent (confirm.law.signals)
+    id_number: str | None = Field(default=None, max_length=32, index=True)
+    credit_code: str | None = Field(default=None, max_length=32, index=True)
     representative: str | None = Field(default=None, max_length=100)
-    phone: str | None = Field(default=None, max_length=32)
+    phone: str | None = Field(default=None, max_length=32, index=True)
     email: str | None = Field(default=None, max_length=254)
     address: str | None = Field(default=None, max_length=300)
     ethnicity: str | None = Field(default=None, max_length=20)
@@ -211,6 +216,9 @@ class Party(SQLModel, table=True):
     # 法定代理人 (CPL 60): {"name", "relation"}; and whether the party was declared without full capacity
     without_capacity: bool = Field(default=False)
     guardian: dict[str, Any] | None = _json(default=None)
+    # set at submission: the address and the agent as the cross-case signals compare them (law.signals)
+    address_key: str | None = Field(default=None, max_length=300, index=True)
+    agent_key: str | None = Field(default=None, max_length=140, index=True)
 
 
 class Obligation(SQLModel, table=True):
@@ -308,6 +316,8 @@ class Decision(SQLModel, table=True):
     party_waivers: list[dict[str, Any]] = _json(default_factory=list)
     # 准许撤回申请: who asked to withdraw and on which day, as the judge recorded it: {"party_ids", "on"}
     withdrawal: dict[str, Any] | None = _json(default=None)
+    # why the judge confirmed over a high risk flag (confirm.law.signals.risk_reason_problems)
+    risk_reason: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class IssuanceJob(SQLModel, table=True):

@@ -153,6 +153,10 @@ class DocumentOut(BaseModel):
 class RiskFlagOut(BaseModel):
     code: str
     message: str
+    # api.md v1.1: the other applications the flag connects (cross-case signals, confirm.law.signals)
+    related_application_ids: list[str] = Field(default_factory=list)
+    # an extension (README "Cross-case signals"): a confirmation over a high flag needs a risk_reason
+    severity: str = "normal"
 
 
 class DecisionOut(BaseModel):
@@ -160,6 +164,7 @@ class DecisionOut(BaseModel):
     grounds: list[str]
     decided_at: Time | None
     issuance: str = Field(description="sealing the ruling: queued, sealing, retrying or done")
+    risk_reason: str | None = None  # why the judge confirmed over a high risk flag
 
 
 class RulingOut(BaseModel):
@@ -360,7 +365,7 @@ class ApplicationOut(ClocksOut):
             supplement_deadline=app.supplement_deadline.isoformat() if app.supplement_deadline else None,
             decision=None if decision is None else DecisionOut(
                 outcome=decision.outcome, grounds=decision.grounds, decided_at=iso(decision.decided_at),
-                issuance=issuance_state(jobs.get(job_kind(JobKind.RULING)), ruling is not None)),
+                risk_reason=decision.risk_reason, issuance=issuance_state(jobs.get(job_kind(JobKind.RULING)), ruling is not None)),
             ruling=None if ruling is None else RulingOut(
                 outcome=ruling.outcome, issued_at=iso(ruling.issued_at),
                 verify_url=verify_url(public_base_url, secret, ruling.token_nonce), pdf_url=f"{base}/ruling.pdf",

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from confirm.applications.numbering import source_for
 from confirm.applications.service import get_visible, late_applications_of, require_role
+from confirm.applications.signals import link_back, signals_for
 from confirm.core import audit
 from confirm.core.clock import as_utc, china_time, china_today, iso, utcnow
 from confirm.core.crash_points import crash_point
@@ -25,6 +26,7 @@ from confirm.law.intake import ApplicationIn, PartyIn, check_application, check_
 from confirm.law.lifecycle import Action, Status, require_allowed
 from confirm.law.parties import REQUIRED, confirmation_problems, shared_addresses
 from confirm.law.review import DecisionIn, filing_window_flags, require_lawful_decision, risk_flags
+from confirm.law.signals import risk_reason_problems, severity_of
 from confirm.law.supplement import require_decidable, require_supplement_deadline
 from confirm.models import (
     Application,
@@ -104,7 +106,12 @@ def submit(runtime: Runtime, session: Session, user: User, application_id: str) 
     )
     flags += filing_window_flags(concluded_on=app.mediation_concluded_on, submitted_on=applied_on,
                                  calendar=runtime.calendar)
-    app.risk_flags = [{"code": f.code, "message": f.message} for f in flags]
+    signals = runtime.signals
+    app.risk_flags = [{"code": f.code, "message": f.message, "severity": severity_of(f.code, signals),
+                       "related_application_ids": []} for f in flags]
+    cross = signals_for(session, app, parties, today=today, table=signals)
+    app.risk_flags = [*app.risk_flags, *(s.as_record() for s in cross)]
+    link_back(session, app, cross)  # the older open cases it connects to see it too
     if not resubmission:
         app.submitted_at = utcnow()
     app.return_reason = None
@@ -271,6 +278,7 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
     require_lawful_decision(decision, submitted_at=as_utc(app.submitted_at), now=utcnow(),
                             party_ids=[pk(p) for p in parties_of(session, app.id)])
     require_fits_acceptance(app, decision)
+    require_risk_reason(app, decision)
     _require_party_confirmations(session, app, decision)
     clerk = clerk_for(session, app.court_id, clerk_username)
     row = Decision(
@@ -281,6 +289,7 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
         party_waivers=[w.model_dump() for w in decision.waivers],
         withdrawal=decision.withdrawal.as_record()
         if decision.withdrawal and decision.outcome == "withdrawal_permitted" else None,
+        risk_reason=decision.risk_reason or None,
     )
     waive(session, user, app, decision.waivers)
     if app.status == Status.RETURNED:  # 按撤回申请处理 of a case not supplemented: it is the court's again, to seal
@@ -293,10 +302,18 @@ def decide(session: Session, user: User, application_id: str, decision: Decision
     queue_job(session, app.id, job_kind(JobKind.RULING))
     session.flush()
     audit.append(session, actor=user.username, action="decision.made", application_id=app.id,
-                 data={"outcome": decision.outcome, "grounds": list(decision.grounds)})
+                 data={"outcome": decision.outcome, "grounds": list(decision.grounds),
+                       **({"risk_reason": decision.risk_reason} if decision.risk_reason else {})})
     emit(session, "application.decided", app, outcome=decision.outcome)
     after_commit(session, call=lambda: crash_point("after_decision_commit"))
     return row
+
+
+def require_risk_reason(app: Application, decision: DecisionIn) -> None:
+    """A flag never blocks; confirming over a high one needs the judge's reason (422 decision.risk_reason_required)."""
+    problems = risk_reason_problems(outcome=decision.outcome, risk_reason=decision.risk_reason, flags=app.risk_flags)
+    if problems:
+        raise DomainError.from_problems(problems)
 
 
 def require_fits_acceptance(app: Application, decision: DecisionIn) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
+from typing import Any, Protocol
 
 import yaml
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -28,9 +28,11 @@ from confirm.core.seals import CourtSeals
 from confirm.core.storage import DocumentStore
 from confirm.core.verify_codes import load_or_create_secret
 from confirm.law.calendar import RestDayCalendar, calendar_from_table
-from confirm.law.tables import holiday_table
+from confirm.law.signals import merge_table
+from confirm.law.tables import holiday_table, signal_table
 
 COURT_HOLIDAYS_FILE = "holidays.yaml"  # in the data directory: a court's years over the shipped holidays.yaml
+COURT_SIGNALS_FILE = "signals.yaml"  # in the data directory: a court's thresholds over the shipped signals.yaml
 
 
 class Wakeable(Protocol):
@@ -86,6 +88,14 @@ class Runtime:
         path = self.settings.data_dir / COURT_HOLIDAYS_FILE
         court = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
         return calendar_from_table(holiday_table(), court)
+
+    @cached_property
+    def signals(self) -> dict[str, Any]:
+        """The cross-case signals' thresholds and windows: the shipped table with the court's
+        ``<data_dir>/signals.yaml`` over it, key by key; read once per process (restart to apply a change)."""
+        path = self.settings.data_dir / COURT_SIGNALS_FILE
+        court = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        return merge_table(signal_table(), court)
 
     @cached_property
     def channels(self) -> dict[str, Channel]:

@@ -154,6 +154,8 @@ class DecisionIn(DocumentInput):
     waivers: list[WaiverIn] = Field(default_factory=list, max_length=50)
     # v1.2: required for withdrawal_permitted (who asked to withdraw, and when)
     withdrawal: WithdrawalIn | None = None
+    # an extension (README "Cross-case signals"): why the court confirms over a high risk flag
+    risk_reason: Paragraphs = Field(default="", max_length=2000)
 
 
 def withdrawal_problems(decision: DecisionIn, *, party_ids: Collection[int] | None, submitted_on: date,

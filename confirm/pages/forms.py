@@ -168,7 +168,7 @@ def decision_from_form(form: FormData) -> DecisionIn:
     return DecisionIn.model_validate({
         "outcome": outcome, "grounds": [str(g) for g in form.getlist(f"grounds_{outcome}")],
         "reasoning": str(form.get("reasoning", "")), "verification": verification, "waivers": waivers,
-        "withdrawal": withdrawal})
+        "withdrawal": withdrawal, "risk_reason": str(form.get("risk_reason", ""))})
 
 
 def service_from_form(form: FormData) -> ServiceIn:
@@ -218,6 +218,8 @@ def decision_summary(decision: DecisionIn, *, case_number: str, clerk: str, name
     lines += [f"{names.get(w.party_id, w.party_id)}未能本人确认：{w.reason}" for w in decision.waivers]
     if decision.reasoning:
         lines.append(f"理由说明：{decision.reasoning}")
+    if decision.risk_reason:
+        lines.append(f"对风险提示的核实情况（不写入裁定书）：{decision.risk_reason}")
     lines.append(f"书记员：{clerk}")
     if accepts:
         lines.append("本案尚未受理：作出本裁定即同时受理（当场受理，裁定书记载的立案日期为今日）")

@@ -115,6 +115,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "decision.withdrawal_required": (422, "准许撤回申请须记录哪位申请人于何日申请撤回"),
     "decision.withdrawal_unknown_party": (422, "申请撤回的当事人不是本案申请人"),
     "decision.withdrawal_date": (422, "申请撤回的日期早于申请或晚于今天"),
+    "decision.risk_reason_required": (422, "本案有高风险提示，确认有效须写明已核实的情况和理由"),
     "ruling.not_issued": (409, "裁定书尚未出具"),
     "ruling.revoke_reason_required": (422, "撤销须写明理由"),
     "ruling.already_revoked": (409, "裁定已被撤销"),

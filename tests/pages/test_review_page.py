@@ -43,6 +43,15 @@ def filed(base, passwords, **changes):  # type: ignore[no-untyped-def]
         return mediator.filed(application_body(**changes))
 
 
+def unrelated_parties(n: int) -> list[dict[str, str]]:
+    """Two people who appear in no other case of the test (their own ID numbers, phones and addresses)."""
+    from tests.api.test_signals_api import resident_id
+
+    return [{"kind": "person", "name": name, "id_number": resident_id(f"50024119900101{n}{side}1"),
+             "phone": f"1350000{n}{side}00", "address": f"重庆市秀山土家族苗族自治县中和街道{n}{side}号",
+             "ethnicity": "汉族"} for side, name in ((1, "张三"), (2, "李四"))]
+
+
 def first_screen(page, selector: str) -> bool:  # type: ignore[no-untyped-def]
     """Whether the element is within the first screen (no scrolling)."""
     box = page.evaluate("s => { const r = document.querySelector(s).getBoundingClientRect(); "
@@ -54,7 +63,9 @@ def test_keyboard_and_mouse_path_from_the_queue_to_a_sealed_ruling(browser, live
     """The judge's common path, counted: with the shortcuts, with Tab alone, and with the mouse alone. Before
     this page (e610cb0): 28 Tab + 6 other keys, 9 clicks (including back to the queue for the next case)."""
     base, _runtime, passwords = live_server
-    cases = [filed(base, passwords) for _ in range(3)]
+    # three unrelated cases: the common path is an unflagged case's (one party in three cases would be flagged,
+    # its links to the other cases one more stop on the Tab path: tests/api/test_signals_api.py)
+    cases = [filed(base, passwords, parties=unrelated_parties(i)) for i in range(3)]
     judge = judge_page(browser, base, passwords["judge"])
 
     # 1. the shortcuts: N opens the next case, L claims it, 1 chooses 确认, ↓ the method, T now, Ctrl+Enter, Enter

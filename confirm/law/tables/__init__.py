@@ -56,6 +56,13 @@ def risk_table() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
+def signal_table() -> dict[str, Any]:
+    """The cross-case signals' thresholds and windows shipped with the release (signals.yaml); a court's
+    ``<data_dir>/signals.yaml`` overrides them (``confirm.law.signals.merge_table``)."""
+    return _load("signals.yaml")
+
+
+@lru_cache(maxsize=1)
 def party_texts() -> dict[str, Any]:
     """What a party reads: the warning against false litigation, the notices, the messages' wording."""
     data = _load("party.yaml")
