@@ -96,7 +96,7 @@ def _content(runtime: Runtime, session: Session, app: Application, decision: Dec
     court = session.get(Court, app.court_id)
     org = session.get(Organization, app.organization_id)
     assert court and org
-    parties = [_party_info(p, print_full_id=court.print_full_id) for p in parties_of(session, app.id)]
+    parties = [party_info(p, print_full_id=court.print_full_id) for p in parties_of(session, app.id)]
     withdrawal = decision.withdrawal or {}
     names = {pk(p): p.name for p in parties_of(session, app.id)}
     return RulingContent(
@@ -118,7 +118,7 @@ def _content(runtime: Runtime, session: Session, app: Application, decision: Dec
     )
 
 
-def _party_info(p: Party, *, print_full_id: bool) -> PartyInfo:
+def party_info(p: Party, *, print_full_id: bool) -> PartyInfo:
     """One party as the ruling prints it, from what was recorded at intake; identity numbers full or masked as the
     court set (``jiudi court set --print-full-id``)."""
     facts = party_facts(p)

@@ -17,10 +17,10 @@ from confirm.core.runtime import Runtime
 from confirm.core.seals import SealedDocument
 from confirm.core.verify_codes import check_code_for, digest, new_nonce, token_for, verify_url
 from confirm.issuance.pipeline import DocumentKind, Prepared, prepared_for
-from confirm.issuance.ruling import _party_info
+from confirm.issuance.ruling import party_info
 from confirm.law.objections import ObjectionOutcome
 from confirm.law.review import Outcome
-from confirm.models import Application, Court, JobTarget, Objection, Party, Ruling, User
+from confirm.models import Application, Court, Decision, JobTarget, Objection, Party, Ruling, User
 from confirm.parties.service import parties_of
 from templates.model import ObjectionRulingContent, PartyInfo
 from templates.objection import render_objection_ruling
@@ -44,20 +44,22 @@ def objection_content(runtime: Runtime, session: Session, objection: Objection, 
     app = session.get(Application, objection.application_id)
     court = session.get(Court, objection.court_id)
     ruling = session.exec(select(Ruling).where(Ruling.application_id == objection.application_id)).one()
+    # the original's date as its closing states it: the recorded decision, not when the worker sealed it
+    decision = session.exec(select(Decision).where(Decision.application_id == objection.application_id)).one()
     judge = session.get(User, objection.decided_by)
     clerk = session.get(User, objection.clerk_id)
     assert app and court and judge and clerk and objection.decided_at and objection.outcome and app.case_number
     if objection.party_id is not None:
         party = session.get(Party, objection.party_id)
         assert party is not None
-        objector = _party_info(party, print_full_id=court.print_full_id)
+        objector = party_info(party, print_full_id=court.print_full_id)
     else:
         objector = PartyInfo(kind="person", name=objection.objector_name, address=objection.objector_address)
     return ObjectionRulingContent(
         court_name=court.name, case_number=objection.case_number,
         outcome=cast(Any, objection.outcome), objector_kind=cast(Any, objection.objector_kind),
         objector=objector, applicants=tuple(p.name for p in parties_of(session, app.id)),
-        original_case_number=app.case_number, original_decided_on=china_time(ruling.issued_at).date(),
+        original_case_number=app.case_number, original_decided_on=china_time(decision.decided_at).date(),
         original_outcome=ORIGINAL_OUTCOME.get(ruling.outcome, Outcome(ruling.outcome).name_zh),
         filed_on=objection.filed_on, request=objection.request, reasoning=objection.reasoning or "",
         change_text=objection.change_text or "", judge_name=judge.name, clerk_name=clerk.name,
