@@ -25,13 +25,11 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
-
-from service import arguments, pct  # bench/service.py (puts the project on the path)
 
 import httpx  # noqa: E402
 import uvicorn  # noqa: E402
+from service import arguments, pct  # bench/service.py (puts the project on the path)
 
 from confirm.app import create_app  # noqa: E402
 from confirm.bootstrap import initialize  # noqa: E402
