@@ -27,6 +27,18 @@ def _refused(engine, username: str, password: str, address: str) -> int:  # type
     return 200
 
 
+@pytest.fixture
+def one_window(monkeypatch):  # type: ignore[no-untyped-def]
+    """The limits count in fixed windows of 5 and 15 minutes: a test whose attempts straddle a window's edge (30
+    Argon2 checks on a busy machine take a while) would see its count start again. Its clock for the limits stays
+    at the middle of the current 15-minute window, which is also inside one 5-minute window."""
+    from datetime import datetime, timezone
+
+    epoch = int(time.time())
+    middle = datetime.fromtimestamp(epoch - epoch % 900 + 450, tz=timezone.utc)
+    monkeypatch.setattr(auth, "utcnow", lambda: middle)
+
+
 def test_the_password_is_checked_outside_any_transaction(runtime, passwords, monkeypatch):
     """On SQLite every transaction holds the write lock: an Argon2 check inside one would make each login stall
     every writer of the service for its duration (a login flood stalled staff requests for seconds)."""
@@ -53,7 +65,7 @@ def test_the_password_is_checked_outside_any_transaction(runtime, passwords, mon
     assert len(writes) == 2
 
 
-def test_one_account_guessed_from_many_addresses_is_stopped(runtime, passwords):
+def test_one_account_guessed_from_many_addresses_is_stopped(runtime, passwords, one_window):
     limit = auth.LOGIN_RULES["account"].limit
     for i in range(limit):
         assert _refused(runtime.engine, "judge", f"guess-{i}", f"10.1.{i // 200}.{i % 200}") == 401
@@ -61,7 +73,7 @@ def test_one_account_guessed_from_many_addresses_is_stopped(runtime, passwords):
     assert _refused(runtime.engine, "judge2", passwords["judge2"], "10.2.0.1") == 200  # other accounts are not
 
 
-def test_one_address_spraying_many_accounts_is_stopped(runtime, passwords):
+def test_one_address_spraying_many_accounts_is_stopped(runtime, passwords, one_window):
     limit = auth.LOGIN_RULES["address"].limit
     for i in range(limit):
         assert _refused(runtime.engine, f"user{i}", "Spring2026!", "10.3.0.1") == 401
@@ -69,7 +81,7 @@ def test_one_address_spraying_many_accounts_is_stopped(runtime, passwords):
     assert _refused(runtime.engine, "judge", passwords["judge"], "10.3.0.2") == 200
 
 
-def test_the_failures_count_for_every_instance_and_survive_a_restart(settings, runtime, passwords):
+def test_the_failures_count_for_every_instance_and_survive_a_restart(settings, runtime, passwords, one_window):
     from confirm.core.runtime import Runtime
 
     for i in range(auth.LOGIN_RULES["account_address"].limit):
@@ -81,7 +93,7 @@ def test_the_failures_count_for_every_instance_and_survive_a_restart(settings, r
         other.engine.dispose()
 
 
-def test_the_api_answers_429_with_a_chinese_message(client, passwords):
+def test_the_api_answers_429_with_a_chinese_message(client, passwords, one_window):
     for i in range(auth.LOGIN_RULES["account_address"].limit):
         assert client.post("/api/v1/auth/token", data={"username": "clerk", "password": f"x{i}"}).status_code == 401
     r = client.post("/api/v1/auth/token", data={"username": "clerk", "password": passwords["clerk"]})
