@@ -166,3 +166,17 @@ def filing_json(runtime: Runtime, session: Session, app: Application) -> dict[st
         "limitation": {"years": rules.LIMITATION_YEARS, "citation": rules.LIMITATION_CITATION},
         "venue_citation": rules.VENUE_CITATION,
     }
+
+
+def offered_to(session: Session, application_id: str, party_id: int) -> bool:
+    """Whether the party's page offers the application: the party is owed an obligation reported unperformed, under
+    a standing confirmation served on every party."""
+    app = session.get(Application, application_id)
+    if app is None:
+        return False
+    records = case_records(session, app)
+    try:
+        rules.require_executable(records.case)
+    except DomainError:
+        return False
+    return party_id in rules.obligees(records.obligations)

@@ -12,7 +12,6 @@ from sqlmodel import Session
 
 from confirm.accounts.deps import UserDep
 from confirm.applications.service import get_visible
-from confirm.core.runtime import Runtime
 from confirm.execution import service
 from confirm.models import Application
 from confirm.parties.views import LinkDep
@@ -64,18 +63,3 @@ def execution_filing(runtime: RuntimeDep, user: UserDep, application_id: str) ->
     last day to apply (CPL 250). The case's staff only; 409 as the PDF before non-performance."""
     with runtime.unit_of_work() as session:
         return service.filing_json(runtime, session, get_visible(session, user, application_id))
-
-
-def ready_for(runtime: Runtime, application_id: str, party_id: int) -> bool:
-    """Whether the party's page offers the link: the party is owed an unperformed obligation of a served
-    confirmation."""
-    from confirm.law import execution as rules
-    from confirm.law.errors import DomainError
-
-    with runtime.unit_of_work() as session:
-        records = service.case_records(session, _application(session, application_id))
-    try:
-        rules.require_executable(records.case)
-    except DomainError:
-        return False
-    return party_id in rules.obligees(records.obligations)
