@@ -63,9 +63,8 @@ def _numeral(n: int) -> str:
 
 
 def yuan_text(value: str) -> str:
-    """"12000.00" as 12,000.00 (as sums are written in applications)."""
-    whole, _, cents = value.partition(".")
-    return f"{int(whole):,}.{cents or '00'}"
+    """A recorded sum ("12000.00") as printed: without thousands separators, which a line could break after."""
+    return value
 
 
 def item_text(item: ExecutionItemText, wording: Mapping[str, Any]) -> str:
@@ -159,11 +158,12 @@ def render_execution_application(content: ExecutionApplicationContent, *,
              (LEADING, lambda canvas, top: None),
              (LEADING, text_row(str(closing["signature"]) + "\u3000" * 5, right, "right")),
              (LEADING, text_row(str(closing["date"]), right, "right")),
-             (LEADING, lambda canvas, top: None),
-             (NOTICE_LEADING, text_row_small(str(wording["notice_heading"])))]
+             (LEADING, lambda canvas, top: None)]
+    notice = [(NOTICE_LEADING, text_row_small(str(wording["notice_heading"])))]
     for paragraph in wording["notice"]:
-        for line in break_lines(str(paragraph).format_map(fields), TEXT_WIDTH, NOTICE_SIZE, first_indent=2 * NOTICE_SIZE):
-            rows.append((NOTICE_LEADING, body_line(line, NOTICE_SIZE, NOTICE_LEADING, 0.0)))
+        for line in break_lines(str(paragraph).format_map(fields), TEXT_WIDTH, NOTICE_SIZE,
+                                first_indent=2 * NOTICE_SIZE):
+            notice.append((NOTICE_LEADING, body_line(line, NOTICE_SIZE, NOTICE_LEADING, 0.0)))
 
     pages: list[list[tuple[float, Any]]] = [[]]
     space = TEXT_TOP - TEXT_BOTTOM
@@ -173,6 +173,9 @@ def render_execution_application(content: ExecutionApplicationContent, *,
             space = TEXT_TOP - TEXT_BOTTOM
         pages[-1].append(row)
         space -= row[0]
+    if sum(h for h, _ in notice) > space + 1e-6:  # the note stays in one piece, on a page of its own if need be
+        pages.append([])
+    pages[-1].extend(notice)
 
     buffer = io.BytesIO()
     document_name = str(wording["document_name"])

@@ -86,10 +86,10 @@ def test_the_money_obligee_s_application_holds_only_the_unperformed_instalment_a
     assert "被执行人：秀山县武陵建材有限公司，" in text and "914403001922038216" in text
     assert "法定代表人：李四" in text
     assert f"执行依据：重庆市秀山土家族苗族自治县人民法院{case_number}民事裁定书" in text
-    assert f"一、强制执行被执行人秀山县武陵建材有限公司向申请执行人给付货款人民币5,000.00元（履行期限：{ymd(SECOND)}" in text
-    assert "7,000.00" not in text  # the instalment not reported unperformed is not asked for
+    assert f"一、强制执行被执行人秀山县武陵建材有限公司向申请执行人给付货款人民币5000.00元（履行期限：{ymd(SECOND)}" in text
+    assert "7000.00" not in text  # the instalment not reported unperformed is not asked for
     assert "返还样品" not in text  # the act is owed to the other party
-    assert "二、以上金钱给付合计人民币5,000.00元。" in text
+    assert "二、以上金钱给付合计人民币5000.00元。" in text
     assert "三、本案执行费用由被执行人负担。" in text
     assert "事实与理由" in text and "此致重庆市秀山土家族苗族自治县人民法院申请执行人（签名或者盖章）" in text
     assert "申请执行人（签名或者盖章）：" in text
@@ -117,10 +117,10 @@ def test_two_obligees_each_get_their_own_and_the_act_is_described(client, runtim
     assert "人民币" not in text.split("事实与理由")[0].split("申请执行事项")[1]  # an act has no sum
     person = app["parties"][0]["id"]
     text = pdf_text(m.get(f"/api/v1/applications/{app_id}/execution-application.pdf?party_id={person}").content)
-    assert "给付货款人民币7,000.00元" in text
+    assert "给付货款人民币7000.00元" in text
     # the partly performed instalment: no record says how much was paid, so the sum still owed is left blank
-    assert "给付货款尚欠部分人民币＿＿＿＿＿＿元（应付5,000.00元" in text
-    assert "以上已确定金额的金钱给付合计人民币7,000.00元" in text
+    assert "给付货款尚欠部分人民币＿＿＿＿＿＿元（应付5000.00元" in text
+    assert "以上已确定金额的金钱给付合计人民币7000.00元" in text
 
 
 def test_the_filing_record_lists_every_unperformed_obligation_with_fen_yuan_and_the_deadline(
