@@ -21,10 +21,10 @@ import pytest
 from PIL import Image, ImageDraw
 
 from templates.model import (
-    ExecutionApplicationContent,
-    ExecutionItemText,
     AddressConfirmationContent,
     AgentInfo,
+    ExecutionApplicationContent,
+    ExecutionItemText,
     ObjectionRulingContent,
     PartyInfo,
     ReceiptContent,
