@@ -159,10 +159,12 @@ def test_other_mediators_other_parties_and_the_obligor_cannot_have_it(client, ru
     m, app_id, app, sessions = served_confirmation(client, passwords, body())
     report_not_performed(runtime, app["obligations"][0]["id"])
     other = Staff(client, "other", "another-password")
+    administrator = Staff(client, "admin", passwords["admin"])
     for url in (f"/api/v1/applications/{app_id}/execution-application.pdf",
                 f"/api/v1/applications/{app_id}/execution-filing.json"):
-        r = other.get(url)
-        assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+        for outsider in (other, administrator):  # another organisation's mediator; the administrator sees no case
+            r = outsider.get(url)
+            assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
         assert client.get(url).status_code == 401
     judge = Staff(client, "judge", passwords["judge"])
     assert judge.get(f"/api/v1/applications/{app_id}/execution-filing.json").status_code == 200
