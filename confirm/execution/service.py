@@ -168,15 +168,20 @@ def filing_json(runtime: Runtime, session: Session, app: Application) -> dict[st
     }
 
 
-def offered_to(session: Session, application_id: str, party_id: int) -> bool:
-    """Whether the party's page offers the application: the party is owed an obligation reported unperformed, under
-    a standing confirmation served on every party."""
+def offered_obligees(session: Session, application_id: str) -> list[tuple[int, str]]:
+    """The parties (id, name) an application can be prepared for now: each owed an obligation reported unperformed,
+    under a standing confirmation served on every party."""
     app = session.get(Application, application_id)
     if app is None:
-        return False
+        return []
     records = case_records(session, app)
     try:
         rules.require_executable(records.case)
     except DomainError:
-        return False
-    return party_id in rules.obligees(records.obligations)
+        return []
+    return [(p, records.parties[p].name) for p in rules.obligees(records.obligations)]
+
+
+def offered_to(session: Session, application_id: str, party_id: int) -> bool:
+    """Whether the party's page offers the application (the party is one of ``offered_obligees``)."""
+    return any(p == party_id for p, _name in offered_obligees(session, application_id))

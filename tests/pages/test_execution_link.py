@@ -10,7 +10,7 @@ import httpx
 
 from tests.api.test_execution_api import body
 from tests.pages.conftest import PHONE, shoot
-from tests.pages.test_staff_pages import ANDROID
+from tests.pages.test_staff_pages import ANDROID, login
 from tests.support import party_link_token, report_not_performed, served_confirmation
 
 
@@ -44,3 +44,12 @@ def test_the_obligee_s_page_links_the_application_and_the_obligor_s_does_not(bro
     assert "申请执行人：张三" in text and "人民币5000.00元" in text
     obligor = phone_for(company["id"])
     assert obligor.locator("#execution-link").count() == 0
+
+    # the mediator's case page (tablet) offers the same application for the obligee, named
+    tablet = login(browser, base, "mediator", passwords["mediator"])
+    tablet.goto(f"{base}/m/a/{app_id}")
+    links = tablet.locator(".execution-link")
+    assert links.count() == 1 and links.inner_text() == "强制执行申请书（张三）"
+    shoot(tablet, "47-mediator-execution-link")
+    staff_pdf = tablet.request.get(base + (links.get_attribute("href") or ""))
+    assert staff_pdf.status == 200 and staff_pdf.headers["content-type"] == "application/pdf"
