@@ -22,6 +22,7 @@ from confirm.core.config import Settings
 from confirm.core.db import is_postgresql
 from confirm.core.events import NotificationListener
 from confirm.core.runtime import Runtime
+from confirm.execution import views as execution_views
 from confirm.issuance import views as issuance_views
 from confirm.issuance.pipeline import JobHandler
 from confirm.issuance.ruling import RulingDocument
@@ -102,7 +103,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     for router in (accounts_views.router, applications_views.router, issuance_views.router, serving_views.router,
-                   parties_views.router, objections_views.router, reports_views.router, live.router,
+                   parties_views.router, objections_views.router, execution_views.router, reports_views.router,
+                   live.router,
                    verification_views.router, messages_views.router, ops.router, pages.router):
         app.include_router(router)
     openapi.install(app)  # every status and media type the routes answer (confirm/web/openapi.py)

@@ -283,3 +283,38 @@ class ObjectionRulingContent:
     dev_mode: bool
     verify_site: str | None = None
     preview: bool = False
+
+
+@dataclass(frozen=True)
+class ExecutionItemText:
+    """One item of 申请执行事项 as recorded: ``amount``/``remaining`` are yuan with two places ("12000.00"); a
+    partly performed sum whose remaining part no record states has ``remaining`` None (a blank to fill in)."""
+
+    kind: Literal["money", "act"]
+    obligor: str
+    description: str | None
+    amount: str | None
+    remaining: str | None
+    due_on: date | None
+    state: Literal["not_performed", "partly_performed"]
+
+
+@dataclass(frozen=True)
+class ExecutionApplicationContent:
+    """What the obligee's 强制执行申请书 says, every fact from the case's records; not a court document (no seal)."""
+
+    court_name: str
+    case_number: str
+    decided_on: date
+    served_on: date
+    dispute_type: str
+    concluded_on: date
+    organization: str
+    applicant: PartyInfo
+    respondents: tuple[PartyInfo, ...]
+    items: tuple[ExecutionItemText, ...]
+    total: str | None  # yuan of the money items whose remaining sum is recorded; None when there is no money item
+    total_complete: bool
+    apply_by: date
+    prepared_on: date
+    dev_mode: bool = False

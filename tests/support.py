@@ -243,3 +243,38 @@ def started(settings, first_start):  # type: ignore[no-untyped-def]
             conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{database}"'))
         admin.dispose()
     return Runtime(settings), dict(passwords)
+
+
+def served_confirmation(client: Any, passwords: dict[str, str],
+                        body: dict[str, Any]) -> tuple[Staff, str, dict[str, Any], dict[int, dict[str, str]]]:
+    """An application filed with ``body`` and confirmed by every party from their link, confirmed by the judge, its
+    ruling sealed and served in person on every party: the mediator, its id, its JSON and each party's session
+    headers (by party id; a new code could not be sent again within a minute)."""
+    m = Staff(client, "mediator", passwords["mediator"])
+    judge = Staff(client, "judge", passwords["judge"])
+    app_id = m.filed(body, confirmed=False)
+    sessions = {}
+    for party in m.get(f"/api/v1/applications/{app_id}").json()["parties"]:
+        headers = sessions[party["id"]] = party_session(client, app_id, party)
+        r = client.post("/api/v1/party/me/confirmation", headers=headers, json={"decision": "confirm"})
+        assert r.status_code == 200, r.text
+    judge.post(f"/api/v1/applications/{app_id}/claim")
+    r = judge.post(f"/api/v1/applications/{app_id}/decision",
+                   json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
+    assert r.json()["status"] == "issued", r.text
+    r = m.post(f"/api/v1/applications/{app_id}/service", json={
+        "served_at": now_iso(), "place": "调解室",
+        "recipients": [{"party_id": p["id"], "method": "in_person", "signature_png": png_signature()}
+                       for p in r.json()["parties"]]})
+    assert r.status_code == 200 and r.json()["status"] == "served", r.text
+    return m, app_id, r.json(), sessions
+
+
+def report_not_performed(runtime: Any, obligation_id: int, state: str = "not_performed") -> None:
+    """The obligee reports an obligation not (fully) performed. Stands for ``POST /api/v1/party/me/performance``
+    (another branch): at merge this one helper switches to the party's answer route."""
+    from confirm.core.db import transaction
+    from confirm.execution.service import record_non_performance
+
+    with transaction(runtime.engine) as session:
+        record_non_performance(session, actor="party:test", obligation_id=obligation_id, state=state)

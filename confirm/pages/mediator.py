@@ -20,6 +20,7 @@ from confirm.applications.idempotency import idempotent
 from confirm.applications.schemas import application_json, summary_json
 from confirm.core.clock import CHINA, china_today
 from confirm.core.runtime import Runtime
+from confirm.execution import service as execution
 from confirm.law.errors import DomainError
 from confirm.law.intake import ApplicationIn
 from confirm.law.lifecycle import Action, require_allowed
@@ -205,8 +206,9 @@ def _application_page(request: Request, staff: Staff, application_id: str, statu
         links = party_links(runtime, session, application_id)
         outcome = outcome_view(session, application_id)
         removable = applications.removable_document_ids(session, staff.user, app)
+        obligees = execution.offered_obligees(session, application_id)
     return page(request, "pages/mediator_application.html", staff, status_code=status_code, a=view, links=links,
-                outcome=outcome, removable=removable,
+                outcome=outcome, removable=removable, execution_obligees=obligees,
                 now=datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M"), fields=extra.pop("fields", {}),
                 message=extra.pop("message", None), notice=extra.pop("notice", None), **extra)
 

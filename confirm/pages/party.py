@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from confirm.core.clock import chinese_datetime_text, utcnow
+from confirm.execution import service as execution
 from confirm.law.errors import DomainError
 from confirm.law.masking import mask_person_name
 from confirm.law.parties import SESSION_LIFETIME
@@ -82,6 +83,7 @@ def _case_page(request: Request, token: str, link: PartyLink, bearer: str, statu
         service.record_view(session, link, document_id=None, page=0)
         view = service.me_json(session, link)
         documents = service.agreement_documents(session, link.application_id)
+        execution_offered = execution.offered_to(session, link.application_id, link.party_id)
     pages = [(doc.id, doc.kind, pages_of_documents.page_count(runtime.store.get(doc.sha256), doc.content_type))
              for doc in documents]
     outcome = Outcome(view["outcome"]).name_zh if view["outcome"] else None
@@ -89,6 +91,7 @@ def _case_page(request: Request, token: str, link: PartyLink, bearer: str, statu
     name = "agreement" if asked else "case"
     return _page(request, name, status_code=status_code, case=view, token=token, pages=pages, outcome=outcome,
                  csrf=_csrf(request, bearer), decided_at=chinese_datetime_text(link.decided_at),
+                 execution_offered=execution_offered,
                  fields=context.pop("fields", {}), form=context.pop("form", {}), **context)
 
 

@@ -23,6 +23,8 @@ from PIL import Image, ImageDraw
 from templates.model import (
     AddressConfirmationContent,
     AgentInfo,
+    ExecutionApplicationContent,
+    ExecutionItemText,
     ObjectionRulingContent,
     PartyInfo,
     ReceiptContent,
@@ -387,3 +389,21 @@ def objection_ruling() -> ObjectionRulingContent:
         change_text="", judge_name="赵六", clerk_name="钱七", decided_on=date(2026, 12, 10),
         verify_url="https://verify.jiudi.example.cn/v/Ab3xK9vL2mN8pR4tW6yB1cD5fG7hJ0kQ", check_code="9R2T-W4YB",
         dev_mode=True)
+
+
+@pytest.fixture
+def execution_application() -> ExecutionApplicationContent:
+    """The company's application against 张三: a money instalment not paid, one partly paid (how much is not
+    recorded), and an act."""
+    return ExecutionApplicationContent(
+        court_name="重庆市秀山土家族苗族自治县人民法院", case_number="（2026）渝0241民特123号",
+        decided_on=date(2026, 11, 27), served_on=date(2026, 11, 28), dispute_type="买卖合同纠纷",
+        concluded_on=date(2026, 11, 20), organization="秀山县中和街道人民调解委员会",
+        applicant=_company(), respondents=(dataclasses.replace(_person(), agent=None),),
+        items=(ExecutionItemText(kind="money", obligor="张三", description="货款", amount="7000.00",
+                                 remaining="7000.00", due_on=date(2026, 12, 31), state="not_performed"),
+               ExecutionItemText(kind="money", obligor="张三", description="货款", amount="5000.00", remaining=None,
+                                 due_on=date(2027, 1, 31), state="partly_performed"),
+               ExecutionItemText(kind="act", obligor="张三", description="返还样品一批", amount=None, remaining=None,
+                                 due_on=None, state="not_performed")),
+        total="7000.00", total_complete=False, apply_by=date(2028, 12, 31), prepared_on=date(2027, 2, 3))

@@ -26,8 +26,10 @@ from PIL import Image, ImageChops, ImageStat
 
 from templates import render_address_confirmation, render_ruling, render_service_receipt, render_service_voucher
 from templates.dates import arabic_time
+from templates.execution import render_execution_application
 from templates.model import (
     AddressConfirmationContent,
+    ExecutionApplicationContent,
     ObjectionRulingContent,
     ReceiptContent,
     RulingContent,
@@ -158,6 +160,14 @@ def test_ruling_on_an_objection_looks_as_its_reference(objection_ruling: Objecti
         assert_matches_reference(f"objection-{outcome}-{i}", page)
     if not update_requested():
         assert not (REFERENCE_DIR / f"objection-{outcome}-{len(pages) + 1}.png").exists(), "a page went missing"
+
+
+def test_execution_application_looks_as_its_reference(execution_application: ExecutionApplicationContent, poppler):
+    pages = _pages(poppler, render_execution_application(execution_application))
+    for i, page in enumerate(pages, start=1):
+        assert_matches_reference(f"execution-{i}", page)
+    if not update_requested():
+        assert not (REFERENCE_DIR / f"execution-{len(pages) + 1}.png").exists(), "a page went missing"
 
 
 def _one_character_changed(before: str, after: str) -> None:
