@@ -76,6 +76,8 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "obligation.amount_not_in_text": (422, "金额在调解协议内容中没有出现（按数值比较：12000 与 12,000元、壹万贰仟元、1.2万元相同）"),
     "obligation.date_not_in_text": (422, "履行期限在调解协议内容中没有出现"),
     "obligation.due_before_agreement": (422, "履行期限早于调解协议生效日期"),
+    "obligation.within_invalid": (422, "到期清单的 within 不是0到366之间的整数天数"),
+    "obligation.unknown_filter": (422, "到期清单不支持该筛选条件（只接受 within）"),
     "document.too_large": (413, "文件超过20MB"),
     "document.empty": (400, "文件为空"),
     "document.unsupported_type": (415, "文件不是 PDF、JPEG 或 PNG（按文件内容判断）"),
