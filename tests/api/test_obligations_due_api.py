@@ -11,8 +11,8 @@ from sqlmodel import Session
 from confirm.accounts import admin
 from confirm.core.clock import moved_to
 from confirm.models import Obligation, OrgKind
-from tests.support import Staff
-from tests.system.test_follow_up_schedule import FIRST, SECOND, at, served_case
+from tests.support import Staff, application_body, verification_now
+from tests.system.test_follow_up_schedule import FIRST, OBLIGATIONS, SECOND, TEXT, at, served_case
 
 pytestmark = pytest.mark.db
 PASSWORD = "Another-place-9-staff"
@@ -92,9 +92,6 @@ def test_each_caller_sees_only_its_scope(client, passwords, runtime):
 
 def test_a_case_not_confirmed_lists_nothing(client, passwords, runtime):
     m, judge = Staff(client, "mediator", passwords["mediator"]), Staff(client, "judge", passwords["judge"])
-    from tests.system.test_follow_up_schedule import OBLIGATIONS, TEXT
-    from tests.support import application_body, verification_now
-
     body = application_body(obligations=OBLIGATIONS)
     body["agreement"] = {"text": TEXT, "amount": "12000.00"}
     app_id = m.filed(body)
