@@ -31,11 +31,13 @@ OBLIGATIONS = [
 ]
 
 
-def served_case(client: Any, passwords: dict[str, str]) -> dict[str, Any]:
-    """A confirmed case with three obligations, its ruling sealed and served on both parties in person."""
+def served_case(client: Any, passwords: dict[str, str], text: str = TEXT,
+                obligations: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A confirmed case with (by default three) obligations, its ruling sealed and served on both parties in
+    person."""
     m, judge = Staff(client, "mediator", passwords["mediator"]), Staff(client, "judge", passwords["judge"])
-    body = application_body(obligations=OBLIGATIONS)
-    body["agreement"] = {"text": TEXT, "amount": "12000.00"}
+    body = application_body(obligations=OBLIGATIONS if obligations is None else obligations)
+    body["agreement"] = {"text": text, "amount": "12000.00"}
     app_id = m.filed(body)
     judge.post(f"/api/v1/applications/{app_id}/claim")
     r = judge.post(f"/api/v1/applications/{app_id}/decision",
