@@ -24,6 +24,7 @@ from confirm.core.runtime import Runtime
 from confirm.law import follow_up as rules
 from confirm.law.lifecycle import Status
 from confirm.law.obligations import yuan
+from confirm.law.review import Outcome
 from confirm.law.tables import party_texts
 from confirm.messages.outbox import queue_message
 from confirm.models import (
@@ -69,6 +70,15 @@ def plan(runtime: Runtime, session: Session, app: Application, *, actor: str) ->
         audit.append(session, actor=actor, action="performance.scheduled", application_id=app.id,
                      data={"notices": planned, "reminder_days": days})
     return [p["job"] for p in planned]
+
+
+def plan_served(runtime: Runtime, session: Session, *, actor: str) -> int:
+    """Plan the follow-up of every served case whose standing ruling confirmed the agreement (``jiudi follow-up
+    plan``: cases served before this release); idempotent like ``plan``. How many jobs were queued."""
+    served = session.exec(select(Application).join(Ruling, col(Ruling.application_id) == col(Application.id))
+                          .where(Application.status == Status.SERVED, Ruling.outcome == Outcome.CONFIRMED,
+                                 col(Ruling.revoked_at).is_(None)).order_by(col(Application.id)))
+    return sum(len(plan(runtime, session, app, actor=actor)) for app in served)
 
 
 def what_is_owed(obligation: Obligation) -> str:

@@ -191,3 +191,18 @@ def test_a_stalled_copy_of_a_job_that_was_done_sends_nothing_again(client, passw
         drain(runtime)
     assert len(performance_messages(runtime, "performance.question")) == 1
     assert len([n for n in notices(runtime) if n.kind == "question"]) == 1
+
+
+def test_cases_served_before_the_follow_up_existed_are_planned_once_by_the_command(client, passwords, runtime,
+                                                                                  settings):
+    from tests.system.test_schema_and_cli import run_cli
+
+    app = served_case(client, passwords)
+    with Session(runtime.engine) as session:  # as a case served before this release: no follow-up jobs
+        for job in session.exec(select(IssuanceJob).where(IssuanceJob.application_id == app["id"])):
+            if job.kind.startswith(("reminder:", "question:")):
+                session.delete(job)
+        session.commit()
+    for expected in ("follow-up jobs queued: 6", "follow-up jobs queued: 0"):  # the second run finds them all
+        r = run_cli(settings, "follow-up", "plan")
+        assert r.returncode == 0 and expected in r.stdout, r.stdout + r.stderr
