@@ -36,6 +36,7 @@ from confirm.models import (
     Message,
     Obligation,
     Party,
+    PartyLinkState,
     PerformanceNotice,
     Ruling,
     job_kind,
@@ -93,7 +94,7 @@ def _address(session: Session, runtime: Runtime, app: Application, party: Party)
     before an e-mail: a party reads texts), and its own link, opened again for a while (None without one)."""
     link = current_links(session, app.id).get(pk(party))
     url = None
-    if link is not None:
+    if link is not None and link.state != PartyLinkState.LOCKED:  # a locked link opens nothing: the court is told
         link.expires_at = max(as_utc(link.expires_at), utcnow() + timedelta(days=runtime.settings.party_link_days))
         session.add(link)
         url = link_url(runtime, link)
