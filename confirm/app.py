@@ -23,10 +23,13 @@ from confirm.core.db import is_postgresql
 from confirm.core.events import NotificationListener
 from confirm.core.runtime import Runtime
 from confirm.execution import views as execution_views
+from confirm.follow_up import views as follow_up_views
+from confirm.follow_up.schedule import FollowUpNotice
 from confirm.issuance import views as issuance_views
 from confirm.issuance.pipeline import JobHandler
 from confirm.issuance.ruling import RulingDocument
 from confirm.issuance.worker import IssuanceWorker
+from confirm.law.follow_up import QUESTION, REMINDER
 from confirm.messages import views as messages_views
 from confirm.messages.delivery import DeliveryReportCheck, MessageDelivery
 from confirm.models import JobKind
@@ -58,7 +61,8 @@ def document_kinds() -> dict[JobKind, JobHandler]:
     """What the worker does with each kind of job: the sealed documents it makes and the messages it sends."""
     return {JobKind.RULING: RulingDocument(), JobKind.RECEIPT: ReceiptDocument(), JobKind.VOUCHER: VoucherDocument(),
             JobKind.ADDRESS: AddressDocument(), JobKind.MESSAGE: MessageDelivery(), JobKind.REPORT: DeliveryReportCheck(),
-            JobKind.OBJECTION: ObjectionRulingDocument()}
+            JobKind.OBJECTION: ObjectionRulingDocument(), JobKind.REMINDER: FollowUpNotice(REMINDER),
+            JobKind.QUESTION: FollowUpNotice(QUESTION)}
 
 
 def _wake(runtime: Runtime) -> None:
@@ -104,6 +108,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     install_error_handlers(app)
     for router in (accounts_views.router, applications_views.router, issuance_views.router, serving_views.router,
                    parties_views.router, objections_views.router, execution_views.router, reports_views.router,
+                   follow_up_views.router,
                    live.router,
                    verification_views.router, messages_views.router, ops.router, pages.router):
         app.include_router(router)

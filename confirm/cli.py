@@ -160,6 +160,17 @@ def _cmd_court_counter_start(settings: Settings, args: argparse.Namespace) -> in
     return 0
 
 
+def _cmd_follow_up_plan(settings: Settings, _args: argparse.Namespace) -> int:
+    """Plan the reminders and questions of cases served before the follow-up existed (idempotent)."""
+    from confirm.follow_up.schedule import plan_served
+
+    runtime, _ = _with_session(settings, lambda _s: None)
+    with runtime.unit_of_work() as session:
+        queued = plan_served(runtime, session, actor="cli")
+    print(f"follow-up jobs queued: {queued}")
+    return 0
+
+
 def _cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:
     """The development outbox: what Jiudi would have sent, newest first (development mode only)."""
     from confirm.messages.outbox import message_json, outbox
@@ -303,6 +314,9 @@ def build_parser() -> argparse.ArgumentParser:
     counter_start.add_argument("--year", type=int, required=True)
     counter_start.add_argument("--start", type=int, required=True)
 
+    follow_up = sub.add_parser("follow-up", help="the obligations' reminders and questions after the ruling")
+    follow_up.add_subparsers(dest="sub", required=True).add_parser(
+        "plan", help="plan them for cases served before this release (idempotent)")
     outbox_cmd = sub.add_parser("outbox", help="the development outbox: messages Jiudi would have sent")
     outbox_cmd.add_argument("--limit", type=int, default=20)
     outbox_cmd.add_argument("--json", action="store_true")
@@ -342,6 +356,7 @@ COMMANDS = {
     ("init", None): _cmd_init, ("serve", None): _cmd_serve, ("worker", None): _cmd_worker, ("court", "add"): _cmd_court_add,
     ("court", "set"): _cmd_court_set, ("court", "show"): _cmd_court_show, ("court", "blocks"): _cmd_court_blocks,
     ("court", "counter-start"): _cmd_court_counter_start, ("outbox", None): _cmd_outbox,
+    ("follow-up", "plan"): _cmd_follow_up_plan,
     ("org", "add"): _cmd_org_add, ("user", "add"): _cmd_user_add, ("verify", None): _cmd_verify,
     ("backup", None): _cmd_backup, ("restore", None): _cmd_restore,
     ("audit", "verify"): _cmd_audit, ("audit", "checkpoint"): _cmd_audit,

@@ -243,6 +243,24 @@ class Obligation(SQLModel, table=True):
     updated_at: datetime = _ts(default_factory=utcnow)
 
 
+class PerformanceNotice(SQLModel, table=True):
+    """One scheduled message about one obligation, decided once (the unique pair is what makes it exactly once):
+    the 履行提醒 to the obligor or the 履行情况询问 to the obligee, sent (``message_id``) or not, and why (``skipped``:
+    ``performed``, ``past_due``, ``no_address``, ``ruling_revoked``)."""
+
+    __tablename__ = "performance_notices"
+    __table_args__ = (sa.UniqueConstraint("obligation_id", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    obligation_id: int = Field(foreign_key="obligations.id")
+    kind: str = Field(max_length=20)  # reminder or question (confirm.law.follow_up)
+    due_on: date
+    party_id: int = Field(foreign_key="parties.id")  # to whom: the obligor (reminder) or the obligee (question)
+    message_id: int | None = Field(default=None, foreign_key="messages.id")
+    skipped: str | None = Field(default=None, max_length=40)
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
 class Document(SQLModel, table=True):
     """A filed document (调解协议, 申请书, identity, evidence), kept by content hash in the document store."""
 
@@ -356,9 +374,12 @@ class JobKind(StrEnum):
     MESSAGE = "message"  # a message to a party (the job names the message)
     REPORT = "report"  # asking the SMS provider whether a message reached the phone (the job names the message)
     OBJECTION = "objection"  # 民事裁定书 on an objection (民特监; the job names the objection)
+    REMINDER = "reminder"  # 履行提醒 to the obligor before a due date (the job names the obligation; waits until its day)
+    QUESTION = "question"  # 履行情况询问 to the obligee the day after a due date (the job names the obligation)
 
 
-_KINDS_WITH_REF = (JobKind.VOUCHER, JobKind.ADDRESS, JobKind.MESSAGE, JobKind.REPORT, JobKind.OBJECTION)
+_KINDS_WITH_REF = (JobKind.VOUCHER, JobKind.ADDRESS, JobKind.MESSAGE, JobKind.REPORT, JobKind.OBJECTION,
+                   JobKind.REMINDER, JobKind.QUESTION)
 
 
 class JobTarget(NamedTuple):

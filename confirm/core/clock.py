@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
+_offset = timedelta(0)  # how far this process's clock is moved (``moved_to``); zero outside tests
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(timezone.utc) + _offset
+
+
+@contextmanager
+def moved_to(moment: datetime) -> Iterator[None]:
+    """Run this process as if it were ``moment`` (and time went on from there): the scheduled follow-up of a due
+    date months away is tested, and rehearsed, without waiting for it. Every ``utcnow`` and ``china_today`` moves."""
+    global _offset
+    before = _offset
+    _offset = as_utc(moment) - datetime.now(timezone.utc)
+    try:
+        yield
+    finally:
+        _offset = before
 
 
 def as_utc(value: datetime) -> datetime:
@@ -23,7 +39,7 @@ def china_time(value: datetime) -> datetime:
 
 def china_today() -> date:
     """The court's calendar day: deadlines are counted in China's days, not UTC's."""
-    return datetime.now(CHINA).date()
+    return utcnow().astimezone(CHINA).date()
 
 
 def iso(value: datetime | None) -> str | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from confirm.core.messaging import MessagingConfig
+from confirm.law.follow_up import require_reminder_days
 
 
 def _read_dotenv(path: Path) -> dict[str, str]:
@@ -35,6 +36,8 @@ class Settings:
     seal_level: str | None = None  # B-B, B-T, B-LT or B-LTA; default B-LTA in development mode
     issuance_lease_seconds: float = 300.0  # a sealing job whose worker died is taken again after this
     party_link_days: int = 7  # how long a party's confirmation link stays usable
+    # the obligor's 履行提醒 goes out this many days before each due date (0 to 30; confirm.law.follow_up)
+    performance_reminder_days: int = 3
     # e-mail (SMTP) and SMS: with neither configured, development mode keeps messages in its outbox
     messaging: MessagingConfig = field(default_factory=MessagingConfig)
     # Bearer token for GET /metrics; without one, /metrics answers only clients on this machine (loopback, no proxy)
@@ -74,6 +77,7 @@ class Settings:
             seal_level=env.get("JIUDI_SEAL_LEVEL") or None,
             issuance_lease_seconds=float(env.get("JIUDI_ISSUANCE_LEASE_SECONDS") or 300),
             party_link_days=int(env.get("JIUDI_PARTY_LINK_DAYS") or 7),
+            performance_reminder_days=require_reminder_days(int(env.get("JIUDI_PERFORMANCE_REMINDER_DAYS") or 3)),
             messaging=MessagingConfig.from_env(env),
             metrics_token=env.get("JIUDI_METRICS_TOKEN") or None,
             trusted_proxies=env.get("JIUDI_TRUSTED_PROXIES") or None,

@@ -21,7 +21,9 @@ from confirm.applications.schemas import application_json, summary_json
 from confirm.core.clock import CHINA, china_today
 from confirm.core.runtime import Runtime
 from confirm.execution import service as execution
+from confirm.follow_up.due import STATE_NAMES, due_list
 from confirm.law.errors import DomainError
+from confirm.law.follow_up import DEFAULT_WITHIN
 from confirm.law.intake import ApplicationIn
 from confirm.law.lifecycle import Action, require_allowed
 from confirm.law.review import Outcome, ground_labels
@@ -76,8 +78,10 @@ def mediator_home(request: Request) -> Response:
         rows = [summary_json(session, a) for a in applications.list_visible(session, staff.user)]
         outcomes = outcomes_of(session, [r["id"] for r in rows])
         org = session.get(Organization, staff.user.organization_id)
+        due = due_list(session, staff.user, within=DEFAULT_WITHIN, today=china_today())
     rows.sort(key=lambda r: r["submitted_at"] or "9999", reverse=True)
-    return page(request, "pages/mediator_home.html", staff, rows=rows, outcomes=outcomes, org=org)
+    return page(request, "pages/mediator_home.html", staff, rows=rows, outcomes=outcomes, org=org, due=due,
+                STATE_NAMES=STATE_NAMES, reminder_days=get_runtime(request).settings.performance_reminder_days)
 
 
 def filing_rules(runtime: Runtime, court_code: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from confirm.applications import transitions
 from confirm.applications.schemas import summary_json
 from confirm.core.clock import CHINA, china_time, china_today
 from confirm.core.runtime import Runtime
+from confirm.follow_up.due import case_performance
 from confirm.issuance.ruling import preview_ruling
 from confirm.law.acceptance import accepted_by_decision, ground_groups_open, outcomes_before_or_after
 from confirm.law.errors import DomainError
@@ -126,6 +127,7 @@ def _review_page(request: Request, staff: Staff, application_id: str, status_cod
         passed = deadline_passed(app.status, app.supplement_deadline, today=china_today())
         objection_rows = [objections.objection_json(runtime, session, o) for o in session.exec(
             select(Objection).where(Objection.application_id == app.id).order_by(col(Objection.serial)))]
+        performance = case_performance(session, app.id, today=china_today())
     grounds = {o: grounds_by_article(o, ground_groups_open(o, accepted=accepted)) for o in OUTCOMES}
     names = [p["name"] for p in view["parties"]]
     text = view["agreement"]["text"]
@@ -139,7 +141,7 @@ def _review_page(request: Request, staff: Staff, application_id: str, status_cod
                 party_confirmation_required=court is not None and court.party_confirmation == REQUIRED,
                 fields=extra.pop("fields", {}), message=extra.pop("message", None), form=form,
                 agreement_marked=marked(text, names), unstated=unstated(text, names, view["agreement"]["amount"]),
-                has_next=following is not None, objections=objection_rows, today=china_today().isoformat(), tomorrow=(china_today() + timedelta(days=1)).isoformat(),
+                has_next=following is not None, objections=objection_rows, performance=performance, today=china_today().isoformat(), tomorrow=(china_today() + timedelta(days=1)).isoformat(),
                 latest_deadline=(china_today() + timedelta(days=MAX_SUPPLEMENT_DAYS)).isoformat())
 
 

@@ -13,6 +13,7 @@ from confirm.core import audit
 from confirm.core.clock import as_utc, iso, utcnow
 from confirm.core.events import emit, queue_job
 from confirm.core.runtime import Runtime
+from confirm.follow_up import schedule as follow_up
 from confirm.law.errors import DomainError, FieldProblem, required_text
 from confirm.law.lifecycle import Action, Status, require_allowed
 from confirm.law.serving import (
@@ -166,10 +167,11 @@ def record_service(runtime: Runtime, session: Session, user: User, application_i
     session.flush()
     if already | {r.party_id for r in body.recipients} >= set(parties):
         mark_served(session, user, app)
+        follow_up.plan(runtime, session, app, actor=user.username)  # the agreement now binds: follow its dates
     return app
 
 
-def record_court_service(session: Session, link: PartyLink) -> bool:
+def record_court_service(runtime: Runtime, session: Session, link: PartyLink) -> bool:
     """The court's own electronic service: a party who accepted it opened, through its link, the ruling the court
     sent it. Recorded from the system's log, not typed by anyone: sent when the message left, arrived when the SMS
     provider reported it on the phone, else when it left (the service date, CPL 90 ¶2), opened now; the clerk named
@@ -204,6 +206,7 @@ def record_court_service(session: Session, link: PartyLink) -> bool:
     served = {r.party_id for r in session.exec(select(ServiceRecord).where(ServiceRecord.application_id == app.id))}
     if served >= {pk(p) for p in parties_of(session, app.id)}:
         mark_served(session, clerk, app)
+        follow_up.plan(runtime, session, app, actor=f"party:{link.id}")
     else:
         emit(session, "application.service_recorded", app, party_id=link.party_id)
     return True

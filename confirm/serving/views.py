@@ -45,7 +45,7 @@ def party_ruling(runtime: RuntimeDep, link: LinkDep) -> Response:
         ruling = session.exec(select(Ruling).where(Ruling.application_id == link.application_id)).first()
         if ruling is None:
             raise DomainError("ruling.not_issued", "裁定书尚未出具", 409)
-        serving.record_court_service(session, link)
+        serving.record_court_service(runtime, session, link)
     return Response(runtime.store.get(ruling.sha256), media_type="application/pdf",
                     headers={"Content-Disposition": "inline", "Cache-Control": "private, no-store"})
 

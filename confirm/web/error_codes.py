@@ -84,6 +84,8 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "execution.not_obligee": (403, "该当事人不是未履行义务的权利人"),
     "execution.obligee_required": (422, "多个权利人报告未履行，须用 party_id 指明申请执行人"),
     "execution.state_unknown": (422, "履行情况只能是 not_performed 或 partly_performed"),
+    "obligation.within_invalid": (422, "到期清单的 within 不是0到366之间的整数天数"),
+    "obligation.unknown_filter": (422, "到期清单不支持该筛选条件（只接受 within）"),
     "document.too_large": (413, "文件超过20MB"),
     "document.empty": (400, "文件为空"),
     "document.unsupported_type": (415, "文件不是 PDF、JPEG 或 PNG（按文件内容判断）"),
