@@ -50,7 +50,7 @@ def certificate_paragraphs(content: PerformanceCertificateContent,
     wording = wording or performance_texts()
     fields = {"court_name": content.court_name, "case_number": content.case_number,
               "parties": "、".join(content.parties), "ruling_decided_on": arabic_date(content.ruling_decided_on),
-              "count": len(content.obligations)}
+              "count": item_number(len(content.obligations))}
     out = [str(wording["parties"]).format_map(fields), str(wording["facts"]).format_map(fields),
            str(wording["summary"]).format_map(fields)]
     for n, o in enumerate(content.obligations, start=1):
