@@ -17,8 +17,16 @@ from sqlmodel import select
 
 from confirm.core.clock import china_today
 from confirm.models import AuditRecord, Obligation, PerformanceAnswer, PerformanceCertificate, PerformanceProof
-from tests.support import Staff, a_pdf, application_body, confirm_parties, objected, party_session, today, \
-    verification_now
+from tests.support import (
+    Staff,
+    a_pdf,
+    application_body,
+    confirm_parties,
+    objected,
+    party_session,
+    today,
+    verification_now,
+)
 
 FIRST, SECOND = today() + timedelta(days=30), today() + timedelta(days=61)
 TEXT = (f"一、秀山县武陵建材有限公司分两期向张三支付货款人民币12,000元：{FIRST:%Y年%-m月%-d日}前支付柒仟元，"
