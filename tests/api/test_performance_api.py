@@ -280,7 +280,7 @@ def test_the_certificate_verifies_like_a_ruling_genuine_and_altered(client, pass
     assert public["case_number"] == case.app["case_number"] and "张三" not in public["parties"]
     assert client.get("/api/v1/verify", params={"check_code": code}).json()["document"] == "performance_certificate"
     page = client.get(f"/v/{token}").text
-    assert "文书真实" in page and "自动履行证明书" in page
+    assert "文书真实" in page and "自动履行证明书" in page and "所证明履行的裁定书仍然有效" in page
     checked = client.post("/api/v1/verify", files={"file": ("c.pdf", pdf, "application/pdf")}).json()
     assert checked["genuine"] is True and checked["document"] == "performance_certificate", checked
     altered = pdf.replace(b"/Title", b"/Titl\xe9", 1) if b"/Title" in pdf else pdf[:-200] + b"%" * 200
