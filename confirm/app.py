@@ -36,6 +36,8 @@ from confirm.models import JobKind
 from confirm.objections import views as objections_views
 from confirm.objections.document import ObjectionRulingDocument
 from confirm.parties import views as parties_views
+from confirm.performance import views as performance_views
+from confirm.performance.document import PerformanceCertificateDocument
 from confirm.reports import views as reports_views
 from confirm.serving import views as serving_views
 from confirm.serving.documents import AddressDocument, ReceiptDocument, VoucherDocument
@@ -62,7 +64,7 @@ def document_kinds() -> dict[JobKind, JobHandler]:
     return {JobKind.RULING: RulingDocument(), JobKind.RECEIPT: ReceiptDocument(), JobKind.VOUCHER: VoucherDocument(),
             JobKind.ADDRESS: AddressDocument(), JobKind.MESSAGE: MessageDelivery(), JobKind.REPORT: DeliveryReportCheck(),
             JobKind.OBJECTION: ObjectionRulingDocument(), JobKind.REMINDER: FollowUpNotice(REMINDER),
-            JobKind.QUESTION: FollowUpNotice(QUESTION)}
+            JobKind.QUESTION: FollowUpNotice(QUESTION), JobKind.PERFORMANCE: PerformanceCertificateDocument()}
 
 
 def _wake(runtime: Runtime) -> None:
@@ -107,8 +109,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     for router in (accounts_views.router, applications_views.router, issuance_views.router, serving_views.router,
-                   parties_views.router, objections_views.router, execution_views.router, reports_views.router,
-                   follow_up_views.router,
+                   parties_views.router, objections_views.router, execution_views.router, performance_views.router,
+                   reports_views.router, follow_up_views.router,
                    live.router,
                    verification_views.router, messages_views.router, ops.router, pages.router):
         app.include_router(router)

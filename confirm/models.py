@@ -261,6 +261,57 @@ class PerformanceNotice(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=utcnow)
 
 
+class PerformanceProof(SQLModel, table=True):
+    """履行凭证: a transfer receipt or a photo of the handover, uploaded by the obligor from their link or by the
+    case's mediator; the bytes are in the document store (by SHA-256), like every filed document."""
+
+    __tablename__ = "performance_proofs"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    obligation_id: int = Field(foreign_key="obligations.id", index=True)
+    party_id: int | None = Field(default=None, foreign_key="parties.id")  # the obligor who uploaded it
+    user_id: int | None = Field(default=None, foreign_key="users.id")  # or the mediator
+    filename: str = Field(max_length=255)
+    content_type: str = Field(max_length=50)
+    sha256: str = Field(max_length=64)
+    size: int
+    created_at: datetime = _ts(default_factory=utcnow)
+
+
+class PerformanceAnswer(SQLModel, table=True):
+    """One answer about an obligation's performance, kept for ever (the obligation's ``state`` is the last one):
+    the obligee's own (``party_id``) or the mediator's record of what they witnessed (``user_id``, with a proof)."""
+
+    __tablename__ = "performance_answers"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    obligation_id: int = Field(foreign_key="obligations.id", index=True)
+    state: str = Field(max_length=20)  # performed, partly_performed or not_performed
+    note: str | None = Field(default=None, max_length=500)
+    party_id: int | None = Field(default=None, foreign_key="parties.id")
+    user_id: int | None = Field(default=None, foreign_key="users.id")
+    proof_id: int | None = Field(default=None, foreign_key="performance_proofs.id")
+    answered_at: datetime = _ts(default_factory=utcnow)
+
+
+class PerformanceCertificate(SQLModel, table=True):
+    """自动履行证明书: sealed once every obligation of the case is performed; verified like a ruling (its own QR
+    token and check code)."""
+
+    __tablename__ = "performance_certificates"
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", unique=True, max_length=32)
+    token_nonce: str = Field(max_length=32)
+    token_hash: str = Field(max_length=64, unique=True)
+    check_code_hash: str = Field(max_length=64, unique=True)
+    sha256: str = Field(max_length=64, unique=True)
+    signer: str = Field(max_length=300)
+    signer_cert_sha256: str = Field(max_length=64)
+    level: str = Field(max_length=10)
+    performed_on: date  # the day the last obligation was performed, as recorded
+    issued_at: datetime = _ts(default_factory=utcnow)
+
+
 class Document(SQLModel, table=True):
     """A filed document (调解协议, 申请书, identity, evidence), kept by content hash in the document store."""
 
@@ -376,6 +427,7 @@ class JobKind(StrEnum):
     OBJECTION = "objection"  # 民事裁定书 on an objection (民特监; the job names the objection)
     REMINDER = "reminder"  # 履行提醒 to the obligor before a due date (the job names the obligation; waits until its day)
     QUESTION = "question"  # 履行情况询问 to the obligee the day after a due date (the job names the obligation)
+    PERFORMANCE = "performance"  # 自动履行证明书, once every obligation of the case is performed (one per case)
 
 
 _KINDS_WITH_REF = (JobKind.VOUCHER, JobKind.ADDRESS, JobKind.MESSAGE, JobKind.REPORT, JobKind.OBJECTION,

@@ -318,3 +318,34 @@ class ExecutionApplicationContent:
     apply_by: date
     prepared_on: date
     dev_mode: bool = False
+
+
+@dataclass(frozen=True)
+class PerformedObligation:
+    """One obligation of the agreement as the certificate states it: what, by whom to whom, and when it was
+    performed and on whose word (the recorded answer)."""
+
+    obligor: str
+    obligee: str
+    what: str  # "支付货款人民币7000.00元" or the act as filed ("返还样品一批")
+    performed_on: date
+    confirmed_by: str  # "权利人张三确认" / "调解员杨调解见证（附履行凭证）"
+
+
+@dataclass(frozen=True)
+class PerformanceCertificateContent:
+    """Everything a 自动履行证明书 prints; every fact from what was recorded (the ruling, the obligations, the answers)."""
+
+    court_name: str
+    case_number: str  # the ruling's case number: the certificate is of that case
+    parties: tuple[str, ...]  # the applicants' names, in their order
+    ruling_decided_on: date
+    obligations: tuple[PerformedObligation, ...]
+    decided_on: date  # the certificate's date: the day the last obligation was performed
+    verify_url: str
+    check_code: str
+    dev_mode: bool
+    judge_name: str = ""  # not printed: the certificate is the court's, signed by its seal alone
+    clerk_name: str = ""
+    verify_site: str | None = None
+    preview: bool = False

@@ -66,11 +66,14 @@ def render_ruling(content: RulingContent, *, texts: LegalTexts | None = None) ->
     return render_court_ruling(content, _paragraphs(content, texts), texts)
 
 
-def render_court_ruling(content: RulingFrame, paragraphs: list[str], texts: LegalTexts) -> RenderedDocument:
+def render_court_ruling(content: RulingFrame, paragraphs: list[str], texts: LegalTexts, *,
+                        document_name: str | None = None, signatories: bool = True) -> RenderedDocument:
     """A 民事裁定书 of this court with the body ``paragraphs``: the title, the body set in lines and pages, the
     closing with the seal box over the date and the verification block. Shared by the ruling on an application
-    and the ruling on an objection to it (民特监)."""
-    title_rows = _title_rows(content, texts)
+    and the ruling on an objection to it (民特监), and, with its own ``document_name`` and the court's name in
+    place of the judge and clerk (``signatories=False``), by the court's certificates (自动履行证明书)."""
+    document_name = document_name or str(texts.ruling["document_name"])
+    title_rows = _title_rows(content, texts, document_name)
     body_rows: list[_Row] = []
     for number, paragraph in enumerate(paragraphs):
         for line in break_lines(
@@ -81,7 +84,6 @@ def render_court_ruling(content: RulingFrame, paragraphs: list[str], texts: Lega
     pages = _paginate(title_rows + body_rows, closing_height)
 
     buffer = io.BytesIO()
-    document_name = str(texts.ruling["document_name"])
     canvas = new_canvas(
         buffer,
         title=f"{content.case_number} {document_name}",
@@ -101,7 +103,7 @@ def render_court_ruling(content: RulingFrame, paragraphs: list[str], texts: Lega
             row.draw(canvas, y)
             y -= row.height
         if index == len(pages) - 1:
-            seal_box = _draw_closing(canvas, content, texts, y, index)
+            seal_box = _draw_closing(canvas, content, texts, y, index, signatories=signatories)
         footer = str(texts.ruling["footer"]).format(page=index + 1, pages=len(pages))
         draw_page_furniture(canvas, footer=footer, dev_marker=dev_marker)
         canvas.showPage()
@@ -304,10 +306,9 @@ def _line_drawer(line: Line) -> DrawRow:
     return draw
 
 
-def _title_rows(content: RulingFrame, texts: LegalTexts) -> list[_Row]:
+def _title_rows(content: RulingFrame, texts: LegalTexts, document_name: str) -> list[_Row]:
     court = content.court_name
     court_size = min(TITLE_SIZE, TEXT_WIDTH / max(len(court), 1))  # very long names shrink to fit the line
-    document_name = str(texts.ruling["document_name"])
 
     def court_row(canvas: Canvas, top: float) -> None:
         y = baseline_in_row(top, 1.5 * LEADING, court_size)
@@ -374,25 +375,30 @@ def _paginate(rows: list[_Row], closing_height: float) -> list[list[_Row]]:
 
 
 def _draw_closing(
-    canvas: Canvas, content: RulingFrame, texts: LegalTexts, top: float, page: int
+    canvas: Canvas, content: RulingFrame, texts: LegalTexts, top: float, page: int, *, signatories: bool = True
 ) -> SealBox:
-    """审判员 / date / 书记员 on the right, the QR block on the left; returns the seal box over the date."""
+    """审判员 / date / 书记员 on the right (or, without ``signatories``, the court's name over the date), the QR block
+    on the left; returns the seal box over the date."""
     closing = texts.ruling["closing"]
-    judge = f"{closing['judge']}\u3000\u3000{_spaced_name(content.judge_name)}"
-    clerk = f"{closing['clerk']}\u3000\u3000{_spaced_name(content.clerk_name)}"
     date_text = chinese_date(content.decided_on)
-    names_left = CLOSING_RIGHT - max(
-        string_width(judge, BODY_SIZE, TRACKING), string_width(clerk, BODY_SIZE, TRACKING)
-    )
 
     def row_baseline(index: int) -> float:
         return baseline_in_row(top - index * LEADING, LEADING, BODY_SIZE)
 
-    draw_string(canvas, judge, names_left, row_baseline(1), BODY_SIZE, tracking=TRACKING)
+    if signatories:
+        judge = f"{closing['judge']}\u3000\u3000{_spaced_name(content.judge_name)}"
+        clerk = f"{closing['clerk']}\u3000\u3000{_spaced_name(content.clerk_name)}"
+        names_left = CLOSING_RIGHT - max(
+            string_width(judge, BODY_SIZE, TRACKING), string_width(clerk, BODY_SIZE, TRACKING)
+        )
+        draw_string(canvas, judge, names_left, row_baseline(1), BODY_SIZE, tracking=TRACKING)
+        draw_string(canvas, clerk, names_left, row_baseline(4), BODY_SIZE, tracking=TRACKING)
+    else:
+        draw_string(canvas, content.court_name, CLOSING_RIGHT, row_baseline(1), BODY_SIZE, tracking=TRACKING,
+                    align="right")
     date_width = draw_string(
         canvas, date_text, CLOSING_RIGHT, row_baseline(2), BODY_SIZE, tracking=TRACKING, align="right"
     )
-    draw_string(canvas, clerk, names_left, row_baseline(4), BODY_SIZE, tracking=TRACKING)
 
     # 骑年压月: the seal's centre on the middle of the date line.
     cx = CLOSING_RIGHT - date_width / 2

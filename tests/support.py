@@ -271,10 +271,14 @@ def served_confirmation(client: Any, passwords: dict[str, str],
 
 
 def report_not_performed(runtime: Any, obligation_id: int, state: str = "not_performed") -> None:
-    """The obligee reports an obligation not (fully) performed. Stands for ``POST /api/v1/party/me/performance``
-    (another branch): at merge this one helper switches to the party's answer route."""
+    """The obligee answers that an obligation was not (fully) performed: the body of ``POST
+    /api/v1/party/me/performance`` with the obligee's own link (the route itself: tests/api/test_performance_api.py)."""
     from confirm.core.db import transaction
-    from confirm.execution.service import record_non_performance
+    from confirm.models import Obligation
+    from confirm.parties.service import current_links
+    from confirm.performance.service import PerformanceIn, answer
 
     with transaction(runtime.engine) as session:
-        record_non_performance(session, actor="party:test", obligation_id=obligation_id, state=state)
+        obligation = session.get(Obligation, obligation_id)
+        link = current_links(session, obligation.application_id)[obligation.obligee_party_id]
+        answer(session, link, PerformanceIn(obligation_id=obligation_id, state=state))

@@ -32,23 +32,6 @@ from templates.model import ExecutionApplicationContent, ExecutionItemText
 FILING_FORMAT = "jiudi.execution_filing/1"
 
 
-def record_non_performance(session: Session, *, actor: str, obligation_id: int, state: str,
-                           note: str | None = None) -> Obligation:
-    """The obligee's answer that an obligation was not (fully) performed: its state and one audit event, in the
-    caller's transaction. Stands for the party answer route until it is merged (the lead switches the tests to it)."""
-    if state not in rules.UNPERFORMED:
-        raise DomainError("execution.state_unknown", "履行情况只能是“未履行”或“部分履行”", 422)
-    obligation = session.exec(select(Obligation).where(Obligation.id == obligation_id).with_for_update()).first()
-    if obligation is None:
-        raise DomainError("not_found", "履行义务不存在", 404)
-    obligation.state, obligation.updated_at = state, utcnow()
-    session.add(obligation)
-    audit.append(session, actor=actor, action="obligation.performance_reported",
-                 application_id=obligation.application_id,
-                 data={"obligation_id": obligation.id, "state": state, "note": note})
-    return obligation
-
-
 @dataclass(frozen=True)
 class CaseRecords:
     """Everything the application and the filing are built from, read in one transaction."""

@@ -26,12 +26,14 @@ from confirm.law.errors import DomainError
 from confirm.law.follow_up import DEFAULT_WITHIN
 from confirm.law.intake import ApplicationIn
 from confirm.law.lifecycle import Action, require_allowed
+from confirm.law.performance import PerformanceState
 from confirm.law.review import Outcome, ground_labels
 from confirm.law.uploads import MAX_DOCUMENT_BYTES
 from confirm.models import Application, Court, Decision, Organization, PartyLinkState, Role, User, pk
 from confirm.pages.forms import blank_application, filed_obligations, form_step, nested_application, service_from_form
 from confirm.pages.session import Act, Staff, error_page, form_action, form_errors, page, read_form, signed_in
 from confirm.parties.service import current_links, link_url
+from confirm.performance import service as performance
 from confirm.serving import service as serving
 from confirm.serving.schemas import decode_data_url
 from confirm.web.deps import DbId, get_runtime
@@ -40,7 +42,7 @@ from confirm.web.html import qr_svg_data_url
 router = APIRouter(include_in_schema=False)
 DONE_NOTICES = {"uploaded": "材料已上传", "removed": "材料已删除", "submitted": "申请已提交法院，法官审查时本页会自动更新",
                 "withdrawn": "申请已撤回", "served": "送达已登记",
-                "edited": "申请已修改；提交后各方当事人将收到新的确认链接"}
+                "edited": "申请已修改；提交后各方当事人将收到新的确认链接", "performance": "履行情况已登记"}
 
 
 def application_view(runtime: Runtime, session: Session, app: Application) -> dict[str, Any]:
@@ -211,8 +213,11 @@ def _application_page(request: Request, staff: Staff, application_id: str, statu
         outcome = outcome_view(session, application_id)
         removable = applications.removable_document_ids(session, staff.user, app)
         obligees = execution.offered_obligees(session, application_id)
+        followed = performance.performance_json(session, app)
+        mine = app.created_by == staff.user.id
     return page(request, "pages/mediator_application.html", staff, status_code=status_code, a=view, links=links,
-                outcome=outcome, removable=removable, execution_obligees=obligees,
+                outcome=outcome, removable=removable, execution_obligees=obligees, performance=followed, mine=mine,
+                PERFORMANCE_NAMES={s.value: s.name_zh for s in PerformanceState},
                 now=datetime.now(CHINA).strftime("%Y-%m-%dT%H:%M"), fields=extra.pop("fields", {}),
                 message=extra.pop("message", None), notice=extra.pop("notice", None), **extra)
 
@@ -312,3 +317,23 @@ async def record_service(request: Request, application_id: str) -> Response:
         with runtime.unit_of_work() as session:
             serving.record_service(runtime, session, staff.user, application_id, body)
     return await _mediator_action(request, application_id, act, "served")
+
+
+@router.post("/m/a/{application_id}/performance", response_class=HTMLResponse)
+async def record_performance(request: Request, application_id: str) -> Response:
+    """The mediator records performance they witnessed, with a proof (``POST …/obligations/{oid}/performance``)."""
+    async def act(runtime: Runtime, staff: Staff, form: FormData) -> None:
+        try:
+            obligation_id = int(str(form.get("obligation_id", "")))
+        except ValueError as exc:
+            raise DomainError("performance.obligation_not_found", "本案没有这项履行义务", 404) from exc
+        proof_id = str(form.get("proof_id", "")).strip()
+        body = performance.WitnessedIn(state=str(form.get("state", "")), note=str(form.get("note", "")) or None,
+                                       proof_id=int(proof_id) if proof_id.isdigit() else None)
+        upload = form.get("file")
+        file = None
+        if isinstance(upload, UploadFile) and upload.filename:
+            file = (upload.filename, await upload.read(MAX_DOCUMENT_BYTES + 1))
+        with runtime.unit_of_work() as session:
+            performance.record_witnessed(session, runtime.store, staff.user, application_id, obligation_id, body, file)
+    return await _mediator_action(request, application_id, act, "performance")

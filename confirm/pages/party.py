@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from confirm.core.clock import chinese_datetime_text, utcnow
 from confirm.execution import service as execution
@@ -25,15 +25,18 @@ from confirm.law.masking import mask_person_name
 from confirm.law.parties import SESSION_LIFETIME
 from confirm.law.review import Outcome
 from confirm.law.tables import party_texts
+from confirm.law.uploads import MAX_DOCUMENT_BYTES
 from confirm.models import PartyLink
 from confirm.pages.session import form_errors
 from confirm.parties import pages_of_documents, service
 from confirm.parties.views import PARTY_COOKIE, SessionIn, open_party_session
+from confirm.performance import service as performance
 from confirm.web.deps import get_runtime
 from confirm.web.html import render
 from confirm.web.ratelimit import client_address
 
 router = APIRouter(include_in_schema=False)
+DONE_NOTICES = {"performance": "已登记履行情况，谢谢", "proof": "履行凭证已上传，权利人和法院可以查看"}
 
 
 def _csrf(request: Request, bearer: str) -> str:
@@ -96,14 +99,14 @@ def _case_page(request: Request, token: str, link: PartyLink, bearer: str, statu
 
 
 @router.get("/p/{token}", response_class=HTMLResponse)
-def party_home(request: Request, token: str) -> Response:
+def party_home(request: Request, token: str, done: str = "") -> Response:
     """The link from the text message: verify first, then the agreement (or, once answered, the case)."""
     try:
         signed = _signed_in(request, token)
         if signed is None:
             return _verify_page(request, token)
         link, bearer = signed
-        return _case_page(request, token, link, bearer)
+        return _case_page(request, token, link, bearer, notice=DONE_NOTICES.get(done))
     except DomainError as exc:
         return _error(request, exc)
 
@@ -174,3 +177,51 @@ async def party_confirm(request: Request, token: str) -> Response:
         return _case_page(request, token, link, bearer, status_code=status, message=message, fields=fields,
                           form=dict(form))
     return RedirectResponse(f"/p/{token}", status_code=303)
+
+
+async def _performance_form(request: Request, token: str, act: Any, done: str) -> Response:
+    """A performance form from the party's page (answer or proof): the same service functions as the JSON API."""
+    signed = _signed_in(request, token)
+    if signed is None:
+        return RedirectResponse(f"/p/{token}", status_code=303)
+    link, bearer = signed
+    form = await request.form()
+    if not hmac.compare_digest(str(form.get("csrf", "")), _csrf(request, bearer)):
+        return _error(request, DomainError("request.csrf", "页面已过期，请刷新后重试", 403))
+    runtime = get_runtime(request)
+    try:
+        obligation_id = int(str(form.get("obligation_id", "")))
+    except ValueError:
+        return _error(request, DomainError("performance.obligation_not_found", "本案没有这项履行义务", 404))
+    try:
+        await act(runtime, link, obligation_id, form)
+    except (DomainError, ValidationError) as exc:
+        message, _fields, status = form_errors(exc)
+        return _case_page(request, token, link, bearer, status_code=status, message=message)
+    return RedirectResponse(f"/p/{token}?done={done}", status_code=303)
+
+
+@router.post("/p/{token}/performance", response_class=HTMLResponse)
+async def party_performance(request: Request, token: str) -> Response:
+    """已履行 / 部分履行 / 未履行: the obligee's answer (``POST /api/v1/party/me/performance``)."""
+    async def act(runtime: Any, link: PartyLink, obligation_id: int, form: FormData) -> None:
+        body = performance.PerformanceIn.model_validate({"obligation_id": obligation_id,
+                                                         "state": str(form.get("state", "")),
+                                                         "note": str(form.get("note", "")) or None})
+        with runtime.unit_of_work() as session:
+            performance.answer(session, link, body)
+    return await _performance_form(request, token, act, "performance")
+
+
+@router.post("/p/{token}/proof", response_class=HTMLResponse)
+async def party_proof(request: Request, token: str) -> Response:
+    """履行凭证 from the obligor's phone (``POST /api/v1/party/me/performance-proofs``)."""
+    async def act(runtime: Any, link: PartyLink, obligation_id: int, form: FormData) -> None:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise DomainError.for_field("file", "page.file_required", "请选择要上传的文件")
+        content = await upload.read(MAX_DOCUMENT_BYTES + 1)
+        with runtime.unit_of_work() as session:
+            performance.add_proof(session, runtime.store, link, obligation_id, filename=upload.filename,
+                                  content=content)
+    return await _performance_form(request, token, act, "proof")

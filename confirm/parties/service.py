@@ -31,6 +31,8 @@ from confirm.law.errors import DomainError, FieldProblem
 from confirm.law.identity import email_problem, phone_problem
 from confirm.law.inputs import DocumentInput, Paragraphs
 from confirm.law.lifecycle import Status
+from confirm.law.obligations import yuan
+from confirm.law.performance import PerformanceState
 from confirm.law.tables import party_texts
 from confirm.messages.outbox import queue_message
 from confirm.models import (
@@ -39,11 +41,14 @@ from confirm.models import (
     Document,
     JobKind,
     Message,
+    Obligation,
     Party,
     PartyLink,
     PartyLinkState,
     PartySession,
     PartyView,
+    PerformanceCertificate,
+    PerformanceProof,
     Ruling,
     User,
     job_kind,
@@ -347,8 +352,31 @@ def me_json(session: Session, link: PartyLink) -> dict[str, Any]:
         if link.decided_at else {"address": party.address if party else None, "phone": party.phone if party else None,
                                  "email": party.email if party else None},
         "electronic_service": link.electronic_service,
-        "warning": texts["warning"], "obligations": [],
+        "warning": texts["warning"], "obligations": party_obligations(session, link),
+        "performance_certificate_url": "/api/v1/party/me/performance-certificate.pdf" if session.exec(
+            select(PerformanceCertificate.id).where(PerformanceCertificate.application_id == app.id)).first()
+        else None,
     }
+
+
+def party_obligations(session: Session, link: PartyLink) -> list[dict[str, Any]]:
+    """The case's obligations as a party sees them (api.md v1.1): each with its state, who owes whom, whether this
+    party is its obligee (and so answers) or its obligor (and so may upload proof), and the proofs on file."""
+    names = {pk(p): p.name for p in parties_of(session, link.application_id)}
+    proofs = session.exec(select(PerformanceProof).where(PerformanceProof.application_id == link.application_id)
+                          .order_by(col(PerformanceProof.id))).all()
+    rows = session.exec(select(Obligation).where(Obligation.application_id == link.application_id)
+                        .order_by(col(Obligation.position)))
+    return [{
+        "id": o.id, "kind": o.kind, "amount": yuan(o.amount_fen), "description": o.description,
+        "due_on": o.due_on.isoformat() if o.due_on else None, "state": o.state,
+        "state_name": PerformanceState(o.state).name_zh,
+        "obligor": names.get(o.obligor_party_id), "obligee": names.get(o.obligee_party_id),
+        "role": "obligee" if o.obligee_party_id == link.party_id else "obligor"
+        if o.obligor_party_id == link.party_id else None,
+        "proofs": [{"id": p.id, "filename": p.filename, "content_type": p.content_type,
+                    "url": f"/api/v1/party/me/performance-proofs/{p.id}"} for p in proofs if p.obligation_id == o.id],
+    } for o in rows]
 
 
 class ServiceAddressIn(BaseModel):

@@ -36,6 +36,7 @@ from confirm.models import (
     Objection,
     Party,
     PartyLink,
+    PerformanceCertificate,
     Ruling,
     ServiceReceipt,
     ServiceVoucher,
@@ -54,7 +55,7 @@ def _not_found() -> DomainError:
 
 
 DOCUMENT_NAMES = {"ruling": "民事裁定书", "objection_ruling": "民事裁定书（异议审查）", "service_receipt": "送达回证", "service_voucher": "电子送达凭证",
-                  "address_confirmation": "送达地址确认书"}
+                  "address_confirmation": "送达地址确认书", "performance_certificate": "自动履行证明书"}
 
 
 def public_names(session: Session, application_id: str) -> dict[int, str]:
@@ -108,6 +109,9 @@ def _registered(session: Session, sha256: str) -> dict[str, Any] | None:
     address = session.exec(select(AddressConfirmation).where(AddressConfirmation.sha256 == sha256)).first()
     if address is not None:
         return _address_record(session, address)
+    certificate = session.exec(select(PerformanceCertificate).where(PerformanceCertificate.sha256 == sha256)).first()
+    if certificate is not None:
+        return _certificate_record(session, certificate)
     voided = session.exec(select(VoidedService).where(
         (VoidedService.voucher_sha256 == sha256) | (VoidedService.receipt_sha256 == sha256))).first()
     if voided is not None:
@@ -131,6 +135,28 @@ def _address_record(session: Session, row: AddressConfirmation) -> dict[str, Any
             "status": "valid", "court": court.name if court else None, "case_number": app.case_number,
             "outcome": None, "issued_at": iso(row.created_at),
             "parties": [named], "document_sha256": row.sha256}
+
+
+def _certificate_record(session: Session, row: PerformanceCertificate) -> dict[str, Any]:
+    """The public record of a sealed 自动履行证明书: which court, which case, when; the parties masked. It stands only
+    while the ruling it certifies performance of stands: once that is revoked (Interp. 372) it says so."""
+    app = session.get(Application, row.application_id)
+    assert app is not None
+    court = session.get(Court, app.court_id)
+    ruling = session.exec(select(Ruling).where(Ruling.application_id == app.id)).one()
+    revoked = ruling.revoked_at is not None
+    return {
+        "document": "performance_certificate", "document_name": DOCUMENT_NAMES["performance_certificate"],
+        "status": "revoked" if revoked else "valid",
+        "court": court.name if court else None, "case_number": app.case_number, "outcome": None,
+        "performed_on": row.performed_on.isoformat(),
+        "issued_at": iso(row.issued_at), "issued_at_text": chinese_datetime_text(row.issued_at),
+        "parties": list(public_names(session, app.id).values()), "document_sha256": row.sha256,
+        "seal_certificate": {"subject": row.signer, "sha256": row.signer_cert_sha256}, "level": row.level,
+        "revoked_at": iso(ruling.revoked_at), "revoked_at_text": chinese_datetime_text(ruling.revoked_at),
+        "revoke_reason": public_reason_text(ruling.revoke_public_reason) if revoked else None,
+        "revoked_by": _revoking_ruling(session, ruling) if revoked else None,
+    }
 
 
 def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:
@@ -203,9 +229,13 @@ def by_token(runtime: Runtime, token: str) -> dict[str, Any]:
         if ruling is not None:
             return _public_record(session, ruling)
         objection = session.exec(select(Objection).where(Objection.token_hash == hashed)).first()
-        if objection is None:
+        if objection is not None:
+            return _objection_record(session, objection)
+        certificate = session.exec(select(PerformanceCertificate)
+                                   .where(PerformanceCertificate.token_hash == hashed)).first()
+        if certificate is None:
             raise _not_found()
-        return _objection_record(session, objection)
+        return _certificate_record(session, certificate)
 
 
 def by_check_code(runtime: Runtime, code: str) -> dict[str, Any]:
@@ -216,9 +246,13 @@ def by_check_code(runtime: Runtime, code: str) -> dict[str, Any]:
         if ruling is not None:
             return _public_record(session, ruling)
         objection = session.exec(select(Objection).where(Objection.check_code_hash == hashed)).first()
-        if objection is None:
+        if objection is not None:
+            return _objection_record(session, objection)
+        certificate = session.exec(select(PerformanceCertificate)
+                                   .where(PerformanceCertificate.check_code_hash == hashed)).first()
+        if certificate is None:
             raise _not_found()
-        return _objection_record(session, objection)
+        return _certificate_record(session, certificate)
 
 
 def too_complex() -> DomainError:
@@ -300,7 +334,8 @@ def with_registry(runtime: Runtime, report: VerificationReport, *, signature_dec
         registry_problems.append({"code": "verify.voided",
                                   "message": f"该文书记载的送达已被法院作废：{record['void_reason']}"})
     if record is not None and (record["status"] == "revoked" or record.get("revoke_reason") is not None):
-        what = "该文书" if record["document"] == "ruling" else "该文书所送达的裁定书"
+        what = {"ruling": "该文书", "performance_certificate": "该证明书所证明履行的裁定书"}.get(
+            record["document"], "该文书所送达的裁定书")
         registry_problems.append({"code": "verify.revoked",
                                   "message": f"{what}已被撤销：{record['revoke_reason'] or ''}"})
     if signature_decides:

@@ -56,6 +56,9 @@ SERVICE_BODY = 16 * 1024 * 1024
 _LIMITS = (
     (re.compile(r"^(/api/v1/applications/[^/]+/documents|/m/a/[^/]+/documents|/api/v1/verify|/v/upload)$"),
      UPLOAD_BODY),
+    # 履行凭证: the obligor's from their link, the mediator's with performance witnessed (confirm.performance)
+    (re.compile(r"^(/api/v1/party/me/performance-proofs|/p/[^/]+/proof|/api/v1/applications/[^/]+/obligations/\d+/"
+                r"performance|/m/a/[^/]+/performance)$"), UPLOAD_BODY),
     (re.compile(r"^(/api/v1/applications/[^/]+/service|/m/a/[^/]+/service)$"), SERVICE_BODY),
 )
 _TOO_LARGE = json.dumps({"error": {"code": "request.too_large", "message": "请求内容过大"}},

@@ -98,7 +98,7 @@ def test_the_money_obligee_s_application_holds_only_the_unperformed_instalment_a
     assert "第二百五十条" in text and "第二百三十五条第一款" in text
     with transaction(runtime.engine) as s:
         actions = [a.action for a in s.query(AuditRecord).filter(AuditRecord.application_id == app_id)]
-    assert "obligation.performance_reported" in actions and "execution.application_downloaded" in actions
+    assert "performance.answered" in actions and "execution.application_downloaded" in actions
     assert first["id"] and act["id"]
 
 

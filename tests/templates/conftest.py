@@ -27,6 +27,7 @@ from templates.model import (
     ExecutionItemText,
     ObjectionRulingContent,
     PartyInfo,
+    PerformanceCertificateContent,
     ReceiptContent,
     ReceiptRecipient,
     ReceiptRefusal,
@@ -407,3 +408,24 @@ def execution_application() -> ExecutionApplicationContent:
                ExecutionItemText(kind="act", obligor="张三", description="返还样品一批", amount=None, remaining=None,
                                  due_on=None, state="not_performed")),
         total="7000.00", total_complete=False, apply_by=date(2028, 12, 31), prepared_on=date(2027, 2, 3))
+
+
+@pytest.fixture
+def performance_certificate() -> PerformanceCertificateContent:
+    """A 自动履行证明书 of CASE_NUMBER: two instalments confirmed by the obligee, an act witnessed by the mediator."""
+    from templates.model import PerformedObligation
+
+    return PerformanceCertificateContent(
+        court_name=COURT, case_number=CASE_NUMBER, parties=("张晓红", "重庆秀山某某商贸有限公司"),
+        ruling_decided_on=date(2026, 11, 28),
+        obligations=(
+            PerformedObligation(obligor="重庆秀山某某商贸有限公司", obligee="张晓红", what="支付货款人民币7000.00元",
+                                performed_on=date(2026, 12, 30), confirmed_by="权利人张晓红确认"),
+            PerformedObligation(obligor="重庆秀山某某商贸有限公司", obligee="张晓红", what="支付货款人民币5000.00元",
+                                performed_on=date(2027, 1, 30), confirmed_by="调解员杨调解见证，附履行凭证"),
+            PerformedObligation(obligor="张晓红", obligee="重庆秀山某某商贸有限公司", what="返还样品一批",
+                                performed_on=date(2027, 1, 31), confirmed_by="权利人重庆秀山某某商贸有限公司确认"),
+        ),
+        decided_on=date(2027, 1, 31),
+        verify_url="https://verify.jiudi.example.cn/v/Ab3xK9vL2mN8pR4tW6yB1cD5fG7hJ0kQ", check_code="9R2T-W4YB",
+        dev_mode=True)

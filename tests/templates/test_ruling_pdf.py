@@ -392,3 +392,17 @@ def test_one_rule_gives_every_outcome_its_effect_sentence(outcome: str):
     assert effect_sentence(outcome, load_texts().ruling["effect"]) == "本裁定书自即日起发生法律效力。"
     configured = {"sentences": {"final": "本裁定为终审裁定。"}, "default": None, "outcomes": {"confirmed": "final"}}
     assert effect_sentence(outcome, configured) == ("本裁定为终审裁定。" if outcome == "confirmed" else None)
+
+
+def test_the_certificate_of_performance_says_what_was_performed_when_and_on_whose_word(performance_certificate):
+    from templates.performance import certificate_paragraphs, item_number
+
+    paragraphs = certificate_paragraphs(performance_certificate)
+    assert paragraphs[0] == "申请人：张晓红、重庆秀山某某商贸有限公司。"
+    assert paragraphs[1] == ("本院于2026年11月28日作出（2026）渝0241民特123号民事裁定，"
+                             "确认申请人张晓红、重庆秀山某某商贸有限公司之间达成的调解协议有效。")
+    assert paragraphs[2] == "经本院核实，该调解协议确定的下列三项义务已由义务人自动履行完毕："
+    assert paragraphs[4] == ("二、重庆秀山某某商贸有限公司向张晓红支付货款人民币5000.00元，于2027年1月30日履行完毕"
+                             "（调解员杨调解见证，附履行凭证）。")
+    assert paragraphs[-1] == "特此证明。"
+    assert [item_number(n) for n in (1, 10, 11, 20, 23)] == ["一", "十", "十一", "二十", "二十三"]

@@ -31,11 +31,13 @@ from templates.model import (
     AddressConfirmationContent,
     ExecutionApplicationContent,
     ObjectionRulingContent,
+    PerformanceCertificateContent,
     ReceiptContent,
     RulingContent,
     VoucherContent,
 )
 from templates.objection import render_objection_ruling
+from templates.performance import render_performance_certificate
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 DPI = 100
@@ -168,6 +170,15 @@ def test_execution_application_looks_as_its_reference(execution_application: Exe
         assert_matches_reference(f"execution-{i}", page)
     if not update_requested():
         assert not (REFERENCE_DIR / f"execution-{len(pages) + 1}.png").exists(), "a page went missing"
+
+
+def test_certificate_of_performance_looks_as_its_reference(performance_certificate: PerformanceCertificateContent,
+                                                           poppler):
+    pages = _pages(poppler, render_performance_certificate(performance_certificate).pdf)
+    for i, page in enumerate(pages, start=1):
+        assert_matches_reference(f"performance-certificate-{i}", page)
+    if not update_requested():
+        assert not (REFERENCE_DIR / f"performance-certificate-{len(pages) + 1}.png").exists(), "a page went missing"
 
 
 def _one_character_changed(before: str, after: str) -> None:

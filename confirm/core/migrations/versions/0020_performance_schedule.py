@@ -1,6 +1,6 @@
 """the obligations' follow-up (自动履行): each scheduled reminder and question about an obligation, decided once
 
-Revision ID: 0024
+Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-01
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0024"
+revision = "0020"
 down_revision = "0019"
 branch_labels = None
 depends_on = None
