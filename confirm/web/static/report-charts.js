@@ -30,7 +30,7 @@
           return v === null || v === undefined ? "—" : (percent ? (v * 100).toFixed(1) + "%" : String(v));
         } },
         legend: { top: 0 },
-        grid: { left: 48, right: 16, top: 40, bottom: 56 },
+        grid: { left: 48, right: 16, top: 72, bottom: 40 },
         xAxis: { type: "category", data: c.categories, axisLabel: { interval: 0, width: 110, overflow: "truncate" } },
         yAxis: { type: "value", minInterval: percent ? 0 : 1, max: percent ? 1 : null,
                  axisLabel: { formatter: percent ? function (v) { return Math.round(v * 100) + "%"; } : "{value}" } },
