@@ -50,8 +50,13 @@ def render_joint_meeting_report(content: JointMeetingContent) -> RenderedDocumen
                              Paragraph(f"统计期间：{_escape(content.period_label)}", _BODY), Spacer(1, 4 * MM)]
     for table in content.tables:
         story += [CondPageBreak(30 * MM), Paragraph(_escape(table.title), _HEADING), _table(table)]
-    for chart in content.charts:
-        story += [CondPageBreak(CHART_HEIGHT + 10 * MM), Paragraph(_escape(chart.title), _HEADING), _chart(chart)]
+    half = FRAME_WIDTH / 2
+    for i in range(0, len(content.charts), 2):  # two charts a row
+        pair = content.charts[i:i + 2]
+        row = Table([[Paragraph(_escape(c.title), _HEADING) for c in pair], [_chart(c, half - 4 * MM) for c in pair]],
+                    colWidths=[half] * len(pair), hAlign="LEFT")
+        row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        story += [CondPageBreak(CHART_HEIGHT + 12 * MM), row]
     story += [Spacer(1, 2 * MM), *(Paragraph(_escape(note), _BODY) for note in content.notes)]
 
     pages = 0
@@ -59,7 +64,7 @@ def render_joint_meeting_report(content: JointMeetingContent) -> RenderedDocumen
     while True:
         frame = Frame(MARGIN, MARGIN + 8 * MM, FRAME_WIDTH, FRAME_HEIGHT, leftPadding=0, rightPadding=0,
                       topPadding=0, bottomPadding=0, showBoundary=0)
-        frame.addFromList(story, canvas)
+        _fill(frame, story, canvas)
         pages += 1
         if not story and frame._y - frame._y1 >= CLOSING_HEIGHT:  # the closing fits under the last flowable
             seal_box = _closing(canvas, content, top=frame._y, page_index=pages - 1)
@@ -74,6 +79,24 @@ def render_joint_meeting_report(content: JointMeetingContent) -> RenderedDocumen
             break
     canvas.save()
     return RenderedDocument(pdf=buffer.getvalue(), seal_box=seal_box)
+
+
+def _fill(frame: Frame, story: list[Flowable], canvas: object) -> None:
+    """Put as much of the story in the frame as fits, splitting a table across pages (Frame.addFromList alone
+    never splits); a flowable that neither fits nor splits on an empty frame is an error, not an endless loop."""
+    empty = True
+    while story:
+        if frame.add(story[0], canvas, trySplit=0):
+            story.pop(0)
+            empty = False
+            continue
+        parts = frame.split(story[0], canvas)
+        if len(parts) > 1:
+            story[0:1] = parts
+            continue
+        if empty:
+            raise ValueError(f"{type(story[0]).__name__} does not fit on an empty page")
+        return
 
 
 def _furniture(canvas: object, page: int, dev_marker: str | None) -> None:
@@ -113,12 +136,12 @@ def _table(table: ReportTable) -> Table:
     return result
 
 
-def _chart(chart: ReportChart) -> Drawing:
+def _chart(chart: ReportChart, width: float) -> Drawing:
     """A vertical bar chart (grouped, or stacked) with a legend: the series of the page's ECharts chart."""
-    drawing = Drawing(FRAME_WIDTH, CHART_HEIGHT)
+    drawing = Drawing(width, CHART_HEIGHT)
     bars = VerticalBarChart()
-    bars.x, bars.y = 40, 28
-    bars.width, bars.height = FRAME_WIDTH - 200, CHART_HEIGHT - 40
+    bars.x, bars.y = 30, 24
+    bars.width, bars.height = width - 150, CHART_HEIGHT - 34
     scale = 100.0 if chart.percent else 1.0
     bars.data = [tuple(None if v is None else v * scale for v in values) for _name, values in chart.series]
     bars.categoryAxis.categoryNames = [_short(c) for c in chart.categories]
@@ -147,14 +170,16 @@ def _chart(chart: ReportChart) -> Drawing:
     bars.barLabels.nudge = 5
     drawing.add(bars)
     legend = Legend()
-    legend.x, legend.y = FRAME_WIDTH - 150, CHART_HEIGHT - 14
-    legend.fontName, legend.fontSize = SONG, 8
+    legend.x, legend.y = width - 105, CHART_HEIGHT - 8
+    legend.fontName, legend.fontSize = SONG, 7
+    legend.columnMaximum = 7
+    legend.dx = legend.dy = 6
     legend.alignment = "right"
     legend.colorNamePairs = [(colors.HexColor(PALETTE[i % len(PALETTE)]), name)
                              for i, (name, _v) in enumerate(chart.series)]
     drawing.add(legend)
     if not chart.categories:
-        drawing.add(String(FRAME_WIDTH / 2, CHART_HEIGHT / 2, "（无数据）", fontName=SONG, fontSize=9))
+        drawing.add(String(width / 2 - 60, CHART_HEIGHT / 2, "（无数据）", fontName=SONG, fontSize=9))
     return drawing
 
 
@@ -166,7 +191,7 @@ def _percent_label(value: float | None) -> str:
     return "" if value is None else f"{value:.0f}%"
 
 
-def _short(label: str, limit: int = 10) -> str:
+def _short(label: str, limit: int = 8) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 

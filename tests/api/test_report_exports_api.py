@@ -4,6 +4,7 @@ periods, and the PDF sealed by the court — checked by pyHanko's validation, po
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 from pathlib import Path
 from shutil import which
@@ -85,6 +86,9 @@ def test_the_pdf_is_sealed_by_the_court_with_the_tables_and_charts(client, runti
     assert f'filename="joint-meeting-{today().isoformat()}-{today().isoformat()}.pdf"' in r.headers[
         "content-disposition"]
     pdf = r.content
+    if os.environ.get("JIUDI_TEST_ARTIFACTS"):  # keep the report to look at it
+        Path(os.environ["JIUDI_TEST_ARTIFACTS"]).mkdir(parents=True, exist_ok=True)
+        (Path(os.environ["JIUDI_TEST_ARTIFACTS"]) / "joint-meeting.pdf").write_bytes(pdf)
 
     from verify import check_sealed_pdf  # pyHanko's validation against the court's trust roots
 
