@@ -5,6 +5,7 @@ visible appearance. Pure rendering: no database, no keys, no network. The wordin
 from templates.address import render_address_confirmation
 from templates.dates import chinese_date
 from templates.receipt import render_service_receipt
+from templates.report import render_joint_meeting_report
 from templates.ruling import render_ruling
 from templates.seal import render_seal_appearance
 from templates.texts import load_texts, outcome_grounds
@@ -15,6 +16,7 @@ __all__ = [
     "load_texts",
     "outcome_grounds",
     "render_address_confirmation",
+    "render_joint_meeting_report",
     "render_ruling",
     "render_seal_appearance",
     "render_service_receipt",

@@ -349,3 +349,40 @@ class PerformanceCertificateContent:
     clerk_name: str = ""
     verify_site: str | None = None
     preview: bool = False
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    """One bar chart of a report, drawn the same on the page (ECharts) and in the PDF (reportlab graphics).
+
+    ``series`` are (name, values), one value per category; None is a bar not drawn (no figure, e.g. a rate of
+    nothing). ``percent``: the values are shares from 0 to 1, shown as percentages."""
+
+    key: str
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float | None, ...]], ...]
+    stacked: bool = False
+    percent: bool = False
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """A table of a report: a title, the header and the rows (already worded; the first cell names the row)."""
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class JointMeetingContent:
+    """Everything the joint-meeting report (联席会议报表) prints: worded tables and charts, the court and period."""
+
+    court_name: str
+    period_label: str  # e.g. "2026年3月1日至2026年3月31日（31日）"
+    issued_on: date  # the day it was sealed, printed at the foot under the seal
+    tables: tuple[ReportTable, ...]
+    charts: tuple[ReportChart, ...]
+    notes: tuple[str, ...] = ()
+    dev_mode: bool = False

@@ -12,18 +12,20 @@ What counts in a period [from, to] (the court's days, both included):
   ``acceptance_deadline`` of the submission day; the 30-day limit: decisions in the period on accepted cases made by
   ``review_deadline`` of the acceptance day (time spent on a supplement is not taken out: the figure is a plain one);
 - service: rulings sealed in the period, and how many of them are served on every party;
-- performance: not tracked yet — null with a note;
+- performance: the obligations of confirmed agreements falling due in the period (``due_on`` in it), by the state
+  the obligee reported (``obligations.state``): the rate is performed / due (null when nothing fell due);
 - risk flags: the flags on applications received in the period, per code, with what came of those applications.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from confirm.law.errors import DomainError
@@ -31,7 +33,9 @@ from confirm.law.review import OUTCOMES, Outcome, acceptance_deadline, review_de
 
 MAX_PERIOD_DAYS = 366  # one year, leap or not: larger exports are refused
 PENDING = "pending"  # what came of a flagged application not decided yet
-PERFORMANCE_NOTE = "履行情况跟踪功能尚未建设，暂无履行率数据"
+PERFORMANCE_NOTE = "履行率＝期间内到期的已确认协议义务中，权利人反馈已履行的比例"
+OBLIGATION_STATES = ("performed", "partly_performed", "not_performed", "pending")  # api.md v1.1 obligations.state
+NAMED_PERIOD = re.compile(r"^(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])))?$")
 OUTCOMES_WITH_GROUNDS = (Outcome.REJECTED, Outcome.NOT_ACCEPTED)
 
 
@@ -76,6 +80,16 @@ class CaseFacts:
 
 
 @dataclass(frozen=True)
+class ObligationFacts:
+    """One obligation of a confirmed agreement (履行义务) and what the obligee reported of it."""
+
+    application_id: str
+    organization_id: int
+    due_on: date
+    state: str  # OBLIGATION_STATES
+
+
+@dataclass(frozen=True)
 class ReturnFacts:
     """One return for supplement (退回补正), from the audit record of it."""
 
@@ -96,6 +110,30 @@ def require_period(start: date, end: date, *, today: date) -> Period:
         raise DomainError.for_field("from", "report.period_too_long",
                                     f"统计期间最长{MAX_PERIOD_DAYS}天，请分段导出")
     return period
+
+
+def named_period(name: str, *, today: date) -> Period:
+    """A month ``2026-03``, a quarter ``2026-Q1`` or a year ``2026``, as days; the period under way ends today
+    (so far), one not begun yet is in the future."""
+    found = NAMED_PERIOD.match(name.strip())
+    if found is None:
+        raise DomainError.for_field("period", "report.period_unknown",
+                                    "统计期间应为月（2026-03）、季度（2026-Q1）或年度（2026）")
+    year = int(found.group(1))
+    if year < 2000:
+        raise DomainError.for_field("period", "report.period_unknown", "统计年度不能早于2000年")
+    if found.group(2):
+        first_month, months = int(found.group(2)), 1
+    elif found.group(3):
+        first_month, months = 3 * int(found.group(3)) - 2, 3
+    else:
+        first_month, months = 1, 12
+    start = date(year, first_month, 1)
+    after = date(year + 1, 1, 1) if first_month + months > 12 else date(year, first_month + months, 1)
+    end = after - timedelta(days=1)
+    if start > today:
+        raise DomainError.for_field("period", "report.period_in_future", "统计期间不能晚于今天")
+    return require_period(start, min(end, today), today=today)
 
 
 def require_organization(organization_id: int | None, known: Iterable[OrganizationRef]) -> OrganizationRef | None:
@@ -120,7 +158,17 @@ def percentile(values: Sequence[int], share: float) -> int | None:
     return ordered[max(math.ceil(share * len(ordered)), 1) - 1]
 
 
-def figures(period: Period, cases: Sequence[CaseFacts], returns: Sequence[ReturnFacts]) -> dict[str, Any]:
+def performance(period: Period, obligations: Sequence[ObligationFacts]) -> dict[str, Any]:
+    """履行率: of the obligations falling due in the period, how many the obligee reported performed."""
+    due = [o for o in obligations if o.due_on in period]
+    states = Counter(o.state for o in due)
+    performed = states.get("performed", 0)
+    return {"due": len(due), **{state: states.get(state, 0) for state in OBLIGATION_STATES},
+            "rate": round(performed / len(due), 4) if due else None, "note": PERFORMANCE_NOTE}
+
+
+def figures(period: Period, cases: Sequence[CaseFacts], returns: Sequence[ReturnFacts],
+            obligations: Sequence[ObligationFacts] = ()) -> dict[str, Any]:
     """The figures of one group of applications (an organisation, a kind, the court) in the period."""
     received = [c for c in cases if c.submitted_on in period]
     decided = [c for c in cases if c.decided_on in period]
@@ -173,14 +221,15 @@ def figures(period: Period, cases: Sequence[CaseFacts], returns: Sequence[Return
         "review_limit": {"days": 30, "count": len(reviewed),
                          "within": sum(1 for a, d in reviewed if d is not None and d <= review_deadline(a))},
         "service": {"rulings_issued": len(issued), "served": sum(1 for c in issued if c.served)},
-        "performance": {"rate": None, "note": PERFORMANCE_NOTE},
+        "performance": performance(period, obligations),
         "risk_flags": [{"code": code, "raised": entry["raised"], "outcomes": dict(sorted(entry["outcomes"].items()))}
                        for code, entry in sorted(flags.items())],
     }
 
 
 def joint_meeting_report(period: Period, organizations: Sequence[OrganizationRef], cases: Sequence[CaseFacts],
-                         returns: Sequence[ReturnFacts]) -> dict[str, Any]:
+                         returns: Sequence[ReturnFacts],
+                         obligations: Sequence[ObligationFacts] = ()) -> dict[str, Any]:
     """The report: the figures for the whole (the organisations given), per kind of organisation, per organisation.
 
     Cases and returns of organisations not given are left out, so a report narrowed to one organisation is that
@@ -188,16 +237,71 @@ def joint_meeting_report(period: Period, organizations: Sequence[OrganizationRef
     ids = {org.id for org in organizations}
     cases = [c for c in cases if c.organization_id in ids]
     returns = [r for r in returns if r.organization_id in ids]
+    obligations = [o for o in obligations if o.organization_id in ids]
     kind_of = {org.id: org.kind for org in organizations}
     kinds = list(dict.fromkeys(org.kind for org in organizations))
     return {
         "period": {"from": period.start.isoformat(), "to": period.end.isoformat(), "days": period.days},
-        "total": figures(period, cases, returns),
+        "total": figures(period, cases, returns, obligations),
         "by_kind": [{"kind": kind, "figures": figures(
             period, [c for c in cases if kind_of[c.organization_id] == kind],
-            [r for r in returns if kind_of[r.organization_id] == kind])} for kind in kinds],
+            [r for r in returns if kind_of[r.organization_id] == kind],
+            [o for o in obligations if kind_of[o.organization_id] == kind])} for kind in kinds],
         "by_organization": [{"organization_id": org.id, "name": org.name, "kind": org.kind, "figures": figures(
             period, [c for c in cases if c.organization_id == org.id],
-            [r for r in returns if r.organization_id == org.id])} for org in organizations],
+            [r for r in returns if r.organization_id == org.id],
+            [o for o in obligations if o.organization_id == org.id])} for org in organizations],
     }
 
+
+
+# the short Chinese names of the risk flags (review.py's rules, signals.py's cross-case signals); a code not here
+# (a rule added later) is shown as it is stored
+RISK_NAMES = {
+    "risk.high_risk_type": "高风险案由", "risk.high_frequency": "调解组织高频申请",
+    "risk.short_cycle_large_amount": "短周期大额", "risk.same_address": "双方住址相同",
+    "risk.shared_phone": "不同申请人同一手机号", "risk.late_application": "超过申请期限",
+    "risk.calendar_not_covered": "节假日安排未录入", "risk.repeat_party": "同一债权人多案",
+    "risk.shared_phone_cases": "跨案同一手机号", "risk.shared_address_cases": "跨案同一住址",
+    "risk.shared_agent_cases": "跨案同一代理人", "risk.agent_both_sides": "同一代理人代理双方",
+    "risk.organization_share_jump": "调解组织占比骤升", "risk.mediator_share_jump": "调解员占比骤升",
+}
+
+
+def risk_name(code: str) -> str:
+    """The flag's short Chinese name, or its code when it has none."""
+    return RISK_NAMES.get(code, code)
+
+
+def share(part: int, whole: int) -> float | None:
+    """part / whole rounded to four places; None when there is nothing to divide (no figure, not zero)."""
+    return round(part / whole, 4) if whole else None
+
+
+def chart_series(report: dict[str, Any], *, max_categories: int) -> list[dict[str, Any]]:
+    """The report's charts as plain series, one value per group: per organisation, or per kind when the court has
+    more organisations than a chart can show. The page (ECharts) and the PDF (reportlab) draw these same series."""
+    groups = report["by_organization"]
+    if len(groups) > max_categories:
+        groups = report["by_kind"]
+    names = [g.get("name") or g.get("kind_name") or g["kind"] for g in groups]
+    figs = [g["figures"] for g in groups]
+    outcomes = list(OUTCOMES)
+    flags = report["total"]["risk_flags"]
+    return [
+        {"key": "volume", "title": "收案、裁定与退回补正", "categories": names, "stacked": False, "percent": False,
+         "series": [["收到申请", [f["received"] for f in figs]], ["作出裁定", [f["decided"] for f in figs]],
+                    ["退回补正（次）", [f["returned"]["count"] for f in figs]]]},
+        {"key": "outcomes", "title": "裁定结果", "categories": names, "stacked": True, "percent": False,
+         "series": [[o.name_zh, [f["outcomes"][o.value] for f in figs]] for o in outcomes]},
+        {"key": "rates", "title": "期限、送达与履行", "categories": names, "stacked": False, "percent": True,
+         "series": [
+             ["3日内决定受理", [share(f["acceptance_limit"]["within"], f["acceptance_limit"]["count"]) for f in figs]],
+             ["30日内审结", [share(f["review_limit"]["within"], f["review_limit"]["count"]) for f in figs]],
+             ["已全部送达", [share(f["service"]["served"], f["service"]["rulings_issued"]) for f in figs]],
+             ["履行率", [f["performance"]["rate"] for f in figs]]]},
+        {"key": "risk_flags", "title": "风险提示及处理结果（合计）", "stacked": True, "percent": False,
+         "categories": [risk_name(flag["code"]) for flag in flags],
+         "series": [[name, [flag["outcomes"].get(value, 0) for flag in flags]]
+                    for value, name in [*((o.value, o.name_zh) for o in outcomes), (PENDING, "尚未裁定")]]},
+    ]

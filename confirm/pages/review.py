@@ -24,6 +24,7 @@ from confirm.law.acceptance import accepted_by_decision, ground_groups_open, out
 from confirm.law.errors import DomainError
 from confirm.law.parties import REQUIRED
 from confirm.law.reading import marked, unstated
+from confirm.law.report import chart_series, risk_name
 from confirm.law.review import OUTCOMES, OUTCOMES_STATING_VERIFICATION, grounds_by_article
 from confirm.law.supplement import MAX_SUPPLEMENT_DAYS, deadline_passed, outcomes_open, require_supplement_deadline
 from confirm.models import Application, Court, Decision, Objection, Role, User, pk
@@ -34,6 +35,7 @@ from confirm.pages.mediator import application_view
 from confirm.pages.session import Act, Staff, error_page, form_action, form_errors, page, read_form, signed_in
 from confirm.parties.service import parties_of
 from confirm.reports import service as reports
+from confirm.reports.document import MAX_CHART_CATEGORIES
 from confirm.serving import service as serving
 from confirm.web.deps import DbId, PartyId, get_runtime
 
@@ -341,23 +343,30 @@ async def decide_objection(request: Request, application_id: str, objection_id: 
 
 
 @router.get("/j/report", response_class=HTMLResponse)
-def joint_meeting_report(request: Request, start: str = Query("", alias="from"), to: str = "") -> Response:
-    """联席会议报表 as a table (charts are not built yet): this month so far unless a period is asked for, with the
-    XLSX of the same period."""
+def joint_meeting_report(request: Request, start: str = Query("", alias="from"), to: str = "",
+                         period: str = Query("", max_length=10)) -> Response:
+    """联席会议报表 as tables and charts (ECharts, served here; without scripts the tables alone): this month so far
+    unless a period (dates, or a month / quarter / year) is asked for, with the XLSX and the sealed PDF of it."""
     staff = signed_in(request, *COURT_STAFF)
     if not isinstance(staff, Staff):
         return staff
     today = china_today()
     try:
-        first = date.fromisoformat(start) if start else today.replace(day=1)
-        last = date.fromisoformat(to) if to else today
+        first = date.fromisoformat(start) if start else (None if period else today.replace(day=1))
+        last = date.fromisoformat(to) if to else (None if period else today)
     except ValueError:
         return error_page(request, staff, DomainError("page.date_format", "日期格式不正确，应为 YYYY-MM-DD", 422))
-    report, message, status = None, None, 200
+    report, message, status, charts = None, None, 200, []
     try:
         with get_runtime(request).unit_of_work() as session:
-            report = reports.joint_meeting(session, staff.user, first, last)
+            report = reports.joint_meeting(session, staff.user, first, last, period_name=period or None)
+        charts = chart_series(report, max_categories=MAX_CHART_CATEGORIES)
     except DomainError as exc:
         message, status = exc.message, exc.status
+    quarter = (today.month - 1) // 3 + 1
+    shortcuts = [("本月", f"{today:%Y-%m}"), ("本季度", f"{today.year}-Q{quarter}"), ("本年度", str(today.year)),
+                 ("上月", f"{today.replace(day=1) - timedelta(days=1):%Y-%m}"), ("上一年度", str(today.year - 1))]
     return page(request, "pages/report.html", staff, status_code=status, report=report, message=message,
-                start=first.isoformat(), end=last.isoformat(), today=today.isoformat(), outcomes=OUTCOMES)
+                start=report["period"]["from"] if report else (first or today).isoformat(),
+                end=report["period"]["to"] if report else (last or today).isoformat(), today=today.isoformat(),
+                outcomes=OUTCOMES, charts=charts, shortcuts=shortcuts, period_name=period, risk_name=risk_name)

@@ -11,16 +11,33 @@ from sqlmodel import Session, col, select
 
 from confirm.applications.service import require_role, scope_clause
 from confirm.core.clock import CHINA, china_time, china_today
+from confirm.law.errors import DomainError
 from confirm.law.lifecycle import Status
 from confirm.law.report import (
     CaseFacts,
+    ObligationFacts,
     OrganizationRef,
+    Period,
     ReturnFacts,
     joint_meeting_report,
+    named_period,
     require_organization,
     require_period,
 )
-from confirm.models import Application, AuditRecord, Court, Decision, Organization, OrgKind, Role, Ruling, User, pk
+from confirm.law.review import Outcome
+from confirm.models import (
+    Application,
+    AuditRecord,
+    Court,
+    Decision,
+    Obligation,
+    Organization,
+    OrgKind,
+    Role,
+    Ruling,
+    User,
+    pk,
+)
 
 
 def _day(value: datetime | None) -> date | None:
@@ -31,11 +48,23 @@ def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=CHINA)
 
 
-def joint_meeting(session: Session, user: User, start: date, end: date,
-                  organization_id: int | None = None) -> dict[str, Any]:
+def report_period(start: date | None, end: date | None, name: str | None) -> Period:
+    """The period asked for: ``from`` and ``to``, or a named month, quarter or year (not both, not neither)."""
+    if name is not None and (start is not None or end is not None):
+        raise DomainError.for_field("period", "report.period_ambiguous", "请只填写统计期间，或只填写开始和结束日期")
+    if name is not None:
+        return named_period(name, today=china_today())
+    if start is None or end is None:
+        raise DomainError.for_field("from" if start is None else "to", "report.period_missing",
+                                    "请填写统计期间（开始和结束日期，或月、季度、年度）")
+    return require_period(start, end, today=china_today())
+
+
+def joint_meeting(session: Session, user: User, start: date | None, end: date | None,
+                  organization_id: int | None = None, *, period_name: str | None = None) -> dict[str, Any]:
     """The report of the period for the judge's or clerk's court (others: 403), all its organisations or one."""
     require_role(user, Role.JUDGE, Role.CLERK)
-    period = require_period(start, end, today=china_today())
+    period = report_period(start, end, period_name)
     known = [OrganizationRef(pk(o), o.name, o.kind) for o in session.exec(
         select(Organization).where(Organization.court_id == user.court_id).order_by(col(Organization.id)))]
     only = require_organization(organization_id, known)
@@ -65,10 +94,21 @@ def joint_meeting(session: Session, user: User, start: date, end: date,
     ).all()
     returns = [ReturnFacts(record.application_id or "", organization_id, china_time(record.at).date(),
                            str(record.data.get("reason") or "")) for record, organization_id in returned]
-    report = joint_meeting_report(period, organizations, cases, returns)
+    # the obligations of confirmed agreements falling due in the period, whenever the agreement was confirmed
+    due = session.exec(
+        select(Obligation, Application.organization_id)
+        .join(Application, col(Application.id) == col(Obligation.application_id))
+        .join(Decision, col(Decision.application_id) == col(Application.id))
+        .where(scope_clause(user), Decision.outcome == Outcome.CONFIRMED.value,
+               col(Obligation.due_on) >= period.start, col(Obligation.due_on) <= period.end)
+    ).all()
+    obligations = [ObligationFacts(o.application_id, organization_id, o.due_on, o.state)
+                   for o, organization_id in due if o.due_on is not None]
+    report = joint_meeting_report(period, organizations, cases, returns, obligations)
     court = session.get(Court, user.court_id)
     assert court is not None
     report["court"] = {"code": court.code, "name": court.name}
+    report["organization_id"] = only.id if only is not None else None
     for group in (*report["by_kind"], *report["by_organization"]):
         group["kind_name"] = kind_name(group["kind"])
     return report

@@ -15,7 +15,7 @@ from confirm.law.review import OUTCOMES, Outcome, ground_labels
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUMMARY_HEADER = ["分组", "类型", "收到申请", "作出裁定", *(o.name_zh for o in OUTCOMES), "退回补正（次）",
                   "退回补正（件）", "提交至裁定天数（中位数）", "提交至裁定天数（90%分位）", "3日内决定受理", "应计（3日）",
-                  "30日内审结", "应计（30日）", "出具裁定书", "已送达", "履行率"]
+                  "30日内审结", "应计（30日）", "出具裁定书", "已送达", "到期义务", "已履行", "履行率"]
 
 
 def _summary_row(label: str, kind: str, f: dict[str, Any]) -> list[Any]:
@@ -23,7 +23,7 @@ def _summary_row(label: str, kind: str, f: dict[str, Any]) -> list[Any]:
             f["returned"]["count"], f["returned"]["applications"], f["days_to_ruling"]["median"],
             f["days_to_ruling"]["p90"], f["acceptance_limit"]["within"], f["acceptance_limit"]["count"],
             f["review_limit"]["within"], f["review_limit"]["count"], f["service"]["rulings_issued"],
-            f["service"]["served"], f["performance"]["rate"]]
+            f["service"]["served"], f["performance"]["due"], f["performance"]["performed"], f["performance"]["rate"]]
 
 
 def _sheet(book: Workbook, title: str, header: list[str], rows: list[list[Any]]) -> None:

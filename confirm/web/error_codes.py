@@ -265,6 +265,10 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "report.period_in_future": (422, "统计期间晚于今天"),
     "report.period_too_long": (422, "统计期间超过366天（导出过大），须分段导出"),
     "report.unknown_organization": (422, "本院辖区内没有该调解组织"),
+    "report.period_unknown": (422, "统计期间应为月（2026-03）、季度（2026-Q1）或年度（2026）"),
+    "report.period_ambiguous": (422, "统计期间与开始、结束日期只能填写一种"),
+    "report.period_missing": (422, "未填写统计期间"),
+    "report.export_too_large": (422, "报表超过PDF导出上限，须按调解组织分别导出或导出XLSX"),
     # the command line only (exit codes, not HTTP statuses, but the same stable codes on stderr)
     "backup.not_empty": (400, "jiudi backup：目标目录不是空目录"),
     "backup.sqlite_path": (400, "jiudi backup：SQLite 数据库路径无效"),

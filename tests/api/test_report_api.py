@@ -139,7 +139,7 @@ def test_the_xlsx_opens_in_openpyxl_with_the_figures(client, runtime, passwords)
     assert total["履行率"] is None
     rows = [[c.value for c in row] for row in summary.iter_rows(min_row=4)]
     assert ["秀山县中和司法所", "司法所/人民调解委员会", 0] == rows[-3][:3]
-    assert rows[-1][0] == "履行率" and "尚未建设" in rows[-1][1]
+    assert rows[-1][0] == "履行率" and "已履行的比例" in rows[-1][1]
     grounds = [[c.value for c in row] for row in book["驳回与不予受理事由"].iter_rows(min_row=2)]
     assert [(g[0], g[1], g[3]) for g in grounds] == [("驳回司法确认申请", "unclear_content", 1),
                                                      ("不予受理", "outside_jurisdiction", 1)]
@@ -157,7 +157,7 @@ def test_the_report_page_shows_the_court_its_figures(client, runtime, passwords)
     assert cells[:4] == ["5", "3", "1", "1"]  # received, decided, confirmed, rejected
     assert "秀山县中和司法所（司法所/人民调解委员会）" in table
     assert f"/api/v1/reports/joint-meeting.xlsx?from={today().isoformat()}" in html
-    assert "尚未建设" in html
+    assert "已履行的比例" in html
     r = client.get("/j/report", params={"from": today().isoformat(), "to": (today() + timedelta(days=1)).isoformat()})
     assert r.status_code == 422 and "不能晚于今天" in r.text
 

@@ -7,10 +7,13 @@ import pytest
 from confirm.law.errors import DomainError
 from confirm.law.report import (
     CaseFacts,
+    ObligationFacts,
     OrganizationRef,
     Period,
     ReturnFacts,
+    chart_series,
     joint_meeting_report,
+    named_period,
     percentile,
     require_organization,
     require_period,
@@ -70,7 +73,7 @@ def test_the_totals_of_a_small_history_are_as_computed_by_hand():
         {"code": "risk.high_risk_type", "raised": 2, "outcomes": {"confirmed": 1, "pending": 1}},
         {"code": "risk.same_address", "raised": 1, "outcomes": {"pending": 1}},  # F's is April's
     ]
-    assert total["performance"]["rate"] is None and "尚未建设" in total["performance"]["note"]
+    assert total["performance"]["rate"] is None and total["performance"]["due"] == 0  # nothing fell due
 
 
 def test_the_figures_are_grouped_per_kind_and_per_organisation():
@@ -140,3 +143,80 @@ def test_the_limits_count_their_last_day_as_within():
     total = joint_meeting_report(Period(d(3, 1), d(4, 30)), ORGS, cases, [])["total"]
     assert total["acceptance_limit"] == {"days": 3, "count": 2, "within": 1}
     assert total["review_limit"] == {"days": 30, "count": 2, "within": 1}
+
+
+OBLIGATIONS = [
+    # A (police): due 03-15 performed, due 03-20 not performed, due 04-05 (April: not counted)
+    ObligationFacts("A", 1, d(3, 15), "performed"),
+    ObligationFacts("A", 1, d(3, 20), "not_performed"),
+    ObligationFacts("A", 1, d(4, 5), "performed"),
+    # C (justice office): due 03-31 performed, due 03-01 partly, due 03-31 nobody answered yet
+    ObligationFacts("C", 2, d(3, 31), "performed"),
+    ObligationFacts("C", 2, d(3, 1), "partly_performed"),
+    ObligationFacts("C", 2, d(3, 31), "pending"),
+]
+
+
+def test_the_performance_rate_is_performed_over_due_per_group():
+    report = joint_meeting_report(MARCH, ORGS, CASES, RETURNS, OBLIGATIONS)
+    total = report["total"]["performance"]
+    # five fell due in March, two of them performed: 2 / 5
+    assert {k: total[k] for k in ("due", "performed", "partly_performed", "not_performed", "pending", "rate")} == {
+        "due": 5, "performed": 2, "partly_performed": 1, "not_performed": 1, "pending": 1, "rate": 0.4}
+    orgs = {o["organization_id"]: o["figures"]["performance"] for o in report["by_organization"]}
+    assert (orgs[1]["due"], orgs[1]["rate"]) == (2, 0.5)  # 1 of 2
+    assert (orgs[2]["due"], orgs[2]["rate"]) == (3, 0.3333)  # 1 of 3
+    assert (orgs[3]["due"], orgs[3]["rate"]) == (0, None)  # nothing due: no rate, not 0 %
+    kinds = {k["kind"]: k["figures"]["performance"]["rate"] for k in report["by_kind"]}
+    assert kinds == {"police_station": 0.5, "judicial_office": 0.3333, "tribunal": None}
+
+
+@pytest.mark.parametrize(("name", "start", "end"), [
+    ("2026-02", d(2, 1), d(2, 28)),
+    ("2024-02", date(2024, 2, 1), date(2024, 2, 29)),
+    ("2026-Q1", d(1, 1), d(3, 31)),
+    ("2025-Q4", date(2025, 10, 1), date(2025, 12, 31)),
+    ("2025", date(2025, 1, 1), date(2025, 12, 31)),
+    ("2026-06", d(6, 1), d(6, 10)),  # under way: so far
+    ("2026-Q2", d(4, 1), d(6, 10)),
+    ("2026", d(1, 1), d(6, 10)),
+])
+def test_a_month_a_quarter_or_a_year_is_a_period(name, start, end):
+    assert named_period(name, today=d(6, 10)) == Period(start, end)
+
+
+@pytest.mark.parametrize(("name", "code"), [
+    ("2026-07", "report.period_in_future"), ("2026-Q3", "report.period_in_future"), ("2027", "report.period_in_future"),
+    ("2026-13", "report.period_unknown"), ("2026-Q5", "report.period_unknown"), ("26-03", "report.period_unknown"),
+    ("2026-3", "report.period_unknown"), ("1999", "report.period_unknown"), ("本月", "report.period_unknown"),
+])
+def test_a_named_period_not_begun_or_misspelt_is_refused(name, code):
+    with pytest.raises(DomainError) as caught:
+        named_period(name, today=d(6, 10))
+    assert caught.value.code == code and caught.value.status == 422
+
+
+def test_the_charts_are_the_reports_own_figures():
+    report = joint_meeting_report(MARCH, ORGS, CASES, RETURNS, OBLIGATIONS)
+    for group in report["by_organization"]:
+        group["kind_name"] = group["kind"]
+    charts = {c["key"]: c for c in chart_series(report, max_categories=12)}
+    assert charts["volume"]["categories"] == ["中和派出所驻所调解室", "中和司法所", "清溪驻庭调解室"]
+    assert dict(charts["volume"]["series"])["收到申请"] == [3, 2, 0]  # A B E; D H; none
+    assert dict(charts["outcomes"]["series"])["确认调解协议有效"] == [1, 1, 0]  # A; C
+    rates = dict(charts["rates"]["series"])
+    assert rates["3日内决定受理"] == [0.5, 1.0, None]  # A within, B late; D within; nothing to count
+    assert rates["30日内审结"] == [1.0, 0.0, None]  # A B within; C late
+    assert rates["已全部送达"] == [0.5, 0.5, None]  # A of A B; C of C D
+    assert rates["履行率"] == [0.5, 0.3333, None]
+    flags = charts["risk_flags"]
+    assert flags["categories"] == ["高风险案由", "双方住址相同"]
+    assert dict(flags["series"])["尚未裁定"] == [1, 1] and dict(flags["series"])["确认调解协议有效"] == [1, 0]
+
+
+def test_a_court_with_more_organisations_than_a_chart_shows_is_charted_per_kind():
+    report = joint_meeting_report(MARCH, ORGS, CASES, RETURNS)
+    for group in (*report["by_kind"], *report["by_organization"]):
+        group["kind_name"] = "名" + group["kind"]
+    charts = chart_series(report, max_categories=2)
+    assert charts[0]["categories"] == ["名police_station", "名judicial_office", "名tribunal"]
