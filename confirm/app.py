@@ -32,6 +32,7 @@ from confirm.models import JobKind
 from confirm.objections import views as objections_views
 from confirm.objections.document import ObjectionRulingDocument
 from confirm.parties import views as parties_views
+from confirm.reports import evaluation_views
 from confirm.reports import views as reports_views
 from confirm.serving import views as serving_views
 from confirm.serving.documents import AddressDocument, ReceiptDocument, VoucherDocument
@@ -102,7 +103,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     for router in (accounts_views.router, applications_views.router, issuance_views.router, serving_views.router,
-                   parties_views.router, objections_views.router, reports_views.router, live.router,
+                   parties_views.router, objections_views.router, reports_views.router, evaluation_views.router,
+                   live.router,
                    verification_views.router, messages_views.router, ops.router, pages.router):
         app.include_router(router)
     openapi.install(app)  # every status and media type the routes answer (confirm/web/openapi.py)

@@ -33,6 +33,7 @@ from confirm.law.inputs import DocumentInput, Paragraphs
 from confirm.law.lifecycle import Status
 from confirm.law.tables import party_texts
 from confirm.messages.outbox import queue_message
+from confirm.parties import ratings
 from confirm.models import (
     Application,
     Court,
@@ -348,6 +349,7 @@ def me_json(session: Session, link: PartyLink) -> dict[str, Any]:
                                  "email": party.email if party else None},
         "electronic_service": link.electronic_service,
         "warning": texts["warning"], "obligations": [],
+        "rating": ratings.rating_json(session, link),
     }
 
 

@@ -217,7 +217,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "user.username_format": (422, "用户名格式错误"),
     "user.role": (422, "角色错误"),
     "user.password_weak": (422, "密码太短"),
-    "user.org_required": (422, "调解员须指定调解组织"),
+    "user.org_required": (422, "调解员和调解组织负责人须指定调解组织"),
     "user.exists": (409, "用户名已存在"),
     "user.not_found": (404, "用户不存在"),
     "user.disable_self": (409, "不能停用自己的账号"),
@@ -244,6 +244,11 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "report.period_in_future": (422, "统计期间晚于今天"),
     "report.period_too_long": (422, "统计期间超过366天（导出过大），须分段导出"),
     "report.unknown_organization": (422, "本院辖区内没有该调解组织"),
+    # mediator evaluation (考评调解案件质量、听取群众意见)
+    "rating.not_served": (409, "裁定书送达您之后才能评价本次调解"),
+    "rating.already_given": (409, "您已评价过本案的调解，每案只能评价一次"),
+    "rating.stars_out_of_range": (422, "评分应为1到5颗星"),
+    "rating.comment_too_long": (422, "意见最多500字"),
     # the command line only (exit codes, not HTTP statuses, but the same stable codes on stderr)
     "backup.not_empty": (400, "jiudi backup：目标目录不是空目录"),
     "backup.sqlite_path": (400, "jiudi backup：SQLite 数据库路径无效"),
