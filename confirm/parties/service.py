@@ -33,7 +33,6 @@ from confirm.law.inputs import DocumentInput, Paragraphs
 from confirm.law.lifecycle import Status
 from confirm.law.tables import party_texts
 from confirm.messages.outbox import queue_message
-from confirm.parties import ratings
 from confirm.models import (
     Application,
     Court,
@@ -50,6 +49,7 @@ from confirm.models import (
     job_kind,
     pk,
 )
+from confirm.parties import ratings
 
 ACTIVE = (PartyLinkState.PENDING, PartyLinkState.CONFIRMED, PartyLinkState.DECLINED, PartyLinkState.LOCKED,
           PartyLinkState.WAIVED)

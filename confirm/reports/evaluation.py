@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from confirm.applications.service import require_role
@@ -27,8 +28,8 @@ from confirm.models import (
     Court,
     Decision,
     MediationRating,
-    Obligation,
     Objection,
+    Obligation,
     Organization,
     Role,
     Ruling,
@@ -116,6 +117,6 @@ def _mediators(session: Session, user: User, orgs: Sequence[Organization], filed
     org_ids = [pk(o) for o in orgs]
     users = session.exec(select(User).where(
         User.court_id == user.court_id,
-        (col(User.id).in_(filed_by)) | ((User.role == Role.MEDIATOR) & col(User.organization_id).in_(org_ids)))
+        sa.or_(col(User.id).in_(filed_by), sa.and_(col(User.role) == Role.MEDIATOR, col(User.organization_id).in_(org_ids))))
         .order_by(col(User.organization_id), col(User.id)))
     return [Group(pk(u), u.name, u.organization_id) for u in users]

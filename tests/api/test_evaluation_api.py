@@ -14,7 +14,16 @@ from confirm.accounts import admin
 from confirm.core.db import transaction
 from confirm.models import MediationRating, Obligation, OrgKind
 from tests.api.test_obligations_api import OBLIGATIONS, body_with
-from tests.support import Staff, application_body, now_iso, objected, party_session, png_signature, today, verification_now
+from tests.support import (
+    Staff,
+    application_body,
+    now_iso,
+    objected,
+    party_session,
+    png_signature,
+    today,
+    verification_now,
+)
 
 REASON = "请补充协议第二条的付款方式"
 OTHER_COURT = "渝0242"
