@@ -241,3 +241,17 @@ def runtime_ratings(runtime) -> list[MediationRating]:  # type: ignore[no-untype
         rows = list(session.exec(select(MediationRating).order_by(MediationRating.id)))
         session.expunge_all()
         return rows
+
+
+def test_a_court_s_evaluation_yaml_sets_the_weights_shown_and_used(client, runtime, passwords):
+    (runtime.settings.data_dir / "evaluation.yaml").write_text(
+        "weights:\n  rating: 0\n  no_objections: 45\ntimely_days: 1\n", encoding="utf-8")
+    history(client, runtime, passwords)  # the weights are read on first use, after the file is there
+    report = Staff(client, "judge", passwords["judge"]).get("/api/v1/reports/mediators", params=period()).json()
+    assert report["weights"] == {"weights": {"confirmation_rate": 30, "no_returns": 15, "no_objections": 45,
+                                             "performance_rate": 20, "timeliness": 10, "rating": 0}, "timely_days": 1}
+    yang = by_name(report["by_mediator"])["杨调解"]
+    # 2 days to submit > 1: none timely; rating weighs 0, so 120 of the weights count:
+    # (30×0.5 + 15×0.6667 + 45×0 + 20×0.6667 + 10×0) ÷ 120 × 100 = 38.3345 ÷ 120 × 100 = 31.945
+    assert yang["days_to_submit"]["timely"] == 0 and yang["weights"]["rating"] == 0
+    assert yang["score"] == 31.9
