@@ -109,3 +109,19 @@ def test_a_party_rates_from_their_page_once_after_service(client, runtime, passw
     assert r.status_code == 409 and "只能评价一次" in r.text
     r = client.post(f"{url}/rating", data={"csrf": "forged", "stars": "1"})
     assert r.status_code == 403
+
+
+def test_the_administrator_makes_an_organisation_s_head_who_lands_on_the_figures(client, runtime, passwords):
+    signed_in_page(client, "admin", passwords["admin"])
+    page = client.get("/admin").text
+    assert '<option value="org_head">调解组织负责人</option>' in page
+    r = client.post("/admin/users", data={"csrf": csrf(page), "username": "head3", "name": "吴主任", "role": "org_head",
+                                          "court": "渝0241"})
+    assert r.status_code == 422 and "须指定所属调解组织" in r.text  # an organisation's head belongs to one
+    r = client.post("/admin/users", data={"csrf": csrf(page), "username": "head3", "name": "吴主任", "role": "org_head",
+                                          "court": "渝0241", "organization": "秀山县中和派出所驻所调解室"})
+    new_password = re.search(r'id="new-password">([^<]+)<', r.text).group(1)
+    client.cookies.clear()
+    signed_in_page(client, "head3", new_password)
+    assert client.get("/staff", follow_redirects=False).headers["location"] == "/e"
+    assert "本组织调解员考评" in client.get("/e").text
