@@ -1,1 +1,3 @@
-"""联席会议报表 (issue 16): the court's figures for its joint meeting with the mediation organisations."""
+"""The court's oversight figures (issue 16): 联席会议报表, the joint meeting's figures with the mediation organisations
+(``service``, ``views``, ``xlsx``), and 调解员考评, the mediator evaluation in the caller's scope (``evaluation``,
+``evaluation_views``)."""
