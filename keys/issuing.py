@@ -6,6 +6,8 @@ starts a few minutes in the past so that small clock differences between machine
 
 from __future__ import annotations
 
+import functools
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -179,8 +181,11 @@ def cert_to_pem(cert: x509.Certificate) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
+@functools.lru_cache(maxsize=32)
 def load_rsa_key(pem: bytes) -> rsa.RSAPrivateKey:
-    """Load an unencrypted PEM RSA private key."""
+    """Load an unencrypted PEM RSA private key. Kept per process by its bytes: OpenSSL's check of a loaded key
+    takes a third of a second, paid again by every service context that reads the same file (a changed file is
+    other bytes, so it is read anew)."""
     key = serialization.load_pem_private_key(pem, password=None)
     if not isinstance(key, rsa.RSAPrivateKey):
         raise TypeError("expected an RSA private key")

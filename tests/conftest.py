@@ -89,13 +89,52 @@ def settings(tmp_path: Path, database_url: str, keys_template: Path):  # type: i
                     tsa_url=None, signer=None)
 
 
-@pytest.fixture
-def initialized(settings):  # type: ignore[no-untyped-def]
-    """The service's context after first start, with the demo users' generated passwords."""
-    from confirm.bootstrap import initialize
+@pytest.fixture(scope="session")
+def first_start(tmp_path_factory: pytest.TempPathFactory, keys_template: Path,
+                postgres_database: str | None) -> Iterator[tuple[Path, dict[str, str], str]]:
+    """The service after its first start, made once per test session: a data directory and a database (a SQLite
+    file, or a PostgreSQL template database) holding the demo court and its users, with their passwords. Each test
+    starts from a copy (``started``): the first start's five Argon2 hashes, migrations and key checks cost seconds
+    a test, and the first start itself is tested on its own (tests/system/test_schema_and_cli.py)."""
+    import sqlalchemy as sa
 
-    runtime, result = initialize(settings, say=lambda _text: None)
-    yield runtime, {u: p for u, _r, p in result.credentials}
+    from confirm.bootstrap import initialize
+    from confirm.core.config import Settings
+
+    root = tmp_path_factory.mktemp("first-start")
+    data = root / "data"
+    data.mkdir()
+    shutil.copytree(keys_template / "keys", data / "keys")
+    template = ""
+    if postgres_database is None:
+        url = f"sqlite:///{root / 'jiudi.sqlite3'}"
+    else:
+        template = f"jiudi_first_start_{uuid.uuid4().hex[:10]}"
+        admin = sa.create_engine(postgres_database, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{template}"'))
+        admin.dispose()
+        url = postgres_database.rsplit("/", 1)[0] + f"/{template}"
+    runtime, result = initialize(Settings(data_dir=data, database_url=url, public_base_url="http://testserver",
+                                          tsa_url=None, signer=None), say=lambda _text: None)
+    runtime.engine.dispose()
+    try:
+        yield data, {u: p for u, _r, p in result.credentials}, template or url
+    finally:
+        if template:
+            admin = sa.create_engine(postgres_database, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
+            admin.dispose()
+
+
+@pytest.fixture
+def initialized(settings, first_start):  # type: ignore[no-untyped-def]
+    """The service's context after first start, with the demo users' generated passwords."""
+    from tests.support import started
+
+    runtime, passwords = started(settings, first_start)
+    yield runtime, passwords
     runtime.engine.dispose()
 
 

@@ -9,6 +9,7 @@ import subprocess
 import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
@@ -215,3 +216,30 @@ def issued_ruling_text(staff: Staff, app_id: str, timeout: float = 30) -> str:
     assert tool, "pdftotext is not installed: run scripts/setup (poppler-utils)"
     pdf = staff.get(f"/api/v1/applications/{app_id}/ruling.pdf").content
     return "".join(subprocess.run([tool, "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode().split())
+
+
+def started(settings, first_start):  # type: ignore[no-untyped-def]
+    """The service's context for ``settings`` as ``initialize`` leaves it on a first start (the demo court, its
+    users, the development keys), copied from the session's ``first_start``; returns (runtime, passwords)."""
+    import sqlalchemy as sa
+
+    from confirm.core.runtime import Runtime
+    from confirm.core.storage import make_private
+
+    data, passwords, database = first_start
+    shutil.copytree(data, settings.data_dir, dirs_exist_ok=True)
+    make_private(settings.data_dir)
+    if database.startswith("sqlite:///"):
+        source, target = Path(database.removeprefix("sqlite:///")), Path(settings.database_url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{source}{suffix}").exists():
+                shutil.copyfile(f"{source}{suffix}", f"{target}{suffix}")
+    else:
+        # the test's own database becomes a copy of the template (PostgreSQL copies it file by file, at once)
+        base, name = settings.database_url.rsplit("/", 1)
+        admin = sa.create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{database}"'))
+        admin.dispose()
+    return Runtime(settings), dict(passwords)

@@ -7,8 +7,8 @@ poll (which still catches events written by other instances).
 
 from __future__ import annotations
 
-import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 
 import sqlalchemy as sa
@@ -27,7 +27,6 @@ from confirm.web.deps import RuntimeDep
 
 router = APIRouter(prefix="/api/v1")
 POLL_SECONDS = 1.0
-TICK_SECONDS = 0.1
 KEEPALIVE_SECONDS = 15.0
 
 
@@ -78,23 +77,19 @@ async def events(request: Request, runtime: RuntimeDep, user: UserDep) -> Stream
         for event in pending:
             yield _format(event)
         seen_generation = runtime.bus.generation
-        since_poll = since_keepalive = 0.0
+        quiet_since = time.monotonic()
         while not await request.is_disconnected():
-            await asyncio.sleep(TICK_SECONDS)
-            since_poll += TICK_SECONDS
-            since_keepalive += TICK_SECONDS
-            if runtime.bus.generation == seen_generation and since_poll < POLL_SECONDS:
-                continue
-            seen_generation, since_poll = runtime.bus.generation, 0.0
+            # woken by this instance's commits at once; every POLL_SECONDS regardless (other instances' events)
+            seen_generation = await runtime.bus.changed(seen_generation, POLL_SECONDS)
             if not await run_in_threadpool(_still_signed_in, runtime, token):
                 return  # logged out, disabled or expired: the stream ends (the client's reconnect gets 401)
             last, rows = await run_in_threadpool(_events_after, runtime, user, last)
             for event in rows:
                 yield _format(event)
-                since_keepalive = 0.0
-            if since_keepalive >= KEEPALIVE_SECONDS:
+                quiet_since = time.monotonic()
+            if time.monotonic() - quiet_since >= KEEPALIVE_SECONDS:
                 yield ": keepalive\n\n"
-                since_keepalive = 0.0
+                quiet_since = time.monotonic()
 
     return StreamingResponse(stream(), media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -6,6 +6,8 @@ waiting streams early so that a new application appears in the judge's queue at 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -29,14 +31,37 @@ class EventBus:
     def __init__(self) -> None:
         self._generation = 0
         self._changed = threading.Condition()
+        self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
+        self._waiters_lock = threading.Lock()
 
     def bump(self) -> None:
         with self._changed:
             self._generation += 1
             self._changed.notify_all()
+        with self._waiters_lock:
+            waiters = list(self._waiters)
+        for loop, changed in waiters:
+            with contextlib.suppress(RuntimeError):  # that loop has closed: its stream is gone
+                loop.call_soon_threadsafe(changed.set)
 
     @property
     def generation(self) -> int:
+        return self._generation
+
+    async def changed(self, seen: int, timeout: float) -> int:
+        """Wait in the event loop (no thread held, no polling tick) until the generation moves past ``seen`` or
+        ``timeout`` passes; a stream wakes as soon as the commit that made its event is over."""
+        changed = asyncio.Event()
+        key = (asyncio.get_running_loop(), changed)
+        with self._waiters_lock:
+            self._waiters.add(key)
+        try:
+            if self._generation == seen:  # checked after registering: a bump in between is not lost
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(changed.wait(), timeout)
+        finally:
+            with self._waiters_lock:
+                self._waiters.discard(key)
         return self._generation
 
     def wait_for_change(self, seen: int, timeout: float) -> int:

@@ -27,12 +27,12 @@ def live_settings(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def live_server(live_settings) -> Iterator[tuple[str, object, dict[str, str]]]:  # type: ignore[no-untyped-def]
+def live_server(live_settings, first_start) -> Iterator[tuple[str, object, dict[str, str]]]:  # type: ignore[no-untyped-def]
     from confirm.app import create_app
-    from confirm.bootstrap import initialize
+    from tests.support import started
 
     settings, port = live_settings
-    runtime, result = initialize(settings, say=lambda _t: None)
+    runtime, passwords = started(settings, first_start)
     server = uvicorn.Server(uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port, log_level="warning",
                                            timeout_graceful_shutdown=1))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -43,7 +43,7 @@ def live_server(live_settings) -> Iterator[tuple[str, object, dict[str, str]]]: 
             raise RuntimeError("live server did not start")
         time.sleep(0.05)
     try:
-        yield settings.public_base_url, runtime, {u: p for u, _r, p in result.credentials}
+        yield settings.public_base_url, runtime, passwords
     finally:
         server.should_exit = True
         thread.join(timeout=15)

@@ -415,7 +415,7 @@
   };
   var poll = document.querySelector("[data-poll]");
   if (poll) setTimeout(refresh, Number(poll.dataset.poll) || 5000);
-  var live = document.querySelector("[data-events]"), es = null, swapping = false;
+  var live = document.querySelector("[data-events]"), es = null, swapping = false, awaiting = null;
   var refreshQueue = function (announce) {
     fetch(live.dataset.fragment, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
       var before = {}; live.querySelectorAll("tr[data-id]").forEach(function (tr) { before[tr.dataset.id] = tr.classList.contains("arrived") ? 2 : 1; });
@@ -435,7 +435,12 @@
     var data = {}; try { data = JSON.parse(ev.data); } catch (e) { return; }
     if (live.dataset.fragment) refreshQueue(ev.type === "application.submitted" || ev.type === "application.released");
     else if (swapping) return;  // the page being fetched already shows it
-    else if (live.dataset.reload || (live.dataset.app && data.application_id === live.dataset.app)) refresh();
+    else if (live.dataset.reload || (live.dataset.app && data.application_id === live.dataset.app)) {
+      // On the mediator's case page a decision is followed by its sealed ruling within a moment: wait for that
+      // (one reload, straight to 打开裁定书) rather than reload twice; the reload still comes if the seal is slow.
+      if (ev.type === "application.decided" && live.dataset.awaitRuling) { if (!awaiting) awaiting = setTimeout(refresh, 3000); return; }
+      refresh();
+    }
   };
   var connect = function () {
     if (es) es.close();

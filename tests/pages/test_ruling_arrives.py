@@ -1,0 +1,54 @@
+"""The mediator's open case page as the judge decides (issue 18 item 5): the decision's event does not reload it —
+its sealed ruling follows within a moment and the page reloads once, straight to 打开裁定书 — but a slow seal does
+not leave the page stale: it reloads a few seconds after the decision all the same. bench/click_to_print.py
+measures the time from the click to the ruling on this page."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from tests.e2e.conftest import _free_port
+from tests.pages.test_staff_pages import login, wait_until
+from tests.support import Staff, application_body, verification_now
+
+
+@pytest.fixture
+def live_settings(settings):  # type: ignore[no-untyped-def]
+    """No issuance worker in the live server: the test seals the ruling when it chooses to."""
+    port = _free_port()
+    return replace(settings, public_base_url=f"http://127.0.0.1:{port}", issuance_in_process=False), port
+
+
+def test_the_decision_waits_for_its_ruling_and_a_slow_seal_still_reloads_the_page(browser, live_server):  # type: ignore[no-untyped-def]
+    from confirm.app import document_kinds
+    from confirm.issuance.worker import IssuanceWorker
+
+    base, runtime, passwords = live_server
+    with httpx.Client(base_url=base, timeout=30) as client:
+        app_id = Staff(client, "mediator", passwords["mediator"]).filed(application_body())
+        judge = Staff(client, "judge", passwords["judge"])
+        assert judge.post(f"/api/v1/applications/{app_id}/claim").status_code == 200
+        med = login(browser, base, "mediator", passwords["mediator"])
+        med.goto(f"{base}/m/a/{app_id}")
+        wait_until(med, "document.getElementById('live').dataset.connected === '1'")
+        med.evaluate("window.__notReloaded = true")
+        r = judge.post(f"/api/v1/applications/{app_id}/decision",
+                       json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
+        assert r.status_code == 202, r.text  # queued: no worker here
+
+    time.sleep(1.0)  # the decision's event has arrived by now; the page waits for the ruling
+    assert med.evaluate("window.__notReloaded === true")
+    wait_until(med, "window.__notReloaded !== true", timeout=10)  # no ruling yet: reloaded all the same
+    assert med.locator("#ruling-link").count() == 0
+
+    med.evaluate("window.__notReloaded = true")
+    worker = IssuanceWorker(runtime, document_kinds())
+    sealing = threading.Thread(target=lambda: [None for _ in iter(worker.run_once, False)])  # off Playwright's loop
+    sealing.start()
+    sealing.join(timeout=60)
+    med.wait_for_selector("#ruling-link", timeout=15_000)  # the ruling's event reloads the page at once
