@@ -38,6 +38,7 @@ from confirm.objections.document import ObjectionRulingDocument
 from confirm.parties import views as parties_views
 from confirm.performance import views as performance_views
 from confirm.performance.document import PerformanceCertificateDocument
+from confirm.reports import evaluation_views
 from confirm.reports import views as reports_views
 from confirm.serving import views as serving_views
 from confirm.serving.documents import AddressDocument, ReceiptDocument, VoucherDocument
@@ -110,7 +111,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     install_error_handlers(app)
     for router in (accounts_views.router, applications_views.router, issuance_views.router, serving_views.router,
                    parties_views.router, objections_views.router, execution_views.router, performance_views.router,
-                   reports_views.router, follow_up_views.router,
+                   reports_views.router, evaluation_views.router, follow_up_views.router,
                    live.router,
                    verification_views.router, messages_views.router, ops.router, pages.router):
         app.include_router(router)

@@ -32,10 +32,12 @@ class Role(StrEnum):
     JUDGE = "judge"  # 审判员: claims, reviews and decides
     CLERK = "clerk"  # 书记员: named on rulings; sees the court's queue
     ADMIN = "admin"  # 管理员: courts, organisations and accounts
+    ORG_HEAD = "org_head"  # 调解组织负责人: reads the evaluation figures of their organisation, no case files
 
     @property
     def name_zh(self) -> str:
-        return {Role.MEDIATOR: "调解员", Role.JUDGE: "审判员", Role.CLERK: "书记员", Role.ADMIN: "管理员"}[self]
+        return {Role.MEDIATOR: "调解员", Role.JUDGE: "审判员", Role.CLERK: "书记员", Role.ADMIN: "管理员",
+                Role.ORG_HEAD: "调解组织负责人"}[self]
 
 
 class OrgKind(StrEnum):
@@ -656,6 +658,20 @@ class PartyLink(SQLModel, table=True):
     waived_reason: str | None = Field(default=None, sa_type=sa.Text)
     waived_by: int | None = Field(default=None, foreign_key="users.id")
     voided_at: datetime | None = _ts(default=None)
+
+
+class MediationRating(SQLModel, table=True):
+    """听取群众意见: one party's rating of the mediation of one case (1–5 stars and a comment), given after the
+    ruling was served on that party; read by the mediator only in aggregate and without the party's name."""
+
+    __tablename__ = "mediation_ratings"
+    __table_args__ = (sa.UniqueConstraint("application_id", "party_id", name="uq_mediation_ratings_party"),)
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True, max_length=32)
+    party_id: int = Field(foreign_key="parties.id")
+    stars: int
+    comment: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _ts(default_factory=utcnow)
 
 
 class PartySession(SQLModel, table=True):

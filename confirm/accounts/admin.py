@@ -213,9 +213,9 @@ def add_user(session: Session, username: str, *, role: str, court_code: str, pas
         raise DomainError("user.password_weak", problem, 422)
     court = court_by_code(session, court_code)
     org_id = None
-    if role == Role.MEDIATOR:
+    if role in (Role.MEDIATOR, Role.ORG_HEAD):
         if not organization:
-            raise DomainError("user.org_required", "调解员账号须指定所属调解组织（--org）", 422)
+            raise DomainError("user.org_required", "调解员和调解组织负责人账号须指定所属调解组织（--org）", 422)
         org = session.exec(select(Organization).where(Organization.court_id == court.id,
                                                       Organization.name == organization)).first()
         if org is None:

@@ -37,10 +37,10 @@ from confirm.parties.service import void_links
 def scope_clause(user: User, table: type[Application] | type[Event] = Application) -> Any:
     """What a user may see of ``table`` (applications, or their live events): a mediator their organisation's,
     judges and clerks their court's, an administrator none (administration is not adjudication: accounts, courts
-    and organisations, never case files)."""
+    and organisations, never case files), an organisation's head none either (figures only, ``reports.evaluation``)."""
     if user.role == Role.MEDIATOR:
         return col(table.organization_id) == user.organization_id
-    if user.role == Role.ADMIN:
+    if user.role in (Role.ADMIN, Role.ORG_HEAD):
         return sa.false()
     return col(table.court_id) == user.court_id
 

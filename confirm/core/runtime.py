@@ -28,11 +28,13 @@ from confirm.core.seals import CourtSeals
 from confirm.core.storage import DocumentStore
 from confirm.core.verify_codes import load_or_create_secret
 from confirm.law.calendar import RestDayCalendar, calendar_from_table
+from confirm.law.evaluation import Weights, weights_from_table
 from confirm.law.signals import merge_table
-from confirm.law.tables import holiday_table, signal_table
+from confirm.law.tables import evaluation_table, holiday_table, signal_table
 
 COURT_HOLIDAYS_FILE = "holidays.yaml"  # in the data directory: a court's years over the shipped holidays.yaml
 COURT_SIGNALS_FILE = "signals.yaml"  # in the data directory: a court's thresholds over the shipped signals.yaml
+COURT_EVALUATION_FILE = "evaluation.yaml"  # in the data directory: a court's scoring weights over the shipped ones
 
 
 class Wakeable(Protocol):
@@ -96,6 +98,14 @@ class Runtime:
         path = self.settings.data_dir / COURT_SIGNALS_FILE
         court = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
         return merge_table(signal_table(), court)
+
+    @cached_property
+    def evaluation_weights(self) -> Weights:
+        """The mediator evaluation's scoring weights: the shipped table with the court's
+        ``<data_dir>/evaluation.yaml`` over it, key by key; read once per process (restart to apply a change)."""
+        path = self.settings.data_dir / COURT_EVALUATION_FILE
+        court = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        return weights_from_table(evaluation_table(), court)
 
     @cached_property
     def channels(self) -> dict[str, Channel]:

@@ -6,8 +6,8 @@ input models as the API and changed through the same service functions. The publ
 
 from fastapi import APIRouter
 
-from confirm.pages import admin, mediator, party, review, session
+from confirm.pages import admin, evaluation, mediator, party, review, session
 
 router = APIRouter(include_in_schema=False)
-for _audience in (session, mediator, review, admin, party):
+for _audience in (session, mediator, review, admin, party, evaluation):
     router.include_router(_audience.router)

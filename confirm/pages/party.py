@@ -28,7 +28,7 @@ from confirm.law.tables import party_texts
 from confirm.law.uploads import MAX_DOCUMENT_BYTES
 from confirm.models import PartyLink
 from confirm.pages.session import form_errors
-from confirm.parties import pages_of_documents, service
+from confirm.parties import pages_of_documents, ratings, service
 from confirm.parties.views import PARTY_COOKIE, SessionIn, open_party_session
 from confirm.performance import service as performance
 from confirm.web.deps import get_runtime
@@ -225,3 +225,27 @@ async def party_proof(request: Request, token: str) -> Response:
             performance.add_proof(session, runtime.store, link, obligation_id, filename=upload.filename,
                                   content=content)
     return await _performance_form(request, token, act, "proof")
+
+
+@router.post("/p/{token}/rating", response_class=HTMLResponse)
+async def party_rating(request: Request, token: str) -> Response:
+    """The party rates the mediation from the case page (once, after the ruling was served on them)."""
+    signed = _signed_in(request, token)
+    if signed is None:
+        return RedirectResponse(f"/p/{token}", status_code=303)
+    link, bearer = signed
+    form = await request.form()
+    if not hmac.compare_digest(str(form.get("csrf", "")), _csrf(request, bearer)):
+        return _error(request, DomainError("request.csrf", "页面已过期，请刷新后重试", 403))
+    runtime = get_runtime(request)
+    try:
+        stars = str(form.get("stars", ""))
+        body = ratings.RatingIn.model_validate({"stars": int(stars) if stars.isdigit() else 0,
+                                               "comment": str(form.get("comment", "")) or None})
+        with runtime.unit_of_work() as session:
+            ratings.rate(session, link, body)
+    except (DomainError, ValidationError) as exc:
+        message, fields, status = form_errors(exc)
+        return _case_page(request, token, link, bearer, status_code=status, message=message, fields=fields,
+                          form=dict(form))
+    return RedirectResponse(f"/p/{token}?rated=1", status_code=303)

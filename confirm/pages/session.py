@@ -32,7 +32,7 @@ from confirm.web.html import render
 from confirm.web.ratelimit import client_address
 
 router = APIRouter(include_in_schema=False)
-ROLE_HOME = {Role.MEDIATOR: "/m", Role.JUDGE: "/j", Role.CLERK: "/j", Role.ADMIN: "/admin"}
+ROLE_HOME = {Role.MEDIATOR: "/m", Role.JUDGE: "/j", Role.CLERK: "/j", Role.ADMIN: "/admin", Role.ORG_HEAD: "/e"}
 
 
 class Staff:

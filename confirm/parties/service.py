@@ -54,6 +54,7 @@ from confirm.models import (
     job_kind,
     pk,
 )
+from confirm.parties import ratings
 
 ACTIVE = (PartyLinkState.PENDING, PartyLinkState.CONFIRMED, PartyLinkState.DECLINED, PartyLinkState.LOCKED,
           PartyLinkState.WAIVED)
@@ -356,6 +357,7 @@ def me_json(session: Session, link: PartyLink) -> dict[str, Any]:
         "performance_certificate_url": "/api/v1/party/me/performance-certificate.pdf" if session.exec(
             select(PerformanceCertificate.id).where(PerformanceCertificate.application_id == app.id)).first()
         else None,
+        "rating": ratings.rating_json(session, link),
     }
 
 

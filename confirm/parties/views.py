@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from confirm.core.runtime import Runtime
 from confirm.law.errors import DomainError
 from confirm.models import Document, PartyLink
-from confirm.parties import pages_of_documents, service
+from confirm.parties import pages_of_documents, ratings, service
 from confirm.web.deps import DbId, RuntimeDep, get_runtime
 from confirm.web.ratelimit import client_address
 
@@ -143,3 +143,13 @@ def confirmation(runtime: RuntimeDep, request: Request, link: LinkDep, body: ser
         service.confirm(runtime, session, link, body, address=client_address(request),
                         user_agent=request.headers.get("user-agent", ""))
         return service.me_json(session, session.get(PartyLink, link.id) or link)
+
+
+@router.post("/me/rating")
+def rating(runtime: RuntimeDep, link: LinkDep, body: ratings.RatingIn) -> dict[str, Any]:
+    """The party rates the mediation (1–5 stars and a comment), once, after the ruling was served on them: 409
+    ``rating.not_served`` / ``rating.already_given``, 422 ``rating.stars_out_of_range`` / ``rating.comment_too_long``.
+    The mediator sees it only in the evaluation's figures, without the party's name."""
+    with runtime.unit_of_work() as session:
+        ratings.rate(session, link, body)
+        return ratings.rating_json(session, link)

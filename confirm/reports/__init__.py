@@ -1,2 +1,3 @@
-"""联席会议报表 (issue 16): the court's figures for its joint meeting with the mediation organisations — read in the
-caller's scope (``service``), routed as JSON, XLSX and a court-sealed PDF (``views``, ``xlsx``, ``document``)."""
+"""The court's oversight figures (issue 16): 联席会议报表, the joint meeting's figures with the mediation organisations
+(``service``, ``views``, ``xlsx``, the court-sealed PDF in ``document``), and 调解员考评, the mediator evaluation in
+the caller's scope (``evaluation``, ``evaluation_views``)."""

@@ -238,7 +238,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "user.username_format": (422, "用户名格式错误"),
     "user.role": (422, "角色错误"),
     "user.password_weak": (422, "密码太短"),
-    "user.org_required": (422, "调解员须指定调解组织"),
+    "user.org_required": (422, "调解员和调解组织负责人须指定调解组织"),
     "user.exists": (409, "用户名已存在"),
     "user.not_found": (404, "用户不存在"),
     "user.disable_self": (409, "不能停用自己的账号"),
@@ -269,6 +269,11 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "report.period_ambiguous": (422, "统计期间与开始、结束日期只能填写一种"),
     "report.period_missing": (422, "未填写统计期间"),
     "report.export_too_large": (422, "报表超过PDF导出上限，须按调解组织分别导出或导出XLSX"),
+    # mediator evaluation (考评调解案件质量、听取群众意见)
+    "rating.not_served": (409, "裁定书送达您之后才能评价本次调解"),
+    "rating.already_given": (409, "您已评价过本案的调解，每案只能评价一次"),
+    "rating.stars_out_of_range": (422, "评分应为1到5颗星"),
+    "rating.comment_too_long": (422, "意见最多500字"),
     # the command line only (exit codes, not HTTP statuses, but the same stable codes on stderr)
     "backup.not_empty": (400, "jiudi backup：目标目录不是空目录"),
     "backup.sqlite_path": (400, "jiudi backup：SQLite 数据库路径无效"),

@@ -63,6 +63,13 @@ def signal_table() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
+def evaluation_table() -> dict[str, Any]:
+    """The mediator evaluation's scoring weights shipped with the release (evaluation.yaml); a court's
+    ``<data_dir>/evaluation.yaml`` overrides them (``confirm.law.evaluation.weights_from_table``)."""
+    return _load("evaluation.yaml")
+
+
+@lru_cache(maxsize=1)
 def party_texts() -> dict[str, Any]:
     """What a party reads: the warning against false litigation, the notices, the messages' wording."""
     data = _load("party.yaml")
