@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -24,7 +24,6 @@ from confirm.law.errors import DomainError
 from confirm.law.intake import ApplicationIn
 from confirm.law.lifecycle import Action, require_allowed
 from confirm.law.review import Outcome, ground_labels
-from confirm.law.uploads import MAX_DOCUMENT_BYTES
 from confirm.models import Application, Court, Decision, Organization, PartyLinkState, Role, User, pk
 from confirm.pages.forms import blank_application, filed_obligations, form_step, nested_application, service_from_form
 from confirm.pages.session import Act, Staff, error_page, form_action, form_errors, page, read_form, signed_in
@@ -244,7 +243,7 @@ async def upload_document(request: Request, application_id: str) -> Response:
     async def act(runtime: Runtime, staff: Staff, form: FormData) -> None:
         kind = str(form.get("kind", ""))
         signed = str(form.get("signed_png", ""))
-        files: list[tuple[str, bytes]] = []
+        files: list[tuple[str, bytes | BinaryIO]] = []
         if signed:
             content = decode_data_url(signed, field="signature", code="page.signature_unreadable",
                                       message="签名图片无法识别，请重新签名")
@@ -252,14 +251,14 @@ async def upload_document(request: Request, application_id: str) -> Response:
         else:
             for upload in form.getlist("file"):
                 if isinstance(upload, UploadFile) and upload.filename:
-                    files.append((upload.filename, await upload.read(MAX_DOCUMENT_BYTES + 1)))
+                    files.append((upload.filename, upload.file))  # spooled to disk: stored a chunk at a time
         if not files:
             raise DomainError.for_field("file", "page.file_required", "请选择要上传的文件")
         with runtime.unit_of_work() as session:  # all or none: a refused file leaves nothing half-filed
-            for filename, content in files:
+            for filename, upload_content in files:
                 try:
                     applications.add_document(session, runtime.store, staff.user, application_id, kind=kind,
-                                              filename=filename, content=content)
+                                              filename=filename, content=upload_content)
                 except DomainError as exc:
                     if len(files) == 1:
                         raise
