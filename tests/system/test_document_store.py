@@ -132,3 +132,19 @@ def test_a_directory_store_configured_on_postgresql_keeps_documents_on_disk(sett
         assert (settings.store_dir / sha256[:2] / sha256[2:4] / sha256).is_file()
     finally:
         local.engine.dispose()
+
+
+def test_jiudi_store_check_finds_a_corrupt_document_and_import_copies_the_directory(runtime, settings):
+    from tests.system.test_schema_and_cli import run_cli
+
+    sha256 = runtime.store.put(b"%PDF-1.4 checked")
+    r = run_cli(settings, "store", "check")
+    assert r.returncode == 0 and "0 corrupt" in r.stdout, r.stderr
+    corrupt(runtime, sha256)
+    r = run_cli(settings, "store", "check")
+    assert r.returncode == 1 and f"corrupt: {sha256}" in r.stderr
+    r = run_cli(settings, "store", "import")
+    if runtime.store.kind == DATABASE:
+        assert r.returncode == 0 and "copied into the database store" in r.stdout, r.stderr
+    else:
+        assert r.returncode == 2
