@@ -78,10 +78,11 @@ def test_a_ruling_sealed_by_one_instance_is_downloaded_and_verified_through_the_
         # a mediator's upload through the second is read through the first, too
         m_b = Staff(b, "mediator", passwords["mediator"])
         draft = m_b.create().json()["id"]
-        doc = m_b.upload(draft, "evidence", a_pdf("filed on the second machine"))
+        evidence = a_pdf("filed on the second machine")
+        doc = m_b.upload(draft, "evidence", evidence)
         assert doc.status_code == 201, doc.text
         got = m.get(f"/api/v1/applications/{draft}/documents/{doc.json()['id']}")
-        assert got.status_code == 200 and got.content == a_pdf("filed on the second machine")
+        assert got.status_code == 200 and got.content == evidence
         # and nothing reached the second machine's disk: what it served came from the database
         assert not any(p.is_file() for p in (second_dir / "store").rglob("*"))
     finally:
