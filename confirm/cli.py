@@ -268,6 +268,46 @@ def _cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_store_import(settings: Settings, _args: argparse.Namespace) -> int:
+    """Copy the documents of the data directory's store into the database store (after switching to it)."""
+    from confirm.core.runtime import Runtime
+    from confirm.core.storage import DatabaseStore, DirectoryStore, import_directory
+
+    runtime = Runtime(settings)
+    try:
+        if not isinstance(runtime.store, DatabaseStore):
+            print("the document store is the directory (JIUDI_DOCUMENT_STORE); nothing to import", file=sys.stderr)
+            return 2
+        added = import_directory(DirectoryStore(settings.store_dir), runtime.store)
+        print(f"{added} document(s) copied into the database store; {runtime.store.count()} stored there")
+        return 0
+    finally:
+        runtime.engine.dispose()
+
+
+def _cmd_store_check(settings: Settings, _args: argparse.Namespace) -> int:
+    """Read every stored document and check it hashes to its name (exit 1 if one does not)."""
+    from confirm.core.runtime import Runtime
+    from confirm.core.storage import CorruptDocument
+
+    runtime = Runtime(settings)
+    checked, corrupt = 0, []
+    try:
+        for sha256 in runtime.store.names():
+            try:
+                for _chunk in runtime.store.chunks(sha256):
+                    pass
+            except CorruptDocument:
+                corrupt.append(sha256)
+            checked += 1
+    finally:
+        runtime.engine.dispose()
+    for sha256 in corrupt:
+        print(f"corrupt: {sha256}", file=sys.stderr)
+    print(f"{runtime.store.kind} store: {checked} document(s) checked, {len(corrupt)} corrupt")
+    return 1 if corrupt else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jiudi", description="就地 — judicial confirmation with sealed rulings")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -344,6 +384,9 @@ def build_parser() -> argparse.ArgumentParser:
     backup_cmd.add_argument("dest")
     restore_cmd = sub.add_parser("restore", help="put a backup back (replaces the database)")
     restore_cmd.add_argument("src")
+    store_cmd = sub.add_parser("store", help="the document store").add_subparsers(dest="sub", required=True)
+    store_cmd.add_parser("import", help="copy the data directory's documents into the database store")
+    store_cmd.add_parser("check", help="read every stored document and check its SHA-256 (exit 1 if one is corrupt)")
 
     verify = sub.add_parser("verify", help="check a sealed ruling PDF offline")
     verify.add_argument("file")
@@ -359,6 +402,7 @@ COMMANDS = {
     ("follow-up", "plan"): _cmd_follow_up_plan,
     ("org", "add"): _cmd_org_add, ("user", "add"): _cmd_user_add, ("verify", None): _cmd_verify,
     ("backup", None): _cmd_backup, ("restore", None): _cmd_restore,
+    ("store", "import"): _cmd_store_import, ("store", "check"): _cmd_store_check,
     ("audit", "verify"): _cmd_audit, ("audit", "checkpoint"): _cmd_audit,
 }
 

@@ -329,6 +329,25 @@ class Document(SQLModel, table=True):
     created_at: datetime = _ts(default_factory=utcnow)
 
 
+class StoredDocument(SQLModel, table=True):
+    """A document in the database document store (core.storage.DatabaseStore), named by its SHA-256; its bytes are
+    in ``stored_chunks``. Written once, never changed: rows of documents point to it by ``sha256``."""
+
+    __tablename__ = "stored_documents"
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int = Field(sa_type=sa.BigInteger)
+    chunks: int
+
+
+class StoredChunk(SQLModel, table=True):
+    """One chunk (1 MiB, the last shorter) of a stored document's bytes, in order by ``chunk_no`` from 0."""
+
+    __tablename__ = "stored_chunks"
+    sha256: str = Field(primary_key=True, max_length=64, foreign_key="stored_documents.sha256")
+    chunk_no: int = Field(primary_key=True)
+    data: bytes = Field(sa_type=sa.LargeBinary)
+
+
 class CaseCounter(SQLModel, table=True):
     """The last case number sequence given per court, year and type code (gapless, domain.md §5)."""
 

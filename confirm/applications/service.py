@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -18,7 +19,7 @@ from confirm.law.identity import PersonFacts, document_facts, normalize_document
 from confirm.law.intake import DOCUMENT_KINDS, AgentIn, ApplicationIn, require_valid_application
 from confirm.law.lifecycle import Action, Status, is_allowed, require_allowed
 from confirm.law.obligations import fen
-from confirm.law.uploads import require_acceptable_document
+from confirm.law.uploads import image_size, require_acceptable_upload
 from confirm.models import (
     Application,
     Court,
@@ -175,18 +176,30 @@ def replace_application(session: Session, user: User, application_id: str, body:
 
 
 def add_document(session: Session, store: DocumentStore, user: User, application_id: str, *, kind: str,
-                 filename: str, content: bytes) -> Document:
-    """File one document; the bytes are stored durably before the row that points to them is committed."""
+                 filename: str, content: bytes | BinaryIO) -> Document:
+    """File one document; the bytes are stored durably before the row that points to them is committed.
+
+    ``content`` may be a seekable file (an upload spooled to disk): it is judged by its size, first bytes and
+    image header, and stored a chunk at a time, never read whole."""
     require_role(user, Role.MEDIATOR)
     app = get_visible(session, user, application_id, for_update=True)
     require_allowed(app.status, Action.UPLOAD)
     if kind not in DOCUMENT_KINDS:
         raise DomainError.for_field("kind", "document.unknown_kind",
                                             "材料类型应为 agreement、joint_application、identity 或 evidence")
-    media_type = require_acceptable_document(content)
-    digest = store.put(content)
+    file = io.BytesIO(content) if isinstance(content, bytes) else content
+    size = file.seek(0, io.SEEK_END)
+    file.seek(0)
+    head = file.read(1024)
+
+    def dimensions(media_type: str) -> tuple[int, int] | None:
+        file.seek(0)
+        return image_size(file, media_type)
+
+    media_type = require_acceptable_upload(size, head, dimensions)
+    digest, size = store.put_file(file)
     doc = Document(application_id=app.id, kind=kind, filename=(filename or "upload")[:255], content_type=media_type,
-                   sha256=digest, size=len(content), uploaded_by=pk(user))
+                   sha256=digest, size=size, uploaded_by=pk(user))
     session.add(doc)
     app.updated_at = utcnow()
     session.flush()

@@ -21,9 +21,9 @@ from confirm.core.clock import china_today
 from confirm.core.runtime import Runtime
 from confirm.law.intake import ApplicationIn
 from confirm.law.review import OUTCOMES, Outcome, grounds_for
-from confirm.law.uploads import MAX_DOCUMENT_BYTES
 from confirm.models import Application, pk
 from confirm.web.deps import DbId, RuntimeDep
+from confirm.web.files import stored_document
 
 router = APIRouter(prefix="/api/v1")
 # every route that answers with an application: its body is ApplicationOut (fields of the other kind of party left out)
@@ -109,10 +109,9 @@ def get_application(runtime: RuntimeDep, user: UserDep, application_id: str) -> 
 def upload_document(runtime: RuntimeDep, user: UserDep, application_id: str, kind: Annotated[str, Form()],
                     file: Annotated[UploadFile, File()]) -> UploadedDocumentOut:
     """File a document (PDF, JPEG or PNG by content, at most 20 MB)."""
-    content = file.file.read(MAX_DOCUMENT_BYTES + 1)
-    with runtime.unit_of_work() as session:
+    with runtime.unit_of_work() as session:  # the upload, spooled to disk, is stored a chunk at a time
         doc = applications.add_document(session, runtime.store, user, application_id, kind=kind,
-                                        filename=file.filename or "", content=content)
+                                        filename=file.filename or "", content=file.file)
         return UploadedDocumentOut(id=pk(doc), kind=doc.kind, sha256=doc.sha256, size=doc.size,
                                    content_type=doc.content_type, filename=doc.filename)
 
@@ -130,8 +129,8 @@ def remove_document(runtime: RuntimeDep, user: UserDep, application_id: str, doc
 def download_document(runtime: RuntimeDep, user: UserDep, application_id: str, document_id: DbId) -> Response:
     with runtime.unit_of_work() as session:
         doc = applications.document_of(session, user, application_id, document_id)
-    return Response(runtime.store.get(doc.sha256), media_type=doc.content_type,
-                    headers={"Content-Disposition": "inline", "X-Content-Type-Options": "nosniff"})
+    return stored_document(runtime.store, doc.sha256, doc.content_type,
+                           headers={"Content-Disposition": "inline", "X-Content-Type-Options": "nosniff"})
 
 
 @router.post("/applications/{application_id}/submit", tags=["applications"], **AS_APPLICATION)

@@ -1,6 +1,10 @@
 """Backup and restore: the database (SQLite's online backup API, or pg_dump/pg_restore), the document store
 and the key material, into one directory. After a restore every ruling still verifies.
 
+Both document stores are covered: the database store's documents are tables of the database, so the dump holds
+them (consistent with the rows that name them); the directory store, and any documents left in the directory from
+before the database store, are copied as files.
+
 The backup directory holds private keys: it is created 0700 and must be kept like the keys themselves.
 """
 
@@ -17,6 +21,8 @@ from sqlalchemy.engine import make_url
 from confirm.core.audit import HEAD_FILE
 from confirm.core.clock import iso, utcnow
 from confirm.core.config import Settings
+from confirm.core.db import make_engine
+from confirm.core.storage import DATABASE, DatabaseStore, store_kind
 from confirm.law.errors import DomainError
 from keys.files import ensure_private_dir
 
@@ -56,8 +62,14 @@ def backup(settings: Settings, dest: Path) -> dict[str, object]:
         if (settings.data_dir / part).exists():
             shutil.copytree(settings.data_dir / part, dest / part)
     manifest: dict[str, object] = {"made_at": iso(utcnow()), "database": database,
-                "store_files": sum(1 for p in (dest / "store").rglob("*") if p.is_file())
-                if (dest / "store").exists() else 0}
+                "document_store": store_kind(settings), "store_files": sum(
+                    1 for p in (dest / "store").rglob("*") if p.is_file()) if (dest / "store").exists() else 0}
+    if store_kind(settings) == DATABASE:
+        engine = make_engine(settings.database_url)
+        try:
+            manifest["store_database_documents"] = DatabaseStore(engine).count()
+        finally:
+            engine.dispose()
     (dest / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return manifest
 

@@ -52,6 +52,9 @@ class Settings:
     case_allocator_timeout: float = 10.0
     # a court's reserved blocks (case_number_source blocks): warn once fewer numbers than this remain in a year
     case_number_warn_below: int = 20
+    # where documents are kept: "directory" (data_dir/store) or "database" (PostgreSQL only, shared by every
+    # instance); unset: the database on PostgreSQL, the directory on SQLite (core.storage.store_kind)
+    document_store: str | None = None
 
     @property
     def dev_mode(self) -> bool:
@@ -85,4 +88,17 @@ class Settings:
             case_allocator_token=env.get("JIUDI_CASE_ALLOCATOR_TOKEN") or None,
             case_allocator_timeout=float(env.get("JIUDI_CASE_ALLOCATOR_TIMEOUT") or 10),
             case_number_warn_below=int(env.get("JIUDI_CASE_NUMBER_WARN_BELOW") or 20),
+            document_store=_document_store(env.get("JIUDI_DOCUMENT_STORE") or None, database_url),
         )
+
+
+def _document_store(value: str | None, database_url: str) -> str | None:
+    """JIUDI_DOCUMENT_STORE, refused at start when it cannot work (the database store needs PostgreSQL)."""
+    if value is None:
+        return None
+    if value not in ("directory", "database"):
+        raise ValueError(f"JIUDI_DOCUMENT_STORE must be directory or database, not {value!r}")
+    if value == "database" and database_url.startswith("sqlite"):
+        raise ValueError("JIUDI_DOCUMENT_STORE=database needs PostgreSQL (JIUDI_DATABASE_URL); SQLite keeps documents"
+                         " in the data directory")
+    return value

@@ -25,7 +25,7 @@ from confirm.core.db import make_engine, pending_after_commit, transaction
 from confirm.core.events import EventBus
 from confirm.core.messaging import Channel
 from confirm.core.seals import CourtSeals
-from confirm.core.storage import DocumentStore
+from confirm.core.storage import DocumentStore, make_store
 from confirm.core.verify_codes import load_or_create_secret
 from confirm.law.calendar import RestDayCalendar, calendar_from_table
 from confirm.law.evaluation import Weights, weights_from_table
@@ -53,7 +53,7 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.engine = make_engine(self.settings.database_url)
-        self.store = DocumentStore(self.settings.store_dir)
+        self.store = make_store(self.settings, self.engine)
         audit.bind(self.engine, self.audit_keys)
 
     @contextmanager

@@ -23,6 +23,7 @@ from confirm.law.lifecycle import Status
 from confirm.law.review import DecisionIn
 from confirm.models import Ruling
 from confirm.web.deps import RuntimeDep
+from confirm.web.files import stored_document
 
 router = APIRouter(prefix="/api/v1")
 DECISION_WAIT_SECONDS = 10.0
@@ -70,5 +71,5 @@ def ruling_pdf(runtime: RuntimeDep, user: UserDep, application_id: str) -> Respo
         audit.append(session, actor=user.username, action="ruling.downloaded", application_id=app.id,
                      data={"sha256": ruling.sha256})
         filename = f"{app.case_number}.pdf"
-    return Response(runtime.store.get(ruling.sha256), media_type="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}"})
+    return stored_document(runtime.store, ruling.sha256, "application/pdf",
+                           headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}"})

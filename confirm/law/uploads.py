@@ -8,6 +8,8 @@ declare 20000×20000 pixels (a decompression bomb), which would cost the worker 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from typing import BinaryIO
 
 from PIL import ImageFile, JpegImagePlugin, PngImagePlugin
 
@@ -41,11 +43,11 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-def image_size(content: bytes, media_type: str) -> tuple[int, int] | None:
+def image_size(content: bytes | BinaryIO, media_type: str) -> tuple[int, int] | None:
     """(width, height) as a PNG's or JPEG's header declares them, read without decoding any pixel; None when the
-    header cannot be read."""
+    header cannot be read. ``content`` may be the bytes or a seekable file at its start (only the header is read)."""
     try:
-        with _HEADER_READERS[media_type](io.BytesIO(content)) as image:
+        with _HEADER_READERS[media_type](io.BytesIO(content) if isinstance(content, bytes) else content) as image:
             return image.size
     except Exception:  # PIL reports a broken header with whatever it hits: SyntaxError, OSError, struct.error …
         return None
@@ -54,17 +56,24 @@ def image_size(content: bytes, media_type: str) -> tuple[int, int] | None:
 def require_acceptable_document(content: bytes) -> str:
     """The media type of an acceptable upload; raise 413/415 otherwise, 422 for an image of more pixels than a
     page viewer may decode. Size first: it is cheaper to tell."""
-    if len(content) > MAX_DOCUMENT_BYTES:
+    return require_acceptable_upload(len(content), content[:1024], lambda media_type: image_size(content, media_type))
+
+
+def require_acceptable_upload(size: int, head: bytes,
+                              dimensions: Callable[[str], tuple[int, int] | None]) -> str:
+    """``require_acceptable_document`` told by the upload's size, its first 1 KiB and its declared dimensions (asked
+    for images only), so a 20 MB upload is judged without being read whole."""
+    if size > MAX_DOCUMENT_BYTES:
         raise DomainError("document.too_large", "文件超过20MB，请压缩或分拆后上传", 413)
-    if not content:
+    if not size:
         raise DomainError("document.empty", "文件为空，请重新选择文件", 400)
-    media_type = sniff_content_type(content[:1024])
+    media_type = sniff_content_type(head[:1024])
     if media_type is None:
         raise DomainError("document.unsupported_type", "只能上传PDF、JPEG或PNG文件", 415)
-    size = image_size(content, media_type) if media_type in _HEADER_READERS else None
-    if size is not None and size[0] * size[1] > MAX_DOCUMENT_PIXELS:
+    declared = dimensions(media_type) if media_type in _HEADER_READERS else None
+    if declared is not None and declared[0] * declared[1] > MAX_DOCUMENT_PIXELS:
         raise DomainError.for_field("file", "document.image_too_large",
-                                    f"图片尺寸过大（{size[0]}×{size[1]}像素），不能超过6400万像素，请缩小后重新上传")
+                                    f"图片尺寸过大（{declared[0]}×{declared[1]}像素），不能超过6400万像素，请缩小后重新上传")
     return media_type
 
 

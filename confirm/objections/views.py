@@ -23,6 +23,7 @@ from confirm.models import Objection, Role
 from confirm.objections import service
 from confirm.objections.service import ObjectionDecisionIn, ObjectionIn
 from confirm.web.deps import DbId, RuntimeDep
+from confirm.web.files import stored_document
 
 router = APIRouter(prefix="/api/v1", tags=["objections"])
 DECISION_WAIT_SECONDS = 10.0
@@ -88,8 +89,8 @@ def objection_ruling_pdf(runtime: RuntimeDep, user: UserDep, objection_id: DbId)
         audit.append(session, actor=user.username, action="objection.ruling_downloaded",
                      application_id=objection.application_id, data={"sha256": objection.sha256})
         sha256, filename = objection.sha256, f"{objection.case_number}.pdf"
-    return Response(runtime.store.get(sha256), media_type="application/pdf",
-                    headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}"})
+    return stored_document(runtime.store, sha256, "application/pdf",
+                           headers={"Content-Disposition": f"inline; filename*=UTF-8''{quote(filename)}"})
 
 
 class RevocationIn(ReasonIn):

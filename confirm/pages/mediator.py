@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -255,7 +255,7 @@ async def upload_document(request: Request, application_id: str) -> Response:
     async def act(runtime: Runtime, staff: Staff, form: FormData) -> None:
         kind = str(form.get("kind", ""))
         signed = str(form.get("signed_png", ""))
-        files: list[tuple[str, bytes]] = []
+        files: list[tuple[str, bytes | BinaryIO]] = []
         if signed:
             content = decode_data_url(signed, field="signature", code="page.signature_unreadable",
                                       message="签名图片无法识别，请重新签名")
@@ -263,14 +263,14 @@ async def upload_document(request: Request, application_id: str) -> Response:
         else:
             for upload in form.getlist("file"):
                 if isinstance(upload, UploadFile) and upload.filename:
-                    files.append((upload.filename, await upload.read(MAX_DOCUMENT_BYTES + 1)))
+                    files.append((upload.filename, upload.file))  # spooled to disk: stored a chunk at a time
         if not files:
             raise DomainError.for_field("file", "page.file_required", "请选择要上传的文件")
         with runtime.unit_of_work() as session:  # all or none: a refused file leaves nothing half-filed
-            for filename, content in files:
+            for filename, upload_content in files:
                 try:
                     applications.add_document(session, runtime.store, staff.user, application_id, kind=kind,
-                                              filename=filename, content=content)
+                                              filename=filename, content=upload_content)
                 except DomainError as exc:
                     if len(files) == 1:
                         raise

@@ -19,6 +19,7 @@ from confirm.law.errors import DomainError
 from confirm.models import Document, PartyLink
 from confirm.parties import pages_of_documents, ratings, service
 from confirm.web.deps import DbId, RuntimeDep, get_runtime
+from confirm.web.files import stored_document
 from confirm.web.ratelimit import client_address
 
 router = APIRouter(prefix="/api/v1/party", tags=["party"])
@@ -111,8 +112,8 @@ def document_file(runtime: RuntimeDep, link: LinkDep, document_id: DbId) -> Resp
     doc = _document(runtime, link, document_id)
     with runtime.unit_of_work() as session:
         service.record_view(session, link, document_id=doc.id, page=0)
-    return Response(runtime.store.get(doc.sha256), media_type=doc.content_type,
-                    headers={"Content-Disposition": "inline", "Cache-Control": "private, no-store"})
+    return stored_document(runtime.store, doc.sha256, doc.content_type,
+                           headers={"Content-Disposition": "inline", "Cache-Control": "private, no-store"})
 
 
 @router.get("/me/documents/{document_id}/pages", tags=["party"])

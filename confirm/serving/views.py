@@ -17,6 +17,7 @@ from confirm.parties.views import LinkDep
 from confirm.serving import service as serving
 from confirm.serving.schemas import ServiceIn
 from confirm.web.deps import PartyId, RuntimeDep
+from confirm.web.files import stored_document
 
 router = APIRouter(prefix="/api/v1")
 DOCUMENT_WAIT_SECONDS = 10.0
@@ -46,8 +47,8 @@ def party_ruling(runtime: RuntimeDep, link: LinkDep) -> Response:
         if ruling is None:
             raise DomainError("ruling.not_issued", "裁定书尚未出具", 409)
         serving.record_court_service(runtime, session, link)
-    return Response(runtime.store.get(ruling.sha256), media_type="application/pdf",
-                    headers={"Content-Disposition": "inline", "Cache-Control": "private, no-store"})
+    return stored_document(runtime.store, ruling.sha256, "application/pdf",
+                           headers={"Content-Disposition": "inline", "Cache-Control": "private, no-store"})
 
 
 @router.get("/party/me/service-receipt.pdf", tags=["party"], response_class=Response, responses=PDF)
@@ -57,8 +58,8 @@ def party_service_receipt(runtime: RuntimeDep, link: LinkDep) -> Response:
         receipt = session.exec(select(ServiceReceipt).where(ServiceReceipt.application_id == link.application_id)).first()
     if receipt is None:
         raise DomainError("service.receipt_pending", "送达回证尚未生成", 409)
-    return Response(runtime.store.get(receipt.sha256), media_type="application/pdf",
-                    headers={"Content-Disposition": "inline", "Cache-Control": "private, no-store"})
+    return stored_document(runtime.store, receipt.sha256, "application/pdf",
+                           headers={"Content-Disposition": "inline", "Cache-Control": "private, no-store"})
 
 
 @router.get("/applications/{application_id}/service-receipt.pdf", tags=["service"])

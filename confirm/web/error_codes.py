@@ -103,6 +103,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "document.unknown_kind": (422, "材料类型不正确"),
     "document.image_too_large": (422, "图片超过6400万像素（按文件头读取，不解码）"),
     "document.not_uploader": (403, "只有上传该材料的调解员可以删除它"),
+    "document.corrupt": (500, "存储的文件与登记的 SHA-256 不符（磁盘或数据库损坏）：不提供该文件，请从备份恢复"),
     # the workflow
     "application.invalid_state": (409, "当前状态不允许该操作"),
     "application.already_claimed": (409, "已由其他法官领取"),

@@ -3,6 +3,7 @@ brings everything back and every ruling still verifies."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from confirm.app import create_app
 from confirm.core import audit
 from confirm.core.db import transaction
 from confirm.core.runtime import Runtime
+from confirm.core.storage import DATABASE, DatabaseStore
 from confirm.models import Ruling
 from confirm.verification.service import check_upload
 from tests.support import Staff, verification_now
@@ -33,6 +35,12 @@ def test_every_ruling_verifies_after_backup_loss_and_restore(settings, runtime, 
     r = run_cli(settings, "backup", str(dest))
     assert r.returncode == 0, r.stderr
     assert (dest / "manifest.json").exists() and oct(dest.stat().st_mode)[-3:] == "700"
+    manifest = json.loads((dest / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["document_store"] == runtime.store.kind
+    if runtime.store.kind == DATABASE:  # the documents are in the dump, none in the directory copy
+        assert manifest["store_database_documents"] >= 6 and manifest["store_files"] == 0
+    else:
+        assert manifest["store_files"] >= 6  # two rulings, four filed documents (the same bytes once)
 
     # disaster: the database, the store and the keys are gone
     shutil.rmtree(settings.data_dir / "store")
@@ -56,7 +64,10 @@ def test_every_ruling_verifies_after_backup_loss_and_restore(settings, runtime, 
             rulings = s.exec(select(Ruling)).all()
             assert audit.verify_log(s, restored.audit_key.public_key(), restored.audit_keys) == []
         assert len(rulings) == 2
+        assert restored.store.kind == runtime.store.kind
         for ruling in rulings:
+            if isinstance(restored.store, DatabaseStore):
+                restored.store.legacy = None  # read from the restored database alone
             report = check_upload(restored, restored.store.get(ruling.sha256))
             assert report["genuine"] is True, report["problems"]
     finally:
