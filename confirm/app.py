@@ -115,3 +115,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         return HTMLResponse(DOCS_PAGE.format(docs_init=static_url("docs-init.js")))
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The application of one server process of ``jiudi serve --workers N`` (uvicorn's factory: each process builds
+    its own from the environment the supervisor set, without an issuance worker of its own)."""
+    return create_app(Settings.from_env())

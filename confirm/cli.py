@@ -44,28 +44,59 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.dev_mode:
         print("DEVELOPMENT MODE — generated keys, DEV seals, built-in timestamp authority; rulings have no legal effect")
     print(f"Jiudi listening on http://{args.host}:{args.port}  (public verify base: {settings.public_base_url})")
-    uvicorn.run(create_app(runtime=runtime), host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=5,
-                **proxy_options(settings))
+    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "info",
+                               "timeout_graceful_shutdown": 5, **proxy_options(settings)}
+    if args.workers <= 1:
+        uvicorn.run(create_app(runtime=runtime), **options)
+        return 0
+    # Several server processes (uvicorn's supervisor spawns them; they share the listening socket) and exactly one
+    # issuance worker: this supervisor runs it as a thread, the server processes are told not to run their own.
+    # Two workers would be safe (jobs are leased) but the one worker keeps sealing on one core, out of the way.
+    import os
+
+    os.environ["JIUDI_ISSUANCE_IN_PROCESS"] = "0"
+    os.environ[SERVER_PROCESSES_ENV] = str(args.workers)
+    worker = _issuance_worker(runtime) if settings.issuance_in_process else None
+    if worker is not None:
+        worker.start()
+    print(f"{args.workers} server processes; issuance worker "
+          f"{'in the supervisor (pid ' + str(os.getpid()) + ')' if worker else 'not here (jiudi worker runs it)'}")
+    try:
+        uvicorn.run("confirm.app:app_from_env", factory=True, workers=args.workers, **options)
+    finally:
+        if worker is not None:
+            worker.stop()
     return 0
+
+
+SERVER_PROCESSES_ENV = "JIUDI_SERVER_PROCESSES"  # set by serve --workers for its server processes
+
+
+def _issuance_worker(runtime: Any) -> Any:
+    """The issuance worker of this process (not yet started), woken at once on PostgreSQL by a decision committed
+    in any instance."""
+    from confirm.app import document_kinds
+    from confirm.core.db import is_postgresql
+    from confirm.core.events import NotificationListener
+    from confirm.issuance.worker import IssuanceWorker
+
+    worker = IssuanceWorker(runtime, document_kinds())
+    if is_postgresql(runtime.engine):
+        NotificationListener(runtime.settings.database_url, lambda _payload: worker.wake()).start()
+    return worker
 
 
 def _cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
     """The issuance worker as its own process: the only process that needs the seal keys."""
     import signal
 
-    from confirm.app import document_kinds
     from confirm.core import migrate
-    from confirm.core.db import is_postgresql
-    from confirm.core.events import NotificationListener
     from confirm.core.runtime import Runtime
-    from confirm.issuance.worker import IssuanceWorker
 
     runtime = Runtime(settings)
     migrate.upgrade(runtime.engine)
-    worker = IssuanceWorker(runtime, document_kinds())
+    worker = _issuance_worker(runtime)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
-    if is_postgresql(runtime.engine):  # a decision committed by any instance wakes this worker at once
-        NotificationListener(settings.database_url, lambda _payload: worker.wake()).start()
     print(f"Jiudi issuance worker running (database {runtime.engine.url.render_as_string(hide_password=True)})")
     worker.run_forever()
     return 0
@@ -265,6 +296,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="server processes (default 1); with more, exactly one issuance worker runs, in the "
+                       "supervisor")
 
     court = sub.add_parser("court", help="courts").add_subparsers(dest="sub", required=True)
     court_add = court.add_parser("add", help="add a court (and its development seal)")
