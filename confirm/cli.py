@@ -205,6 +205,25 @@ def _cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_institution_key(settings: Settings, args: argparse.Namespace) -> int:
+    """Keys for bulk verifiers (a bank): add prints the key once; list; revoke refuses it from then on."""
+    from confirm.verification import keys
+
+    if args.sub == "add":
+        _, (row, key) = _with_session(settings, lambda s: keys.create_key(s, args.name, args.per_minute, actor="cli"))
+        print(f"institution key #{row.id} for {row.name}, {row.per_minute} look-ups a minute (shown once, only its "
+              f"hash is kept):\n{key}\nsend it as the {keys.HEADER} header")
+    elif args.sub == "revoke":
+        _with_session(settings, lambda s: keys.revoke_key(s, args.id, actor="cli"))
+        print(f"institution key #{args.id} revoked: refused from now on")
+    else:
+        _, rows = _with_session(settings, keys.list_keys)
+        for r in rows:
+            state = f"revoked {r.revoked_at:%Y-%m-%d %H:%M}" if r.revoked_at else "active"
+            print(f"#{r.id} {r.key_prefix}… {r.name} {r.per_minute}/min {state}")
+    return 0
+
+
 def _cmd_org_add(settings: Settings, args: argparse.Namespace) -> int:
     from confirm.accounts import admin
 
@@ -347,6 +366,14 @@ def build_parser() -> argparse.ArgumentParser:
     org_add.add_argument("--name", required=True)
     org_add.add_argument("--kind", required=True, choices=[k.value for k in OrgKind])
 
+    ikey = sub.add_parser("institution-key", help="keys of bulk verifiers (a bank) with their own look-up limit"
+                          ).add_subparsers(dest="sub", required=True)
+    ikey_add = ikey.add_parser("add", help="make a key (printed once)")
+    ikey_add.add_argument("--name", required=True, help="the institution, e.g. 某某银行秀山支行")
+    ikey_add.add_argument("--per-minute", type=int, default=6000, help="its verification look-ups a minute")
+    ikey.add_parser("list", help="the keys, active and revoked")
+    ikey.add_parser("revoke", help="refuse a key from now on").add_argument("--id", type=int, required=True)
+
     user = sub.add_parser("user", help="users").add_subparsers(dest="sub", required=True)
     user_add = user.add_parser("add", help="add a user")
     user_add.add_argument("username")
@@ -376,6 +403,8 @@ COMMANDS = {
     ("init", None): _cmd_init, ("serve", None): _cmd_serve, ("worker", None): _cmd_worker, ("court", "add"): _cmd_court_add,
     ("court", "set"): _cmd_court_set, ("court", "show"): _cmd_court_show, ("court", "blocks"): _cmd_court_blocks,
     ("court", "counter-start"): _cmd_court_counter_start, ("outbox", None): _cmd_outbox,
+    ("institution-key", "add"): _cmd_institution_key, ("institution-key", "list"): _cmd_institution_key,
+    ("institution-key", "revoke"): _cmd_institution_key,
     ("org", "add"): _cmd_org_add, ("user", "add"): _cmd_user_add, ("verify", None): _cmd_verify,
     ("backup", None): _cmd_backup, ("restore", None): _cmd_restore,
     ("audit", "verify"): _cmd_audit, ("audit", "checkpoint"): _cmd_audit,

@@ -49,6 +49,12 @@ class Settings:
     case_allocator_timeout: float = 10.0
     # a court's reserved blocks (case_number_source blocks): warn once fewer numbers than this remain in a year
     case_number_warn_below: int = 20
+    # where verification look-ups are counted: memory (this process; the default), database (every instance on this
+    # database) or a limits storage URI such as redis://host:6379/0 (core.limits.storage_for)
+    rate_limit_storage: str | None = None
+    # how many server processes share this machine's port (jiudi serve --workers sets it for them): with in-memory
+    # limits each process allows its share, so the machine's total stays within the limit
+    server_processes: int = 1
 
     @property
     def dev_mode(self) -> bool:
@@ -81,4 +87,6 @@ class Settings:
             case_allocator_token=env.get("JIUDI_CASE_ALLOCATOR_TOKEN") or None,
             case_allocator_timeout=float(env.get("JIUDI_CASE_ALLOCATOR_TIMEOUT") or 10),
             case_number_warn_below=int(env.get("JIUDI_CASE_NUMBER_WARN_BELOW") or 20),
+            rate_limit_storage=env.get("JIUDI_RATE_LIMIT_STORAGE") or None,
+            server_processes=max(1, int(env.get("JIUDI_SERVER_PROCESSES") or 1)),
         )
