@@ -103,7 +103,10 @@ def storage_for(setting: str | None, engine: Engine) -> Storage:
         return MemoryStorage()
     if setting == DATABASE:
         return DatabaseStorage(engine)
-    return storage_from_string(setting)
+    storage = storage_from_string(setting)
+    if not isinstance(storage, Storage):  # an async+… URI: the service's limiters are synchronous
+        raise ValueError(f"JIUDI_RATE_LIMIT_STORAGE: {setting} is an asynchronous storage")
+    return storage
 
 
 def limiter(storage: Storage) -> RateLimiter:
