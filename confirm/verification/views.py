@@ -62,7 +62,7 @@ async def verify_token_json(request: Request, runtime: RuntimeDep, token: str) -
     """The public record behind a QR code; 404 ``verify.not_found`` for an unknown token."""
     record, renderings = await _lookup(request, runtime, token)
     if "json" not in renderings:
-        renderings["json"] = JSONResponse(record).body
+        renderings["json"] = bytes(JSONResponse(record).body)
     return Response(renderings["json"], media_type="application/json")
 
 
