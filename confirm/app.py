@@ -43,6 +43,7 @@ from confirm.reports import views as reports_views
 from confirm.serving import views as serving_views
 from confirm.serving.documents import AddressDocument, ReceiptDocument, VoucherDocument
 from confirm.verification import views as verification_views
+from confirm.verification.service import PublicRecords
 from confirm.web import openapi
 from confirm.web.assets import STATIC_DIR, VersionedStaticFiles, static_url
 from confirm.web.errors import install_error_handlers
@@ -103,17 +104,19 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app = FastAPI(title="就地 Jiudi — 司法确认电子签章服务", version="1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Judicial confirmation of mediation agreements with electronically sealed rulings.")
     app.state.runtime = runtime
-    app.state.limits = Limits()
+    app.state.limits = Limits(runtime.settings, runtime.engine)
+    app.state.public_records = PublicRecords()  # the verification look-ups' cache (verification.service)
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM, exclude_content_types=GZIP_EXCLUDED)
     app.add_middleware(BodyLimit)  # inside SecurityHeaders: a 413 carries the headers too
     redact_access_log()
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
-    for router in (accounts_views.router, applications_views.router, issuance_views.router, serving_views.router,
-                   parties_views.router, objections_views.router, execution_views.router, performance_views.router,
-                   reports_views.router, evaluation_views.router, follow_up_views.router,
-                   live.router,
-                   verification_views.router, messages_views.router, ops.router, pages.router):
+    # public verification first: its look-ups are most of the traffic, and the router tries routes in order (no
+    # other router has a path of its own, so the order changes nothing else)
+    for router in (verification_views.router, accounts_views.router, applications_views.router,
+                   issuance_views.router, serving_views.router, parties_views.router, objections_views.router,
+                   execution_views.router, performance_views.router, reports_views.router, evaluation_views.router,
+                   follow_up_views.router, live.router, messages_views.router, ops.router, pages.router):
         app.include_router(router)
     openapi.install(app)  # every status and media type the routes answer (confirm/web/openapi.py)
     app.mount("/static", VersionedStaticFiles(directory=str(STATIC_DIR)), name="static")
@@ -125,3 +128,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         return HTMLResponse(DOCS_PAGE.format(docs_init=static_url("docs-init.js")))
 
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The application of one server process of ``jiudi serve --workers N`` (uvicorn's factory: each process builds
+    its own from the environment the supervisor set, without an issuance worker of its own)."""
+    return create_app(Settings.from_env())

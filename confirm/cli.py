@@ -44,28 +44,59 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if settings.dev_mode:
         print("DEVELOPMENT MODE — generated keys, DEV seals, built-in timestamp authority; rulings have no legal effect")
     print(f"Jiudi listening on http://{args.host}:{args.port}  (public verify base: {settings.public_base_url})")
-    uvicorn.run(create_app(runtime=runtime), host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=5,
-                **proxy_options(settings))
+    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "info",
+                               "timeout_graceful_shutdown": 5, **proxy_options(settings)}
+    if args.workers <= 1:
+        uvicorn.run(create_app(runtime=runtime), **options)
+        return 0
+    # Several server processes (uvicorn's supervisor spawns them; they share the listening socket) and exactly one
+    # issuance worker: this supervisor runs it as a thread, the server processes are told not to run their own.
+    # Two workers would be safe (jobs are leased) but the one worker keeps sealing on one core, out of the way.
+    import os
+
+    os.environ["JIUDI_ISSUANCE_IN_PROCESS"] = "0"
+    os.environ[SERVER_PROCESSES_ENV] = str(args.workers)
+    worker = _issuance_worker(runtime) if settings.issuance_in_process else None
+    if worker is not None:
+        worker.start()
+    print(f"{args.workers} server processes; issuance worker "
+          f"{'in the supervisor (pid ' + str(os.getpid()) + ')' if worker else 'not here (jiudi worker runs it)'}")
+    try:
+        uvicorn.run("confirm.app:app_from_env", factory=True, workers=args.workers, **options)
+    finally:
+        if worker is not None:
+            worker.stop()
     return 0
+
+
+SERVER_PROCESSES_ENV = "JIUDI_SERVER_PROCESSES"  # set by serve --workers for its server processes
+
+
+def _issuance_worker(runtime: Any) -> Any:
+    """The issuance worker of this process (not yet started), woken at once on PostgreSQL by a decision committed
+    in any instance."""
+    from confirm.app import document_kinds
+    from confirm.core.db import is_postgresql
+    from confirm.core.events import NotificationListener
+    from confirm.issuance.worker import IssuanceWorker
+
+    worker = IssuanceWorker(runtime, document_kinds())
+    if is_postgresql(runtime.engine):
+        NotificationListener(runtime.settings.database_url, lambda _payload: worker.wake()).start()
+    return worker
 
 
 def _cmd_worker(settings: Settings, _args: argparse.Namespace) -> int:
     """The issuance worker as its own process: the only process that needs the seal keys."""
     import signal
 
-    from confirm.app import document_kinds
     from confirm.core import migrate
-    from confirm.core.db import is_postgresql
-    from confirm.core.events import NotificationListener
     from confirm.core.runtime import Runtime
-    from confirm.issuance.worker import IssuanceWorker
 
     runtime = Runtime(settings)
     migrate.upgrade(runtime.engine)
-    worker = IssuanceWorker(runtime, document_kinds())
+    worker = _issuance_worker(runtime)
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
-    if is_postgresql(runtime.engine):  # a decision committed by any instance wakes this worker at once
-        NotificationListener(settings.database_url, lambda _payload: worker.wake()).start()
     print(f"Jiudi issuance worker running (database {runtime.engine.url.render_as_string(hide_password=True)})")
     worker.run_forever()
     return 0
@@ -182,6 +213,25 @@ def _cmd_outbox(settings: Settings, args: argparse.Namespace) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     for m in [] if args.json else rows:
         print(f"#{m['id']} {m['created_at']} {m['channel']} → {m['to']} [{m['kind']}, {m['status']}]\n  {m['text']}")
+    return 0
+
+
+def _cmd_institution_key(settings: Settings, args: argparse.Namespace) -> int:
+    """Keys for bulk verifiers (a bank): add prints the key once; list; revoke refuses it from then on."""
+    from confirm.verification import keys
+
+    if args.sub == "add":
+        _, (row, key) = _with_session(settings, lambda s: keys.create_key(s, args.name, args.per_minute, actor="cli"))
+        print(f"institution key #{row.id} for {row.name}, {row.per_minute} look-ups a minute (shown once, only its "
+              f"hash is kept):\n{key}\nsend it as the {keys.HEADER} header")
+    elif args.sub == "revoke":
+        _with_session(settings, lambda s: keys.revoke_key(s, args.id, actor="cli"))
+        print(f"institution key #{args.id} revoked: refused from now on")
+    else:
+        _, rows = _with_session(settings, keys.list_keys)
+        for r in rows:
+            state = f"revoked {r.revoked_at:%Y-%m-%d %H:%M}" if r.revoked_at else "active"
+            print(f"#{r.id} {r.key_prefix}… {r.name} {r.per_minute}/min {state}")
     return 0
 
 
@@ -316,6 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the service")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="server processes (default 1); with more, exactly one issuance worker runs, in the "
+                       "supervisor")
 
     court = sub.add_parser("court", help="courts").add_subparsers(dest="sub", required=True)
     court_add = court.add_parser("add", help="add a court (and its development seal)")
@@ -367,6 +420,14 @@ def build_parser() -> argparse.ArgumentParser:
     org_add.add_argument("--name", required=True)
     org_add.add_argument("--kind", required=True, choices=[k.value for k in OrgKind])
 
+    ikey = sub.add_parser("institution-key", help="keys of bulk verifiers (a bank) with their own look-up limit"
+                          ).add_subparsers(dest="sub", required=True)
+    ikey_add = ikey.add_parser("add", help="make a key (printed once)")
+    ikey_add.add_argument("--name", required=True, help="the institution, e.g. 某某银行秀山支行")
+    ikey_add.add_argument("--per-minute", type=int, default=6000, help="its verification look-ups a minute")
+    ikey.add_parser("list", help="the keys, active and revoked")
+    ikey.add_parser("revoke", help="refuse a key from now on").add_argument("--id", type=int, required=True)
+
     user = sub.add_parser("user", help="users").add_subparsers(dest="sub", required=True)
     user_add = user.add_parser("add", help="add a user")
     user_add.add_argument("username")
@@ -400,6 +461,8 @@ COMMANDS = {
     ("court", "set"): _cmd_court_set, ("court", "show"): _cmd_court_show, ("court", "blocks"): _cmd_court_blocks,
     ("court", "counter-start"): _cmd_court_counter_start, ("outbox", None): _cmd_outbox,
     ("follow-up", "plan"): _cmd_follow_up_plan,
+    ("institution-key", "add"): _cmd_institution_key, ("institution-key", "list"): _cmd_institution_key,
+    ("institution-key", "revoke"): _cmd_institution_key,
     ("org", "add"): _cmd_org_add, ("user", "add"): _cmd_user_add, ("verify", None): _cmd_verify,
     ("backup", None): _cmd_backup, ("restore", None): _cmd_restore,
     ("store", "import"): _cmd_store_import, ("store", "check"): _cmd_store_check,

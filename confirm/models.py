@@ -142,6 +142,23 @@ class RateCounter(SQLModel, table=True):
     hits: int = 0
 
 
+class InstitutionKey(SQLModel, table=True):
+    """A bulk verifier's key (a bank checking a batch of rulings): its verification look-ups are counted under the
+    key at its own limit, not under its address. Only the key's SHA-256 is kept (the key is 256 random bits: a fast
+    hash is enough); the administrator sees it once, when it is made."""
+
+    __tablename__ = "institution_keys"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    key_hash: str = Field(max_length=64, unique=True)
+    key_prefix: str = Field(max_length=12)  # the key's first characters, to tell keys apart on the admin page
+    per_minute: int
+    created_by: str = Field(max_length=100)
+    created_at: datetime = _ts(default_factory=utcnow)
+    revoked_at: datetime | None = _ts(default=None)
+    revoked_by: str | None = Field(default=None, max_length=100)
+
+
 class AuthToken(SQLModel, table=True):
     """A bearer token; only its SHA-256 is kept so a database leak does not leak sessions."""
 

@@ -8,13 +8,15 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from confirm.core import audit, limits
 from confirm.core.clock import as_utc, utcnow
 from confirm.core.db import transaction
-from confirm.core.limits import Rule
+from confirm.core.limits import DatabaseStorage
 from confirm.law.errors import DomainError
 from confirm.models import AuthToken, User, pk
 
@@ -65,17 +67,18 @@ def revoke_token(session: Session, token: str, *, actor: str) -> None:
         audit.append(session, actor=actor, action="auth.logout", data={})
 
 
-# Login failures, counted in the database for every instance together (core.limits): per account and address
+# Login failures, counted in the database for every instance together (``limits`` with core.limits' database
+# storage; a restart forgets nothing, whatever JIUDI_RATE_LIMIT_STORAGE says for look-ups): per account and address
 # (a user mistyping), per account from anywhere (one account guessed from many addresses), per address over every
 # account (a password sprayed over many usernames). Once a key is at its limit even the right password gets 429.
-LOGIN_RULES = {"account_address": Rule(limit=10, seconds=300), "account": Rule(limit=30, seconds=900),
-               "address": Rule(limit=60, seconds=900)}
+LOGIN_RULES = {"account_address": RateLimitItemPerMinute(10, 5), "account": RateLimitItemPerMinute(30, 15),
+               "address": RateLimitItemPerMinute(60, 15)}
 
 
-def _login_keys(username: str, address: str) -> list[tuple[str, Rule]]:
-    return [(f"login:{username}|{address}", LOGIN_RULES["account_address"]),
-            (f"login-account:{username}", LOGIN_RULES["account"]),
-            (f"login-address:{address}", LOGIN_RULES["address"])]
+def _login_keys(username: str, address: str) -> list[tuple[RateLimitItem, str]]:
+    return [(LOGIN_RULES["account_address"], f"login:{username}|{address}"),
+            (LOGIN_RULES["account"], f"login-account:{username}"),
+            (LOGIN_RULES["address"], f"login-address:{address}")]
 
 
 def login(engine: Engine, username: str, password: str, address: str) -> tuple[User, str, int]:
@@ -83,20 +86,21 @@ def login(engine: Engine, username: str, password: str, address: str) -> tuple[U
     transaction holds the write lock: a flood of logins would stall every writer); the failure counters are shared
     by every instance (``LOGIN_RULES``)."""
     keys = _login_keys(username, address)
+    failures = FixedWindowRateLimiter(DatabaseStorage(engine))
+    limits.refuse_if_over(failures, keys)
     with transaction(engine) as session:
-        limits.refuse_if_over(session, keys, utcnow())
         user = session.exec(select(User).where(User.username == username)).first()
         stored = user.password_hash if user is not None and not user.disabled else None
     if not _password_matches(stored, password):
-        with transaction(engine) as session:
-            limits.count(session, keys, utcnow())
+        for item, key in keys:
+            failures.hit(item, key)
         raise DomainError("auth.invalid_credentials", "用户名或密码不正确", 401)
     with transaction(engine) as session:
         user = session.exec(select(User).where(User.username == username)).one()
         if user.disabled:  # disabled while its password was being checked
             raise DomainError("auth.invalid_credentials", "用户名或密码不正确", 401)
-        limits.clear(session, [keys[0][0]])
         token, lifetime = issue_token(session, user)
+    failures.clear(*keys[0])  # the user who mistyped starts afresh; the account's and the address's counts stay
     return user, token, lifetime
 
 

@@ -55,6 +55,12 @@ class Settings:
     # where documents are kept: "directory" (data_dir/store) or "database" (PostgreSQL only, shared by every
     # instance); unset: the database on PostgreSQL, the directory on SQLite (core.storage.store_kind)
     document_store: str | None = None
+    # where verification look-ups are counted: memory (this process; the default), database (every instance on this
+    # database) or a limits storage URI such as redis://host:6379/0 (core.limits.storage_for)
+    rate_limit_storage: str | None = None
+    # how many server processes share this machine's port (jiudi serve --workers sets it for them): with in-memory
+    # limits each process allows its share, so the machine's total stays within the limit
+    server_processes: int = 1
 
     @property
     def dev_mode(self) -> bool:
@@ -89,6 +95,8 @@ class Settings:
             case_allocator_timeout=float(env.get("JIUDI_CASE_ALLOCATOR_TIMEOUT") or 10),
             case_number_warn_below=int(env.get("JIUDI_CASE_NUMBER_WARN_BELOW") or 20),
             document_store=_document_store(env.get("JIUDI_DOCUMENT_STORE") or None, database_url),
+            rate_limit_storage=env.get("JIUDI_RATE_LIMIT_STORAGE") or None,
+            server_processes=max(1, int(env.get("JIUDI_SERVER_PROCESSES") or 1)),
         )
 
 

@@ -8,6 +8,7 @@ authority that cannot be reached, say) are retried with backoff, never skipped a
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -54,6 +55,7 @@ class IssuanceWorker:
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="jiudi-issuance", daemon=True)
         self._thread.start()
+        print(f"Jiudi issuance worker started in process {os.getpid()}", flush=True)  # serve --workers: exactly one
 
     def stop(self) -> None:
         self._stop.set()

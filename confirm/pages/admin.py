@@ -1,4 +1,5 @@
-"""The administrator's page: courts, mediation organisations and accounts (adding, disabling, resetting)."""
+"""The administrator's page: courts, mediation organisations, accounts (adding, disabling, resetting) and the
+institution keys of bulk verifiers (making, revoking)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from confirm.accounts import admin
 from confirm.law.errors import DomainError
 from confirm.models import Court, Organization, OrgKind, Role, User
 from confirm.pages.session import Staff, page, read_form, signed_in
+from confirm.verification import keys
 from confirm.web.deps import get_runtime
 
 router = APIRouter(include_in_schema=False)
@@ -22,9 +24,11 @@ def _admin_page(request: Request, staff: Staff, status_code: int = 200, **extra:
         courts = list(session.exec(select(Court).order_by(col(Court.code))))
         orgs = list(session.exec(select(Organization).order_by(col(Organization.id))))
         users = list(session.exec(select(User).order_by(col(User.id))))
+        institution_keys = keys.list_keys(session)
     return page(request, "pages/admin.html", staff, status_code=status_code, courts=courts, orgs=orgs, users=users,
                 court_of={c.id: c for c in courts}, org_of={o.id: o for o in orgs},
-                org_kinds={k.value: k.name_zh for k in OrgKind},
+                org_kinds={k.value: k.name_zh for k in OrgKind}, institution_keys=institution_keys,
+                key_header=keys.HEADER, new_key=extra.get("new_key"),
                 message=extra.get("message"), notice=extra.get("notice"), new_password=extra.get("new_password"))
 
 
@@ -37,7 +41,14 @@ def admin_home(request: Request) -> Response:
 
 
 def _act(session: Session, what: str, f: dict[str, str], actor: str) -> tuple[str, str | None]:
-    """One administrator's action on the page's form ``what``: the notice to show and a password to show once."""
+    """One administrator's action on the page's form ``what``: the notice to show and a password (or institution
+    key) to show once."""
+    if what == "institution-keys":
+        row, key = keys.create_key(session, f.get("name", ""), _per_minute(f.get("per_minute", "")), actor=actor)
+        return f"已为 {row.name} 生成机构核验密钥", key
+    if what == "institution-keys-revoke":
+        row = keys.revoke_key(session, _per_minute(f.get("id", "")), actor=actor)
+        return f"{row.name} 的机构核验密钥已吊销，立即失效", None
     if what == "courts":
         admin.add_court(session, f.get("code", ""), f.get("name", ""), actor=actor)
         return "法院已添加", None
@@ -58,6 +69,12 @@ def _act(session: Session, what: str, f: dict[str, str], actor: str) -> tuple[st
     raise DomainError("not_found", "请求的地址不存在", 404)
 
 
+def _per_minute(text: str) -> int:
+    if not text.isdigit():
+        raise DomainError("institution_key.per_minute", "每分钟核验次数应为正整数", 422)
+    return int(text)
+
+
 @router.post("/admin/{what}", response_class=HTMLResponse)
 async def admin_action(request: Request, what: str) -> Response:
     staff = signed_in(request, Role.ADMIN)
@@ -67,7 +84,9 @@ async def admin_action(request: Request, what: str) -> Response:
         form = await read_form(request, staff)
         fields = {k: str(v).strip() for k, v in form.items() if isinstance(v, str)}
         with get_runtime(request).unit_of_work() as session:
-            notice, new_password = _act(session, what, fields, staff.user.username)
+            notice, secret = _act(session, what, fields, staff.user.username)
     except DomainError as exc:
         return _admin_page(request, staff, status_code=exc.status, message=exc.message)
-    return _admin_page(request, staff, notice=notice, new_password=new_password)
+    if what == "institution-keys":
+        return _admin_page(request, staff, notice=notice, new_key=secret)
+    return _admin_page(request, staff, notice=notice, new_password=secret)

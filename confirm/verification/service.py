@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from confirm.core.clock import china_time, chinese_datetime_text, iso, iso_text
@@ -360,3 +362,52 @@ def with_registry(runtime: Runtime, report: VerificationReport, *, signature_dec
         answer["verdict_from"] = "signature"
         answer["registry_problems"] = registry_problems
     return answer
+
+
+class PublicRecords:
+    """The public record of each ruling looked up by token, kept in this process with its JSON and its rendered
+    page (``/v/{token}``): a look-up then costs one indexed query for the ruling's revocation state instead of
+    seven, and no rendering. Only revocation changes a ruling's public record, so an entry is used only while the
+    ruling's id and revocation (``revoked_at``, ``revoked_by``) are what the database says now — a revocation
+    shows at the very next look-up, on every instance — and for ``ttl`` seconds at most (a court renamed shows
+    within a minute). Objection rulings and unknown tokens take the full path."""
+
+    def __init__(self, max_entries: int = 50_000, ttl: float = 60.0) -> None:
+        self.max_entries, self.ttl = max_entries, ttl
+        self._entries: dict[str, tuple[tuple[Any, ...], float, dict[str, Any], dict[str, bytes]]] = {}
+        self._lock = threading.Lock()
+
+    def _state(self, runtime: Runtime, hashed: str) -> tuple[Any, ...] | None:
+        with runtime.engine.connect() as connection:
+            row = connection.execute(_RULING_STATE, {"hashed": hashed}).first()
+        return tuple(row) if row is not None else None
+
+    def cached(self, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]] | None:
+        """The record and its renderings (``json``, ``html``, filled by the caller) when this process holds them
+        for the ruling as it is now; one indexed query, quick enough to run on the event loop. None: ``lookup``."""
+        hashed = digest(token[:200])
+        entry = self._entries.get(hashed)
+        if entry is None or time.monotonic() - entry[1] >= self.ttl:
+            return None
+        if entry[0] != self._state(runtime, hashed):  # revoked meanwhile (or gone): look it up afresh
+            return None
+        return entry[2], entry[3]
+
+    def lookup(self, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]]:
+        """The record looked up in full (raises 404 as ``by_token`` does), kept for the next look-ups."""
+        hashed = digest(token[:200])
+        state = self._state(runtime, hashed)
+        if state is None:
+            return by_token(runtime, token), {}  # an objection ruling's token, or none: not cached
+        record = by_token(runtime, token)
+        if self._state(runtime, hashed) != state:  # revoked while it was being read: not kept
+            return record, {}
+        renderings: dict[str, bytes] = {}
+        with self._lock:
+            if len(self._entries) >= self.max_entries:
+                self._entries.clear()  # a crude bound: a full cache starts over (it refills at one query a token)
+            self._entries[hashed] = (state, time.monotonic(), record, renderings)
+        return record, renderings
+
+
+_RULING_STATE = sa.text("SELECT id, revoked_at, revoked_by FROM rulings WHERE token_hash = :hashed")

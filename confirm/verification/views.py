@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from confirm.core.runtime import Runtime
 from confirm.law.errors import DomainError
 from confirm.law.uploads import MAX_DOCUMENT_BYTES
+from confirm.models import pk
+from confirm.verification import keys
 from confirm.verification import service as verification
 from confirm.web.deps import RuntimeDep
 from confirm.web.errors import error_body
@@ -24,18 +27,43 @@ def _page(request: Request, runtime: Runtime, name: str, status_code: int = 200,
     return render(request, name, dev_mode=runtime.settings.dev_mode, status_code=status_code, **context)
 
 
-def limited(request: Request) -> None:
-    """Verification look-ups are rate-limited per address (429 ``request.rate_limited``)."""
-    limits(request).verify.hit(client_address(request))
+def _limit(request: Request) -> None:
+    key = request.headers.get(keys.HEADER)
+    if key is None:
+        limits(request).hit_address(client_address(request))
+        return
+    institution = keys.authenticate(request.app.state.runtime.engine, key)
+    limits(request).hit_institution(pk(institution), institution.per_minute)
+
+
+async def limited(request: Request) -> None:
+    """Verification look-ups are rate-limited per address (429 ``request.rate_limited``), or per institution key
+    at the key's own limit when the request carries one (401 for a key unknown or revoked). Counted in memory on
+    the event loop; in the database, Redis, or with a key to look up, in the thread pool."""
+    if limits(request).shared or keys.HEADER in request.headers:
+        await run_in_threadpool(_limit, request)
+    else:
+        _limit(request)
 
 
 Limited = Depends(limited)
 
 
-@router.get("/api/v1/verify/{token}", tags=["verify"], dependencies=[Limited])
-def verify_token_json(runtime: RuntimeDep, token: str) -> dict[str, Any]:
+async def _lookup(request: Request, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The record behind a token: from this process's ``PublicRecords`` after one indexed query on the event loop
+    (the lean path of the look-ups that are most of the traffic), else looked up in full in the thread pool."""
+    records: verification.PublicRecords = request.app.state.public_records
+    found = records.cached(runtime, token)
+    return found if found is not None else await run_in_threadpool(records.lookup, runtime, token)
+
+
+@router.get("/api/v1/verify/{token}", tags=["verify"], dependencies=[Limited], response_model=dict[str, Any])
+async def verify_token_json(request: Request, runtime: RuntimeDep, token: str) -> Response:
     """The public record behind a QR code; 404 ``verify.not_found`` for an unknown token."""
-    return verification.by_token(runtime, token)
+    record, renderings = await _lookup(request, runtime, token)
+    if "json" not in renderings:
+        renderings["json"] = bytes(JSONResponse(record).body)
+    return Response(renderings["json"], media_type="application/json")
 
 
 @router.get("/api/v1/verify", tags=["verify"], dependencies=[Limited])
@@ -70,12 +98,14 @@ def verify_upload_json(runtime: RuntimeDep, file: Annotated[UploadFile, File()],
 
 
 @router.get("/v/{token}", response_class=HTMLResponse, include_in_schema=False, dependencies=[Limited])
-def verify_page(request: Request, runtime: RuntimeDep, token: str) -> HTMLResponse:
+async def verify_page(request: Request, runtime: RuntimeDep, token: str) -> HTMLResponse:
     try:
-        record = verification.by_token(runtime, token)
+        record, renderings = await _lookup(request, runtime, token)
     except DomainError as exc:
         return _page(request, runtime, "verify.html", status_code=exc.status, record=None, error=exc.message)
-    return _page(request, runtime, "verify.html", record=record, error=None)
+    if "html" not in renderings:
+        renderings["html"] = bytes(_page(request, runtime, "verify.html", record=record, error=None).body)
+    return HTMLResponse(renderings["html"])
 
 
 @router.get("/v", response_class=HTMLResponse, include_in_schema=False, dependencies=[Limited])

@@ -261,6 +261,13 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "case_number.allocator_answer": (502, "法院案件系统返回的不是本院本年度的民特案号"),
     "case_number.allocator_reused": (502, "法院案件系统返回的案号已用于本系统的另一案件"),
     "case_number.allocator_not_configured": (503, "本院案号由法院案件系统分配，但未配置其地址"),
+    # institution keys for bulk verifiers (a bank): the admin makes and revokes them; a look-up with a bad one is 401
+    "verify.institution_key_invalid": (401, "机构核验密钥无效"),
+    "verify.institution_key_revoked": (401, "机构核验密钥已被吊销，请联系法院重新申请"),
+    "institution_key.name": (422, "机构名称不能为空，且不超过100个字符"),
+    "institution_key.per_minute": (422, "每分钟核验次数应为1至600000之间的整数"),
+    "institution_key.not_found": (404, "机构核验密钥不存在"),
+    "institution_key.already_revoked": (409, "该机构核验密钥已被吊销"),
     # the joint-meeting report (联席会议报表)
     "report.period_reversed": (422, "统计期间的结束日期早于开始日期"),
     "report.period_in_future": (422, "统计期间晚于今天"),

@@ -1,64 +1,49 @@
-"""Rate limits for what the public can call: verification look-ups (so check codes cannot be enumerated). In-process
-sliding windows: each instance limits on its own, which bounds the total by the number of instances. Login
-failures are limited in the database for every instance together (``core.limits``, ``accounts.auth``)."""
+"""Rate limits for what the public can call: verification look-ups (so check codes cannot be enumerated), with the
+``limits`` library. Where they are counted is ``JIUDI_RATE_LIMIT_STORAGE`` (core.limits.storage_for): in this
+process's memory by default (a moving window; with ``jiudi serve --workers N`` each process allows its share of
+the limit, so the machine's total holds), in the database every instance shares, or in Redis for a cluster.
+A bulk verifier (a bank) sends its institution key and is counted under that key, at its own limit. Login
+failures are limited in the database for every instance together (``accounts.auth``)."""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
+import math
 
 from fastapi import Request
+from limits import RateLimitItemPerMinute
+from sqlalchemy.engine import Engine
 
-from confirm.law.errors import DomainError
+from confirm.core import limits as core_limits
+from confirm.core.config import Settings
 
-
-class RateLimiter:
-    """At most ``limit`` hits per key within ``window`` seconds."""
-
-    def __init__(self, limit: int, window: float) -> None:
-        self.limit, self.window = limit, window
-        self._hits: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def hit(self, key: str) -> None:
-        """Count one hit for ``key``; raise 429 ``request.rate_limited`` when over the limit."""
-        self._admit(key, count=True)
-
-    def check(self, key: str) -> None:
-        """Raise 429 if ``key`` is already at the limit, without counting this call."""
-        self._admit(key, count=False)
-
-    def _admit(self, key: str, *, count: bool) -> None:
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits[key]
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                retry = int(hits[0] + self.window - now) + 1
-                raise DomainError("request.rate_limited", f"请求过于频繁，请在{retry}秒后重试", 429)
-            if count:
-                hits.append(now)
-            if len(self._hits) > 100_000:  # forget idle keys rather than grow without bound
-                for stale in [k for k, v in self._hits.items() if not v or v[-1] <= now - self.window]:
-                    del self._hits[stale]
-
-    def reset(self, key: str) -> None:
-        with self._lock:
-            self._hits.pop(key, None)
-
-
-def client_address(request: Request) -> str:
-    """The caller's address as the socket sees it (put a trusted proxy's X-Forwarded-For handling in front)."""
-    return request.client.host if request.client else "unknown"
+VERIFY_PER_MINUTE = 60  # look-ups per address per minute, over every instance
 
 
 class Limits:
     """One application's limiters (kept on ``app.state``)."""
 
-    def __init__(self) -> None:
-        self.verify = RateLimiter(limit=60, window=60.0)  # look-ups per address per minute
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        storage = core_limits.storage_for(settings.rate_limit_storage, engine)
+        self.shared = not isinstance(storage, core_limits.MemoryStorage)
+        self.strategy = core_limits.limiter(storage)
+        # in memory, each of the machine's server processes counts alone: each allows its share
+        self.share = 1 if self.shared else settings.server_processes
+        self.verify = RateLimitItemPerMinute(self.portion(VERIFY_PER_MINUTE))
+
+    def portion(self, per_minute: int) -> int:
+        return max(1, math.ceil(per_minute / self.share))
+
+    def hit_address(self, address: str) -> None:
+        core_limits.hit(self.strategy, self.verify, "verify-address", address)
+
+    def hit_institution(self, key_id: int, per_minute: int) -> None:
+        core_limits.hit(self.strategy, RateLimitItemPerMinute(self.portion(per_minute)), "verify-institution",
+                        str(key_id))
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the socket sees it (put a trusted proxy's X-Forwarded-For handling in front)."""
+    return request.client.host if request.client else "unknown"
 
 
 def limits(request: Request) -> Limits:

@@ -36,7 +36,9 @@ def one_window(monkeypatch):  # type: ignore[no-untyped-def]
 
     epoch = int(time.time())
     middle = datetime.fromtimestamp(epoch - epoch % 900 + 450, tz=timezone.utc)
-    monkeypatch.setattr(auth, "utcnow", lambda: middle)
+    from confirm.core import limits
+
+    monkeypatch.setattr(limits, "utcnow", lambda: middle)
 
 
 def test_the_password_is_checked_outside_any_transaction(runtime, passwords, monkeypatch):
@@ -66,7 +68,7 @@ def test_the_password_is_checked_outside_any_transaction(runtime, passwords, mon
 
 
 def test_one_account_guessed_from_many_addresses_is_stopped(runtime, passwords, one_window):
-    limit = auth.LOGIN_RULES["account"].limit
+    limit = auth.LOGIN_RULES["account"].amount
     for i in range(limit):
         assert _refused(runtime.engine, "judge", f"guess-{i}", f"10.1.{i // 200}.{i % 200}") == 401
     assert _refused(runtime.engine, "judge", passwords["judge"], "10.2.0.1") == 429  # even the right password
@@ -74,7 +76,7 @@ def test_one_account_guessed_from_many_addresses_is_stopped(runtime, passwords, 
 
 
 def test_one_address_spraying_many_accounts_is_stopped(runtime, passwords, one_window):
-    limit = auth.LOGIN_RULES["address"].limit
+    limit = auth.LOGIN_RULES["address"].amount
     for i in range(limit):
         assert _refused(runtime.engine, f"user{i}", "Spring2026!", "10.3.0.1") == 401
     assert _refused(runtime.engine, "judge", passwords["judge"], "10.3.0.1") == 429
@@ -84,7 +86,7 @@ def test_one_address_spraying_many_accounts_is_stopped(runtime, passwords, one_w
 def test_the_failures_count_for_every_instance_and_survive_a_restart(settings, runtime, passwords, one_window):
     from confirm.core.runtime import Runtime
 
-    for i in range(auth.LOGIN_RULES["account_address"].limit):
+    for i in range(auth.LOGIN_RULES["account_address"].amount):
         assert _refused(runtime.engine, "clerk", f"guess-{i}", "10.4.0.1") == 401
     other = Runtime(replace(settings, issuance_in_process=False))  # another instance, or this one restarted
     try:
@@ -94,7 +96,7 @@ def test_the_failures_count_for_every_instance_and_survive_a_restart(settings, r
 
 
 def test_the_api_answers_429_with_a_chinese_message(client, passwords, one_window):
-    for i in range(auth.LOGIN_RULES["account_address"].limit):
+    for i in range(auth.LOGIN_RULES["account_address"].amount):
         assert client.post("/api/v1/auth/token", data={"username": "clerk", "password": f"x{i}"}).status_code == 401
     r = client.post("/api/v1/auth/token", data={"username": "clerk", "password": passwords["clerk"]})
     assert r.status_code == 429 and r.json()["error"]["code"] == "request.rate_limited"
@@ -178,7 +180,7 @@ def test_a_forged_forwarded_for_changes_nothing_without_a_trusted_proxy(settings
         # twice the limit plus one attempts must meet the limit at least once whatever the clock says.
         statuses = [httpx.post(f"http://127.0.0.1:{port}/api/v1/auth/token", data={"username": "clerk", "password": "no"},
                                headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code
-                    for i in range(2 * auth.LOGIN_RULES["account_address"].limit + 1)]
+                    for i in range(2 * auth.LOGIN_RULES["account_address"].amount + 1)]
         if trusted is None:
             assert 429 in statuses
         else:

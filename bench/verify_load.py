@@ -1,0 +1,220 @@
+"""Load test of public verification (issue 18): ``GET /api/v1/verify/{token}`` and ``/v/{token}`` at 32 concurrent
+keep-alive connections, spread over many loopback source addresses (127.x.y.z) so that the per-address limit does
+not turn it into a measurement of 429s: each connection makes ``--per-address`` requests (under the limit), then
+closes and opens again from a fresh address. A small asyncio client speaking HTTP/1.1 itself, so that the client
+takes little of the CPU it shares with the server.
+
+It starts ``jiudi serve`` on the data directory (and database) of the environment twice — the baseline
+(``--baseline-workers``, default 1) and the candidate (``--workers``, default 2) — measures each for
+``--duration`` seconds, and prints requests a second, p50/p99/max latency, the slow responses and the ratio::
+
+    JIUDI_DATA_DIR=/tmp/vs/sqlite python bench/verify_load.py --tokens /tmp/vs/sqlite-tokens.txt --duration 60
+
+Or measure a running service only: ``--url http://127.0.0.1:8000``. Fill the database first (bench/fill_rulings.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PATHS = {"api": "/api/v1/verify/{}", "page": "/v/{}"}
+SLOW = 0.200
+
+
+@dataclass
+class Result:
+    latencies: list[float] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    def line(self, label: str) -> str:
+        lat = sorted(self.latencies)
+        if not lat:
+            return f"{label}: no responses ({self.errors} errors)"
+
+        def pct(q: float) -> float:
+            return lat[min(len(lat) - 1, int(q * len(lat)))] * 1000
+
+        slow = sum(1 for v in lat if v > SLOW)
+        return (f"{label}: {len(lat) / self.elapsed:7.0f} rps  p50 {pct(0.5):6.1f} ms  p99 {pct(0.99):6.1f} ms  "
+                f"max {lat[-1] * 1000:6.1f} ms  >200 ms: {slow}  statuses {dict(sorted(self.statuses.items()))}"
+                f"  errors {self.errors}")
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+
+def address(n: int) -> str:
+    """The n-th loopback source address, skipping .0 and .255: 127.1.0.1, 127.1.0.2 …"""
+    n, d = divmod(n, 254)
+    n, c = divmod(n, 256)
+    return f"127.{1 + n % 250}.{c}.{d + 1}"
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    if length:
+        await reader.readexactly(length)
+    return status
+
+
+async def _connection(host: str, port: int, tokens: list[str], paths: list[str], per_address: int,
+                      addresses: itertools.count[int], stop_at: float, result: Result, headers: bytes) -> None:
+    rng = random.Random()
+    while time.monotonic() < stop_at:
+        started = time.monotonic()
+        try:
+            reader, writer = await asyncio.open_connection(host, port, local_addr=(address(next(addresses)), 0))
+        except OSError:
+            result.errors += 1
+            await asyncio.sleep(0.01)
+            continue
+        try:
+            for i in range(per_address):
+                if time.monotonic() >= stop_at:
+                    break
+                path = paths[i % len(paths)].format(rng.choice(tokens))
+                writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n".encode() + headers + b"\r\n")
+                status = await _read_response(reader)
+                now = time.monotonic()
+                result.latencies.append(now - started)  # the first request of a connection includes connecting
+                result.statuses[status] = result.statuses.get(status, 0) + 1
+                started = now
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            result.errors += 1
+        finally:
+            writer.close()
+
+
+async def measure(url: str, tokens: list[str], paths: list[str], connections: int, duration: float,
+                  per_address: int, key: str | None, first_address: int = 0) -> Result:
+    parts = urlsplit(url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
+    headers = f"X-Jiudi-Institution-Key: {key}\r\n".encode() if key else b""
+    result = Result()
+    addresses = itertools.count(first_address)
+    started = time.monotonic()
+    stop_at = started + duration
+    await asyncio.gather(*(_connection(host, port, tokens, paths, per_address, addresses, stop_at, result, headers)
+                           for _ in range(connections)))
+    result.elapsed = time.monotonic() - started
+    return result
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """``jiudi serve --workers N`` on the environment's data directory, until stopped."""
+
+    def __init__(self, workers: int) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        root = Path(__file__).resolve().parents[1]
+        self.proc = subprocess.Popen([sys.executable, "-m", "confirm.cli", "serve", "--port", str(self.port),
+                                      "--workers", str(workers)], cwd=root, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(root)})
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2):
+                    break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"jiudi serve --workers {workers} did not start") from None
+                time.sleep(0.3)
+        time.sleep(1.0 if workers > 1 else 0.2)  # every server process up, not only the first
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the supervisor and its server processes (from /proc): the service's cost per
+        request, whatever else shares the machine."""
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(stat.parent.name) == self.proc.pid or int(fields[1]) == self.proc.pid:
+                total += (int(fields[11]) + int(fields[12])) / tick
+        return total
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def run(args: argparse.Namespace, label: str, url: str, tokens: list[str], first_address: int,
+        server: Server | None = None) -> Result:
+    paths = [PATHS[p] for p in (["api", "page"] if args.paths == "both" else [args.paths])]
+    asyncio.run(measure(url, tokens, paths, args.connections, min(3.0, args.duration), args.per_address, args.key,
+                        first_address + 5_000_000))  # warm-up: each process's caches and connections
+    cpu = server.cpu_seconds() if server else 0.0
+    load = os.getloadavg()[0]
+    result = asyncio.run(measure(url, tokens, paths, args.connections, args.duration, args.per_address, args.key,
+                                 first_address))
+    extra = f"  load average {load:.1f}→{os.getloadavg()[0]:.1f}"
+    if server is not None and result.latencies:
+        extra += f"  server CPU {(server.cpu_seconds() - cpu) * 1000 / len(result.latencies):.2f} ms/request"
+    print(result.line(label) + extra, flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tokens", type=Path, required=True, help="tokens written by bench/fill_rulings.py")
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--per-address", type=int, default=25,
+                        help="requests on one connection (one source address) before the next address; keep it "
+                        "under the per-address limit's share (60 a minute over every server process)")
+    parser.add_argument("--paths", choices=["api", "page", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--baseline-workers", type=int, default=1)
+    parser.add_argument("--url", help="measure this running service only (no baseline)")
+    parser.add_argument("--key", help="an institution key to send (X-Jiudi-Institution-Key)")
+    args = parser.parse_args()
+    tokens = args.tokens.read_text().split()
+    if args.url:
+        run(args, args.url, args.url, tokens, 0)
+        return
+    results = []
+    for i, workers in enumerate((args.baseline_workers, args.workers)):
+        server = Server(workers)
+        try:
+            results.append(run(args, f"--workers {workers}", server.url, tokens, i * 1_000_000, server))
+        finally:
+            server.stop()
+    baseline, candidate = results
+    print(f"ratio --workers {args.workers} / --workers {args.baseline_workers}: "
+          f"{candidate.rps / baseline.rps if baseline.rps else float('nan'):.2f}x requests a second")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""``jiudi serve --workers N`` (issue 18): several server processes on one port and exactly one issuance worker
+among them — a decision is sealed once, by the one worker, whichever process took the request."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from sqlmodel import select
+
+from confirm.core.db import transaction
+from confirm.models import IssuanceJob, Ruling
+from tests.system.test_crash_recovery import decide, file_and_claim, free_port, wait_issued
+
+WORKER_LINE = "Jiudi issuance worker started in process"
+
+
+def _children(pid: int) -> list[int]:
+    """The server processes uvicorn spawned (not multiprocessing's helpers)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and "spawn_main" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_two_server_processes_run_exactly_one_issuance_worker_and_seal_once(settings, initialized, runtime, tmp_path):
+    passwords = initialized[1]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    out = (tmp_path / "serve.log").open("w+")
+    env = {**os.environ, "JIUDI_DATA_DIR": str(settings.data_dir), "JIUDI_DATABASE_URL": settings.database_url,
+           "JIUDI_ISSUANCE_IN_PROCESS": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "confirm.cli", "serve", "--port", str(port), "--workers", "2"],
+                            env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while len(_children(proc.pid)) < 2 or not _answers(base):
+            assert proc.poll() is None, Path(out.name).read_text()
+            assert time.monotonic() < deadline, "the service did not start"
+            time.sleep(0.3)
+        assert len(_children(proc.pid)) == 2
+        app_id = file_and_claim(base, passwords, "workers-1")
+        assert decide(base, passwords, app_id).status_code in (200, 202)
+        wait_issued(runtime, app_id, timeout=60)
+        time.sleep(1)  # a second worker, if there were one, would have had its chance to seal again
+        with transaction(runtime.engine) as s:
+            assert len(s.exec(select(Ruling).where(Ruling.application_id == app_id)).all()) == 1
+            job = s.exec(select(IssuanceJob).where(IssuanceJob.application_id == app_id,
+                                                   IssuanceJob.kind == "ruling")).one()
+            assert job.state == "done"
+        log = Path(out.name).read_text()
+        started = [line for line in log.splitlines() if WORKER_LINE in line]
+        assert len(started) == 1, log
+        assert started[0].endswith(f"process {proc.pid}")  # the supervisor's, not a server process's
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _answers(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz").status_code == 200
+    except httpx.HTTPError:
+        return False
