@@ -29,14 +29,11 @@ from pathlib import Path
 
 import httpx  # noqa: E402
 import uvicorn  # noqa: E402
-from service import arguments, pct  # bench/service.py (puts the project on the path)
+from service import arguments, bare_seal_ms, pct  # bench/service.py (puts the project on the path)
 
 from confirm.app import create_app  # noqa: E402
 from confirm.bootstrap import initialize  # noqa: E402
 from confirm.core.config import Settings  # noqa: E402
-from confirm.issuance.ruling import ruling_content  # noqa: E402
-from confirm.models import Application, Court  # noqa: E402
-from templates import render_ruling  # noqa: E402
 from tests.e2e.conftest import _free_port  # noqa: E402
 from tests.support import Staff, application_body  # noqa: E402
 
@@ -123,15 +120,7 @@ def main() -> None:
             states = {mediator_api.get(f"/api/v1/applications/{a}").json()["status"] for a in ids}
         assert states == {"issued"}, states
 
-        with runtime.unit_of_work() as session:
-            content = ruling_content(runtime, session, ids[-1], "0" * 32)
-            court = session.get(Court, session.get(Application, ids[-1]).court_id)
-        plain_ms: list[float] = []
-        for i in range(args.n + 2):
-            start = time.perf_counter()
-            runtime.seals.seal(court.code, court.name, render_ruling(content), reason="bench")
-            if i >= 2:
-                plain_ms.append((time.perf_counter() - start) * 1000)
+        plain_ms = bare_seal_ms(runtime, ids[-1], args.n)
         server.should_exit = True
         thread.join(timeout=15)
         if runtime.worker is not None:

@@ -14,11 +14,8 @@ from __future__ import annotations
 import statistics
 import time
 
-from service import arguments, pct, running_service  # bench/service.py (puts the project on the path)
+from service import arguments, bare_seal_ms, pct, running_service  # bench/service.py (puts the project on the path)
 
-from confirm.issuance.ruling import ruling_content  # noqa: E402
-from confirm.models import Application, Court  # noqa: E402
-from templates import render_ruling  # noqa: E402
 from tests.support import Staff, verification_now  # noqa: E402
 
 
@@ -41,16 +38,7 @@ def main() -> None:
             if i >= 2:  # the first two warm up fonts, keys and connections
                 service_ms.append(elapsed)
         # baseline: the same ruling through the bare pipeline
-        with runtime.unit_of_work() as session:
-            content = ruling_content(runtime, session, ids[-1], "0" * 32)
-            court = session.get(Court, session.get(Application, ids[-1]).court_id)
-        plain_ms: list[float] = []
-        for i in range(args.n + 2):
-            start = time.perf_counter()
-            rendered = render_ruling(content)
-            runtime.seals.seal(court.code, court.name, rendered, reason="bench")
-            if i >= 2:
-                plain_ms.append((time.perf_counter() - start) * 1000)
+        plain_ms = bare_seal_ms(runtime, ids[-1], args.n)
     backend = "postgresql" if args.postgres else "sqlite"
     s_med, p_med = statistics.median(service_ms), statistics.median(plain_ms)
     print(f"decision→issued via the service ({backend}, n={len(service_ms)}): median {s_med:.0f} ms, "

@@ -41,3 +41,24 @@ def running_service(postgres: str | None) -> Iterator[tuple[TestClient, Runtime,
 
 def pct(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))]
+
+
+def bare_seal_ms(runtime: Runtime, application_id: str, n: int) -> list[float]:
+    """The baseline of the service benches: the issued ruling of ``application_id`` rendered and sealed by the bare
+    pipeline (render_ruling + the court's sealer at the configured level), ``n`` times after two warm-ups."""
+    import time
+
+    from confirm.issuance.ruling import ruling_content
+    from confirm.models import Application, Court
+    from templates import render_ruling
+
+    with runtime.unit_of_work() as session:
+        content = ruling_content(runtime, session, application_id, "0" * 32)
+        court = session.get(Court, session.get(Application, application_id).court_id)
+    times: list[float] = []
+    for i in range(n + 2):
+        start = time.perf_counter()
+        runtime.seals.seal(court.code, court.name, render_ruling(content), reason="bench")
+        if i >= 2:
+            times.append((time.perf_counter() - start) * 1000)
+    return times

@@ -6,9 +6,8 @@ starts a few minutes in the past so that small clock differences between machine
 
 from __future__ import annotations
 
-import functools
-
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from cryptography import x509

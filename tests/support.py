@@ -282,3 +282,15 @@ def report_not_performed(runtime: Any, obligation_id: int, state: str = "not_per
         obligation = session.get(Obligation, obligation_id)
         link = current_links(session, obligation.application_id)[obligation.obligee_party_id]
         answer(session, link, PerformanceIn(obligation_id=obligation_id, state=state))
+
+
+# An agreement in instalments and an act (issue 15), its dates a month and two months ahead: the text, and the
+# obligations recognised in it as the mediator's form sends them.
+FIRST, SECOND = china_today() + timedelta(days=30), china_today() + timedelta(days=61)
+TEXT = (f"一、秀山县武陵建材有限公司分两期向张三支付货款人民币12,000元：{FIRST:%Y年%-m月%-d日}前支付柒仟元，"
+        f"{SECOND:%Y年%-m月%-d日}前支付5000元。\n二、张三于{SECOND.isoformat()}前向秀山县武陵建材有限公司返还样品一批。")
+OBLIGATIONS = [
+    {"obligor": 1, "obligee": 0, "kind": "money", "amount": "7000", "due_on": FIRST.isoformat(), "description": "支付货款"},
+    {"obligor": 1, "obligee": 0, "kind": "money", "amount": 5000, "due_on": SECOND.isoformat()},
+    {"obligor": 0, "obligee": 1, "kind": "act", "description": "返还样品一批", "due_on": SECOND.isoformat()},
+]

@@ -157,8 +157,9 @@ def _confirmation_body(form: FormData) -> service.ConfirmationIn:
         "electronic_service": form.get("electronic_service") == "yes"})
 
 
-@router.post("/p/{token}/confirm", response_class=HTMLResponse)
-async def party_confirm(request: Request, token: str) -> Response:
+async def _party_form(request: Request, token: str) -> tuple[PartyLink, str, FormData] | Response:
+    """A form posted from the signed-in party's page, its CSRF token checked: (link, bearer, form), or the answer
+    to give instead (back to the link's sign-in, or 403)."""
     signed = _signed_in(request, token)
     if signed is None:
         return RedirectResponse(f"/p/{token}", status_code=303)
@@ -166,6 +167,15 @@ async def party_confirm(request: Request, token: str) -> Response:
     form = await request.form()
     if not hmac.compare_digest(str(form.get("csrf", "")), _csrf(request, bearer)):
         return _error(request, DomainError("request.csrf", "页面已过期，请刷新后重试", 403))
+    return link, bearer, form
+
+
+@router.post("/p/{token}/confirm", response_class=HTMLResponse)
+async def party_confirm(request: Request, token: str) -> Response:
+    posted = await _party_form(request, token)
+    if isinstance(posted, Response):
+        return posted
+    link, bearer, form = posted
     runtime = get_runtime(request)
     try:
         body = _confirmation_body(form)
@@ -181,13 +191,10 @@ async def party_confirm(request: Request, token: str) -> Response:
 
 async def _performance_form(request: Request, token: str, act: Any, done: str) -> Response:
     """A performance form from the party's page (answer or proof): the same service functions as the JSON API."""
-    signed = _signed_in(request, token)
-    if signed is None:
-        return RedirectResponse(f"/p/{token}", status_code=303)
-    link, bearer = signed
-    form = await request.form()
-    if not hmac.compare_digest(str(form.get("csrf", "")), _csrf(request, bearer)):
-        return _error(request, DomainError("request.csrf", "页面已过期，请刷新后重试", 403))
+    posted = await _party_form(request, token)
+    if isinstance(posted, Response):
+        return posted
+    link, bearer, form = posted
     runtime = get_runtime(request)
     try:
         obligation_id = int(str(form.get("obligation_id", "")))
@@ -230,13 +237,10 @@ async def party_proof(request: Request, token: str) -> Response:
 @router.post("/p/{token}/rating", response_class=HTMLResponse)
 async def party_rating(request: Request, token: str) -> Response:
     """The party rates the mediation from the case page (once, after the ruling was served on them)."""
-    signed = _signed_in(request, token)
-    if signed is None:
-        return RedirectResponse(f"/p/{token}", status_code=303)
-    link, bearer = signed
-    form = await request.form()
-    if not hmac.compare_digest(str(form.get("csrf", "")), _csrf(request, bearer)):
-        return _error(request, DomainError("request.csrf", "页面已过期，请刷新后重试", 403))
+    posted = await _party_form(request, token)
+    if isinstance(posted, Response):
+        return posted
+    link, bearer, form = posted
     runtime = get_runtime(request)
     try:
         stars = str(form.get("stars", ""))

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import timedelta
 from typing import Any
 
 from confirm.core.db import transaction
 from confirm.law.execution import last_day_to_apply, years_later
 from confirm.models import AuditRecord
 from tests.support import (
+    FIRST,
+    SECOND,
+    TEXT,
     Staff,
     application_body,
     report_not_performed,
@@ -19,9 +21,6 @@ from tests.support import (
     today,
 )
 
-FIRST, SECOND = today() + timedelta(days=30), today() + timedelta(days=61)
-TEXT = (f"一、秀山县武陵建材有限公司分两期向张三支付货款人民币12,000元：{FIRST:%Y年%-m月%-d日}前支付柒仟元，"
-        f"{SECOND:%Y年%-m月%-d日}前支付5000元。\n二、张三于{SECOND.isoformat()}前向秀山县武陵建材有限公司返还样品一批。")
 OBLIGATIONS = [
     {"obligor": 1, "obligee": 0, "kind": "money", "amount": "7000", "due_on": FIRST.isoformat(), "description": "货款"},
     {"obligor": 1, "obligee": 0, "kind": "money", "amount": "5000", "due_on": SECOND.isoformat(), "description": "货款"},

@@ -8,7 +8,6 @@ import io
 import shutil
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,24 +17,16 @@ from sqlmodel import select
 from confirm.core.clock import china_today
 from confirm.models import AuditRecord, Obligation, PerformanceAnswer, PerformanceCertificate, PerformanceProof
 from tests.support import (
+    OBLIGATIONS,
+    TEXT,
     Staff,
     a_pdf,
     application_body,
     confirm_parties,
     objected,
     party_session,
-    today,
     verification_now,
 )
-
-FIRST, SECOND = today() + timedelta(days=30), today() + timedelta(days=61)
-TEXT = (f"一、秀山县武陵建材有限公司分两期向张三支付货款人民币12,000元：{FIRST:%Y年%-m月%-d日}前支付柒仟元，"
-        f"{SECOND:%Y年%-m月%-d日}前支付5000元。\n二、张三于{SECOND.isoformat()}前向秀山县武陵建材有限公司返还样品一批。")
-OBLIGATIONS = [
-    {"obligor": 1, "obligee": 0, "kind": "money", "amount": "7000", "due_on": FIRST.isoformat(), "description": "支付货款"},
-    {"obligor": 1, "obligee": 0, "kind": "money", "amount": 5000, "due_on": SECOND.isoformat()},
-    {"obligor": 0, "obligee": 1, "kind": "act", "description": "返还样品一批", "due_on": SECOND.isoformat()},
-]
 
 
 def pdf_text(pdf: bytes, tmp_path: Path) -> str:

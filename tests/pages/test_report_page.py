@@ -12,22 +12,14 @@ import httpx
 from confirm.core.clock import china_today
 from tests.api.test_report_api import history
 from tests.pages.conftest import SHOTS, UPDATE_SCREENSHOTS, _screenshots_are_ignored_by_git
-from tests.pages.test_review_page import DESKTOP
+from tests.pages.test_review_page import judge_page
 from tests.pages.test_staff_pages import wait_until
 
 CHART = "echarts.getInstanceByDom(document.querySelector('[data-chart={key}] .report-chart-canvas'))"
 
 
 def judge_on_report(browser, base, password, *, javascript=True):  # type: ignore[no-untyped-def]
-    ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN", java_script_enabled=javascript,
-                              accept_downloads=True)
-    page = ctx.new_page()
-    page.goto(f"{base}/login")
-    page.fill("#username", "judge")
-    page.fill("#password", password)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-    return page
+    return judge_page(browser, base, password, java_script_enabled=javascript, accept_downloads=True)
 
 
 def shoot_whole(page, name: str) -> None:  # type: ignore[no-untyped-def]

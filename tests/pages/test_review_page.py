@@ -14,8 +14,9 @@ from tests.support import Staff, application_body
 DESKTOP = {"width": 1440, "height": 900}
 
 
-def judge_page(browser, base, password):  # type: ignore[no-untyped-def]
-    ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+def judge_page(browser, base, password, **context):  # type: ignore[no-untyped-def]
+    """The judge signed in on a desktop window; ``context``: more of Playwright's context options."""
+    ctx = browser.new_context(viewport=DESKTOP, locale="zh-CN", **context)
     page = ctx.new_page()
     page.goto(f"{base}/login")
     page.fill("#username", "judge")

@@ -17,18 +17,22 @@ from confirm.core.runtime import Runtime
 from confirm.issuance.worker import IssuanceWorker
 from confirm.law.follow_up import send_moment
 from confirm.models import AuditRecord, IssuanceJob, JobState, Message, Obligation, PerformanceNotice
-from tests.support import LOOPBACK, Staff, application_body, now_iso, outbox, png_signature, today, verification_now
+from tests.support import (
+    FIRST,
+    LOOPBACK,
+    OBLIGATIONS,
+    SECOND,
+    TEXT,
+    Staff,
+    application_body,
+    now_iso,
+    outbox,
+    png_signature,
+    verification_now,
+)
 
 pytestmark = pytest.mark.db
 
-FIRST, SECOND = today() + timedelta(days=30), today() + timedelta(days=61)
-TEXT = (f"一、秀山县武陵建材有限公司分两期向张三支付货款人民币12,000元：{FIRST:%Y年%-m月%-d日}前支付柒仟元，"
-        f"{SECOND:%Y年%-m月%-d日}前支付5000元。\n二、张三于{SECOND.isoformat()}前向秀山县武陵建材有限公司返还样品一批。")
-OBLIGATIONS = [
-    {"obligor": 1, "obligee": 0, "kind": "money", "amount": "7000", "due_on": FIRST.isoformat(), "description": "支付货款"},
-    {"obligor": 1, "obligee": 0, "kind": "money", "amount": 5000, "due_on": SECOND.isoformat()},
-    {"obligor": 0, "obligee": 1, "kind": "act", "description": "返还样品一批", "due_on": SECOND.isoformat()},
-]
 
 
 def served_case(client: Any, passwords: dict[str, str], text: str = TEXT,
