@@ -87,6 +87,7 @@ class ObligationFacts:
     organization_id: int
     due_on: date
     state: str  # OBLIGATION_STATES
+    dispute_type: str = ""  # the application's 案由
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,9 @@ def joint_meeting_report(period: Period, organizations: Sequence[OrganizationRef
             period, [c for c in cases if c.organization_id == org.id],
             [r for r in returns if r.organization_id == org.id],
             [o for o in obligations if o.organization_id == org.id])} for org in organizations],
+        "performance_by_dispute_type": [
+            {"dispute_type": kind, "performance": performance(period, [o for o in obligations if o.dispute_type == kind])}
+            for kind in sorted({o.dispute_type for o in obligations})],
     }
 
 

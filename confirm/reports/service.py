@@ -96,14 +96,14 @@ def joint_meeting(session: Session, user: User, start: date | None, end: date | 
                            str(record.data.get("reason") or "")) for record, organization_id in returned]
     # the obligations of confirmed agreements falling due in the period, whenever the agreement was confirmed
     due = session.exec(
-        select(Obligation, Application.organization_id)
+        select(Obligation, Application.organization_id, Application.dispute_type)
         .join(Application, col(Application.id) == col(Obligation.application_id))
         .join(Decision, col(Decision.application_id) == col(Application.id))
         .where(scope_clause(user), Decision.outcome == Outcome.CONFIRMED.value,
                col(Obligation.due_on) >= period.start, col(Obligation.due_on) <= period.end)
     ).all()
-    obligations = [ObligationFacts(o.application_id, organization_id, o.due_on, o.state)
-                   for o, organization_id in due if o.due_on is not None]
+    obligations = [ObligationFacts(o.application_id, organization_id, o.due_on, o.state, dispute_type)
+                   for o, organization_id, dispute_type in due if o.due_on is not None]
     report = joint_meeting_report(period, organizations, cases, returns, obligations)
     court = session.get(Court, user.court_id)
     assert court is not None

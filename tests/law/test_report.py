@@ -1,5 +1,6 @@
 """联席会议报表: the figures of a small history, computed by hand in the comments, and the period's rules."""
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -169,6 +170,16 @@ def test_the_performance_rate_is_performed_over_due_per_group():
     assert (orgs[3]["due"], orgs[3]["rate"]) == (0, None)  # nothing due: no rate, not 0 %
     kinds = {k["kind"]: k["figures"]["performance"]["rate"] for k in report["by_kind"]}
     assert kinds == {"police_station": 0.5, "judicial_office": 0.3333, "tribunal": None}
+
+
+def test_the_performance_rate_is_also_given_per_dispute_type():
+    """Issue 15 item 5: the court gets the rate per dispute type as well (here A's cases are loans, C's sales)."""
+    typed = [dataclasses.replace(o, dispute_type="民间借贷纠纷" if o.application_id == "A" else "买卖合同纠纷")
+             for o in OBLIGATIONS]
+    by_type = {t["dispute_type"]: t["performance"] for t in
+               joint_meeting_report(MARCH, ORGS, CASES, RETURNS, typed)["performance_by_dispute_type"]}
+    assert (by_type["民间借贷纠纷"]["due"], by_type["民间借贷纠纷"]["rate"]) == (2, 0.5)  # the April one is not due
+    assert (by_type["买卖合同纠纷"]["due"], by_type["买卖合同纠纷"]["rate"]) == (3, 0.3333)
 
 
 @pytest.mark.parametrize(("name", "start", "end"), [
