@@ -12,6 +12,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from confirm.core.clock import CHINA, as_utc, china_time
+from confirm.law.execution import UNPERFORMED
+from confirm.law.objections import ObjectorKind
+from confirm.law.review import Outcome
 from confirm.law.signals import (
     LINKING_CODES,
     OPEN_STATUSES,
@@ -26,8 +29,9 @@ from confirm.law.signals import (
     back_link,
     cross_case_signals,
     share_jump,
+    unperformed_soon,
 )
-from confirm.models import Application, Organization, Party
+from confirm.models import Application, Decision, Objection, Organization, Party, PerformanceAnswer
 
 
 def _start_of(day: date) -> datetime:
@@ -66,6 +70,10 @@ def _other_parties(session: Session, app: Application, parties: Sequence[PartyFa
     if identities and rules["repeat_party"].get("enabled", True):
         lookups += [lookup("repeat_party", col(Party.id_number).in_(identities)),
                     lookup("repeat_party", col(Party.credit_code).in_(identities))]
+    for name in ("quick_non_performance", "third_party_objection"):  # the same party's earlier cases, in their windows
+        if identities and rules[name].get("enabled", True):
+            lookups += [lookup(name, col(Party.id_number).in_(identities)),
+                        lookup(name, col(Party.credit_code).in_(identities))]
     for column, name, values in ((Party.phone, "shared_phone", {p.phone for p in parties}),
                                  (Party.address_key, "shared_address", {p.address_key for p in parties}),
                                  (Party.agent_key, "shared_agent", {p.agent_key for p in parties})):
@@ -123,6 +131,29 @@ def _share_counts(session: Session, app: Application, today: date, settings: Map
     return ShareCounts(counts.court_recent, counts.court_baseline, counts.own_recent, counts.own_baseline, tuple(ids))
 
 
+def _marked_cases(session: Session, ids: Sequence[str], rules: Mapping[str, Any]) -> tuple[frozenset[str], frozenset[str]]:
+    """Of the other cases found: those whose confirmed agreement was reported not (fully) performed soon after the
+    ruling, and those a 利害关系人 objected to."""
+    if not ids:
+        return frozenset(), frozenset()
+    quick: set[str] = set()
+    if rules["quick_non_performance"].get("enabled", True):
+        rows = session.execute(
+            sa.select(col(PerformanceAnswer.application_id), col(PerformanceAnswer.answered_at), col(Decision.decided_at))
+            .join(Decision, col(Decision.application_id) == col(PerformanceAnswer.application_id))
+            .where(col(PerformanceAnswer.application_id).in_(ids), col(Decision.outcome) == Outcome.CONFIRMED.value,
+                   col(PerformanceAnswer.state).in_(UNPERFORMED))).all()
+        quick = {a for a, answered, decided in rows
+                 if unperformed_soon(china_time(decided).date(), china_time(answered).date(),
+                                     int(rules["quick_non_performance"]["max_days"]))}
+    objected: set[str] = set()
+    if rules["third_party_objection"].get("enabled", True):
+        objected = set(session.exec(select(Objection.application_id).where(
+            col(Objection.application_id).in_(ids),
+            col(Objection.objector_kind) == ObjectorKind.INTERESTED_PERSON.value)).all())
+    return frozenset(quick), frozenset(objected)
+
+
 def signals_for(session: Session, app: Application, parties: Sequence[Party], *, today: date,
                 table: Mapping[str, Any]) -> list[Signal]:
     """The cross-case signals of ``app`` as submitted ``today`` (the rules' windows count back from it)."""
@@ -130,8 +161,10 @@ def signals_for(session: Session, app: Application, parties: Sequence[Party], *,
     rules = table["signals"]
     organization = session.get(Organization, app.organization_id)
     court_counts: dict[tuple[datetime, datetime], tuple[int, int]] = {}
+    others = _other_parties(session, app, facts, today, rules)
+    quickly_unperformed, objected_by_others = _marked_cases(session, sorted({o.application_id for o in others}), rules)
     candidates = Candidates(
-        parties=_other_parties(session, app, facts, today, rules),
+        parties=others, quickly_unperformed=quickly_unperformed, objected_by_others=objected_by_others,
         organization=_share_counts(session, app, today, rules["organization_share"],
                                    col(Application.organization_id) == app.organization_id, court_counts),
         mediator=_share_counts(session, app, today, rules["mediator_share"],

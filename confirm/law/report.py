@@ -269,6 +269,7 @@ RISK_NAMES = {
     "risk.shared_phone_cases": "跨案同一手机号", "risk.shared_address_cases": "跨案同一住址",
     "risk.shared_agent_cases": "跨案同一代理人", "risk.agent_both_sides": "同一代理人代理双方",
     "risk.organization_share_jump": "调解组织占比骤升", "risk.mediator_share_jump": "调解员占比骤升",
+    "risk.quick_non_performance": "确认后迅速不履行", "risk.third_party_objection": "曾遭案外人异议",
 }
 
 

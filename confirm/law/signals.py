@@ -32,6 +32,8 @@ CODES = {
     "agent_both_sides": "risk.agent_both_sides",
     "organization_share": "risk.organization_share_jump",
     "mediator_share": "risk.mediator_share_jump",
+    "quick_non_performance": "risk.quick_non_performance",
+    "third_party_objection": "risk.third_party_objection",
 }
 
 
@@ -90,6 +92,10 @@ class Candidates:
     parties: tuple[OtherParty, ...] = ()
     organization: ShareCounts | None = None
     mediator: ShareCounts | None = None
+    # of those parties' cases: the ones whose confirmed agreement was reported not (fully) performed soon after the
+    # ruling (the step before an execution filing), and the ones a 利害关系人 objected to (Interp. 372)
+    quickly_unperformed: frozenset[str] = frozenset()
+    objected_by_others: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -256,6 +262,49 @@ def _mediator_share(case: CaseFacts, candidates: Candidates, s: Mapping[str, Any
     return _share(candidates.mediator, s, code=CODES["mediator_share"], who=f"调解员{case.mediator_name}")
 
 
+def _cases_of_the_same_party(case: CaseFacts, candidates: Candidates, s: Mapping[str, Any],
+                             marked: frozenset[str]) -> list[tuple[PartyFacts, tuple[str, ...]]]:
+    """For each identified party of ``case``: its other cases within the window that are in ``marked``, when there
+    are at least ``min_cases`` of them."""
+    found = []
+    for party in case.parties:
+        if not party.identity:
+            continue
+        ids = _ids(o.application_id for o in candidates.parties
+                   if o.identity == party.identity and o.application_id in marked
+                   and _within(o, case, int(s["window_days"])))
+        if len(ids) >= int(s.get("min_cases", 1)):
+            found.append((party, ids))
+    return found
+
+
+def unperformed_soon(decided_on: date, reported_on: date, max_days: int) -> bool:
+    """Whether non-performance was reported within ``max_days`` court days of the ruling."""
+    return reported_on - decided_on <= timedelta(days=max_days)
+
+
+def _quick_non_performance(case: CaseFacts, candidates: Candidates, s: Mapping[str, Any]) -> list[Signal]:
+    """确认后迅速不履行: a party of this case was a party of confirmed cases whose obligee reported non-performance
+    within days of the ruling — confirm-then-execute, the pattern behind the fake confirmations prosecutors found (domain.md §4)."""
+    return [Signal(CODES["quick_non_performance"],
+                   f"当事人{party.name}在近{s['window_days']}日内的{len(ids)}件已确认案件中，裁定作出后"
+                   f"{s['max_days']}日内即被报告未履行（可据以申请强制执行），请核实是否存在先确认后执行、"
+                   f"借司法确认转移财产或逃避债务等情形（{SOURCE}第二条）",
+                   s.get("severity", NORMAL), ids)
+            for party, ids in _cases_of_the_same_party(case, candidates, s, candidates.quickly_unperformed)]
+
+
+def _third_party_objection(case: CaseFacts, candidates: Candidates, s: Mapping[str, Any]) -> list[Signal]:
+    """案外人异议: a party of this case was a party of cases that an interested person (利害关系人) objected to as
+    harming their rights (Interp. 372)."""
+    return [Signal(CODES["third_party_objection"],
+                   f"当事人{party.name}在近{s['window_days']}日内的{len(ids)}件司法确认案件曾被利害关系人提出异议，"
+                   f"请核实本案调解协议是否损害案外人合法权益（{SOURCE}第二条；"
+                   f"《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》第三百七十二条）",
+                   s.get("severity", NORMAL), ids)
+            for party, ids in _cases_of_the_same_party(case, candidates, s, candidates.objected_by_others)]
+
+
 _RULES = {
     "repeat_party": _repeat_party,
     "shared_phone": _shared_phone,
@@ -264,6 +313,8 @@ _RULES = {
     "agent_both_sides": _agent_both_sides,
     "organization_share": _organization_share,
     "mediator_share": _mediator_share,
+    "quick_non_performance": _quick_non_performance,
+    "third_party_objection": _third_party_objection,
 }
 
 # the signals a refresh carries back to the older cases a new one connects to (one agent for both sides is the

@@ -163,3 +163,36 @@ def test_an_older_case_showing_a_share_jump_is_not_rewritten_for_every_new_case(
     [flag] = cross_case_signals(case(), Candidates(organization=jump), TABLE)
     older = back_link([], flag, "new")
     assert older[0]["related_application_ids"] == ["new"] and back_link(older, flag, "newer") == older
+
+
+def test_a_party_whose_earlier_confirmation_went_unperformed_at_once_is_a_high_flag():
+    """确认后迅速不履行 (issue 16 item 1): one of the lender's two earlier cases was reported unperformed soon after
+    its ruling; the other was not. Only that one is linked."""
+    history = Candidates(parties=(other("a", 40, identity=LENDER.identity), other("b", 200, identity=LENDER.identity)),
+                         quickly_unperformed=frozenset({"a"}))
+    flags = [f for f in cross_case_signals(case(), history, TABLE) if f.code == "risk.quick_non_performance"]
+    assert [(f.severity, f.related_application_ids) for f in flags] == [(HIGH, ("a",))]
+    assert "张三" in flags[0].message and SOURCE in flags[0].message
+
+
+def test_a_stranger_s_quick_non_performance_or_one_outside_the_window_is_not_this_party_s():
+    history = Candidates(parties=(other("a", 40), other("b", 400, identity=LENDER.identity)),
+                         quickly_unperformed=frozenset({"a", "b"}))
+    assert "risk.quick_non_performance" not in codes(cross_case_signals(case(), history, TABLE))
+
+
+def test_non_performance_counts_as_quick_only_within_the_tables_days():
+    from confirm.law.signals import unperformed_soon
+
+    assert unperformed_soon(date(2026, 1, 1), date(2026, 1, 31), 30)
+    assert not unperformed_soon(date(2026, 1, 1), date(2026, 2, 1), 30)
+
+
+def test_a_party_of_cases_an_interested_person_objected_to_is_a_high_flag():
+    """案外人异议 (Interp. 372) on the borrower's earlier case; an objection by a party would not be marked."""
+    history = Candidates(parties=(other("c", 100, identity=BORROWER.identity),), objected_by_others=frozenset({"c"}))
+    flags = [f for f in cross_case_signals(case(), history, TABLE) if f.code == "risk.third_party_objection"]
+    assert [(f.severity, f.related_application_ids) for f in flags] == [(HIGH, ("c",))]
+    assert "第三百七十二条" in flags[0].message
+    clean = Candidates(parties=(other("c", 100, identity=BORROWER.identity),))
+    assert "risk.third_party_objection" not in codes(cross_case_signals(case(), clean, TABLE))
