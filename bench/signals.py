@@ -43,13 +43,23 @@ from confirm.applications.signals import link_back, signals_for  # noqa: E402
 from confirm.core.clock import CHINA  # noqa: E402
 from confirm.law.signals import CODES, address_key, agent_key, merge_table  # noqa: E402
 from confirm.law.tables import signal_table  # noqa: E402
-from confirm.models import Application, Court, Organization, Party, User  # noqa: E402
+from confirm.models import (  # noqa: E402
+    Application,
+    Court,
+    Decision,
+    Objection,
+    Obligation,
+    Organization,
+    Party,
+    PerformanceAnswer,
+    User,
+)
 
 GOAL_MS = 50.0
 END = date(2026, 11, 30)
 DAYS = 360
 SIGNALS = ("repeat_party", "shared_phone", "shared_address", "shared_agent", "agent_both_sides",
-           "organization_share", "mediator_share")
+           "organization_share", "mediator_share", "quick_non_performance", "third_party_objection")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 TOWNS = ("中和街道", "乌杨街道", "清溪场镇", "平凯街道", "官庄街道", "隘口镇", "溶溪镇", "龙池镇", "石堤镇", "峨溶镇")
 
@@ -64,6 +74,10 @@ class Case:
     parties: list[dict[str, Any]]
     planted: set[str] = field(default_factory=set)
     id: str = ""
+    # what happens to this case after its ruling, recorded right after it is submitted (its dates are the ruling's
+    # and the answer's, after the case's day): ``quick`` / ``late`` — confirmed, the obligee reports non-performance
+    # within days / months of the ruling; ``objected`` / ``party_objected`` — a 利害关系人 / a party objects
+    after: str | None = None
 
 
 class World:
@@ -160,6 +174,16 @@ class World:
             agent = self.rng.choice(self.lawyers)
             out.append(Case(self.day(), *self.org_day(), [self.person(agent=agent), self.person(agent=agent)],
                             {"agent_both_sides"}))
+        # a party whose confirmed case went unperformed soon after its ruling, and later files again (planted), beside
+        # parties whose case went unperformed only months later, or was objected to by a party (not planted); one
+        # later case each, 100-250 days on (two cases of one party stay below the repeat-party count)
+        for after, signal, count in (("quick", "quick_non_performance", 30), ("late", None, 30),
+                                     ("objected", "third_party_objection", 20), ("party_objected", None, 20)):
+            for _ in range(n(count)):
+                person, start = self.person(), self.rng.randrange(0, DAYS - 250)
+                out.append(Case(self.day(start, start + 1), *self.org_day(), [dict(person), self.person()], after=after))
+                later = self.day(start + 100, start + 250)
+                out.append(Case(later, *self.org_day(), [dict(person), self.person()], {signal} if signal else set()))
         # an organisation's share jumps in the last 30 days; a mediator's in days 200-230
         jump_org = self.organizations + 1
         self.mediators[jump_org] = [f"调解员{jump_org}-0"]
@@ -234,7 +258,32 @@ def submit(session: Session, case: Case, court: int, user: int, table: dict[str,
     app.risk_flags = [s.as_record() for s in found]
     session.add(app)
     link_back(session, app, found)
+    if case.after:
+        after_the_ruling(session, case, court, user, parties, app_row["submitted_at"], rng)
     return [s.code for s in found]
+
+
+def after_the_ruling(session: Session, case: Case, court: int, user: int, parties: list[Party], submitted_at: datetime,
+                     rng: random.Random) -> None:
+    """The ruling of ``case`` and what followed it (``case.after``), as the service records them."""
+    decided = submitted_at + timedelta(days=1)
+    session.add(Decision(application_id=case.id, outcome="confirmed", judge_id=user, clerk_id=user, decided_at=decided))
+    if case.after in ("quick", "late"):
+        obligation = Obligation(application_id=case.id, position=0, obligor=1, obligee=0, kind="money", amount_fen=10**6,
+                                obligor_party_id=parties[1].id, obligee_party_id=parties[0].id, state="not_performed")
+        session.add(obligation)
+        session.flush()
+        days = rng.randrange(5, 26) if case.after == "quick" else rng.randrange(60, 90)
+        session.add(PerformanceAnswer(application_id=case.id, obligation_id=obligation.id, state="not_performed",
+                                      party_id=parties[0].id, answered_at=decided + timedelta(days=days)))
+    else:
+        interested = case.after == "objected"
+        session.add(Objection(application_id=case.id, serial=1, court_id=court,
+                              objector_kind="interested_person" if interested else "party",
+                              party_id=None if interested else parties[0].id,
+                              objector_name="案外人" if interested else parties[0].name, starts_on=case.day,
+                              filed_on=case.day + timedelta(days=20), request="……",
+                              case_number=f"（2026）渝0241民特监{case.id}号", registered_by=user))
 
 
 def quality(history: int, seed: int, table: dict[str, Any]) -> list[tuple[str, int, int, int, float, float, float]]:
