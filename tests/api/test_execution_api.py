@@ -175,7 +175,13 @@ def test_other_mediators_other_parties_and_the_obligor_cannot_have_it(client, ru
     r = client.get("/api/v1/party/me/execution-application.pdf", headers=obligee)
     assert r.status_code == 200 and "申请执行人：张三" in pdf_text(r.content)
     # a party of another case sees only their own case: nothing owed there, so nothing to prepare
-    _m2, other_id, other_app, other_sessions = served_confirmation(client, passwords, body())
+    # (other people: the same two would now carry risk.quick_non_performance from the first case)
+    from tests.api.test_signals_api import other_person, resident_id
+
+    unrelated = body()
+    unrelated["parties"] = [other_person(), other_person(name="赵六", id_number=resident_id("50024119900101002"),
+                                                       phone="13700000001", address="重庆市秀山土家族苗族自治县官庄街道5号")]
+    _m2, other_id, other_app, other_sessions = served_confirmation(client, passwords, unrelated)
     stranger = other_sessions[other_app["parties"][0]["id"]]
     r = client.get("/api/v1/party/me/execution-application.pdf", headers=stranger)
     assert r.status_code == 409 and r.json()["error"]["code"] == "execution.nothing_unperformed"
