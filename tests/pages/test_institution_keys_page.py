@@ -12,6 +12,8 @@ from tests.pages.test_staff_pages import login
 def test_the_admin_makes_and_revokes_an_institution_key(browser, live_server):  # type: ignore[no-untyped-def]
     base, _jiudi, passwords = live_server
     admin = login(browser, base, "admin", passwords["admin"])
+    assert admin.title() == "系统管理 · 就地"  # the section is in the page once, not also in its title
+    assert admin.locator("h2", has_text="机构核验密钥").count() == 1
     form = admin.locator("form[action='/admin/institution-keys']")
     form.get_by_label("机构名称").fill("重庆农村商业银行秀山支行")
     form.get_by_label("每分钟核验次数").fill("3000")
