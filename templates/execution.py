@@ -35,13 +35,13 @@ from templates.page import (
     draw_page_furniture,
     new_canvas,
 )
+from templates.performance import item_number
 from templates.ruling import party_paragraphs
 from templates.texts import LegalTexts, load_texts
 
 TEXTS_FILE = Path(__file__).parent / "texts" / "execution.yaml"
 _REQUIRED = ("document_name", "labels", "basis_heading", "basis", "requests_heading", "items", "total",
              "total_partial", "costs", "reasons_heading", "reasons", "closing", "notice_heading", "notice", "footer")
-_NUMERALS = "一二三四五六七八九十"
 NOTICE_SIZE = FOOTER_SIZE
 NOTICE_LEADING = NOTICE_SIZE * 1.6
 
@@ -53,13 +53,6 @@ def execution_texts(path: Path = TEXTS_FILE) -> Mapping[str, Any]:
     if missing:
         raise ValueError(f"{path}: {missing} missing")
     return data
-
-
-def _numeral(n: int) -> str:
-    if n <= 10:
-        return _NUMERALS[n - 1]
-    tens, ones = divmod(n, 10)
-    return (_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (_NUMERALS[ones - 1] if ones else "")
 
 
 def yuan_text(value: str) -> str:
@@ -115,7 +108,7 @@ def execution_paragraphs(content: ExecutionApplicationContent, texts: LegalTexts
     if content.total is not None:
         requests.append(str(wording["total" if content.total_complete else "total_partial"]).format_map(fields))
     requests.append(str(wording["costs"]))
-    out += [f"{_numeral(n)}、{text}" for n, text in enumerate(requests, 1)]
+    out += [f"{item_number(n)}、{text}" for n, text in enumerate(requests, 1)]
     out.append(str(wording["reasons_heading"]))
     out += [str(t).format_map(fields) for t in wording["reasons"]]
     return out
