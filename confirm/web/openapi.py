@@ -70,6 +70,8 @@ OPERATION_STATUSES: dict[tuple[str, str], tuple[int, ...]] = {
     ("POST", "/api/v1/party/{token}/session"): (401, 410, 423),  # a wrong code; an expired link; locked
     ("POST", "/api/v1/party/me/confirmation"): (409,),  # decided already, the case closed, the agreement changed
     ("POST", "/api/v1/party/me/rating"): (409,),  # not served on the party yet; rated already
+    # no confirming ruling, not served on every party, nothing reported unperformed
+    ("GET", "/api/v1/applications/{application_id}/execution-filing.json"): (409,),
     ("GET", "/api/v1/verify"): (404,),  # an unknown check code
     ("POST", "/api/v1/verify"): (503,),  # every check slot is taken (with Retry-After)
     ("GET", "/dev/outbox"): (404,),  # development mode only
