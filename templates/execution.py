@@ -15,8 +15,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from templates.dates import arabic_date
 from templates.layout import break_lines, draw_line, draw_string
 from templates.model import ExecutionApplicationContent, ExecutionItemText
@@ -37,7 +35,7 @@ from templates.page import (
 )
 from templates.performance import item_number
 from templates.ruling import party_paragraphs
-from templates.texts import LegalTexts, load_texts
+from templates.texts import LegalTexts, document_texts, load_texts
 
 TEXTS_FILE = Path(__file__).parent / "texts" / "execution.yaml"
 _REQUIRED = ("document_name", "labels", "basis_heading", "basis", "requests_heading", "items", "total",
@@ -48,11 +46,7 @@ NOTICE_LEADING = NOTICE_SIZE * 1.6
 
 @cache
 def execution_texts(path: Path = TEXTS_FILE) -> Mapping[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    missing = [k for k in _REQUIRED if k not in data]
-    if missing:
-        raise ValueError(f"{path}: {missing} missing")
-    return data
+    return document_texts(path, _REQUIRED)
 
 
 def yuan_text(value: str) -> str:

@@ -11,12 +11,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from templates.dates import arabic_date
 from templates.model import ObjectionRulingContent, RenderedDocument
 from templates.ruling import party_paragraphs, render_court_ruling
-from templates.texts import LegalTexts, load_texts
+from templates.texts import LegalTexts, document_texts, load_texts
 
 TEXTS_FILE = Path(__file__).parent / "texts" / "objection.yaml"
 OUTCOMES = ("revoked", "changed", "rejected")
@@ -24,10 +22,7 @@ OUTCOMES = ("revoked", "changed", "rejected")
 
 @cache
 def objection_texts(path: Path = TEXTS_FILE) -> Mapping[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for key in ("labels", "applicants", "citation", "facts", "view", "basis", "operative", "effect"):
-        if key not in data:
-            raise ValueError(f"{path}: '{key}' is missing")
+    data = document_texts(path, ("labels", "applicants", "citation", "facts", "view", "basis", "operative", "effect"))
     missing = [o for o in OUTCOMES if o not in data["operative"]]
     if missing:
         raise ValueError(f"{path}: operative has no wording for {missing}")

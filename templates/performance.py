@@ -13,12 +13,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from templates.dates import arabic_date
 from templates.model import PerformanceCertificateContent, RenderedDocument
 from templates.ruling import render_court_ruling
-from templates.texts import LegalTexts, load_texts
+from templates.texts import LegalTexts, document_texts, load_texts
 
 TEXTS_FILE = Path(__file__).parent / "texts" / "performance.yaml"
 KEYS = ("document_name", "parties", "facts", "summary", "item", "confirmed_by", "closing")
@@ -27,11 +25,7 @@ NUMERALS = "一二三四五六七八九十"
 
 @cache
 def performance_texts(path: Path = TEXTS_FILE) -> Mapping[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    missing = [k for k in KEYS if k not in data]
-    if missing:
-        raise ValueError(f"{path}: {missing} missing")
-    return data
+    return document_texts(path, KEYS)
 
 
 def item_number(n: int) -> str:

@@ -9,7 +9,7 @@ unknown placeholder, or an outcome that cites an unknown list of grounds, fails 
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -143,6 +143,15 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         raise TextsError(f"{path} is not valid YAML: {e}") from None
     if not isinstance(data, dict):
         raise TextsError(f"{path} must hold a mapping")
+    return data
+
+
+def document_texts(path: Path, required: Iterable[str]) -> dict[str, Any]:
+    """One document's wording file (objection, performance, execution …): a mapping with every ``required`` key."""
+    data = _read_yaml(path)
+    missing = [key for key in required if key not in data]
+    if missing:
+        raise TextsError(f"{path}: {missing} missing")
     return data
 
 
