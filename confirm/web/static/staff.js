@@ -119,10 +119,6 @@
     var note = document.createElement("p"); note.className = "alert ok"; note.setAttribute("role", "status");
     note.textContent = "已恢复本机保存的草稿。"; form.prepend(note);
   }
-  // A button that asks before an irreversible step (data-confirm): no inline handler, so CSP script-src 'self' holds.
-  document.querySelectorAll("button[data-confirm]").forEach(function (b) {
-    b.addEventListener("click", function (ev) { if (!window.confirm(b.dataset.confirm)) ev.preventDefault(); });
-  });
   // Drafts are kept per user ("jiudi-draft:<username>:…") and all removed at sign-out: a shared tablet shows no one
   // another's parties.
   document.querySelectorAll("form[action='/logout']").forEach(function (f) {
@@ -215,59 +211,76 @@
       ctx.clearRect(0, 0, canvas.width, canvas.height); pad.signed = false;
     });
   }
-  document.querySelectorAll(".pad").forEach(setupPad);
 
   function padError(form, text) {
     var n = form.querySelector(".pad-error");
     if (!n) { n = document.createElement("p"); n.className = "alert bad pad-error"; n.setAttribute("role", "alert"); form.prepend(n); }
     n.textContent = text;
   }
-  var joint = document.getElementById("joint-form");
-  if (joint) joint.addEventListener("submit", function (ev) {
-    var pads = joint.querySelectorAll(".pad");
-    for (var i = 0; i < pads.length; i++) if (!pads[i].signed) { ev.preventDefault(); padError(joint, "请" + pads[i].dataset.name + "在签名区签名"); return; }
-    // one honest page: the title, what is applied for, then each party's own signature and the time
-    var w = 1240, lines = joint.dataset.lines.split("|"), h = 260 + lines.length * 44 + pads.length * 230;
-    var page = document.createElement("canvas"); page.width = w; page.height = h;
-    var c = page.getContext("2d"); c.fillStyle = "#fff"; c.fillRect(0, 0, w, h); c.fillStyle = "#000";
-    c.font = "bold 44px sans-serif"; c.textAlign = "center"; c.fillText(joint.dataset.title, w / 2, 80);
-    c.textAlign = "left"; c.font = "30px sans-serif";
-    var y = 150; lines.forEach(function (l) { c.fillText(l, 80, y); y += 44; });
-    c.fillText("签名时间：" + new Date().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }), 80, y); y += 70;
-    pads.forEach(function (pad) {
-      c.fillText("申请人 " + pad.dataset.name + " 签名：", 80, y);
-      c.drawImage(pad.querySelector("canvas"), 80, y + 10, 600, 200); y += 230;
+
+  // ---- the parts of a page this script binds: at load, and again when a live page swaps in its main part ------
+  function bindParts(root) {
+    // A button that asks before an irreversible step (data-confirm): no inline handler, so CSP script-src 'self' holds.
+    root.querySelectorAll("button[data-confirm]").forEach(function (b) {
+      b.addEventListener("click", function (ev) { if (!window.confirm(b.dataset.confirm)) ev.preventDefault(); });
     });
-    joint.querySelector("[name=signed_png]").value = page.toDataURL("image/png");
-  });
-  var service = document.getElementById("service-form");
-  if (service) service.querySelectorAll("select[data-method]").forEach(function (method) {
-    // in person: the recipient signs on the pad; electronically: the address the recipient confirmed
-    var fs = method.closest("fieldset"), show = function () {
-      fs.querySelectorAll("[data-when]").forEach(function (part) { part.hidden = part.dataset.when !== method.value; });
-    };
-    method.addEventListener("change", show); show();
-  });
-  // 留置送达: the photo of the leaving is read into its hidden field, as a signature pad's image is
-  if (service) service.querySelectorAll("input[data-photo]").forEach(function (input) {
-    input.addEventListener("change", function () {
-      var target = service.querySelector("[name='" + input.dataset.photo + "']"), file = input.files[0];
-      target.value = "";
-      if (!file) return;
-      var reader = new FileReader();
-      reader.onload = function () { target.value = reader.result; };
-      reader.readAsDataURL(file);
+    root.querySelectorAll(".pad").forEach(setupPad);
+    var joint = root.querySelector("#joint-form");
+    if (joint) joint.addEventListener("submit", function (ev) {
+      var pads = joint.querySelectorAll(".pad");
+      for (var i = 0; i < pads.length; i++) if (!pads[i].signed) { ev.preventDefault(); padError(joint, "请" + pads[i].dataset.name + "在签名区签名"); return; }
+      // one honest page: the title, what is applied for, then each party's own signature and the time
+      var w = 1240, lines = joint.dataset.lines.split("|"), h = 260 + lines.length * 44 + pads.length * 230;
+      var page = document.createElement("canvas"); page.width = w; page.height = h;
+      var c = page.getContext("2d"); c.fillStyle = "#fff"; c.fillRect(0, 0, w, h); c.fillStyle = "#000";
+      c.font = "bold 44px sans-serif"; c.textAlign = "center"; c.fillText(joint.dataset.title, w / 2, 80);
+      c.textAlign = "left"; c.font = "30px sans-serif";
+      var y = 150; lines.forEach(function (l) { c.fillText(l, 80, y); y += 44; });
+      c.fillText("签名时间：" + new Date().toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" }), 80, y); y += 70;
+      pads.forEach(function (pad) {
+        c.fillText("申请人 " + pad.dataset.name + " 签名：", 80, y);
+        c.drawImage(pad.querySelector("canvas"), 80, y + 10, 600, 200); y += 230;
+      });
+      joint.querySelector("[name=signed_png]").value = page.toDataURL("image/png");
     });
-  });
-  if (service) service.addEventListener("submit", function (ev) {
-    var pads = service.querySelectorAll(".pad");
-    for (var i = 0; i < pads.length; i++) {
-      var fs = pads[i].closest("fieldset"), chosen = fs.querySelector("input[type=checkbox]").checked;
-      var inPerson = fs.querySelector("select[data-method]").value === "in_person";
-      if (chosen && inPerson && !pads[i].signed) { ev.preventDefault(); padError(service, "请受送达人在签名区签收"); return; }
-      service.querySelector("[name='" + pads[i].dataset.pad + "']").value = inPerson && pads[i].signed ? pads[i].querySelector("canvas").toDataURL("image/png") : "";
-    }
-  });
+    var service = root.querySelector("#service-form");
+    if (service) service.querySelectorAll("select[data-method]").forEach(function (method) {
+      // in person: the recipient signs on the pad; electronically: the address the recipient confirmed
+      var fs = method.closest("fieldset"), show = function () {
+        fs.querySelectorAll("[data-when]").forEach(function (part) { part.hidden = part.dataset.when !== method.value; });
+      };
+      method.addEventListener("change", show); show();
+    });
+    // 留置送达: the photo of the leaving is read into its hidden field, as a signature pad's image is
+    if (service) service.querySelectorAll("input[data-photo]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var target = service.querySelector("[name='" + input.dataset.photo + "']"), file = input.files[0];
+        target.value = "";
+        if (!file) return;
+        var reader = new FileReader();
+        reader.onload = function () { target.value = reader.result; };
+        reader.readAsDataURL(file);
+      });
+    });
+    if (service) service.addEventListener("submit", function (ev) {
+      var pads = service.querySelectorAll(".pad");
+      for (var i = 0; i < pads.length; i++) {
+        var fs = pads[i].closest("fieldset"), chosen = fs.querySelector("input[type=checkbox]").checked;
+        var inPerson = fs.querySelector("select[data-method]").value === "in_person";
+        if (chosen && inPerson && !pads[i].signed) { ev.preventDefault(); padError(service, "请受送达人在签名区签收"); return; }
+        service.querySelector("[name='" + pads[i].dataset.pad + "']").value = inPerson && pads[i].signed ? pads[i].querySelector("canvas").toDataURL("image/png") : "";
+      }
+    });
+    // printing the ruling: open the PDF (its own A4 page size) and print it
+    root.querySelectorAll("[data-print]").forEach(function (b) {
+      b.addEventListener("click", function () {
+        var f = document.createElement("iframe"); f.style.display = "none"; f.src = b.dataset.print;
+        f.onload = function () { try { f.contentWindow.print(); } catch (e) { window.open(b.dataset.print); } };
+        document.body.appendChild(f);
+      });
+    });
+  }
+  bindParts(document);
 
   // ---- a refused form: the first field in error has the focus ---------------------------------------------
   var invalid = document.querySelector(".field.invalid input, .field.invalid textarea, .field.invalid select");
@@ -331,14 +344,6 @@
   }
   var switchDoc = initDocTabs();
 
-  // ---- printing the ruling: open the PDF (its own A4 page size) and print it --------------------------------
-  document.querySelectorAll("[data-print]").forEach(function (b) {
-    b.addEventListener("click", function () {
-      var f = document.createElement("iframe"); f.style.display = "none"; f.src = b.dataset.print;
-      f.onload = function () { try { f.contentWindow.print(); } catch (e) { window.open(b.dataset.print); } };
-      document.body.appendChild(f);
-    });
-  });
 
   // ---- live events (EventSource on /api/v1/events, session cookie) ------------------------------------------
   var audio = null, sound = false;
@@ -411,11 +416,39 @@
     if (leaving) return;
     if (edited) { announceNews(); return; }
     var url = new URL(location.href); url.searchParams.delete("done"); url.searchParams.delete("created");
-    location.replace(url.toString());
+    if (live && live.dataset.swapMain && window.fetch && window.DOMParser) swapMain(url.toString());
+    else location.replace(url.toString());
   };
   var poll = document.querySelector("[data-poll]");
   if (poll) setTimeout(refresh, Number(poll.dataset.poll) || 5000);
   var live = document.querySelector("[data-events]"), es = null, swapping = false, awaiting = null;
+  // The mediator's case page takes its new state without a reload (data-swap-main): the page is asked for again and
+  // its main part replaces this one's, so the tablet neither loads its styles and scripts again nor goes blank
+  // while the ruling arrives. The live stream resumes from the newest event the fresh page had seen. Anything
+  // unexpected (a redirect to the sign-in page, an error, no network) falls back to the plain reload.
+  var swapMain = function (url) {
+    swapping = true;
+    if (awaiting) { clearTimeout(awaiting); awaiting = null; }
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } }).then(function (r) {
+      if (!r.ok || r.redirected) throw new Error("not this page");
+      return r.text();
+    }).then(function (html) {
+      var doc = new DOMParser().parseFromString(html, "text/html"), fresh = doc.querySelector("main");
+      var main = document.querySelector("main"), freshLive = fresh && fresh.querySelector("#live");
+      if (!main || !freshLive) throw new Error("not this page");
+      swapping = false;
+      if (leaving) return;
+      if (edited) { announceNews(); return; }  // typed meanwhile: nothing is thrown away
+      fresh = document.adoptNode(fresh);
+      main.replaceWith(fresh);
+      document.title = doc.title;
+      history.replaceState(null, "", url);  // the one-time notice (?done=) is gone from the fresh page too
+      live = freshLive;
+      bindParts(fresh); initDecision(); switchDoc = initDocTabs();
+      document.dispatchEvent(new CustomEvent("jiudi:parts", { detail: fresh }));  // the other scripts bind theirs
+      if (window.EventSource) connect();
+    }).catch(function () { swapping = false; location.replace(url); });
+  };
   var refreshQueue = function (announce) {
     fetch(live.dataset.fragment, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
       var before = {}; live.querySelectorAll("tr[data-id]").forEach(function (tr) { before[tr.dataset.id] = tr.classList.contains("arrived") ? 2 : 1; });

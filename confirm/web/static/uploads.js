@@ -161,8 +161,13 @@
     showOther();
   }
 
-  var form = document.getElementById("upload-form");
-  if (form) uploads(form);
-  var dispute = document.getElementById("dispute_type");
-  if (dispute && dispute.tagName === "SELECT") disputeTypes(dispute);
+  function bind(root) {
+    var form = root.querySelector("#upload-form");
+    if (form) uploads(form);
+    var dispute = root.querySelector("#dispute_type");
+    if (dispute && dispute.tagName === "SELECT") disputeTypes(dispute);
+  }
+  bind(document);
+  // a live page that swapped in its main part (staff.js) asks again for what is bound here
+  document.addEventListener("jiudi:parts", function (ev) { bind(ev.detail); });
 })();
