@@ -9,15 +9,22 @@ font: every glyph on the page comes from an embedded subset. docs/fonts.md gives
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import hashlib
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 SONG = "JiudiSong"
 FALLBACK = "JiudiMing"
@@ -204,3 +211,119 @@ def font_runs(text: str) -> list[tuple[str, str]]:
 def text_width(text: str, size: float) -> float:
     """Width of `text` at `size` points, each character measured in the face it is set in."""
     return sum(pdfmetrics.stringWidth(run, font, size) for font, run in font_runs(text))
+
+
+# --- Jiudi's render caches (issue 18 item 1) ---------------------------------------------------------------
+#
+# Every ruling sets the same fixed wording, so most of its characters are the same from ruling to ruling; but
+# reportlab numbers a face's characters in the order the document first uses them, so its subsets (256 codes
+# each) and their embedded font files differ by document, and every ruling pays for cutting the subsets out of
+# the font file (makeSubset) and deflating them (~10 ms of a ~40 ms ruling). ``seed_subsets`` hands the Song face
+# the fixed wording first, in a fixed order, so the first subsets hold only fixed characters and are the same in
+# every document; ``_add_subset_objects`` keeps the font file of such a subset once made (cut and deflated), and
+# makes every other subset (one holding a name or an amount) per document as reportlab does. A subset is kept only
+# if all its characters are ASCII or seeded: what is kept never depends on what a party wrote.
+#
+# ``plain_rendering()`` switches the caches off for the current context, so a benchmark's baseline renders as
+# plain reportlab does (bench/sealing_speed.py).
+
+_render_caches: contextvars.ContextVar[bool] = contextvars.ContextVar("jiudi_render_caches", default=True)
+_SUBSET_SIZE = 256
+_MAX_KEPT_FONT_FILES = 64
+_kept_font_files: dict[tuple[str, bytes, tuple[int, ...]], tuple[int, bytes]] = {}  # -> (Length1, deflated file)
+_seeded: dict[str, frozenset[int]] = {}  # face file name -> characters that may be in a kept subset
+
+
+@contextlib.contextmanager
+def plain_rendering() -> Iterator[None]:
+    """Render without Jiudi's caches in this context (seeded subsets, kept font files): as plain reportlab."""
+    token = _render_caches.set(False)
+    try:
+        yield
+    finally:
+        _render_caches.reset(token)
+
+
+@lru_cache(maxsize=8)
+def _whole_subsets_prefix(characters: str) -> str:
+    """The longest prefix of ``characters`` (Song-face characters, no repeats) that fills whole subsets of a
+    fresh document: seeding exactly these leaves no room in a seeded subset for a document's own characters."""
+    font = pdfmetrics.getFont(SONG)
+    scratch = pdfdoc.PDFDocument()
+    font.splitString(characters, scratch)
+    state = font.state[scratch]
+    full = {code for subset in state.subsets if len(subset) == _SUBSET_SIZE for code in subset}
+    del font.state[scratch]
+    prefix = ""
+    for ch in characters:
+        if ord(ch) not in full:
+            break
+        prefix += ch
+    return prefix
+
+
+def seed_subsets(canvas: Canvas, wording: str) -> None:
+    """Give the Song face the characters of the fixed ``wording`` first (in the order they appear), as many as
+    fill whole subsets, so those subsets are the same in every document seeded with the same wording."""
+    if not _render_caches.get():
+        return
+    coverage = _song_coverage()
+    characters = "".join(dict.fromkeys(ch for ch in wording if ord(ch) >= 128 and ord(ch) in coverage))
+    prefix = _whole_subsets_prefix(characters)
+    if not prefix:
+        return
+    font = pdfmetrics.getFont(SONG)
+    font.splitString(prefix, canvas._doc)
+    with _lock:
+        _seeded[font.face.filename] = _seeded.get(font.face.filename, frozenset()) | {ord(ch) for ch in prefix}
+
+
+def _add_subset_objects(self: ttfonts.TTFontFace, doc: pdfdoc.PDFDocument, fontname: str, subset: list[int]) -> Any:
+    seeded = _seeded.get(self.filename)
+    if not (_render_caches.get() and doc.compression and seeded
+            and all(code < 128 or code in seeded for code in subset)):
+        return _original_add_subset_objects(self, doc, fontname, subset)
+    key = (self.filename, self.subfontNameX, tuple(subset))
+    kept = _kept_font_files.get(key)
+    if kept is None:
+        raw = self.makeSubset(subset)
+        kept = (len(raw), pdfdoc.PDFZCompress.encode(raw))
+        with _lock:
+            if len(_kept_font_files) < _MAX_KEPT_FONT_FILES:
+                _kept_font_files[key] = kept
+    # reportlab's TTFontFace.addSubsetObjects, with the font file already deflated: a stream whose dictionary names
+    # its /Filter is written as it is (pdfdoc.PDFStream.format).
+    length1, deflated = kept
+    font_file = pdfdoc.PDFStream(
+        pdfdoc.PDFDictionary({"Length1": length1, "Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])}),
+        deflated,
+    )
+    font_file_ref = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
+    descriptor = pdfdoc.PDFDictionary({
+        "Type": "/FontDescriptor", "Ascent": self.ascent, "CapHeight": self.capHeight, "Descent": self.descent,
+        "Flags": (self.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC, "FontBBox": pdfdoc.PDFArray(self.bbox),
+        "FontName": pdfdoc.PDFName(fontname), "ItalicAngle": self.italicAngle, "StemV": self.stemV,
+        "FontFile2": font_file_ref, "MissingWidth": self.defaultWidth,
+    })
+    return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
+if getattr(ttfonts.TTFontFace.addSubsetObjects, "__name__", "") != "_add_subset_objects":
+    _original_add_subset_objects = ttfonts.TTFontFace.addSubsetObjects
+    ttfonts.TTFontFace.addSubsetObjects = _add_subset_objects  # type: ignore[method-assign]
+
+
+def _get_table(self: ttfonts.TTFontFile, tag: str) -> bytes:
+    """reportlab's get_table, but the glyph table — which makeSubset reads whole for every subset it cuts, a copy
+    of several megabytes each time — is copied once per face and kept (with the caches on)."""
+    if tag != "glyf" or not _render_caches.get():
+        return _original_get_table(self, tag)
+    kept: bytes | None = self.__dict__.get("_jiudi_glyf")
+    if kept is None:
+        kept = self._jiudi_glyf = _original_get_table(self, tag)
+    return kept
+
+
+if getattr(ttfonts.TTFontFile.get_table, "__name__", "") != "_get_table":
+    _original_get_table = ttfonts.TTFontFile.get_table
+    ttfonts.TTFontFile.get_table = _get_table  # type: ignore[method-assign]
