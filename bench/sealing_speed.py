@@ -6,7 +6,8 @@ number per document). Each renders the ruling (``templates.render_ruling``: repo
 visible certification signature (DocMDP ``NO_CHANGES``, PAdES ``ETSI.CAdES.detached``, SHA-256, the court's seal
 appearance), hashes the sealed file (SHA-256) and writes it to a store directory:
 
-- ``jiudi B-T`` / ``jiudi B-LTA``: ``signing.Pkcs12Sealer.seal`` (it also checks the request and the level reached).
+- ``jiudi B-T`` / ``jiudi B-LTA``: ``signing.Pkcs12Sealer.seal`` (it also checks the request and the level reached);
+  at B-LTA with the revocation data kept for ``JIUDI_REVOCATION_MAX_AGE``'s default (300 s), as the service does.
 - ``tuned B-T`` / ``tuned B-LTA``: the tuned plain pipeline — pyHanko's ``PdfSigner`` called well by hand: the
   PKCS#12 file parsed once into a signer that keeps the parsed key (``signing.pkcs12.load_pkcs12_signer``), the
   signature size reserved (``bytes_reserved``, no trial signature), the appearance imported as pyHanko's
@@ -63,10 +64,11 @@ from pyhanko.sign.validation import read_certification_data  # noqa: E402
 from pyhanko_certvalidator import ValidationContext  # noqa: E402
 
 from keys import RevocationAuthority, ensure_court_seal, ensure_dev_pki  # noqa: E402
-from signing import DevTimestampAuthority, Pkcs12Sealer, SealRequest  # noqa: E402
+from signing import CachingRevocationSource, DevTimestampAuthority, Pkcs12Sealer, SealRequest  # noqa: E402
 from signing.certs import to_asn1_cert  # noqa: E402
 from signing.pades import DEFAULT_BYTES_RESERVED  # noqa: E402
 from signing.pkcs12 import load_pkcs12_signer  # noqa: E402
+from signing.revocation_cache import DEFAULT_MAX_AGE  # noqa: E402
 from templates import render_ruling, render_seal_appearance  # noqa: E402
 from templates.fonts import plain_rendering  # noqa: E402
 from verify import check_sealed_pdf  # noqa: E402
@@ -84,8 +86,10 @@ def make_pipelines(data_dir: Path) -> tuple[dict[str, Seal], Any]:
     appearance = render_seal_appearance(COURT, dev_mode=True)
 
     def jiudi(level: str) -> Seal:
+        # as the service does (confirm.core.seals): revocation data kept for JIUDI_REVOCATION_MAX_AGE's default
+        kept = CachingRevocationSource(revocation, DEFAULT_MAX_AGE)
         sealer = Pkcs12Sealer(
-            seal.p12_path, seal.passphrase, tsa, level=level, revocation=revocation if level == "B-LTA" else None  # type: ignore[arg-type]
+            seal.p12_path, seal.passphrase, tsa, level=level, revocation=kept if level == "B-LTA" else None  # type: ignore[arg-type]
         )
 
         def run(pdf: bytes, box: Any) -> bytes:
