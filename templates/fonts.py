@@ -222,8 +222,9 @@ def text_width(text: str, size: float) -> float:
 # the font file (makeSubset) and deflating them (~10 ms of a ~30 ms ruling). ``seed_subsets`` hands the Song face
 # the fixed wording first, in a fixed order, so the first subsets hold only fixed characters and are the same in
 # every document; ``_add_subset_objects`` keeps the font file of such a subset once made (cut and deflated), and
-# makes every other subset (one holding a name or an amount) per document, deflated at a faster level. A subset is kept only
-# if all its characters are ASCII or seeded: what is kept never depends on what a party wrote.
+# makes every other subset (one holding a name or an amount) per document, deflated at a faster level. Only a
+# subset exactly as seeding made it is kept (a whole one: a document's own characters go to the next subset), so
+# what is kept never holds what a party wrote, and there are as many kept files as seeded subsets.
 #
 # ``plain_rendering()`` switches the caches off for the current context, so a benchmark's baseline renders as
 # plain reportlab does (bench/sealing_speed.py).
@@ -234,7 +235,7 @@ _MAX_KEPT_FONT_FILES = 64
 _KEPT_LEVEL = 9
 _OWN_LEVEL = 3
 _kept_font_files: dict[tuple[str, bytes, tuple[int, ...]], tuple[int, bytes]] = {}  # -> (Length1, deflated file)
-_seeded: dict[str, frozenset[int]] = {}  # face file name -> characters that may be in a kept subset
+_seeded_subsets: set[tuple[str, tuple[int, ...]]] = set()  # (face file, subset) as seeding made them: kept
 
 
 @contextlib.contextmanager
@@ -248,20 +249,27 @@ def plain_rendering() -> Iterator[None]:
 
 
 @lru_cache(maxsize=8)
-def _whole_subsets_prefix(characters: str) -> str:
-    """The longest prefix of ``characters`` (Song-face characters, no repeats) that fills whole subsets of a
-    fresh document: seeding exactly these leaves no room in a seeded subset for a document's own characters."""
+def _seed(wording: str) -> str:
+    """The characters to seed a document with for ``wording``: its Song-face characters beyond ASCII, first
+    occurrence first, as many as fill whole subsets of a fresh document, so a seeded subset has no room for a
+    document's own characters. The subsets they make are recorded as the ones whose font files may be kept."""
+    coverage = _song_coverage()
+    characters = "".join(dict.fromkeys(ch for ch in wording if ord(ch) >= 128 and ord(ch) in coverage))
     font = pdfmetrics.getFont(SONG)
     scratch = pdfdoc.PDFDocument()
     font.splitString(characters, scratch)
-    state = font.state[scratch]
-    full = {code for subset in state.subsets if len(subset) == _SUBSET_SIZE for code in subset}
+    full = {code for subset in font.state[scratch].subsets if len(subset) == _SUBSET_SIZE for code in subset}
     del font.state[scratch]
     prefix = ""
     for ch in characters:
         if ord(ch) not in full:
             break
         prefix += ch
+    scratch = pdfdoc.PDFDocument()
+    font.splitString(prefix, scratch)
+    with _lock:  # whole subsets: a document's own characters go to the next one
+        _seeded_subsets.update((font.face.filename, tuple(subset)) for subset in font.state[scratch].subsets)
+    del font.state[scratch]
     return prefix
 
 
@@ -270,22 +278,15 @@ def seed_subsets(canvas: Canvas, wording: str) -> None:
     fill whole subsets, so those subsets are the same in every document seeded with the same wording."""
     if not _render_caches.get():
         return
-    coverage = _song_coverage()
-    characters = "".join(dict.fromkeys(ch for ch in wording if ord(ch) >= 128 and ord(ch) in coverage))
-    prefix = _whole_subsets_prefix(characters)
-    if not prefix:
-        return
-    font = pdfmetrics.getFont(SONG)
-    font.splitString(prefix, canvas._doc)
-    with _lock:
-        _seeded[font.face.filename] = _seeded.get(font.face.filename, frozenset()) | {ord(ch) for ch in prefix}
+    prefix = _seed(wording)
+    if prefix:
+        pdfmetrics.getFont(SONG).splitString(prefix, canvas._doc)
 
 
 def _add_subset_objects(self: ttfonts.TTFontFace, doc: pdfdoc.PDFDocument, fontname: str, subset: list[int]) -> Any:
     if not (_render_caches.get() and doc.compression):
         return _original_add_subset_objects(self, doc, fontname, subset)
-    seeded = _seeded.get(self.filename, frozenset())
-    fixed = all(code < 128 or code in seeded for code in subset)
+    fixed = (self.filename, tuple(subset)) in _seeded_subsets
     key = (self.filename, self.subfontNameX, tuple(subset))
     kept = _kept_font_files.get(key) if fixed else None
     if kept is None:
