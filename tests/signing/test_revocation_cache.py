@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from cryptography.x509 import ocsp
 
 from keys import RevocationAuthority, ensure_court_seal, ensure_dev_pki
@@ -59,3 +60,16 @@ def test_max_age_zero_keeps_nothing(tmp_path: Path):
     assert _seal_status(source.revocation_data([seal.cert])) == ocsp.OCSPCertStatus.GOOD
     authority.revoke(seal.cert)
     assert _seal_status(source.revocation_data([seal.cert])) == ocsp.OCSPCertStatus.REVOKED
+
+
+def test_jiudi_revocation_max_age_reaches_the_service_and_a_negative_age_is_refused(tmp_path: Path):
+    from confirm.core.config import Settings
+    from confirm.core.seals import CourtSeals
+
+    default = Settings.from_env({"JIUDI_DATA_DIR": str(tmp_path)})
+    assert default.revocation_max_age == 300
+    settings = Settings.from_env({"JIUDI_DATA_DIR": str(tmp_path), "JIUDI_REVOCATION_MAX_AGE": "0"})
+    seals = CourtSeals(settings)
+    assert seals._revocation_source is not None and seals._revocation_source.max_age == 0
+    with pytest.raises(ValueError, match="JIUDI_REVOCATION_MAX_AGE"):
+        Settings.from_env({"JIUDI_DATA_DIR": str(tmp_path), "JIUDI_REVOCATION_MAX_AGE": "-1"})
