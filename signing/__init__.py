@@ -25,11 +25,13 @@ from .pades import DEFAULT_BYTES_RESERVED, PadesSealer
 from .pkcs11 import Pkcs11Sealer
 from .pkcs12 import Pkcs12Sealer
 from .request import PADES_LEVELS, PadesLevel, RevocationSource, Sealer, SealingError, SealRequest, SealResult
+from .revocation_cache import CachingRevocationSource
 from .revocation_fetch import FetchingRevocationSource
 from .timestamps import DevTimestampAuthority, timestamper_from_url
 
 __all__ = [
     "DEFAULT_BYTES_RESERVED",
+    "CachingRevocationSource",
     "CscSealer",
     "DevTimestampAuthority",
     "FetchingRevocationSource",

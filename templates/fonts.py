@@ -9,15 +9,23 @@ font: every glyph on the page comes from an embedded subset. docs/fonts.md gives
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import hashlib
 import os
 import threading
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen.canvas import Canvas
 
 SONG = "JiudiSong"
 FALLBACK = "JiudiMing"
@@ -204,3 +212,125 @@ def font_runs(text: str) -> list[tuple[str, str]]:
 def text_width(text: str, size: float) -> float:
     """Width of `text` at `size` points, each character measured in the face it is set in."""
     return sum(pdfmetrics.stringWidth(run, font, size) for font, run in font_runs(text))
+
+
+# --- Jiudi's render caches (issue 18 item 1) ---------------------------------------------------------------
+#
+# Every ruling sets the same fixed wording, so most of its characters are the same from ruling to ruling; but
+# reportlab numbers a face's characters in the order the document first uses them, so its subsets (256 codes
+# each) and their embedded font files differ by document, and every ruling pays for cutting the subsets out of
+# the font file (makeSubset) and deflating them (~10 ms of a ~30 ms ruling). ``seed_subsets`` hands the Song face
+# the fixed wording first, in a fixed order, so the first subsets hold only fixed characters and are the same in
+# every document; ``_add_subset_objects`` keeps the font file of such a subset once made (cut and deflated), and
+# makes every other subset (one holding a name or an amount) per document, deflated at a faster level. Only a
+# subset exactly as seeding made it is kept (a whole one: a document's own characters go to the next subset), so
+# what is kept never holds what a party wrote, and there are as many kept files as seeded subsets.
+#
+# ``plain_rendering()`` switches the caches off for the current context, so a benchmark's baseline renders as
+# plain reportlab does (bench/sealing_speed.py).
+
+_render_caches: contextvars.ContextVar[bool] = contextvars.ContextVar("jiudi_render_caches", default=True)
+_SUBSET_SIZE = 256
+_MAX_KEPT_FONT_FILES = 64
+_KEPT_LEVEL = 9
+_OWN_LEVEL = 3
+_kept_font_files: dict[tuple[str, bytes, tuple[int, ...]], tuple[int, bytes]] = {}  # -> (Length1, deflated file)
+_seeded_subsets: set[tuple[str, tuple[int, ...]]] = set()  # (face file, subset) as seeding made them: kept
+
+
+@contextlib.contextmanager
+def plain_rendering() -> Iterator[None]:
+    """Render without Jiudi's caches in this context (seeded subsets, kept font files): as plain reportlab."""
+    token = _render_caches.set(False)
+    try:
+        yield
+    finally:
+        _render_caches.reset(token)
+
+
+@lru_cache(maxsize=8)
+def _seed(wording: str) -> str:
+    """The characters to seed a document with for ``wording``: its Song-face characters beyond ASCII, first
+    occurrence first, as many as fill whole subsets of a fresh document, so a seeded subset has no room for a
+    document's own characters. The subsets they make are recorded as the ones whose font files may be kept."""
+    coverage = _song_coverage()
+    characters = "".join(dict.fromkeys(ch for ch in wording if ord(ch) >= 128 and ord(ch) in coverage))
+    font = pdfmetrics.getFont(SONG)
+    scratch = pdfdoc.PDFDocument()
+    font.splitString(characters, scratch)
+    full = {code for subset in font.state[scratch].subsets if len(subset) == _SUBSET_SIZE for code in subset}
+    del font.state[scratch]
+    prefix = ""
+    for ch in characters:
+        if ord(ch) not in full:
+            break
+        prefix += ch
+    scratch = pdfdoc.PDFDocument()
+    font.splitString(prefix, scratch)
+    with _lock:  # whole subsets: a document's own characters go to the next one
+        _seeded_subsets.update((font.face.filename, tuple(subset)) for subset in font.state[scratch].subsets)
+    del font.state[scratch]
+    return prefix
+
+
+def seed_subsets(canvas: Canvas, wording: str) -> None:
+    """Give the Song face the characters of the fixed ``wording`` first (in the order they appear), as many as
+    fill whole subsets, so those subsets are the same in every document seeded with the same wording."""
+    if not _render_caches.get():
+        return
+    prefix = _seed(wording)
+    if prefix:
+        pdfmetrics.getFont(SONG).splitString(prefix, canvas._doc)
+
+
+def _add_subset_objects(self: ttfonts.TTFontFace, doc: pdfdoc.PDFDocument, fontname: str, subset: list[int]) -> Any:
+    if not (_render_caches.get() and doc.compression):
+        return _original_add_subset_objects(self, doc, fontname, subset)
+    fixed = (self.filename, tuple(subset)) in _seeded_subsets
+    key = (self.filename, self.subfontNameX, tuple(subset))
+    kept = _kept_font_files.get(key) if fixed else None
+    if kept is None:
+        raw = self.makeSubset(subset)
+        # A kept file is deflated once, as hard as zlib can; a document's own subset at a level that costs half
+        # of zlib's default for a file ~5 % larger.
+        kept = (len(raw), zlib.compress(raw, _KEPT_LEVEL if fixed else _OWN_LEVEL))
+        if fixed:
+            with _lock:
+                if len(_kept_font_files) < _MAX_KEPT_FONT_FILES:
+                    _kept_font_files[key] = kept
+    # reportlab's TTFontFace.addSubsetObjects, with the font file already deflated: a stream whose dictionary names
+    # its /Filter is written as it is (pdfdoc.PDFStream.format).
+    length1, deflated = kept
+    font_file = pdfdoc.PDFStream(
+        pdfdoc.PDFDictionary({"Length1": length1, "Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])}),
+        deflated,
+    )
+    font_file_ref = doc.Reference(font_file, f"fontFile:{self.filename}({fontname})")
+    descriptor = pdfdoc.PDFDictionary({
+        "Type": "/FontDescriptor", "Ascent": self.ascent, "CapHeight": self.capHeight, "Descent": self.descent,
+        "Flags": (self.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC, "FontBBox": pdfdoc.PDFArray(self.bbox),
+        "FontName": pdfdoc.PDFName(fontname), "ItalicAngle": self.italicAngle, "StemV": self.stemV,
+        "FontFile2": font_file_ref, "MissingWidth": self.defaultWidth,
+    })
+    return doc.Reference(descriptor, "fontDescriptor:" + fontname)
+
+
+if getattr(ttfonts.TTFontFace.addSubsetObjects, "__name__", "") != "_add_subset_objects":
+    _original_add_subset_objects = ttfonts.TTFontFace.addSubsetObjects
+    ttfonts.TTFontFace.addSubsetObjects = _add_subset_objects  # type: ignore[method-assign]
+
+
+def _get_table(self: ttfonts.TTFontFile, tag: str) -> bytes:
+    """reportlab's get_table, but the glyph table — which makeSubset reads whole for every subset it cuts, a copy
+    of several megabytes each time — is copied once per face and kept (with the caches on)."""
+    if tag != "glyf" or not _render_caches.get():
+        return _original_get_table(self, tag)
+    kept: bytes | None = self.__dict__.get("_jiudi_glyf")
+    if kept is None:
+        kept = self._jiudi_glyf = _original_get_table(self, tag)
+    return kept
+
+
+if getattr(ttfonts.TTFontFile.get_table, "__name__", "") != "_get_table":
+    _original_get_table = ttfonts.TTFontFile.get_table
+    ttfonts.TTFontFile.get_table = _get_table  # type: ignore[method-assign]

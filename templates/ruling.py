@@ -11,14 +11,16 @@ closing block on the last page.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from reportlab.pdfgen.canvas import Canvas
 
 from templates.dates import arabic_date, chinese_date
+from templates.fonts import seed_subsets
 from templates.layout import Line, break_lines, draw_line, draw_string, string_width
 from templates.model import AgentInfo, PartyInfo, RenderedDocument, RulingContent, RulingFrame, SealBox
 from templates.page import (
@@ -91,6 +93,7 @@ def render_court_ruling(content: RulingFrame, paragraphs: list[str], texts: Lega
         subject=f"{content.court_name}{document_name}",
         dev_mode=content.dev_mode,
     )
+    seed_subsets(canvas, _fixed_wording(texts))
     seal_box: SealBox | None = None
     dev_marker = str(texts.ruling.get("dev_marker", "DEV")) if content.dev_mode else None
     if content.preview:
@@ -113,6 +116,33 @@ def render_court_ruling(content: RulingFrame, paragraphs: list[str], texts: Lega
 
 
 # --- wording -------------------------------------------------------------------------------------------
+
+
+def _fixed_wording(texts: LegalTexts) -> str:
+    """Every string of the ruling's fixed wording (common wording, outcomes, grounds, address wording) in one
+    string, in the order the texts hold them: what rulings have in common, to seed the fonts' subsets with."""
+    wording = _wordings.get(texts.directory)
+    if wording is None:
+        wording = _wordings[texts.directory] = "".join(
+            _strings((texts.ruling, texts.outcomes, texts.grounds, texts.address)))
+    return wording
+
+
+_wordings: dict[Path, str] = {}  # texts directory -> its fixed wording (load_texts keeps one LegalTexts each)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif is_dataclass(value):
+        for item in fields(value):
+            yield from _strings(getattr(value, item.name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
 
 
 def _paragraphs(content: RulingContent, texts: LegalTexts) -> list[str]:

@@ -23,6 +23,13 @@ def _read_dotenv(path: Path) -> dict[str, str]:
     return values
 
 
+def require_revocation_max_age(value: float) -> float:
+    """``JIUDI_REVOCATION_MAX_AGE``: 0 (no cache) or more seconds."""
+    if not value >= 0:
+        raise ValueError(f"JIUDI_REVOCATION_MAX_AGE must be 0 or more seconds, not {value}")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything Jiudi needs to know about where it runs (api.md, "Configuration")."""
@@ -34,6 +41,9 @@ class Settings:
     signer: str | None
     issuance_in_process: bool = True
     seal_level: str | None = None  # B-B, B-T, B-LT or B-LTA; default B-LTA in development mode
+    # B-LT/B-LTA: the seal and TSA chains' revocation data (OCSP, CRL) is given again to seals for at most this
+    # many seconds, never past its nextUpdate; 0: every seal asks the responders (signing.revocation_cache)
+    revocation_max_age: float = 300.0
     issuance_lease_seconds: float = 300.0  # a sealing job whose worker died is taken again after this
     party_link_days: int = 7  # how long a party's confirmation link stays usable
     # the obligor's 履行提醒 goes out this many days before each due date (0 to 30; confirm.law.follow_up)
@@ -84,6 +94,7 @@ class Settings:
             signer=env.get("JIUDI_SIGNER") or None,
             issuance_in_process=(env.get("JIUDI_ISSUANCE_IN_PROCESS", "1") != "0"),
             seal_level=env.get("JIUDI_SEAL_LEVEL") or None,
+            revocation_max_age=require_revocation_max_age(float(env.get("JIUDI_REVOCATION_MAX_AGE") or 300)),
             issuance_lease_seconds=float(env.get("JIUDI_ISSUANCE_LEASE_SECONDS") or 300),
             party_link_days=int(env.get("JIUDI_PARTY_LINK_DAYS") or 7),
             performance_reminder_days=require_reminder_days(int(env.get("JIUDI_PERFORMANCE_REMINDER_DAYS") or 3)),

@@ -16,10 +16,12 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
+from confirm.core.clock import utcnow
 from confirm.core.config import Settings
 from confirm.law.errors import DomainError
 from keys import DevPki, RevocationAuthority, ensure_court_seal, ensure_dev_pki, load_trust_roots
 from signing import (
+    CachingRevocationSource,
     DevTimestampAuthority,
     FetchingRevocationSource,
     Pkcs12Sealer,
@@ -43,7 +45,9 @@ class CourtSeals:
     in-process. A configured ``JIUDI_SIGNER`` (``pkcs11:…``, ``csc:…`` or ``pkcs12:…``, see signing/config.py)
     seals for every court with that one key at ``JIUDI_SEAL_LEVEL`` (default B-T) with the TSA of
     ``JIUDI_TSA_URL``; at B-LT/B-LTA the revocation data is fetched from the OCSP responders and CRL distribution
-    points the certificates name (``signing.FetchingRevocationSource``), and sealing fails without it.
+    points the certificates name (``signing.FetchingRevocationSource``), and sealing fails without it. Either
+    revocation data is given again to seals for ``JIUDI_REVOCATION_MAX_AGE`` seconds at most, never past its
+    nextUpdate (``signing.CachingRevocationSource``; 0: every seal asks).
     """
 
     def __init__(self, settings: Settings) -> None:
@@ -53,11 +57,13 @@ class CourtSeals:
         self._lock = threading.Lock()
         self._configured: Any = None
         self.revocation: RevocationAuthority | None = None
+        self._revocation_source: CachingRevocationSource | None = None
         if settings.dev_mode:
             self.pki: DevPki = ensure_dev_pki(settings.data_dir, base_url=settings.public_base_url)
             self.dev_tsa = DevTimestampAuthority(self.pki.tsa_cert, self.pki.tsa_key, [self.pki.root_cert])
             self.timestamper: Any = timestamper_from_url(settings.tsa_url) if settings.tsa_url else self.dev_tsa
             self.revocation = RevocationAuthority(self.pki)
+            self._revocation_source = CachingRevocationSource(self.revocation, settings.revocation_max_age, now=utcnow)
             self.level = settings.seal_level or "B-LTA"
             return
         if not settings.tsa_url:
@@ -66,7 +72,8 @@ class CourtSeals:
         self.timestamper = timestamper_from_url(settings.tsa_url)
         self.level = settings.seal_level or "B-T"
         # B-LT/B-LTA: revocation data from the OCSP responders and CRLs the certificates themselves name
-        fetching = FetchingRevocationSource() if self.level in ("B-LT", "B-LTA") else None
+        fetching = (CachingRevocationSource(FetchingRevocationSource(), settings.revocation_max_age, now=utcnow)
+                    if self.level in ("B-LT", "B-LTA") else None)
         try:
             self._configured = sealer_from_config(settings.signer or "", self.timestamper,
                                                   level=cast(PadesLevel, self.level), revocation=fetching)
@@ -87,7 +94,7 @@ class CourtSeals:
             if sealer is None:
                 seal = ensure_court_seal(self.pki, court_code, court_name)
                 sealer = Pkcs12Sealer(seal.p12_path, seal.passphrase, self.timestamper,
-                                      level=cast(PadesLevel, self.level), revocation=self.revocation)
+                                      level=cast(PadesLevel, self.level), revocation=self._revocation_source)
                 self._sealers[(court_code, court_name)] = sealer
             return sealer
 

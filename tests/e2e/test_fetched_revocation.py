@@ -8,15 +8,25 @@ sealer here is configured as a production one would be: a key file, a remote TSA
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
+from confirm.core.clock import moved_to, utcnow
 from confirm.core.seals import CourtSeals
 from keys import ensure_court_seal, ensure_dev_pki
-from signing import DevTimestampAuthority, FetchingRevocationSource, Pkcs12Sealer, SealingError, timestamper_from_url
+from signing import (
+    CachingRevocationSource,
+    DevTimestampAuthority,
+    FetchingRevocationSource,
+    Pkcs12Sealer,
+    SealingError,
+    timestamper_from_url,
+)
+from signing.revocation_cache import DEFAULT_MAX_AGE
 from tests.pki_fixtures import COURT_NAME, make_pdf, make_seal_appearance
 from verify import check_sealed_pdf
 
@@ -69,3 +79,34 @@ def test_the_service_wires_a_fetching_source_for_a_configured_signer_at_b_lta(li
     result = service.sealer_for("渝0241", COURT_NAME).seal_with_level(make_pdf(), request())
     assert result.level == "B-LTA"
     assert check_sealed_pdf(result.pdf, [runtime.seals.pki.root_cert]).genuine
+
+
+def _fetching_sealer(base: str, seal, max_age: float) -> Pkcs12Sealer:  # type: ignore[no-untyped-def]
+    source = CachingRevocationSource(FetchingRevocationSource(timeout=10), max_age, now=utcnow)
+    return Pkcs12Sealer(seal.p12_path, seal.passphrase, timestamper_from_url(f"{base}/dev/tsa"), level="B-LTA",
+                        revocation=source)
+
+
+def test_with_the_revocation_cache_off_a_revoked_seal_certificate_stops_the_very_next_seal(live_server):
+    base, runtime, _passwords = live_server
+    seal = ensure_court_seal(runtime.seals.pki, "渝0241", COURT_NAME)
+    sealer = _fetching_sealer(base, seal, 0)  # JIUDI_REVOCATION_MAX_AGE=0
+    assert sealer.seal_with_level(make_pdf(), request()).level == "B-LTA"
+    runtime.seals.revocation.revoke(seal.cert)
+    with pytest.raises(SealingError, match="revoked"):
+        sealer.seal(make_pdf(), request())
+
+
+def test_with_the_default_max_age_a_revocation_stops_sealing_once_the_kept_data_is_older_than_it(live_server):
+    base, runtime, _passwords = live_server
+    seal = ensure_court_seal(runtime.seals.pki, "渝0241", COURT_NAME)
+    sealer = _fetching_sealer(base, seal, DEFAULT_MAX_AGE)
+    fetched = utcnow()
+    assert sealer.seal_with_level(make_pdf(), request()).level == "B-LTA"
+    runtime.seals.revocation.revoke(seal.cert)
+    # the consequence the operator accepts with the default: the data fetched before the revocation still serves...
+    with moved_to(fetched + timedelta(seconds=DEFAULT_MAX_AGE - 5)):
+        assert sealer.seal_with_level(make_pdf(), request()).level == "B-LTA"
+    # ...but never once it is older than the max age: the responder is asked again and the seal refused
+    with moved_to(fetched + timedelta(seconds=DEFAULT_MAX_AGE + 1)), pytest.raises(SealingError, match="revoked"):
+        sealer.seal(make_pdf(), request())

@@ -1,0 +1,39 @@
+"""Jiudi's render caches (templates.fonts: seeded subsets, kept font files) change how fast a ruling is made,
+never what it shows, and never keep anything a party wrote."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from templates import fonts, render_ruling
+from templates.fonts import plain_rendering
+from templates.model import RulingContent
+
+
+def test_a_ruling_looks_the_same_with_and_without_the_caches(confirmed: RulingContent, poppler):
+    cached = render_ruling(confirmed).pdf
+    with plain_rendering():
+        plain = render_ruling(confirmed).pdf
+    pages = poppler.pages(cached)
+    assert len(pages) == len(poppler.pages(plain))
+    for page in range(len(pages)):
+        assert poppler.png(cached, page=page, dpi=100).tobytes() == poppler.png(plain, page=page, dpi=100).tobytes()
+    assert poppler.text(cached) == poppler.text(plain)
+
+
+def test_the_first_subsets_of_every_ruling_are_its_fixed_wording_and_are_kept(confirmed: RulingContent):
+    render_ruling(confirmed)
+    kept = set(fonts._kept_font_files)
+    assert kept, "no font file kept: every ruling cuts and deflates its fixed subsets again"
+    other = dataclasses.replace(confirmed, judge_name="欧阳蔚", clerk_name="司马骏",
+                                agreement_text="一、甲方于二〇二七年一月前向乙方交付鹦鹉螺化石标本叁件。")
+    render_ruling(other)
+    assert set(fonts._kept_font_files) == kept  # the other ruling shares the kept files, and keeps none of its own
+
+
+def test_a_kept_font_file_never_holds_what_a_party_wrote(confirmed: RulingContent):
+    unusual = "鹦鹉螺蝌蚪蜻蜓"
+    render_ruling(dataclasses.replace(confirmed, agreement_text=f"一、乙方向甲方交付{unusual}标本。"))
+    assert fonts._kept_font_files
+    for _face, _sub, subset in fonts._kept_font_files:
+        assert not {ord(ch) for ch in unusual} & set(subset)
