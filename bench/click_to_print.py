@@ -63,6 +63,21 @@ SHOWN_OBSERVER = """(() => {
 })()"""
 
 
+def settled_evaluate(page, expression: str):  # type: ignore[no-untyped-def]
+    """Evaluate on a page that may be navigating: the judge's page follows the decision's redirect, then reloads
+    itself on the ruling's live event; window.name survives both."""
+    from playwright.sync_api import Error
+
+    for _ in range(100):
+        try:
+            return page.evaluate(expression)
+        except Error as error:
+            if "Execution context was destroyed" not in str(error):
+                raise
+            page.wait_for_load_state()
+    raise RuntimeError("the page never settled")
+
+
 def logged_in(browser, base: str, username: str, password: str, viewport: dict[str, int]):  # type: ignore[no-untyped-def]
     page = browser.new_context(viewport=viewport, locale="zh-CN").new_page()
     page.goto(f"{base}/login")
@@ -121,7 +136,7 @@ def main() -> None:
                     judge.click("#seal", no_wait_after=True)
                 mediator.wait_for_selector("#ruling-link", timeout=60_000, state="attached")
                 mediator.wait_for_load_state("domcontentloaded")
-                clicked = float(judge.evaluate("window.name"))
+                clicked = float(settled_evaluate(judge, "window.name"))
                 if mediator.evaluate("window.__samePage === true"):  # swapped in: the frame after it arrived
                     mediator.wait_for_function("window.__shown !== undefined")
                     shown = float(mediator.evaluate("window.__shown"))
