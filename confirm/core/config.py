@@ -23,10 +23,14 @@ def _read_dotenv(path: Path) -> dict[str, str]:
     return values
 
 
+REVOCATION_MAX_AGE_LIMIT = 86_400.0  # a day: validation data older than that is not "fresh" in any policy
+
+
 def require_revocation_max_age(value: float) -> float:
-    """``JIUDI_REVOCATION_MAX_AGE``: 0 (no cache) or more seconds."""
-    if not value >= 0:
-        raise ValueError(f"JIUDI_REVOCATION_MAX_AGE must be 0 or more seconds, not {value}")
+    """``JIUDI_REVOCATION_MAX_AGE``: 0 (no cache) to a day, in seconds (an unbounded age would overflow the
+    cache's expiry and fail every seal at run time instead of the start)."""
+    if not 0 <= value <= REVOCATION_MAX_AGE_LIMIT:  # NaN and infinity too
+        raise ValueError(f"JIUDI_REVOCATION_MAX_AGE must be 0 to {REVOCATION_MAX_AGE_LIMIT:.0f} seconds, not {value}")
     return value
 
 

@@ -25,6 +25,7 @@ from confirm.core.events import RetryLater, jobs_changed
 from confirm.core.runtime import Runtime
 from confirm.issuance.pipeline import JobHandler
 from confirm.models import IssuanceJob, JobKind, JobState, JobTarget, parse_job_kind
+from templates.fonts import FontUnavailableError, ensure_fonts
 
 log = logging.getLogger("jiudi.issuance")
 MAX_BACKOFF = timedelta(minutes=5)
@@ -82,6 +83,12 @@ class IssuanceWorker:
             limits.purge(session, utcnow())  # rate-limit windows long past
 
     def _loop(self) -> None:
+        # the faces are read before the first job (~0.5 s of parsing TrueType): the first ruling after a start is
+        # not the slow one. A missing font is the jobs' own failure to report, with their retries.
+        try:
+            ensure_fonts()
+        except FontUnavailableError:
+            log.exception("ALERT the documents' fonts are missing: every document will fail until they are installed")
         while not self._stop.is_set():
             self._wake.clear()  # before looking for jobs: a wake-up from now on is not lost
             try:

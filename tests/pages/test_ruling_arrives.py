@@ -26,7 +26,7 @@ def live_settings(settings):  # type: ignore[no-untyped-def]
     return replace(settings, public_base_url=f"http://127.0.0.1:{port}", issuance_in_process=False), port
 
 
-def test_the_decision_waits_for_its_ruling_and_a_slow_seal_still_reloads_the_page(browser, live_server):  # type: ignore[no-untyped-def]
+def test_the_decision_waits_for_its_ruling_and_a_slow_seal_still_updates_the_page(browser, live_server):  # type: ignore[no-untyped-def]
     from confirm.app import document_kinds
     from confirm.issuance.worker import IssuanceWorker
 
@@ -51,6 +51,11 @@ def test_the_decision_waits_for_its_ruling_and_a_slow_seal_still_reloads_the_pag
     assert med.evaluate("window.__notReloaded === true")
     assert med.locator("#ruling-link").count() == 0
     wait_until(med, "document.getElementById('live').dataset.connected === '1'")  # the stream resumed
+    # the swapped-in page still shows the seal under way: it keeps asking every few seconds, as a reload did (an
+    # event committed on PostgreSQL with an older id than the page had seen would otherwise leave it stale)
+    med.evaluate("document.querySelector('main').dataset.old = '1'")
+    wait_until(med, "document.querySelector('main').dataset.old !== '1'", timeout=10)
+    assert med.evaluate("window.__notReloaded === true")
 
     med.evaluate("document.querySelector('main').dataset.old = '1'")
     worker = IssuanceWorker(runtime, document_kinds())
@@ -59,6 +64,7 @@ def test_the_decision_waits_for_its_ruling_and_a_slow_seal_still_reloads_the_pag
     sealing.join(timeout=60)
     med.wait_for_selector("#ruling-link", timeout=15_000)  # the ruling's event brings it at once
     assert med.evaluate("window.__notReloaded === true")  # swapped in, not reloaded
+    assert med.evaluate("document.activeElement.id") == "ruling-h"  # the news in view and read out, as a reload did
     # what the page binds works on the swapped part: the service form shows the chosen method's fields
     fieldset = med.locator("#service-form fieldset.recipient").first
     method = fieldset.locator("select[data-method]")

@@ -71,5 +71,7 @@ def test_jiudi_revocation_max_age_reaches_the_service_and_a_negative_age_is_refu
     settings = Settings.from_env({"JIUDI_DATA_DIR": str(tmp_path), "JIUDI_REVOCATION_MAX_AGE": "0"})
     seals = CourtSeals(settings)
     assert seals._revocation_source is not None and seals._revocation_source.max_age == 0
-    with pytest.raises(ValueError, match="JIUDI_REVOCATION_MAX_AGE"):
-        Settings.from_env({"JIUDI_DATA_DIR": str(tmp_path), "JIUDI_REVOCATION_MAX_AGE": "-1"})
+    for bad in ("-1", "inf", "nan", "1e12"):  # (an unbounded age overflowed the expiry of every seal)
+        with pytest.raises(ValueError, match="JIUDI_REVOCATION_MAX_AGE"):
+            Settings.from_env({"JIUDI_DATA_DIR": str(tmp_path), "JIUDI_REVOCATION_MAX_AGE": bad})
+    assert Settings.from_env({"JIUDI_DATA_DIR": str(tmp_path), "JIUDI_REVOCATION_MAX_AGE": "86400"}).revocation_max_age == 86400

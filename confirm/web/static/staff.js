@@ -201,7 +201,10 @@
       var r = canvas.getBoundingClientRect();
       return [(ev.clientX - r.left) * canvas.width / r.width, (ev.clientY - r.top) * canvas.height / r.height];
     }
-    canvas.addEventListener("pointerdown", function (ev) { drawing = true; last = pos(ev); canvas.setPointerCapture(ev.pointerId); });
+    canvas.addEventListener("pointerdown", function (ev) {
+      drawing = true; last = pos(ev); canvas.setPointerCapture(ev.pointerId);
+      edited = true;  // a signature is unsaved input: a live update must not wipe it (see the live events below)
+    });
     canvas.addEventListener("pointermove", function (ev) {
       if (!drawing) return; var p = pos(ev);
       ctx.beginPath(); ctx.moveTo(last[0], last[1]); ctx.lineTo(p[0], p[1]); ctx.stroke(); last = p; pad.signed = true;
@@ -419,35 +422,58 @@
     if (live && live.dataset.swapMain && window.fetch && window.DOMParser) swapMain(url.toString());
     else location.replace(url.toString());
   };
-  var poll = document.querySelector("[data-poll]");
-  if (poll) setTimeout(refresh, Number(poll.dataset.poll) || 5000);
+  var polling = null;
+  var armPoll = function (root) {  // at load, and again on each swapped-in main part that still shows a seal under way
+    if (polling) { clearTimeout(polling); polling = null; }
+    var poll = root.querySelector("[data-poll]");
+    if (poll) polling = setTimeout(refresh, Number(poll.dataset.poll) || 5000);
+  };
+  armPoll(document);
   var live = document.querySelector("[data-events]"), es = null, swapping = false, awaiting = null;
   // The mediator's case page takes its new state without a reload (data-swap-main): the page is asked for again and
   // its main part replaces this one's, so the tablet neither loads its styles and scripts again nor goes blank
   // while the ruling arrives. The live stream resumes from the newest event the fresh page had seen. Anything
-  // unexpected (a redirect to the sign-in page, an error, no network) falls back to the plain reload.
+  // unexpected (a redirect to the sign-in page, an error) falls back to the plain reload; a lost network keeps the
+  // page as it is and asks again a few seconds later (a reload would show the browser's offline page).
   var swapMain = function (url) {
+    if (swapping) return;  // one at a time: the fresh page's stream replays whatever came meanwhile
     swapping = true;
     if (awaiting) { clearTimeout(awaiting); awaiting = null; }
-    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } }).then(function (r) {
+    if (polling) { clearTimeout(polling); polling = null; }
+    var status = live.dataset.status;
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } }).catch(function () {
+      return null;  // no network
+    }).then(function (r) {
+      if (r === null) { swapping = false; if (!leaving) polling = setTimeout(refresh, 5000); return; }
       if (!r.ok || r.redirected) throw new Error("not this page");
-      return r.text();
-    }).then(function (html) {
-      var doc = new DOMParser().parseFromString(html, "text/html"), fresh = doc.querySelector("main");
-      var main = document.querySelector("main"), freshLive = fresh && fresh.querySelector("#live");
-      if (!main || !freshLive) throw new Error("not this page");
+      return r.text().then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html"), fresh = doc.querySelector("main");
+        var main = document.querySelector("main"), freshLive = fresh && fresh.querySelector("#live");
+        if (!main || !freshLive) throw new Error("not this page");
+        swapping = false;
+        if (leaving) return;
+        if (edited) { announceNews(); return; }  // typed or signed meanwhile: nothing is thrown away
+        var focusWasHere = main.contains(document.activeElement);
+        fresh = document.adoptNode(fresh);
+        main.replaceWith(fresh);
+        document.title = doc.title;
+        history.replaceState(null, "", url);  // the one-time notice (?done=) is gone from the fresh page too
+        live = freshLive;
+        bindParts(fresh); initDecision(); switchDoc = initDocTabs(); armPoll(fresh);
+        document.dispatchEvent(new CustomEvent("jiudi:parts", { detail: fresh }));  // the other scripts bind theirs
+        if (window.EventSource) connect();
+        // what a reload gave: the news read out and in view (the ruling's heading, else the page's)
+        if (focusWasHere || status !== live.dataset.status) {
+          var heading = fresh.querySelector("#ruling-h") || fresh.querySelector("h1");
+          if (heading) { heading.tabIndex = -1; heading.focus(); }
+        }
+      });
+    }).catch(function () {
       swapping = false;
       if (leaving) return;
-      if (edited) { announceNews(); return; }  // typed meanwhile: nothing is thrown away
-      fresh = document.adoptNode(fresh);
-      main.replaceWith(fresh);
-      document.title = doc.title;
-      history.replaceState(null, "", url);  // the one-time notice (?done=) is gone from the fresh page too
-      live = freshLive;
-      bindParts(fresh); initDecision(); switchDoc = initDocTabs();
-      document.dispatchEvent(new CustomEvent("jiudi:parts", { detail: fresh }));  // the other scripts bind theirs
-      if (window.EventSource) connect();
-    }).catch(function () { swapping = false; location.replace(url); });
+      if (edited) { announceNews(); return; }
+      location.replace(url);
+    });
   };
   var refreshQueue = function (announce) {
     fetch(live.dataset.fragment, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
