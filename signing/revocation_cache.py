@@ -54,7 +54,7 @@ class CachingRevocationSource:
         self.max_age = max_age
         self._now = now
         self._lock = threading.Lock()
-        self._kept: dict[tuple[bytes, ...], tuple[datetime, RevocationInfo]] = {}
+        self._kept: dict[tuple[bytes, ...], tuple[datetime, datetime, RevocationInfo]] = {}  # fetched, until, data
 
     def revocation_data(self, certs: Iterable[x509.Certificate]) -> RevocationInfo:
         certs = list(certs)
@@ -63,10 +63,15 @@ class CachingRevocationSource:
         key = tuple(c.fingerprint(hashes.SHA256()) for c in certs)
         with self._lock:
             kept = self._kept.get(key)
-        if kept is not None and self._now() < kept[0]:
-            return kept[1]
+        if kept is not None and self._now() < kept[1]:
+            return kept[2]
         fetched_at = self._now()
         info = self.source.revocation_data(certs)
+        until = usable_until(info, fetched_at, self.max_age)
         with self._lock:
-            self._kept[key] = (usable_until(info, fetched_at, self.max_age), info)
+            # two seals that asked at once: the data fetched later is kept (an older "good" never replaces a
+            # newer "revoked")
+            kept = self._kept.get(key)
+            if kept is None or kept[0] <= fetched_at:
+                self._kept[key] = (fetched_at, until, info)
         return info

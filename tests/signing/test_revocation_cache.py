@@ -75,3 +75,41 @@ def test_jiudi_revocation_max_age_reaches_the_service_and_a_negative_age_is_refu
         with pytest.raises(ValueError, match="JIUDI_REVOCATION_MAX_AGE"):
             Settings.from_env({"JIUDI_DATA_DIR": str(tmp_path), "JIUDI_REVOCATION_MAX_AGE": bad})
     assert Settings.from_env({"JIUDI_DATA_DIR": str(tmp_path), "JIUDI_REVOCATION_MAX_AGE": "86400"}).revocation_max_age == 86400
+
+
+def test_of_two_seals_asking_at_once_the_later_fetch_is_kept() -> None:
+    """The first seal's fetch answers last: its older data (say "good") must not replace the newer (say "revoked")
+    that the second seal's fetch has kept meanwhile."""
+    import threading
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Data:
+        name: str
+        crls: tuple[bytes, ...] = ()
+        ocsp_responses: tuple[bytes, ...] = ()
+
+    clock = _Clock()
+    first_may_answer = threading.Event()
+
+    class Source:
+        calls = 0
+
+        def revocation_data(self, certs):  # type: ignore[no-untyped-def]
+            Source.calls += 1
+            clock.at += timedelta(seconds=1)  # each fetch starts a moment after the one before
+            if Source.calls == 1:
+                first_may_answer.wait(10)
+                return Data("older")
+            return Data("newer")
+
+    cache = CachingRevocationSource(Source(), 300, now=clock)
+    first = threading.Thread(target=cache.revocation_data, args=([],))
+    first.start()
+    while Source.calls < 1:
+        pass
+    assert cache.revocation_data([]).name == "newer"  # type: ignore[attr-defined]
+    first_may_answer.set()
+    first.join(10)
+    assert cache.revocation_data([]).name == "newer"  # type: ignore[attr-defined]
+    assert Source.calls == 2

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from templates import fonts, render_ruling
 from templates.fonts import plain_rendering
 from templates.model import RulingContent
@@ -19,6 +21,13 @@ def test_a_ruling_looks_the_same_with_and_without_the_caches(confirmed: RulingCo
     for page in range(len(pages)):
         assert poppler.png(cached, page=page, dpi=100).tobytes() == poppler.png(plain, page=page, dpi=100).tobytes()
     assert poppler.text(cached) == poppler.text(plain)
+
+
+@pytest.fixture(autouse=True)
+def no_kept_font_files():  # type: ignore[no-untyped-def]
+    """Each test starts with nothing kept: what an earlier test kept must not hide what this one checks."""
+    fonts._kept_font_files.clear()
+    yield
 
 
 def test_the_first_subsets_of_every_ruling_are_its_fixed_wording_and_are_kept(confirmed: RulingContent):
