@@ -14,6 +14,7 @@ from confirm.core.runtime import Runtime
 from confirm.core.verify_codes import digest
 from confirm.verification import service as verification
 from confirm.verification.service import PublicRecords
+from confirm.web.ratelimit import VERIFY_PER_MINUTE
 from tests.support import Staff, issued, objected
 
 
@@ -66,3 +67,15 @@ def test_a_cached_answer_is_the_first_answer_byte_for_byte_headers_included(clie
         assert client.app.state.public_records.cached(client.app.state.runtime, token) is not None  # type: ignore[attr-defined]
         assert (again.status_code, again.headers.multi_items(), again.content) == (
             first.status_code, first.headers.multi_items(), first.content)
+
+
+def test_the_address_limit_counts_look_ups_answered_from_the_cache(client, passwords):
+    """The cached answers (served before routing) are counted like the others: the 61st look-up of a minute from
+    one address is 429, whether the record was held or not."""
+    _, _, app = issued(client, passwords)
+    token = app["ruling"]["verify_url"].rsplit("/", 1)[1]
+    statuses = [client.get(f"/api/v1/verify/{token}" if i % 2 else f"/v/{token}").status_code
+                for i in range(VERIFY_PER_MINUTE + 1)]
+    assert statuses == [200] * VERIFY_PER_MINUTE + [429]
+    refused = client.get(f"/api/v1/verify/{token}")
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "request.rate_limited"
