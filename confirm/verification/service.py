@@ -410,7 +410,7 @@ class PublicRecords:
 
     def cached(self, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]] | None:
         """The record and its renderings (``json``, ``html``, filled by the caller) when this process holds them
-        for the ruling as it is now; one indexed query, quick enough to run on the event loop. None: ``lookup``."""
+        for the ruling as it is now; one indexed query, quick enough to run on the event loop. None: ``ruling``."""
         hashed = digest(token[:200])
         entry = self._entries.get(hashed)
         if entry is None or time.monotonic() - entry[1] >= self.ttl:
@@ -419,12 +419,14 @@ class PublicRecords:
             return None
         return entry[2], entry[3]
 
-    def lookup(self, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]]:
-        """The record looked up in full (raises 404 as ``by_token`` does), kept for the next look-ups."""
+    def ruling(self, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]] | None:
+        """A ruling's record read afresh in one indexed query, quick enough for the event loop, and kept for the
+        next look-ups. None: no ruling has this token (an objection ruling's, a certificate's, or none: ``by_token``
+        in the thread pool)."""
         hashed = digest(token[:200])
         found = self._record(runtime, hashed)
         if found is None:
-            return by_token(runtime, token), {}  # an objection ruling's token, or none: not cached
+            return None
         state, record = found
         renderings: dict[str, bytes] = {}
         with self._lock:

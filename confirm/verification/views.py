@@ -54,11 +54,14 @@ Limited = Depends(limited)
 
 
 async def _lookup(request: Request, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """The record behind a token: from this process's ``PublicRecords`` after one indexed query on the event loop
-    (the lean path of the look-ups that are most of the traffic), else looked up in full in the thread pool."""
+    """The record behind a token: from this process's ``PublicRecords`` after one indexed query, or a ruling's
+    read in one indexed query — both on the event loop (the look-ups that are most of the traffic) — else looked
+    up in full in the thread pool."""
     records: verification.PublicRecords = request.app.state.public_records
-    found = records.cached(runtime, token)
-    return found if found is not None else await run_in_threadpool(records.lookup, runtime, token)
+    found = records.cached(runtime, token) or records.ruling(runtime, token)
+    if found is None:
+        return await run_in_threadpool(verification.by_token, runtime, token), {}  # not cached: no ruling's token
+    return found
 
 
 _JSON_HEADERS = (b"content-type", b"application/json")
