@@ -16,7 +16,11 @@ READ_ONLY = "jiudi_read_only"
 
 def reading(engine: Engine) -> sa.Connection:
     """A connection for reads alone (use it in ``with``): on SQLite its transaction does not take the write lock
-    that every other transaction takes at its start, so look-ups neither queue behind writers nor each other."""
+    that every other transaction takes at its start, so look-ups neither queue behind writers nor each other; on
+    PostgreSQL each statement is its own transaction (autocommit: no BEGIN and ROLLBACK round trips — a single
+    statement still reads one snapshot)."""
+    if is_postgresql(engine):
+        return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
     return engine.connect().execution_options(**{READ_ONLY: True})
 
 
