@@ -28,6 +28,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 PATHS = {"api": "/api/v1/verify/{}", "page": "/v/{}"}
@@ -40,6 +41,7 @@ class Result:
     statuses: dict[int, int] = field(default_factory=dict)
     errors: int = 0
     elapsed: float = 0.0
+    client_cpu: float = 0.0
 
     def line(self, label: str) -> str:
         lat = sorted(self.latencies)
@@ -78,8 +80,15 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _connection(host: str, port: int, tokens: list[str], paths: list[str], per_address: int,
-                      addresses: itertools.count[int], stop_at: float, result: Result, headers: bytes) -> None:
+def requests_for(host: str, tokens: list[str], paths: list[str], headers: bytes) -> list[list[bytes]]:
+    """Each request's bytes, made once before the measurement (per path, per token): the client's CPU is the
+    server's loss on a shared machine."""
+    return [[f"GET {path.format(token)} HTTP/1.1\r\nHost: {host}\r\n".encode() + headers + b"\r\n"
+             for token in tokens] for path in paths]
+
+
+async def _connection(host: str, port: int, requests: list[list[bytes]], per_address: int,
+                      addresses: itertools.count[int], stop_at: float, result: Result) -> None:
     rng = random.Random()
     while time.monotonic() < stop_at:
         started = time.monotonic()
@@ -93,8 +102,7 @@ async def _connection(host: str, port: int, tokens: list[str], paths: list[str],
             for i in range(per_address):
                 if time.monotonic() >= stop_at:
                     break
-                path = paths[i % len(paths)].format(rng.choice(tokens))
-                writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n".encode() + headers + b"\r\n")
+                writer.write(rng.choice(requests[i % len(requests)]))
                 status = await _read_response(reader)
                 now = time.monotonic()
                 result.latencies.append(now - started)  # the first request of a connection includes connecting
@@ -111,14 +119,25 @@ async def measure(url: str, tokens: list[str], paths: list[str], connections: in
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     headers = f"X-Jiudi-Institution-Key: {key}\r\n".encode() if key else b""
+    requests = requests_for(host, tokens, paths, headers)
     result = Result()
     addresses = itertools.count(first_address)
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     stop_at = started + duration
-    await asyncio.gather(*(_connection(host, port, tokens, paths, per_address, addresses, stop_at, result, headers)
+    await asyncio.gather(*(_connection(host, port, requests, per_address, addresses, stop_at, result)
                            for _ in range(connections)))
     result.elapsed = time.monotonic() - started
+    result.client_cpu = time.process_time() - cpu
     return result
+
+
+def _run(coroutine: Any) -> Any:
+    """uvloop's event loop where it is installed (it is a dependency of the service): less client CPU."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    return uvloop.run(coroutine)
 
 
 def _free_port() -> int:
@@ -173,15 +192,17 @@ class Server:
 def run(args: argparse.Namespace, label: str, url: str, tokens: list[str], first_address: int,
         server: Server | None = None) -> Result:
     paths = [PATHS[p] for p in (["api", "page"] if args.paths == "both" else [args.paths])]
-    asyncio.run(measure(url, tokens, paths, args.connections, min(3.0, args.duration), args.per_address, args.key,
-                        first_address + 5_000_000))  # warm-up: each process's caches and connections
+    _run(measure(url, tokens, paths, args.connections, min(3.0, args.duration), args.per_address, args.key,
+                 first_address + 5_000_000))  # warm-up: each process's caches and connections
     cpu = server.cpu_seconds() if server else 0.0
     load = os.getloadavg()[0]
-    result = asyncio.run(measure(url, tokens, paths, args.connections, args.duration, args.per_address, args.key,
-                                 first_address))
+    result = _run(measure(url, tokens, paths, args.connections, args.duration, args.per_address, args.key,
+                          first_address))
     extra = f"  load average {load:.1f}→{os.getloadavg()[0]:.1f}"
     if server is not None and result.latencies:
         extra += f"  server CPU {(server.cpu_seconds() - cpu) * 1000 / len(result.latencies):.2f} ms/request"
+    if result.latencies:
+        extra += f"  client CPU {result.client_cpu * 1000 / len(result.latencies):.2f} ms/request"
     print(result.line(label) + extra, flush=True)
     return result
 

@@ -106,6 +106,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = runtime
     app.state.limits = Limits(runtime.settings, runtime.engine)
     app.state.public_records = PublicRecords()  # the verification look-ups' cache (verification.service)
+    app.add_middleware(verification_views.CachedLookups)  # innermost: its answers pass the middleware below
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM, exclude_content_types=GZIP_EXCLUDED)
     app.add_middleware(BodyLimit)  # inside SecurityHeaders: a 413 carries the headers too
     redact_access_log()

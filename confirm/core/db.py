@@ -11,6 +11,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+READ_ONLY = "jiudi_read_only"
+
+
+def reading(engine: Engine) -> sa.Connection:
+    """A connection for reads alone (use it in ``with``): on SQLite its transaction does not take the write lock
+    that every other transaction takes at its start, so look-ups neither queue behind writers nor each other; on
+    PostgreSQL each statement is its own transaction (autocommit: no BEGIN and ROLLBACK round trips — a single
+    statement still reads one snapshot)."""
+    if is_postgresql(engine):
+        return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    return engine.connect().execution_options(**{READ_ONLY: True})
+
 
 def make_engine(url: str) -> Engine:
     """An engine tuned for the backend: SQLite in WAL mode with a busy timeout so writers queue, not fail."""
@@ -31,8 +43,9 @@ def make_engine(url: str) -> Engine:
 
         @sa.event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
-            # Take the write lock at the start: read-then-write transactions cannot deadlock or lose updates.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Take the write lock at the start: read-then-write transactions cannot deadlock or lose updates. A
+            # connection that only reads (``reading``) begins deferred: it neither waits for nor holds the lock.
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

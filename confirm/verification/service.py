@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from confirm.core.clock import china_time, chinese_datetime_text, iso, iso_text
+from confirm.core.db import reading
 from confirm.core.runtime import Runtime
 from confirm.core.verify_codes import digest, normalize_check_code
 from confirm.law.errors import DomainError
@@ -157,7 +158,7 @@ def _certificate_record(session: Session, row: PerformanceCertificate) -> dict[s
         "seal_certificate": {"subject": row.signer, "sha256": row.signer_cert_sha256}, "level": row.level,
         "revoked_at": iso(ruling.revoked_at), "revoked_at_text": chinese_datetime_text(ruling.revoked_at),
         "revoke_reason": public_reason_text(ruling.revoke_public_reason) if revoked else None,
-        "revoked_by": _revoking_ruling(session, ruling) if revoked else None,
+        "revoked_by": _revoked_by(session, ruling) if revoked else None,
     }
 
 
@@ -167,37 +168,48 @@ def _public_record(session: Session, ruling: Ruling) -> dict[str, Any]:
     court = session.get(Court, app.court_id)
     decision = session.exec(select(Decision).where(Decision.application_id == app.id)).one()
     judge = session.get(User, decision.judge_id)
+    return _ruling_record(ruling, court.name if court else None, app.case_number, judge.name if judge else None,
+                          list(public_names(session, app.id).values()), _revoked_by(session, ruling))
+
+
+def _revoked_by(session: Session, ruling: Ruling) -> dict[str, Any] | None:
+    objection = session.get(Objection, ruling.revoked_by) if ruling.revoked_by else None
+    return _revoking_ruling(objection.case_number, objection.decided_at, objection.outcome) if objection else None
+
+
+def _ruling_record(ruling: Any, court: str | None, case_number: str | None, judge: str | None, parties: list[str],
+                   revoked_by: dict[str, Any] | None) -> dict[str, Any]:
+    """A ruling's public record from its row (the model, or a row of ``_RULING_RECORD`` with the same names)."""
     return {
         "document": "ruling",
         "document_name": DOCUMENT_NAMES["ruling"],
         "status": "revoked" if ruling.revoked_at is not None else "valid",
-        "court": court.name if court else None,
-        "case_number": app.case_number,
+        "court": court,
+        "case_number": case_number,
         "outcome": ruling.outcome,
         "outcome_name": Outcome(ruling.outcome).name_zh,
         "issued_at": iso(ruling.issued_at),
         "issued_at_text": chinese_datetime_text(ruling.issued_at),
-        "judge": judge.name if judge else None,
-        "parties": list(public_names(session, app.id).values()),
+        "judge": judge,
+        "parties": parties,
         "document_sha256": ruling.sha256,
         "seal_certificate": {"subject": ruling.signer, "sha256": ruling.signer_cert_sha256},
         "level": ruling.level,
         "revoked_at": iso(ruling.revoked_at),
         "revoked_at_text": chinese_datetime_text(ruling.revoked_at),
         "revoke_reason": public_reason_text(ruling.revoke_public_reason) if ruling.revoked_at else None,
-        "revoked_by": _revoking_ruling(session, ruling),
+        "revoked_by": revoked_by,
     }
 
 
-def _revoking_ruling(session: Session, ruling: Ruling) -> dict[str, Any] | None:
+def _revoking_ruling(case_number: str | None, decided_at: datetime | None, outcome: str | None) -> dict[str, Any] | None:
     """The ruling on an objection that revoked or changed this one (Interp. 372): its number and date."""
-    objection = session.get(Objection, ruling.revoked_by) if ruling.revoked_by else None
-    if objection is None or objection.decided_at is None or objection.outcome is None:
+    if decided_at is None or outcome is None:
         return None
-    day = china_time(objection.decided_at).date()
-    return {"case_number": objection.case_number, "decided_on": day.isoformat(),
+    day = china_time(decided_at).date()
+    return {"case_number": case_number, "decided_on": day.isoformat(),
             "decided_on_text": f"{day.year}年{day.month}月{day.day}日",
-            "outcome": objection.outcome, "outcome_name": ObjectionOutcome(objection.outcome).name_zh}
+            "outcome": outcome, "outcome_name": ObjectionOutcome(outcome).name_zh}
 
 
 def _objection_record(session: Session, objection: Objection) -> dict[str, Any]:
@@ -378,13 +390,27 @@ class PublicRecords:
         self._lock = threading.Lock()
 
     def _state(self, runtime: Runtime, hashed: str) -> tuple[Any, ...] | None:
-        with runtime.engine.connect() as connection:
+        with reading(runtime.engine) as connection:
             row = connection.execute(_RULING_STATE, {"hashed": hashed}).first()
         return tuple(row) if row is not None else None
 
+    def _record(self, runtime: Runtime, hashed: str) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+        """A ruling's revocation state and public record from one joined query (one row a party, in the
+        application's order): one statement, so the record is of the state it comes with. None: no ruling."""
+        with reading(runtime.engine) as connection:
+            rows = connection.execute(_RULING_RECORD, {"hashed": hashed}).all()
+        if not rows:
+            return None
+        row = rows[0]
+        names = mask_parties([(r.party_kind, r.party_name) for r in rows if r.party_name is not None])
+        revoked_by = (_revoking_ruling(row.objection_case_number, row.objection_decided_at, row.objection_outcome)
+                      if row.objection_id is not None else None)
+        return (row.id, row.revoked_at, row.revoked_by), _ruling_record(row, row.court, row.case_number, row.judge,
+                                                                        names, revoked_by)
+
     def cached(self, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]] | None:
         """The record and its renderings (``json``, ``html``, filled by the caller) when this process holds them
-        for the ruling as it is now; one indexed query, quick enough to run on the event loop. None: ``lookup``."""
+        for the ruling as it is now; one indexed query, quick enough to run on the event loop. None: ``ruling``."""
         hashed = digest(token[:200])
         entry = self._entries.get(hashed)
         if entry is None or time.monotonic() - entry[1] >= self.ttl:
@@ -393,15 +419,15 @@ class PublicRecords:
             return None
         return entry[2], entry[3]
 
-    def lookup(self, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]]:
-        """The record looked up in full (raises 404 as ``by_token`` does), kept for the next look-ups."""
+    def ruling(self, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]] | None:
+        """A ruling's record read afresh in one indexed query, quick enough for the event loop, and kept for the
+        next look-ups. None: no ruling has this token (an objection ruling's, a certificate's, or none: ``by_token``
+        in the thread pool)."""
         hashed = digest(token[:200])
-        state = self._state(runtime, hashed)
-        if state is None:
-            return by_token(runtime, token), {}  # an objection ruling's token, or none: not cached
-        record = by_token(runtime, token)
-        if self._state(runtime, hashed) != state:  # revoked while it was being read: not kept
-            return record, {}
+        found = self._record(runtime, hashed)
+        if found is None:
+            return None
+        state, record = found
         renderings: dict[str, bytes] = {}
         with self._lock:
             if len(self._entries) >= self.max_entries:
@@ -410,4 +436,23 @@ class PublicRecords:
         return record, renderings
 
 
-_RULING_STATE = sa.text("SELECT id, revoked_at, revoked_by FROM rulings WHERE token_hash = :hashed")
+_R, _A, _D, _C, _U, _O, _P = (m.__table__ for m in (Ruling, Application, Decision, Court, User, Objection,  # type: ignore[union-attr]
+                                                       Party))
+_RULING_STATE = sa.select(_R.c.id, _R.c.revoked_at, _R.c.revoked_by).where(_R.c.token_hash == sa.bindparam("hashed"))
+# what ``_public_record`` reads in seven ORM queries, in one (``PublicRecords._record``)
+_RULING_RECORD = (
+    sa.select(_R.c.id, _R.c.revoked_at, _R.c.revoked_by, _R.c.outcome, _R.c.issued_at, _R.c.sha256, _R.c.signer,
+              _R.c.signer_cert_sha256, _R.c.level, _R.c.revoke_public_reason, _A.c.case_number,
+              _C.c.name.label("court"), _U.c.name.label("judge"), _O.c.id.label("objection_id"),
+              _O.c.case_number.label("objection_case_number"), _O.c.decided_at.label("objection_decided_at"),
+              _O.c.outcome.label("objection_outcome"), _P.c.kind.label("party_kind"), _P.c.name.label("party_name"))
+    .select_from(_R)
+    .join(_A, _A.c.id == _R.c.application_id)
+    .join(_D, _D.c.application_id == _A.c.id)
+    .outerjoin(_C, _C.c.id == _A.c.court_id)
+    .outerjoin(_U, _U.c.id == _D.c.judge_id)
+    .outerjoin(_O, _O.c.id == _R.c.revoked_by)
+    .outerjoin(_P, _P.c.application_id == _A.c.id)
+    .where(_R.c.token_hash == sa.bindparam("hashed"))
+    .order_by(_P.c.position)
+)

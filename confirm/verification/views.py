@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from confirm.core.runtime import Runtime
 from confirm.law.errors import DomainError
@@ -17,7 +18,7 @@ from confirm.verification import service as verification
 from confirm.web.deps import RuntimeDep
 from confirm.web.errors import error_body
 from confirm.web.html import render
-from confirm.web.ratelimit import client_address, limits
+from confirm.web.ratelimit import Limits, client_address, limits
 from verify.isolated import CheckerBusy
 
 router = APIRouter()
@@ -39,7 +40,10 @@ def _limit(request: Request) -> None:
 async def limited(request: Request) -> None:
     """Verification look-ups are rate-limited per address (429 ``request.rate_limited``), or per institution key
     at the key's own limit when the request carries one (401 for a key unknown or revoked). Counted in memory on
-    the event loop; in the database, Redis, or with a key to look up, in the thread pool."""
+    the event loop; in the database, Redis, or with a key to look up, in the thread pool. Once only: a look-up
+    ``CachedLookups`` counted and passed on is not counted again."""
+    if request.scope.get(COUNTED):
+        return
     if limits(request).shared or keys.HEADER in request.headers:
         await run_in_threadpool(_limit, request)
     else:
@@ -50,11 +54,63 @@ Limited = Depends(limited)
 
 
 async def _lookup(request: Request, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """The record behind a token: from this process's ``PublicRecords`` after one indexed query on the event loop
-    (the lean path of the look-ups that are most of the traffic), else looked up in full in the thread pool."""
+    """The record behind a token: from this process's ``PublicRecords`` after one indexed query, or a ruling's
+    read in one indexed query — both on the event loop (the look-ups that are most of the traffic) — else looked
+    up in full in the thread pool."""
     records: verification.PublicRecords = request.app.state.public_records
-    found = records.cached(runtime, token)
-    return found if found is not None else await run_in_threadpool(records.lookup, runtime, token)
+    found = records.cached(runtime, token) or records.ruling(runtime, token)
+    if found is None:
+        return await run_in_threadpool(verification.by_token, runtime, token), {}  # not cached: no ruling's token
+    return found
+
+
+_JSON_HEADERS = (b"content-type", b"application/json")
+_HTML_HEADERS = (b"content-type", b"text/html; charset=utf-8")
+_LOOKUPS = (("/api/v1/verify/", "json", _JSON_HEADERS), ("/v/", "html", _HTML_HEADERS))
+
+
+class CachedLookups:
+    """The look-ups this process holds the answer to, served before routing (pure ASGI, issue 18): the same
+    limit counted, the same one indexed revocation query (``PublicRecords.cached``), the same bytes and headers
+    the endpoints below send (``Response``'s content-length and content-type; the middleware around it adds the
+    rest). Anything else — a key to check, a shared limit store, a limit reached, a record not held or changed —
+    goes on to the endpoints, which answer it in full."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and not scope["query_string"]:
+            path: str = scope["path"]
+            for prefix, kind, content_type in _LOOKUPS:
+                if path.startswith(prefix) and "/" not in path[len(prefix):] and len(path) > len(prefix):
+                    body = self._held(scope, path[len(prefix):], kind)
+                    if body is not None:
+                        await send({"type": "http.response.start", "status": 200,
+                                    "headers": [(b"content-length", str(len(body)).encode()), content_type]})
+                        await send({"type": "http.response.body", "body": body})
+                        return
+                    break
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _held(scope: Scope, token: str, kind: str) -> bytes | None:
+        state = scope["app"].state
+        lookup_limits: Limits = state.limits
+        if lookup_limits.shared or any(name == _KEY_HEADER for name, _ in scope["headers"]):
+            return None
+        client = scope.get("client")
+        try:
+            lookup_limits.hit_address(client[0] if client else "unknown")
+        except DomainError:
+            return None  # refused (a refusal is not counted): the endpoint refuses it again and answers the 429
+        scope[COUNTED] = True
+        found = state.public_records.cached(state.runtime, token)
+        return found[1].get(kind) if found is not None else None
+
+
+_KEY_HEADER = keys.HEADER.lower().encode("latin-1")
+COUNTED = "jiudi.lookup_counted"  # in the ASGI scope: this look-up's hit is counted already
 
 
 @router.get("/api/v1/verify/{token}", tags=["verify"], dependencies=[Limited], response_model=dict[str, Any])

@@ -5,11 +5,16 @@ the ruling's revocation state is what the database says."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from confirm.app import create_app
 from confirm.core.runtime import Runtime
+from confirm.core.verify_codes import digest
+from confirm.verification import service as verification
+from confirm.verification.service import PublicRecords
+from confirm.web.ratelimit import VERIFY_PER_MINUTE
 from tests.support import Staff, issued, objected
 
 
@@ -30,3 +35,47 @@ def test_a_ruling_revoked_on_one_instance_shows_revoked_at_once_on_another_that_
     assert other.get(f"/api/v1/verify/{token}").json()["status"] == "revoked"
     page = other.get(f"/v/{token}")
     assert "已撤销" in page.text and "文书真实" not in page.text
+
+
+def test_the_one_query_record_is_the_full_look_ups_record_whether_valid_or_revoked(client, passwords, runtime):
+    """A look-up missing the cache reads the record in one joined query (``PublicRecords._record``): it is the
+    record ``by_token`` reads model by model, field for field, before and after a revocation."""
+    _, app_id, app = issued(client, passwords)
+    token = app["ruling"]["verify_url"].rsplit("/", 1)[1]
+
+    def both() -> tuple[dict[str, Any], dict[str, Any]]:
+        found = PublicRecords()._record(runtime, digest(token))
+        assert found is not None
+        return found[1], verification.by_token(runtime, token)
+
+    joined, full = both()
+    assert joined == full and full["status"] == "valid" and len(full["parties"]) >= 2
+    objected(client, passwords, app_id)
+    judge = Staff(client, "judge", passwords["judge"])
+    assert judge.post(f"/api/v1/applications/{app_id}/ruling/revoke",
+                      json={"reason": "经异议审查，撤销原裁定", "public_reason": "objection_upheld"}).status_code == 200
+    joined, full = both()
+    assert joined == full and full["status"] == "revoked" and full["revoked_by"] is not None
+
+
+def test_a_cached_answer_is_the_first_answer_byte_for_byte_headers_included(client, passwords):
+    """The page and the JSON from the cache are the responses the full look-up gave: same status, headers, body."""
+    _, _, app = issued(client, passwords)
+    token = app["ruling"]["verify_url"].rsplit("/", 1)[1]
+    for path in (f"/api/v1/verify/{token}", f"/v/{token}"):
+        first, again = client.get(path), client.get(path)
+        assert client.app.state.public_records.cached(client.app.state.runtime, token) is not None  # type: ignore[attr-defined]
+        assert (again.status_code, again.headers.multi_items(), again.content) == (
+            first.status_code, first.headers.multi_items(), first.content)
+
+
+def test_the_address_limit_counts_look_ups_answered_from_the_cache(client, passwords):
+    """The cached answers (served before routing) are counted like the others: the 61st look-up of a minute from
+    one address is 429, whether the record was held or not."""
+    _, _, app = issued(client, passwords)
+    token = app["ruling"]["verify_url"].rsplit("/", 1)[1]
+    statuses = [client.get(f"/api/v1/verify/{token}" if i % 2 else f"/v/{token}").status_code
+                for i in range(VERIFY_PER_MINUTE + 1)]
+    assert statuses == [200] * VERIFY_PER_MINUTE + [429]
+    refused = client.get(f"/api/v1/verify/{token}")
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "request.rate_limited"

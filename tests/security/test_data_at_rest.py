@@ -59,3 +59,20 @@ def test_the_access_log_keeps_no_verification_token_party_link_check_code_or_sea
         assert secret not in redact(line), line
     assert redact("/api/v1/party/me/ruling.pdf") == "/api/v1/party/me/ruling.pdf"  # no secret there
     assert redact("/api/v1/applications/abc/documents/3") == "/api/v1/applications/abc/documents/3"
+
+
+def test_successful_look_ups_leave_no_access_line_but_refused_ones_and_other_requests_do(client):
+    """Issue 18: a look-up answered 200 costs no log line; a 404 (a guessed token), 429 or 401 is still logged."""
+    access = logging.getLogger("uvicorn.access")
+
+    def kept(path: str, status: int, method: str = "GET") -> bool:
+        record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                                   ("1.2.3.4:5", method, path, "1.1", status), None)
+        return access.filter(record) is not False
+
+    assert not kept("/v/AbCdEf123_-x", 200) and not kept("/api/v1/verify/AbCdEf123_-x", 200)
+    assert kept("/v/AbCdEf123_-x", 404) and kept("/api/v1/verify/AbCdEf123_-x", 429)
+    assert kept("/api/v1/verify/x", 401)
+    for path in ("/v", "/api/v1/verify?check_code=ABCD-1234", "/api/v1/applications", "/login"):
+        assert kept(path, 200), path
+    assert kept("/v/upload", 200, "POST") and kept("/api/v1/verify", 200, "POST")

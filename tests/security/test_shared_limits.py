@@ -1,13 +1,18 @@
 """Issue 18: verification look-ups limited per address and per institution key over every instance (the ``limits``
-library; counted in the database when JIUDI_RATE_LIMIT_STORAGE=database), and institution keys for bulk verifiers:
-their own higher limit, refused once revoked, 401 with a stable code for a key Jiudi never issued."""
+library; counted in the database when JIUDI_RATE_LIMIT_STORAGE=database, in Redis when it is a redis:// URI — each
+shared storage proved against the real one), and institution keys for bulk verifiers: their own higher limit,
+refused once revoked, 401 with a stable code for a key Jiudi never issued."""
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
+from limits import RateLimitItemPerMinute
 
 from confirm.app import create_app
 from confirm.cli import main
@@ -28,9 +33,44 @@ def _mid_window(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(limits, "utcnow", lambda: datetime(2026, 12, 1, 2, 30, 30, tzinfo=UTC))
 
 
-def _instance(settings, **changes):  # type: ignore[no-untyped-def]
-    """One more instance of the service on the same database, as a second machine would be."""
-    return TestClient(create_app(runtime=Runtime(replace(settings, issuance_in_process=False, **changes))))
+REDIS_URL = os.environ.get("JIUDI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _redis_reachable(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(params=["database", "redis"])
+def shared_storage(request) -> str:  # type: ignore[no-untyped-def]
+    """JIUDI_RATE_LIMIT_STORAGE of the instances that must count together: the database they share, or the real
+    Redis of this machine (and CI's) through the ``limits`` library's Redis storage."""
+    if request.param == "database":
+        return "database"
+    pytest.importorskip("redis", reason="the redis client is not installed (pip install -e '.[test]')")
+    if not _redis_reachable(REDIS_URL):
+        pytest.skip(f"no Redis at {REDIS_URL} (start redis-server, or set JIUDI_TEST_REDIS_URL)")
+    return REDIS_URL
+
+
+def _instance(settings, address=("127.0.0.1", 50000), **changes):  # type: ignore[no-untyped-def]
+    """One more instance of the service on the same database, as a second machine would be; its callers come from
+    ``address``."""
+    runtime = Runtime(replace(settings, issuance_in_process=False, **changes))
+    return TestClient(create_app(runtime=runtime), client=address)
+
+
+def _fresh_address() -> tuple[str, int]:
+    """A loopback address of this test alone: Redis outlives the test's database, so counters of an earlier run
+    (or another run at the same time) must not be this test's."""
+    a, b, c = secrets.token_bytes(3)
+    return f"127.{a}.{b}.{max(1, c)}", 50000
 
 
 def _key(runtime, per_minute: int) -> tuple[int, str]:  # type: ignore[no-untyped-def]
@@ -39,8 +79,9 @@ def _key(runtime, per_minute: int) -> tuple[int, str]:  # type: ignore[no-untype
         return row.id, key
 
 
-def test_the_address_limit_holds_over_two_instances_sharing_the_database(settings, runtime):
-    first, second = (_instance(settings, rate_limit_storage="database") for _ in range(2))
+def test_the_address_limit_holds_over_two_instances_sharing_the_storage(settings, runtime, shared_storage):
+    address = _fresh_address()
+    first, second = (_instance(settings, address, rate_limit_storage=shared_storage) for _ in range(2))
     half = VERIFY_PER_MINUTE // 2
     statuses = [first.get(LOOKUP).status_code for _ in range(half)]
     statuses += [second.get(LOOKUP).status_code for _ in range(VERIFY_PER_MINUTE - half)]
@@ -60,10 +101,14 @@ def test_in_memory_each_server_process_allows_its_share_so_the_machine_stays_wit
     assert allowed == VERIFY_PER_MINUTE
 
 
-def test_an_institution_key_gets_its_own_higher_limit_over_every_instance(settings, runtime):
+def test_an_institution_key_gets_its_own_higher_limit_over_every_instance(settings, runtime, shared_storage):
     per_minute = VERIFY_PER_MINUTE + 20
-    _, key = _key(runtime, per_minute)
-    first, second = (_instance(settings, rate_limit_storage="database") for _ in range(2))
+    key_id, key = _key(runtime, per_minute)
+    address = _fresh_address()
+    first, second = (_instance(settings, address, rate_limit_storage=shared_storage) for _ in range(2))
+    limits = first.app.state.limits  # type: ignore[attr-defined]
+    # the key's id restarts at 1 with each test database; its counter in Redis may be an earlier run's
+    limits.strategy.clear(RateLimitItemPerMinute(per_minute), "verify-institution", str(key_id))
     header = {keys.HEADER: key}
     statuses = [(first if i % 2 else second).get(LOOKUP, headers=header).status_code for i in range(per_minute)]
     assert statuses == [404] * per_minute  # more than an address may make
