@@ -11,6 +11,12 @@ It starts ``jiudi serve`` on the data directory (and database) of the environmen
     JIUDI_DATA_DIR=/tmp/vs/sqlite python bench/verify_load.py --tokens /tmp/vs/sqlite-tokens.txt --duration 60
 
 Or measure a running service only: ``--url http://127.0.0.1:8000``. Fill the database first (bench/fill_rulings.py).
+
+Two questions, two modes. By default each connection sends its next request as soon as the last is answered: the
+most the service answers (its throughput), with the machine saturated — the latencies then are mostly queueing.
+``--rate 1000`` offers a fixed 1,000 requests a second over the same connections, each request at its time in a
+schedule, its latency counted from that time (so a stall is charged to every request it delays): the latency a
+client sees when the service is asked for 1,000 a second.
 """
 
 from __future__ import annotations
@@ -88,8 +94,13 @@ def requests_for(host: str, tokens: list[str], paths: list[str], headers: bytes)
 
 
 async def _connection(host: str, port: int, requests: list[list[bytes]], per_address: int,
-                      addresses: itertools.count[int], stop_at: float, result: Result) -> None:
+                      addresses: itertools.count[int], stop_at: float, result: Result, interval: float = 0.0) -> None:
+    """One keep-alive connection after another, each from a fresh source address. With ``interval`` (paced: the
+    offered rate's share of this connection) each request has its time in a fixed schedule and its latency counts
+    from that time, not from when it could be sent — a slow answer delays the next requests of the connection and
+    they are charged for the wait (wrk2's correction of coordinated omission)."""
     rng = random.Random()
+    due = time.monotonic() + rng.random() * interval  # spread the connections' schedules over one interval
     while time.monotonic() < stop_at:
         started = time.monotonic()
         try:
@@ -100,6 +111,12 @@ async def _connection(host: str, port: int, requests: list[list[bytes]], per_add
             continue
         try:
             for i in range(per_address):
+                if interval:
+                    wait = due - time.monotonic()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    started = due  # a connection opened late (after its request's time) is charged for it
+                    due += interval
                 if time.monotonic() >= stop_at:
                     break
                 writer.write(rng.choice(requests[i % len(requests)]))
@@ -115,7 +132,7 @@ async def _connection(host: str, port: int, requests: list[list[bytes]], per_add
 
 
 async def measure(url: str, tokens: list[str], paths: list[str], connections: int, duration: float,
-                  per_address: int, key: str | None, first_address: int = 0) -> Result:
+                  per_address: int, key: str | None, first_address: int = 0, rate: float = 0.0) -> Result:
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     headers = f"X-Jiudi-Institution-Key: {key}\r\n".encode() if key else b""
@@ -124,7 +141,8 @@ async def measure(url: str, tokens: list[str], paths: list[str], connections: in
     addresses = itertools.count(first_address)
     started, cpu = time.monotonic(), time.process_time()
     stop_at = started + duration
-    await asyncio.gather(*(_connection(host, port, requests, per_address, addresses, stop_at, result)
+    interval = connections / rate if rate else 0.0
+    await asyncio.gather(*(_connection(host, port, requests, per_address, addresses, stop_at, result, interval)
                            for _ in range(connections)))
     result.elapsed = time.monotonic() - started
     result.client_cpu = time.process_time() - cpu
@@ -193,11 +211,11 @@ def run(args: argparse.Namespace, label: str, url: str, tokens: list[str], first
         server: Server | None = None) -> Result:
     paths = [PATHS[p] for p in (["api", "page"] if args.paths == "both" else [args.paths])]
     _run(measure(url, tokens, paths, args.connections, min(3.0, args.duration), args.per_address, args.key,
-                 first_address + 5_000_000))  # warm-up: each process's caches and connections
+                 first_address + 5_000_000, args.rate))  # warm-up: each process's caches and connections
     cpu = server.cpu_seconds() if server else 0.0
     load = os.getloadavg()[0]
     result = _run(measure(url, tokens, paths, args.connections, args.duration, args.per_address, args.key,
-                          first_address))
+                          first_address, args.rate))
     extra = f"  load average {load:.1f}→{os.getloadavg()[0]:.1f}"
     if server is not None and result.latencies:
         extra += f"  server CPU {(server.cpu_seconds() - cpu) * 1000 / len(result.latencies):.2f} ms/request"
@@ -220,6 +238,9 @@ def main() -> None:
     parser.add_argument("--baseline-workers", type=int, default=1)
     parser.add_argument("--url", help="measure this running service only (no baseline)")
     parser.add_argument("--key", help="an institution key to send (X-Jiudi-Institution-Key)")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="paced: offer this many requests a second in all (each connection its share, on a fixed "
+                        "schedule; latency counted from each request's scheduled time). Default: as fast as answered")
     args = parser.parse_args()
     tokens = args.tokens.read_text().split()
     if args.url:

@@ -13,10 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+import threading
+
 import sqlalchemy as sa
 from limits import RateLimitItem
 from limits.limits import GRANULARITIES
-from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.storage import MemoryStorage as LimitsMemoryStorage
+from limits.storage import Storage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter, RateLimiter
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -91,6 +94,22 @@ class DatabaseStorage(Storage):
     def clear(self, key: str) -> None:
         with transaction(self.engine) as session:
             session.execute(sa.delete(RateCounter).where(col(RateCounter.key) == key))
+
+
+class MemoryStorage(LimitsMemoryStorage):
+    """``limits``' storage in this process's memory, swept of expired windows once a second instead of every
+    10 ms. The library starts a timer thread 10 ms after a hit that walks every key it holds; with an address per
+    visitor that walk held the interpreter for ~7 % of a busy server process's time, in slices that delayed every
+    request waiting behind them (issue 18: the tail of the verification look-ups). Sweeping only frees memory:
+    the windows are checked at each hit whatever the sweep, so what is limited is the same."""
+
+    SWEEP_SECONDS = 1.0
+
+    def _MemoryStorage__schedule_expiry(self) -> None:  # the library's private hook (checked by a test)
+        if not self.timer.is_alive():
+            self.timer = threading.Timer(self.SWEEP_SECONDS, self._MemoryStorage__expire_events)  # type: ignore[attr-defined]
+            self.timer.daemon = True
+            self.timer.start()
 
 
 MEMORY, DATABASE = "memory", "database"

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from confirm.core.clock import china_time, chinese_datetime_text, iso, iso_text
-from confirm.core.db import reading
+from confirm.core.db import read
 from confirm.core.runtime import Runtime
 from confirm.core.verify_codes import digest, normalize_check_code
 from confirm.law.errors import DomainError
@@ -390,15 +390,13 @@ class PublicRecords:
         self._lock = threading.Lock()
 
     def _state(self, runtime: Runtime, hashed: str) -> tuple[Any, ...] | None:
-        with reading(runtime.engine) as connection:
-            row = connection.execute(_RULING_STATE, {"hashed": hashed}).first()
-        return tuple(row) if row is not None else None
+        rows = read(runtime.engine, _RULING_STATE, {"hashed": hashed})
+        return tuple(rows[0]) if rows else None
 
     def _record(self, runtime: Runtime, hashed: str) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
         """A ruling's revocation state and public record from one joined query (one row a party, in the
         application's order): one statement, so the record is of the state it comes with. None: no ruling."""
-        with reading(runtime.engine) as connection:
-            rows = connection.execute(_RULING_RECORD, {"hashed": hashed}).all()
+        rows = read(runtime.engine, _RULING_RECORD, {"hashed": hashed})
         if not rows:
             return None
         row = rows[0]

@@ -4,12 +4,16 @@ the ruling's revocation state is what the database says."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from typing import Any
 
+import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from confirm.app import create_app
+from confirm.core.db import is_postgresql, transaction
 from confirm.core.runtime import Runtime
 from confirm.core.verify_codes import digest
 from confirm.verification import service as verification
@@ -79,3 +83,50 @@ def test_the_address_limit_counts_look_ups_answered_from_the_cache(client, passw
     assert statuses == [200] * VERIFY_PER_MINUTE + [429]
     refused = client.get(f"/api/v1/verify/{token}")
     assert refused.status_code == 429 and refused.json()["error"]["code"] == "request.rate_limited"
+
+
+def test_a_look_up_does_not_wait_for_a_writer(client, passwords, runtime):
+    """Look-ups read through the engine's reader (``core.db.reader``): in autocommit, so on SQLite they do not take
+    the write lock every other transaction takes at its start — a look-up answers while a writer holds it."""
+    _, _, app = issued(client, passwords)
+    token = app["ruling"]["verify_url"].rsplit("/", 1)[1]
+    holding, done = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with transaction(runtime.engine) as session:
+            session.execute(sa.text("UPDATE courts SET name = name"))
+            holding.set()
+            done.wait(timeout=30)
+
+    other = threading.Thread(target=writer)
+    other.start()
+    try:
+        assert holding.wait(timeout=10)
+        answers: list[Any] = []
+        look_up = threading.Thread(target=lambda: answers.append(PublicRecords().ruling(runtime, token)))
+        look_up.start()
+        look_up.join(timeout=5)
+        assert answers and answers[0] is not None, "the look-up waited for the writer"
+    finally:
+        done.set()
+        other.join()
+
+
+@pytest.mark.db
+def test_a_look_up_survives_the_database_dropping_its_connections(client, passwords, runtime):
+    """The reader sends no ping before each statement: a connection the database dropped (a restart) fails the
+    statement, which ``core.db.read`` runs once more on a fresh connection — the look-up still answers."""
+    if not is_postgresql(runtime.engine):
+        pytest.skip("PostgreSQL drops connections; an SQLite file has none to drop")
+    _, _, app = issued(client, passwords)
+    token = app["ruling"]["verify_url"].rsplit("/", 1)[1]
+    records = PublicRecords()
+    assert records.ruling(runtime, token) is not None  # the reader's pool now holds a connection
+    with runtime.engine.connect() as admin:
+        dropped = admin.execute(sa.text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
+    assert dropped >= 1
+    found = records.ruling(runtime, token)
+    assert found is not None and found[0]["status"] == "valid"
+    assert records.cached(runtime, token) is not None

@@ -8,11 +8,12 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import time
 from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
-from limits import RateLimitItemPerMinute
+from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
 
 from confirm.app import create_app
 from confirm.cli import main
@@ -160,3 +161,32 @@ def test_the_command_line_refuses_a_bad_limit_and_makes_lists_and_revokes_keys(s
     with pytest.raises(Exception) as refused:
         keys.authenticate(runtime.engine, key)
     assert getattr(refused.value, "code", None) == "verify.institution_key_revoked"
+
+
+def test_in_memory_expired_windows_are_swept_once_a_second_and_still_limit():
+    """The library's own storage sweeps every key 10 ms after each hit, holding the interpreter while it walks them
+    (a stall behind every busy process's requests): Jiudi's sweeps once a second. What is limited is unchanged —
+    a window is checked at each hit — and a key whose window is over is freed by the next sweep."""
+    from limits.strategies import MovingWindowRateLimiter
+
+    from confirm.core import limits
+
+    storage = limits.storage_for(limits.MEMORY, None)  # type: ignore[arg-type]
+    assert isinstance(storage, limits.MemoryStorage)
+    storage.timer.join()  # the library's first sweep, started with the storage
+    strategy = MovingWindowRateLimiter(storage)
+    item = RateLimitItemPerMinute(3)
+    assert [strategy.hit(item, "10.0.0.1") for _ in range(4)] == [True, True, True, False]
+    assert storage.timer.interval == limits.MemoryStorage.SWEEP_SECONDS >= 1.0  # scheduled by the hit, not 10 ms
+    short = RateLimitItemPerSecond(1)
+    assert strategy.hit(short, "10.0.0.2") and not strategy.hit(short, "10.0.0.2")
+    storage.timer.join()
+    storage.timer.join()
+    deadline = time.monotonic() + 5
+    def kept() -> int:  # the hits of 10.0.0.2 still held
+        return sum(len(events) for key, events in storage.events.items() if "10.0.0.2" in key)
+
+    while kept() and time.monotonic() < deadline:
+        strategy.hit(item, "10.0.0.3")  # a hit schedules the next sweep
+        storage.timer.join()
+    assert not kept(), "an expired window was never swept"
