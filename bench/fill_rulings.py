@@ -141,10 +141,10 @@ def fill(settings: Settings, count: int, tokens_path: Path | None, seed: int = 1
                 (_copy if postgres else _executemany)(conn.connection.driver_connection, name, batch[name])
         done = first + len(batch["rulings"]) - already
         print(f"\r{done:>9} rulings  {done / (time.monotonic() - started):,.0f}/s", end="", flush=True)
-    if postgres:
-        with engine.begin() as conn:
-            for name in COLUMNS:
-                conn.exec_driver_sql(f"ANALYZE {name}")
+    if postgres:  # the state of a database whose rows are not all new: hint bits set, statistics and visibility
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:  # map made (no autovacuum
+            for name in COLUMNS:                                                         # in the middle of a run)
+                conn.exec_driver_sql(f"VACUUM ANALYZE {name}")
     print(f"\n{count} rulings in {time.monotonic() - started:.0f} s")
     if tokens_path is not None:
         tokens_path.write_text("\n".join(tokens) + "\n")

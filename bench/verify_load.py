@@ -10,6 +10,8 @@ It starts ``jiudi serve`` on the data directory (and database) of the environmen
 
     JIUDI_DATA_DIR=/tmp/vs/sqlite python bench/verify_load.py --tokens /tmp/vs/sqlite-tokens.txt --duration 60
 
+Before measuring it reads the database into the operating system's page cache (``--cold`` not to): the steady
+state of a database server, not the first touch of each page on disk. The processes' own caches start cold.
 Or measure a running service only: ``--url http://127.0.0.1:8000``. Fill the database first (bench/fill_rulings.py).
 
 Two questions, two modes. By default each connection sends its next request as soon as the last is answered: the
@@ -164,6 +166,34 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def prewarm() -> str:
+    """Read the environment's database into the operating system's page cache, as on a database server that has
+    been running: without it the first reads of each page in a run wait for the disk (this machine's page cache
+    did not hold the files after the fill), and the run measures the disk. The processes' own caches stay cold."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import sqlalchemy as sa
+
+    from confirm.core.config import Settings
+
+    url = sa.make_url(Settings.from_env().database_url)
+    if url.get_backend_name() == "sqlite":
+        read = 0
+        with open(url.database or "", "rb") as f:
+            while chunk := f.read(1 << 24):
+                read += len(chunk)
+        return f"page cache: {read >> 20} MB of {url.database} read"
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            blocks = conn.exec_driver_sql(
+                "SELECT sum(pg_prewarm(c.oid, 'read')) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')").scalar_one()
+    finally:
+        engine.dispose()
+    return f"page cache: {int(blocks) * 8 >> 10} MB of tables and indexes read (pg_prewarm)"
+
+
 class Server:
     """``jiudi serve --workers N`` on the environment's data directory, until stopped."""
 
@@ -241,8 +271,12 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=0.0,
                         help="paced: offer this many requests a second in all (each connection its share, on a fixed "
                         "schedule; latency counted from each request's scheduled time). Default: as fast as answered")
+    parser.add_argument("--cold", action="store_true",
+                        help="do not read the database into the page cache first (measure the disk too)")
     args = parser.parse_args()
     tokens = args.tokens.read_text().split()
+    if not args.cold:
+        print(prewarm(), flush=True)
     if args.url:
         run(args, args.url, args.url, tokens, 0)
         return

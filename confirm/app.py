@@ -3,6 +3,7 @@ in-process issuance worker with the document kinds it seals."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -134,4 +135,16 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 def app_from_env() -> FastAPI:
     """The application of one server process of ``jiudi serve --workers N`` (uvicorn's factory: each process builds
     its own from the environment the supervisor set, without an issuance worker of its own)."""
-    return create_app(Settings.from_env())
+    app = create_app(Settings.from_env())
+    freeze_heap()
+    return app
+
+
+def freeze_heap() -> None:
+    """Leave what a server process has built before serving — the imported libraries, the keys, the templates —
+    out of every garbage collection from now on (``gc.freeze``). A full collection walks every container object
+    the process holds; with pyHanko, SQLAlchemy and the rest loaded that is most of a million, and each walk held
+    the interpreter for 100–350 ms while look-ups waited (issue 18: measured in the server processes under the
+    verification load). Called by ``jiudi serve`` once the application is built, never by the tests' apps."""
+    gc.collect()
+    gc.freeze()

@@ -37,8 +37,9 @@ def proxy_options(settings: Settings) -> dict[str, Any]:
 def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from confirm.app import create_app
+    from confirm.app import create_app, freeze_heap
     from confirm.bootstrap import initialize
+    from confirm.web.processes import serve as serve_processes
 
     runtime, _ = initialize(settings)
     if settings.dev_mode:
@@ -47,10 +48,13 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "info",
                                "timeout_graceful_shutdown": 5, **proxy_options(settings)}
     if args.workers <= 1:
-        uvicorn.run(create_app(runtime=runtime), **options)
+        app = create_app(runtime=runtime)
+        freeze_heap()
+        uvicorn.run(app, **options)
         return 0
-    # Several server processes (uvicorn's supervisor spawns them; they share the listening socket) and exactly one
-    # issuance worker: this supervisor runs it as a thread, the server processes are told not to run their own.
+    # Several server processes (uvicorn's supervisor spawns them; each listens on a socket of its own:
+    # confirm.web.processes) and exactly one issuance worker: this supervisor runs it as a thread, the server
+    # processes are told not to run their own.
     # Two workers would be safe (jobs are leased) but the one worker keeps sealing on one core, out of the way.
     import os
 
@@ -62,7 +66,7 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     print(f"{args.workers} server processes; issuance worker "
           f"{'in the supervisor (pid ' + str(os.getpid()) + ')' if worker else 'not here (jiudi worker runs it)'}")
     try:
-        uvicorn.run("confirm.app:app_from_env", factory=True, workers=args.workers, **options)
+        serve_processes(uvicorn.Config("confirm.app:app_from_env", factory=True, workers=args.workers, **options))
     finally:
         if worker is not None:
             worker.stop()

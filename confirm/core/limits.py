@@ -10,10 +10,9 @@ and window, and the limits are set with it in mind.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-
-import threading
 
 import sqlalchemy as sa
 from limits import RateLimitItem

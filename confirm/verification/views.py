@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from confirm.core.runtime import Runtime
@@ -58,10 +59,22 @@ async def _lookup(request: Request, runtime: Runtime, token: str) -> tuple[dict[
     read in one indexed query — both on the event loop (the look-ups that are most of the traffic) — else looked
     up in full in the thread pool."""
     records: verification.PublicRecords = request.app.state.public_records
-    found = records.cached(runtime, token) or records.ruling(runtime, token)
+    found = None if request.scope.get(NOT_A_RULING) else records.cached(runtime, token) or records.ruling(runtime,
+                                                                                                          token)
     if found is None:
         return await run_in_threadpool(verification.by_token, runtime, token), {}  # not cached: no ruling's token
     return found
+
+
+def _rendering(scope: Scope, runtime: Runtime, record: dict[str, Any], renderings: dict[str, bytes],
+               kind: str) -> bytes:
+    """A ruling's record as the endpoint sends it — its JSON or its page — made once and kept with the record."""
+    if kind not in renderings:
+        if kind == "json":
+            renderings[kind] = bytes(JSONResponse(record).body)
+        else:
+            renderings[kind] = bytes(_page(Request(scope), runtime, "verify.html", record=record, error=None).body)
+    return renderings[kind]
 
 
 _JSON_HEADERS = (b"content-type", b"application/json")
@@ -70,11 +83,11 @@ _LOOKUPS = (("/api/v1/verify/", "json", _JSON_HEADERS), ("/v/", "html", _HTML_HE
 
 
 class CachedLookups:
-    """The look-ups this process holds the answer to, served before routing (pure ASGI, issue 18): the same
-    limit counted, the same one indexed revocation query (``PublicRecords.cached``), the same bytes and headers
-    the endpoints below send (``Response``'s content-length and content-type; the middleware around it adds the
-    rest). Anything else — a key to check, a shared limit store, a limit reached, a record not held or changed —
-    goes on to the endpoints, which answer it in full."""
+    """The look-ups of a ruling's token, answered before routing (pure ASGI, issue 18): the same limit counted,
+    the same one indexed query (``PublicRecords.cached``, else ``PublicRecords.ruling``), the same bytes and
+    headers the endpoints below send (``_rendering``; ``Response``'s content-length and content-type, the
+    middleware around it adds the rest). Anything else — a key to check, a shared limit store, a limit reached,
+    a token that is no ruling's, a database error — goes on to the endpoints, which answer it in full."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -84,7 +97,7 @@ class CachedLookups:
             path: str = scope["path"]
             for prefix, kind, content_type in _LOOKUPS:
                 if path.startswith(prefix) and "/" not in path[len(prefix):] and len(path) > len(prefix):
-                    body = self._held(scope, path[len(prefix):], kind)
+                    body = self._answer(scope, path[len(prefix):], kind)
                     if body is not None:
                         await send({"type": "http.response.start", "status": 200,
                                     "headers": [(b"content-length", str(len(body)).encode()), content_type]})
@@ -94,7 +107,7 @@ class CachedLookups:
         await self.app(scope, receive, send)
 
     @staticmethod
-    def _held(scope: Scope, token: str, kind: str) -> bytes | None:
+    def _answer(scope: Scope, token: str, kind: str) -> bytes | None:
         state = scope["app"].state
         lookup_limits: Limits = state.limits
         if lookup_limits.shared or any(name == _KEY_HEADER for name, _ in scope["headers"]):
@@ -105,21 +118,27 @@ class CachedLookups:
         except DomainError:
             return None  # refused (a refusal is not counted): the endpoint refuses it again and answers the 429
         scope[COUNTED] = True
-        found = state.public_records.cached(state.runtime, token)
-        return found[1].get(kind) if found is not None else None
+        records: verification.PublicRecords = state.public_records
+        try:
+            found = records.cached(state.runtime, token) or records.ruling(state.runtime, token)
+        except SQLAlchemyError:
+            return None  # the endpoint asks again, and answers a failure as every endpoint does
+        if found is None:
+            scope[NOT_A_RULING] = True
+            return None
+        return _rendering(scope, state.runtime, found[0], found[1], kind)
 
 
 _KEY_HEADER = keys.HEADER.lower().encode("latin-1")
 COUNTED = "jiudi.lookup_counted"  # in the ASGI scope: this look-up's hit is counted already
+NOT_A_RULING = "jiudi.not_a_ruling"  # in the ASGI scope: no ruling has this token (read already)
 
 
 @router.get("/api/v1/verify/{token}", tags=["verify"], dependencies=[Limited], response_model=dict[str, Any])
 async def verify_token_json(request: Request, runtime: RuntimeDep, token: str) -> Response:
     """The public record behind a QR code; 404 ``verify.not_found`` for an unknown token."""
     record, renderings = await _lookup(request, runtime, token)
-    if "json" not in renderings:
-        renderings["json"] = bytes(JSONResponse(record).body)
-    return Response(renderings["json"], media_type="application/json")
+    return Response(_rendering(request.scope, runtime, record, renderings, "json"), media_type="application/json")
 
 
 @router.get("/api/v1/verify", tags=["verify"], dependencies=[Limited])
@@ -159,9 +178,7 @@ async def verify_page(request: Request, runtime: RuntimeDep, token: str) -> HTML
         record, renderings = await _lookup(request, runtime, token)
     except DomainError as exc:
         return _page(request, runtime, "verify.html", status_code=exc.status, record=None, error=exc.message)
-    if "html" not in renderings:
-        renderings["html"] = bytes(_page(request, runtime, "verify.html", record=record, error=None).body)
-    return HTMLResponse(renderings["html"])
+    return HTMLResponse(_rendering(request.scope, runtime, record, renderings, "html"))
 
 
 @router.get("/v", response_class=HTMLResponse, include_in_schema=False, dependencies=[Limited])

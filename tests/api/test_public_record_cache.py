@@ -62,15 +62,21 @@ def test_the_one_query_record_is_the_full_look_ups_record_whether_valid_or_revok
     assert joined == full and full["status"] == "revoked" and full["revoked_by"] is not None
 
 
-def test_a_cached_answer_is_the_first_answer_byte_for_byte_headers_included(client, passwords):
-    """The page and the JSON from the cache are the responses the full look-up gave: same status, headers, body."""
+def test_the_answers_served_before_routing_are_the_endpoints_answers_byte_for_byte(client, passwords, settings):
+    """A ruling's look-up is answered before routing (``CachedLookups``), whether its record was held or read
+    afresh: the page and the JSON are the endpoints' own answers — same status, headers, body. The endpoint is
+    reached with a query string, which the early answer passes on."""
     _, _, app = issued(client, passwords)
     token = app["ruling"]["verify_url"].rsplit("/", 1)[1]
+    other = TestClient(create_app(runtime=Runtime(replace(settings, issuance_in_process=False))))
     for path in (f"/api/v1/verify/{token}", f"/v/{token}"):
-        first, again = client.get(path), client.get(path)
-        assert client.app.state.public_records.cached(client.app.state.runtime, token) is not None  # type: ignore[attr-defined]
-        assert (again.status_code, again.headers.multi_items(), again.content) == (
-            first.status_code, first.headers.multi_items(), first.content)
+        endpoint = client.get(path + "?via=endpoint")
+        read, held = other.get(path), other.get(path)  # read afresh, then held by the other instance
+        assert other.app.state.public_records.cached(other.app.state.runtime, token) is not None  # type: ignore[attr-defined]
+        assert endpoint.status_code == 200
+        for answer in (read, held):
+            assert (answer.status_code, answer.headers.multi_items(), answer.content) == (
+                endpoint.status_code, endpoint.headers.multi_items(), endpoint.content)
 
 
 def test_the_address_limit_counts_look_ups_answered_from_the_cache(client, passwords):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -64,6 +65,68 @@ def test_two_server_processes_run_exactly_one_issuance_worker_and_seal_once(sett
         assert len(started) == 1, log
         assert started[0].endswith(f"process {proc.pid}")  # the supervisor's, not a server process's
     finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _connections_of(pid: int, port: int) -> int:
+    """How many established TCP connections to ``port`` the process holds (its sockets' inodes in /proc/net/tcp)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    held = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port, state, inode = int(fields[1].rsplit(":", 1)[1], 16), fields[3], fields[9]
+        held += local_port == port and state == "01" and inode in inodes  # 01: ESTABLISHED
+    return held
+
+
+def test_the_server_processes_share_the_connections_and_a_second_serve_on_the_port_is_refused(settings, initialized,
+                                                                                                tmp_path):
+    """Each server process listens on a socket of its own (``SO_REUSEPORT``), so the kernel spreads connections
+    over them: with one shared socket, connections made one after another while the processes idle went mostly to
+    one process (measured: 23 of 32 under the verification load, 47 of 60 here). And a second ``serve --workers`` on the same
+    port is refused instead of silently taking some of its connections."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    out = (tmp_path / "serve.log").open("w+")
+    env = {**os.environ, "JIUDI_DATA_DIR": str(settings.data_dir), "JIUDI_DATABASE_URL": settings.database_url,
+           "JIUDI_ISSUANCE_IN_PROCESS": "0"}
+    command = [sys.executable, "-m", "confirm.cli", "serve", "--port", str(port), "--workers", "2"]
+    proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    held: list[socket.socket] = []
+    try:
+        deadline = time.monotonic() + 90
+        while len(_children(proc.pid)) < 2 or not _answers(base):
+            assert proc.poll() is None, Path(out.name).read_text()
+            assert time.monotonic() < deadline, "the service did not start"
+            time.sleep(0.3)
+        time.sleep(1.0)  # both processes listening, not only the first
+        for _ in range(200):  # one after another, each answered before the next: the processes idle in between
+            conn = socket.create_connection(("127.0.0.1", port))
+            conn.sendall(f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            assert conn.recv(65536).startswith(b"HTTP/1.1 200")
+            held.append(conn)
+        shares = sorted(_connections_of(pid, port) for pid in _children(proc.pid))
+        assert sum(shares) == 200, shares
+        # spread by a hash: 100 ± 7 each; below 70 by chance about once in 100,000 runs
+        assert shares[0] >= 70, f"one process took {shares[1]} of 200 connections, the other {shares[0]}"
+        second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0 and "cannot listen" in second.stderr + second.stdout
+        assert _answers(base) and proc.poll() is None
+    finally:
+        for conn in held:
+            conn.close()
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=20)
