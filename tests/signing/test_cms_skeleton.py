@@ -22,7 +22,7 @@ def _parts(sealed_pdf: bytes) -> tuple[cms.CMSAttributes, bytes, cms.CMSAttribut
 
 def _package(signer: SealSigner, packaging: type, signed: cms.CMSAttributes, signature: bytes,
              unsigned: cms.CMSAttributes | None) -> cms.ContentInfo:
-    return packaging._package_signature(  # type: ignore[no-any-return]
+    return packaging._package_signature(  # type: ignore[attr-defined, no-any-return]
         signer, digest_algorithm="sha256", cms_version="v1", signed_attrs=signed, signature=signature,
         unsigned_attrs=unsigned, encap_content_info=None)
 
