@@ -89,7 +89,8 @@ class SealSigner(ParsedKeySigner):
     ) -> cms.ContentInfo:
         """pyHanko's SignedData (RFC 5652 §5) for a detached signature over data, its fixed parts (signer
         identifier, algorithms, certificates) encoded once per digest algorithm; anything else goes to pyHanko."""
-        if encap_content_info is not None or cms_version != "v1" or self.attribute_certs or digest_algorithm == "shake256":
+        detached_data = encap_content_info in (None, {"content_type": "data"})  # what pyHanko passes for a PDF
+        if not detached_data or cms_version != "v1" or self.attribute_certs or digest_algorithm == "shake256":
             return super()._package_signature(
                 digest_algorithm=digest_algorithm, cms_version=cms_version, signed_attrs=signed_attrs,
                 signature=signature, unsigned_attrs=unsigned_attrs, encap_content_info=encap_content_info,
