@@ -251,6 +251,11 @@ def plain_rendering() -> Iterator[None]:
         _render_caches.reset(token)
 
 
+def render_caches_enabled() -> bool:
+    """Whether Jiudi's render caches are on in this context (they are unless in ``plain_rendering()``)."""
+    return _render_caches.get()
+
+
 @lru_cache(maxsize=8)
 def _seed(wording: str) -> tuple[tuple[str, str], ...]:
     """The (face, characters) to seed a document with for ``wording``, first occurrence first: for the Song face

@@ -6,8 +6,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from reportlab import rl_config
 
-from templates import fonts, render_ruling
+from templates import fonts, layout, render_ruling
 from templates.fonts import plain_rendering
 from templates.model import RulingContent
 
@@ -56,3 +57,15 @@ def test_a_kept_font_file_never_holds_what_a_party_wrote(confirmed: RulingConten
     assert fonts._kept_font_files and fonts._kept_font_dictionaries
     for _face, _sub, subset in [*fonts._kept_font_files, *fonts._kept_font_dictionaries]:
         assert not {ord(ch) for ch in unusual} & set(subset)
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["ruling", "preview-watermark"])
+def test_text_is_written_as_reportlabs_text_objects_write_it(confirmed: RulingContent, preview: bool,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    """With the caches on, a line's text operators are written directly (templates.layout._text_operators), not
+    through reportlab's PDFTextObject: byte for byte what the text object writes (same file, timestamps fixed)."""
+    monkeypatch.setattr(rl_config, "invariant", 1)
+    ruling = dataclasses.replace(confirmed, preview=preview)
+    direct = render_ruling(ruling).pdf
+    monkeypatch.setattr(layout, "render_caches_enabled", lambda: False)
+    assert render_ruling(ruling).pdf == direct
