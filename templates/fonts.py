@@ -239,6 +239,7 @@ _KEPT_LEVEL = 9
 _OWN_LEVEL = 3
 _kept_font_files: dict[tuple[str, bytes, tuple[int, ...]], tuple[int, bytes]] = {}  # -> (Length1, deflated file)
 _seeded_subsets: set[tuple[str, tuple[int, ...]]] = set()  # (face file, subset) as seeding made them: kept
+_seeded_characters: set[int] = set()  # the code points of those subsets
 
 
 @contextlib.contextmanager
@@ -249,6 +250,11 @@ def plain_rendering() -> Iterator[None]:
         yield
     finally:
         _render_caches.reset(token)
+
+
+def is_seeded_character(ch: str) -> bool:
+    """Whether ``ch`` is in a subset that seeding made (ASCII or the fixed wording: never only a party's)."""
+    return ord(ch) in _seeded_characters
 
 
 def render_caches_enabled() -> bool:
@@ -288,6 +294,7 @@ def _seed(wording: str) -> tuple[tuple[str, str], ...]:
         face_font.splitString(seed, scratch)
         with _lock:
             _seeded_subsets.update((face_font.face.filename, tuple(s)) for s in face_font.state[scratch].subsets)
+            _seeded_characters.update(code for s in face_font.state[scratch].subsets for code in s if code)
         del face_font.state[scratch]
     return tuple(seeds)
 

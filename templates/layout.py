@@ -21,7 +21,7 @@ from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
-from templates.fonts import font_runs, render_caches_enabled, text_width
+from templates.fonts import font_runs, is_seeded_character, render_caches_enabled, text_width
 
 # Marks that may not begin a line (行首禁则).
 NO_LINE_START = frozenset("，。；：、）》”’！？」』】〕〉｝］·%‰℃,.;:!?)]}")
@@ -84,10 +84,28 @@ def _measure(text: str, size: float, tracking: float) -> float:
     return text_width(text, size) + tracking * len(text)
 
 
+# Jiudi's render caches (templates.fonts): the unit of a single character of the fixed wording, made once per size
+# and tracking. Only characters of a seeded subset (ASCII and the fixed wording: ``fonts.is_seeded_character``),
+# never one only a party wrote.
+_kept_units: dict[tuple[str, float, float], Unit] = {}
+_MAX_KEPT_UNITS = 4096
+
+
 def tokenize(text: str, size: float, tracking: float = 0.0) -> list[Unit]:
     """Cut `text` into units, measured at `size` points with `tracking` after every character."""
     units: list[Unit] = []
+    keep = render_caches_enabled()
     for token in _TOKEN.findall(text):
+        if keep and len(token) == 1:
+            unit = _kept_units.get((token, size, tracking))
+            if unit is not None:
+                units.append(unit)
+                continue
+            if (is_seeded_character(token) and not token.isspace() and len(_kept_units) < _MAX_KEPT_UNITS
+                    and unicodedata.category(token) not in ("Cc", "Cf")):
+                unit = _kept_units[(token, size, tracking)] = Unit(token, _measure(token, size, tracking))
+                units.append(unit)
+                continue
         if token.isspace() and token != "\u3000":
             token = " "  # tabs and line breaks inside a paragraph print as a space
         elif unicodedata.category(token[0]) in ("Cc", "Cf"):

@@ -29,6 +29,7 @@ def no_kept_font_files():  # type: ignore[no-untyped-def]
     """Each test starts with nothing kept: what an earlier test kept must not hide what this one checks."""
     fonts._kept_font_files.clear()
     fonts._kept_font_dictionaries.clear()
+    layout._kept_units.clear()
     yield
 
 
@@ -54,9 +55,11 @@ def test_the_closing_dates_fallback_subset_is_kept(confirmed: RulingContent):
 @pytest.mark.parametrize("unusual", ["鹦鹉螺蝌蚪蜻蜓", "镕堃喆"], ids=["song-face", "fallback-face"])
 def test_a_kept_font_file_never_holds_what_a_party_wrote(confirmed: RulingContent, unusual: str):
     render_ruling(dataclasses.replace(confirmed, agreement_text=f"一、乙方向甲方交付{unusual}标本。"))
-    assert fonts._kept_font_files and fonts._kept_font_dictionaries
+    render_ruling(dataclasses.replace(confirmed, agreement_text=f"一、乙方向甲方交付{unusual}标本。"))  # now seeded
+    assert fonts._kept_font_files and fonts._kept_font_dictionaries and layout._kept_units
     for _face, _sub, subset in [*fonts._kept_font_files, *fonts._kept_font_dictionaries]:
         assert not {ord(ch) for ch in unusual} & set(subset)
+    assert not set(unusual) & {ch for ch, _size, _tracking in layout._kept_units}
 
 
 @pytest.mark.parametrize("preview", [False, True], ids=["ruling", "preview-watermark"])
