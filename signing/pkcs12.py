@@ -8,11 +8,12 @@ sealing itself (PAdES levels, certification, fail-closed timestamps) is ``signin
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from asn1crypto import algos, cms, tsp
 from asn1crypto import keys as asn1_keys
-from asn1crypto import tsp
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
 from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
@@ -62,17 +63,97 @@ class _KeptSigningCertificate(SigningCertificateV2Provider):
 
 class SealSigner(ParsedKeySigner):
     """A ``ParsedKeySigner`` that also keeps what is the same in every seal's CMS: the signing-certificate-v2
-    attribute, encoded once. Everything else pyHanko builds per seal as usual."""
+    attribute, and the SignedData around the signer's parts (``_package_signature``), encoded once. The signed and
+    unsigned attributes and the signature are pyHanko's, per seal, as usual."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._signing_certificate_der = as_signing_certificate_v2(self.signing_cert).dump()
+        self._skeletons: dict[str, _CmsSkeleton] = {}
 
     def _signed_attr_providers(self, *args: Any, **kwargs: Any) -> Iterable[CMSAttributeProvider]:
         for provider in super()._signed_attr_providers(*args, **kwargs):
             if type(provider) is SigningCertificateV2Provider and provider.signing_cert is self.signing_cert:
                 provider = _KeptSigningCertificate(self.signing_cert, self._signing_certificate_der)
             yield provider
+
+    def _package_signature(
+        self,
+        *,
+        digest_algorithm: str,
+        cms_version: Any,
+        signed_attrs: cms.CMSAttributes,
+        signature: bytes,
+        unsigned_attrs: cms.CMSAttributes | None,
+        encap_content_info: Any,
+    ) -> cms.ContentInfo:
+        """pyHanko's SignedData (RFC 5652 §5) for a detached signature over data, its fixed parts (signer
+        identifier, algorithms, certificates) encoded once per digest algorithm; anything else goes to pyHanko."""
+        detached_data = encap_content_info in (None, {"content_type": "data"})  # what pyHanko passes for a PDF
+        if not detached_data or cms_version != "v1" or self.attribute_certs or digest_algorithm == "shake256":
+            return super()._package_signature(
+                digest_algorithm=digest_algorithm, cms_version=cms_version, signed_attrs=signed_attrs,
+                signature=signature, unsigned_attrs=unsigned_attrs, encap_content_info=encap_content_info,
+            )
+        skeleton = self._skeletons.get(digest_algorithm)
+        if skeleton is None:
+            skeleton = self._skeletons[digest_algorithm] = self._cms_skeleton(digest_algorithm)
+        return cms.ContentInfo.load(skeleton.signed_data(signed_attrs.dump(), signature,
+                                                         None if unsigned_attrs is None else unsigned_attrs.dump()))
+
+    def _cms_skeleton(self, digest_algorithm: str) -> _CmsSkeleton:
+        signing_cert = self.signing_cert
+        assert signing_cert is not None
+        sid = cms.SignerIdentifier({"issuer_and_serial_number": cms.IssuerAndSerialNumber(
+            {"issuer": signing_cert.issuer, "serial_number": signing_cert.serial_number})})
+        # the certificates pyHanko embeds (the registry, roots included, and the signing certificate), once each,
+        # in DER's order for a SET OF
+        certs = {c.dump() for c in (*(self.cert_registry or ()), signing_cert)
+                 if self.embed_roots or c is signing_cert or c.self_signed == "no"}
+        return _CmsSkeleton(
+            sid=sid.dump(),
+            digest_algorithm=algos.DigestAlgorithm({"algorithm": digest_algorithm}).dump(),
+            signature_algorithm=self.get_signature_mechanism_for_digest(digest_algorithm).dump(),
+            certificates=b"".join(sorted(certs)),
+        )
+
+
+def _der(tag: int, content: bytes) -> bytes:
+    """One DER element: tag, definite length, content (X.690 8.1)."""
+    n = len(content)
+    if n < 0x80:
+        return bytes((tag, n)) + content
+    length = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes((tag, 0x80 | len(length))) + length + content
+
+
+_SEQUENCE, _SET, _OCTET_STRING = 0x30, 0x31, 0x04
+_VERSION_1 = b"\x02\x01\x01"  # INTEGER 1
+_ENCAP_DATA = cms.EncapsulatedContentInfo({"content_type": "data"}).dump()
+_SIGNED_DATA_OID = cms.ContentType("signed_data").dump()
+
+
+@dataclass(frozen=True)
+class _CmsSkeleton:
+    """The parts of a SignedData that are the same in every seal of one signer, DER-encoded."""
+
+    sid: bytes
+    digest_algorithm: bytes
+    signature_algorithm: bytes
+    certificates: bytes  # the contents of the SET OF CertificateChoices
+
+    def signed_data(self, signed_attrs: bytes, signature: bytes, unsigned_attrs: bytes | None) -> bytes:
+        """A ContentInfo holding the SignedData: ``signed_attrs`` and ``unsigned_attrs`` as their SET OF encodings,
+        written [0] and [1] IMPLICIT into the SignerInfo (RFC 5652 §5.3)."""
+        signer_info = _der(_SEQUENCE, b"".join((
+            _VERSION_1, self.sid, self.digest_algorithm, b"\xa0" + signed_attrs[1:], self.signature_algorithm,
+            _der(_OCTET_STRING, signature), b"" if unsigned_attrs is None else b"\xa1" + unsigned_attrs[1:],
+        )))
+        signed_data = _der(_SEQUENCE, b"".join((
+            _VERSION_1, _der(_SET, self.digest_algorithm), _ENCAP_DATA, _der(0xA0, self.certificates),
+            _der(_SET, signer_info),
+        )))
+        return _der(_SEQUENCE, _SIGNED_DATA_OID + _der(0xA0, signed_data))
 
 
 def load_pkcs12_signer(p12: bytes, passphrase: bytes, *, keep_cms_parts: bool = False) -> ParsedKeySigner:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 _DIGITS = "〇一二三四五六七八九"
+CHINESE_DATE_CHARACTERS = _DIGITS + "十年月日"  # every character chinese_date may print
 
 
 def _chinese_number(n: int) -> str:

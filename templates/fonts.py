@@ -171,7 +171,10 @@ def _add_objects(self: TTFont, doc: object) -> None:
     state = self.state[doc]
     token = _subsets_being_written.set((self.face.name, state.subsets))
     try:
-        _original_add_objects(self, doc)
+        if _render_caches.get() and getattr(doc, "compression", False):
+            _add_font_objects(self, doc)  # Jiudi's render caches, below
+        else:
+            _original_add_objects(self, doc)
     finally:
         _subsets_being_written.reset(token)
 
@@ -236,6 +239,7 @@ _KEPT_LEVEL = 9
 _OWN_LEVEL = 3
 _kept_font_files: dict[tuple[str, bytes, tuple[int, ...]], tuple[int, bytes]] = {}  # -> (Length1, deflated file)
 _seeded_subsets: set[tuple[str, tuple[int, ...]]] = set()  # (face file, subset) as seeding made them: kept
+_seeded_characters: set[int] = set()  # the code points of those subsets
 
 
 @contextlib.contextmanager
@@ -248,11 +252,24 @@ def plain_rendering() -> Iterator[None]:
         _render_caches.reset(token)
 
 
+def is_seeded_character(ch: str) -> bool:
+    """Whether ``ch`` is in a subset that seeding made (ASCII or the fixed wording: never only a party's)."""
+    return ord(ch) in _seeded_characters
+
+
+def render_caches_enabled() -> bool:
+    """Whether Jiudi's render caches are on in this context (they are unless in ``plain_rendering()``)."""
+    return _render_caches.get()
+
+
 @lru_cache(maxsize=8)
-def _seed(wording: str) -> str:
-    """The characters to seed a document with for ``wording``: its Song-face characters beyond ASCII, first
-    occurrence first, as many as fill whole subsets of a fresh document, so a seeded subset has no room for a
-    document's own characters. The subsets they make are recorded as the ones whose font files may be kept."""
+def _seed(wording: str) -> tuple[tuple[str, str], ...]:
+    """The (face, characters) to seed a document with for ``wording``, first occurrence first: for the Song face
+    its characters beyond ASCII, as many as fill whole subsets of a fresh document, so a seeded subset has no room
+    for a document's own characters; for each fallback face the characters of ``wording`` that only it has (the
+    〇 of every closing date), whose first subset then holds ASCII and those characters and is kept only while
+    the document adds none of its own. The subsets they make are recorded as the ones whose font files may be
+    kept."""
     coverage = _song_coverage()
     characters = "".join(dict.fromkeys(ch for ch in wording if ord(ch) >= 128 and ord(ch) in coverage))
     font = pdfmetrics.getFont(SONG)
@@ -265,22 +282,88 @@ def _seed(wording: str) -> str:
         if ord(ch) not in full:
             break
         prefix += ch
-    scratch = pdfdoc.PDFDocument()
-    font.splitString(prefix, scratch)
-    with _lock:  # whole subsets: a document's own characters go to the next one
-        _seeded_subsets.update((font.face.filename, tuple(subset)) for subset in font.state[scratch].subsets)
-    del font.state[scratch]
-    return prefix
+    seeds = [(SONG, prefix)] if prefix else []
+    rare = "".join(dict.fromkeys(ch for ch in wording if ord(ch) >= 128 and ord(ch) not in coverage))
+    for source in FALLBACK_SOURCES:
+        only_here = "".join(ch for ch in rare if font_for_char(ch) == source.name)
+        if only_here:
+            seeds.append((source.name, only_here))
+    for name, seed in seeds:
+        face_font = pdfmetrics.getFont(name)
+        scratch = pdfdoc.PDFDocument()
+        face_font.splitString(seed, scratch)
+        with _lock:
+            _seeded_subsets.update((face_font.face.filename, tuple(s)) for s in face_font.state[scratch].subsets)
+            _seeded_characters.update(code for s in face_font.state[scratch].subsets for code in s if code)
+        del face_font.state[scratch]
+    return tuple(seeds)
 
 
 def seed_subsets(canvas: Canvas, wording: str) -> None:
-    """Give the Song face the characters of the fixed ``wording`` first (in the order they appear), as many as
-    fill whole subsets, so those subsets are the same in every document seeded with the same wording."""
+    """Give the faces the characters of the fixed ``wording`` first (in the order they appear): the Song face as
+    many as fill whole subsets, so those subsets are the same in every document seeded with the same wording;
+    each fallback face the characters only it has."""
     if not _render_caches.get():
         return
-    prefix = _seed(wording)
-    if prefix:
-        pdfmetrics.getFont(SONG).splitString(prefix, canvas._doc)
+    for name, seed in _seed(wording):
+        pdfmetrics.getFont(name).splitString(seed, canvas._doc)
+
+
+@dataclass(frozen=True)
+class _KeptFontDictionary:
+    """What a kept subset's Font dictionary holds that is the same in every document: its widths, already written
+    as a PDF array, and its ToUnicode CMap, already deflated (as reportlab deflates it)."""
+
+    widths: bytes
+    to_unicode: bytes
+
+
+_kept_font_dictionaries: dict[tuple[str, bytes, tuple[int, ...]], _KeptFontDictionary] = {}
+
+
+def _flate_stream(deflated: bytes) -> pdfdoc.PDFStream:
+    """A stream whose content is deflated already: a dictionary that names its /Filter is written as it is."""
+    return pdfdoc.PDFStream(
+        pdfdoc.PDFDictionary({"Filter": pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])}), deflated)
+
+
+def _add_font_objects(self: TTFont, doc: pdfdoc.PDFDocument) -> None:
+    """reportlab's TTFont.addObjects (the Font dictionary of every subset of this face in ``doc``), with a kept
+    subset's widths and ToUnicode CMap made once, like its font file (``_add_subset_objects``)."""
+    state = self.state[doc]
+    state.frozen = 1
+    face = self.face
+    for n, subset in enumerate(state.subsets):
+        internal_name = self.getSubsetInternalName(n, doc)[1:]
+        base_font_name = b"".join((ttfonts.SUBSETN(n), b"+", face.name, face.subfontNameX)).decode("pdfdoc")
+        pdf_font = pdfdoc.PDFTrueTypeFont()
+        pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
+        pdf_font.Name = internal_name
+        pdf_font.BaseFont = base_font_name
+        pdf_font.FirstChar = 0
+        pdf_font.LastChar = len(subset) - 1
+        seeded = (face.filename, tuple(subset)) in _seeded_subsets
+        key = (face.filename, face.subfontNameX, tuple(subset))
+        kept = _kept_font_dictionaries.get(key) if seeded else None
+        if kept is None:
+            widths = pdfdoc.PDFArray(list(map(face.getCharWidth, subset)))
+            to_unicode = ttfonts.makeToUnicodeCMap(base_font_name, subset)
+            if seeded:
+                kept = _KeptFontDictionary(widths.format(doc), zlib.compress(to_unicode.encode("utf8")))
+                with _lock:
+                    if len(_kept_font_dictionaries) < _MAX_KEPT_FONT_FILES:
+                        _kept_font_dictionaries[key] = kept
+        if kept is None:
+            pdf_font.Widths = widths
+            cmap = pdfdoc.PDFStream(content=to_unicode, filters=[pdfdoc.PDFZCompress])
+        else:
+            pdf_font.Widths = kept.widths  # bytes: written as they are
+            cmap = _flate_stream(kept.to_unicode)
+        pdf_font.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base_font_name)
+        pdf_font.FontDescriptor = face.addSubsetObjects(doc, base_font_name, subset)
+        doc.Reference(pdf_font, internal_name)
+        doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
+    del self.state[doc]
 
 
 def _add_subset_objects(self: ttfonts.TTFontFace, doc: pdfdoc.PDFDocument, fontname: str, subset: list[int]) -> Any:

@@ -17,9 +17,11 @@ from functools import lru_cache
 from typing import Literal
 
 from reportlab.lib.colors import Color, black
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 
-from templates.fonts import font_runs, text_width
+from templates.fonts import font_runs, is_seeded_character, render_caches_enabled, text_width
 
 # Marks that may not begin a line (行首禁则).
 NO_LINE_START = frozenset("，。；：、）》”’！？」』】〕〉｝］·%‰℃,.;:!?)]}")
@@ -82,10 +84,28 @@ def _measure(text: str, size: float, tracking: float) -> float:
     return text_width(text, size) + tracking * len(text)
 
 
+# Jiudi's render caches (templates.fonts): the unit of a single character of the fixed wording, made once per size
+# and tracking. Only characters of a seeded subset (ASCII and the fixed wording: ``fonts.is_seeded_character``),
+# never one only a party wrote.
+_kept_units: dict[tuple[str, float, float], Unit] = {}
+_MAX_KEPT_UNITS = 4096
+
+
 def tokenize(text: str, size: float, tracking: float = 0.0) -> list[Unit]:
     """Cut `text` into units, measured at `size` points with `tracking` after every character."""
     units: list[Unit] = []
+    keep = render_caches_enabled()
     for token in _TOKEN.findall(text):
+        if keep and len(token) == 1:
+            unit = _kept_units.get((token, size, tracking))
+            if unit is not None:
+                units.append(unit)
+                continue
+            if (is_seeded_character(token) and not token.isspace() and len(_kept_units) < _MAX_KEPT_UNITS
+                    and unicodedata.category(token) not in ("Cc", "Cf")):
+                unit = _kept_units[(token, size, tracking)] = Unit(token, _measure(token, size, tracking))
+                units.append(unit)
+                continue
         if token.isspace() and token != "\u3000":
             token = " "  # tabs and line breaks inside a paragraph print as a space
         elif unicodedata.category(token[0]) in ("Cc", "Cf"):
@@ -165,7 +185,7 @@ def draw_line(
         x0 += (avail - natural) / 2
     elif align == "right":
         x0 += avail - natural
-    text = canvas.beginText()
+    segments: list[_Segment] = []
     cursor = x0
     segment: list[Unit] = []
 
@@ -173,11 +193,7 @@ def draw_line(
         nonlocal cursor
         if not segment:
             return
-        text.setTextOrigin(cursor, y)
-        text.setCharSpace(tracking + extra)
-        for font, run in font_runs("".join(u.text for u in segment)):
-            text.setFont(font, size)
-            text.textOut(run)
+        segments.append((cursor, y, tracking + extra, "".join(u.text for u in segment)))
         cursor += sum(u.width for u in segment) + extra * len(segment)
         segment.clear()
 
@@ -190,7 +206,54 @@ def draw_line(
             flush(0.0)
             cursor += gap
     flush(gap)
+    _draw_text(canvas, segments, size)
+
+
+_Segment = tuple[float, float, float, str]  # origin x, baseline y, character spacing, text
+
+
+def _draw_text(canvas: Canvas, segments: list[_Segment], size: float, *, render_mode: int = 0) -> None:
+    """One text object (BT … ET) setting each segment at its origin with its character spacing, each character in
+    the face that has it; ``render_mode`` 2 strokes the glyphs too (bold)."""
+    if render_caches_enabled():
+        canvas._code.append(_text_operators(canvas, segments, size, render_mode))
+        return
+    text = canvas.beginText()
+    for n, (x, y, char_space, string) in enumerate(segments):
+        text.setTextOrigin(x, y)
+        text.setCharSpace(char_space)
+        if n == 0 and render_mode:
+            text.setTextRenderMode(render_mode)
+        for font, run in font_runs(string):
+            text.setFont(font, size)
+            text.textOut(run)
     canvas.drawText(text)
+
+
+def _text_operators(canvas: Canvas, segments: list[_Segment], size: float, render_mode: int) -> str:
+    """The operators reportlab's text object writes for what ``_draw_text`` asks of it, byte for byte, written
+    directly: reportlab's PDFTextObject also measures every run and keeps a cursor nobody reads here (Jiudi's
+    render caches, issue 18 item 1; tests/templates/test_render_caches.py compares the two)."""
+    doc = canvas._doc
+    size_operators = f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL"  # reportlab's default leading: 1.2 × size
+    code = ["BT", "1 0 0 1 0 0 Tm"]
+    for n, (x, y, char_space, string) in enumerate(segments):
+        code.append(f"1 0 0 1 {fp_str(x, y)} Tm")
+        code.append(f"{fp_str(char_space)} Tc")
+        if n == 0 and render_mode:
+            code.append(f"{render_mode} Tr")
+        for font_name, run in font_runs(string):
+            font = getFont(font_name)
+            operators = []
+            current = -1
+            for subset, encoded in font.splitString(run, doc):
+                if subset != current:
+                    operators.append(f"{font.getSubsetInternalName(subset, doc)} {size_operators}")
+                    current = subset
+                operators.append(f"({escapePDF(encoded)}) Tj")
+            code.append(" ".join(operators))
+    code.append("ET")
+    return " ".join(code)
 
 
 def draw_string(
@@ -216,17 +279,10 @@ def draw_string(
         x -= w
     canvas.saveState()
     canvas.setFillColor(color)
-    text = canvas.beginText()
-    text.setTextOrigin(x, y)
-    text.setCharSpace(tracking)
     if bold:
         canvas.setStrokeColor(color)
         canvas.setLineWidth(size * 0.03)
-        text.setTextRenderMode(2)
-    for font, run in font_runs(s):
-        text.setFont(font, size)
-        text.textOut(run)
-    canvas.drawText(text)
+    _draw_text(canvas, [(x, y, tracking, s)], size, render_mode=2 if bold else 0)
     canvas.restoreState()
     return w
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from reportlab.pdfgen.canvas import Canvas
 
-from templates.dates import arabic_date, chinese_date
+from templates.dates import CHINESE_DATE_CHARACTERS, arabic_date, chinese_date
 from templates.fonts import seed_subsets
 from templates.layout import Line, break_lines, draw_line, draw_string, string_width
 from templates.model import AgentInfo, PartyInfo, RenderedDocument, RulingContent, RulingFrame, SealBox
@@ -120,11 +120,12 @@ def render_court_ruling(content: RulingFrame, paragraphs: list[str], texts: Lega
 
 def _fixed_wording(texts: LegalTexts) -> str:
     """Every string of the ruling's fixed wording (common wording, outcomes, grounds, address wording) in one
-    string, in the order the texts hold them: what rulings have in common, to seed the fonts' subsets with."""
+    string, in the order the texts hold them, then the numerals of the closing date (its 〇 is in a fallback
+    face): what rulings have in common, to seed the fonts' subsets with."""
     wording = _wordings.get(texts.directory)
     if wording is None:
         wording = _wordings[texts.directory] = "".join(
-            _strings((texts.ruling, texts.outcomes, texts.grounds, texts.address)))
+            _strings((texts.ruling, texts.outcomes, texts.grounds, texts.address))) + CHINESE_DATE_CHARACTERS
     return wording
 
 
