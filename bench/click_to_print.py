@@ -32,7 +32,7 @@ import httpx  # noqa: E402
 import uvicorn  # noqa: E402
 from service import arguments, bare_seal_ms, pct  # bench/service.py (puts the project on the path)
 
-from confirm.app import create_app  # noqa: E402
+from confirm.app import create_app, freeze_heap  # noqa: E402
 from confirm.bootstrap import initialize  # noqa: E402
 from confirm.core.config import Settings  # noqa: E402
 from tests.e2e.conftest import _free_port  # noqa: E402
@@ -99,8 +99,10 @@ def main() -> None:
                             public_base_url=base, tsa_url=None, signer=None)
         runtime, result = initialize(settings, say=lambda _t: None)
         passwords = {u: p for u, _r, p in result.credentials}
-        server = uvicorn.Server(uvicorn.Config(create_app(runtime=runtime), host="127.0.0.1", port=port,
-                                               log_level="warning", timeout_graceful_shutdown=1))
+        app = create_app(runtime=runtime)
+        freeze_heap()  # as jiudi serve does once the app is built
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                               timeout_graceful_shutdown=1))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         while not server.started:
