@@ -15,23 +15,18 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 
-def reading(engine: Engine) -> sa.Connection:
-    """A connection for reads alone (use it in ``with``), from the engine's reader (``reader``): it takes no lock
-    and begins no transaction; each statement reads one snapshot of its own."""
-    return reader(engine).connect()
-
-
 def read(engine: Engine, statement: sa.Executable, parameters: dict[str, object]) -> Sequence[sa.Row[Any]]:
     """The rows of one read-only statement through the engine's reader. A connection the database dropped (a
     restart) is found by the statement that fails on it, not by a ping before every statement: the reader's pool
-    is then invalidated and the statement, which changes nothing, is run once more on a fresh connection."""
+    is then invalidated and the statement, which changes nothing, is run once more on a fresh connection. It takes
+    no lock and begins no transaction; the statement reads one snapshot of its own."""
     try:
-        with reading(engine) as connection:
+        with reader(engine).connect() as connection:
             return connection.execute(statement, parameters).all()
     except sa.exc.DBAPIError as exc:
         if not exc.connection_invalidated:
             raise
-    with reading(engine) as connection:
+    with reader(engine).connect() as connection:
         return connection.execute(statement, parameters).all()
 
 
