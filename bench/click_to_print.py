@@ -1,7 +1,7 @@
 """Click to print: the time from the judge's 盖章出具 click to the sealed ruling on the mediator's open page, measured
 in a real browser (issue 18 item 5).
 
-Run: .venv/bin/python bench/click_to_print.py [N] [--postgres URL]
+Run: .venv/bin/python bench/click_to_print.py [N] [--postgres URL] [--sealing-thread]
 
 A live service (real uvicorn on a loopback port, the in-process issuance worker, SQLite in a temporary directory or
 an empty PostgreSQL database) and Debian's Chromium driven by Playwright: one window is the judge's, one the
@@ -89,14 +89,14 @@ def logged_in(browser, base: str, username: str, password: str, viewport: dict[s
 
 
 def main() -> None:
-    args = arguments(default_n=30)
+    args = arguments(default_n=30, sealing=True)
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         settings = Settings(data_dir=Path(tmp) / "data", database_url=args.postgres or f"sqlite:///{tmp}/bench.sqlite3",
-                            public_base_url=base, tsa_url=None, signer=None)
+                            public_base_url=base, tsa_url=None, signer=None, sealing_process=not args.sealing_thread)
         runtime, result = initialize(settings, say=lambda _t: None)
         passwords = {u: p for u, _r, p in result.credentials}
         app = create_app(runtime=runtime)
@@ -168,7 +168,8 @@ def main() -> None:
 
     backend = "postgresql" if args.postgres else "sqlite"
     c_med, p_med = statistics.median(click_ms), statistics.median(plain_ms)
-    print(f"click 盖章出具 → ruling on the mediator's page ({backend}, Chromium, n={len(click_ms)}): "
+    where = "the worker's thread" if args.sealing_thread else "the sealing process"
+    print(f"click 盖章出具 → ruling on the mediator's page ({backend}, sealed in {where}, Chromium, n={len(click_ms)}): "
           f"p50 {c_med:.0f} ms, p99 {pct(click_ms, 0.99):.0f} ms, max {max(click_ms):.0f} ms "
           f"({swapped} swapped in, {len(click_ms) - swapped} reloaded)")
     print(f"the first decision after the service started (not counted above): {first_ms:.0f} ms")

@@ -20,11 +20,15 @@ from confirm.core.config import Settings  # noqa: E402
 from confirm.core.runtime import Runtime  # noqa: E402
 
 
-def arguments(default_n: int = 20) -> argparse.Namespace:
-    """``N`` (how many measured runs after two warm-ups) and ``--postgres URL``."""
+def arguments(default_n: int = 20, *, sealing: bool = False) -> argparse.Namespace:
+    """``N`` (how many measured runs after two warm-ups) and ``--postgres URL`` (and, with ``sealing``,
+    ``--sealing-thread``: the worker seals in its own thread instead of the sealing process)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("n", nargs="?", type=int, default=default_n)
     parser.add_argument("--postgres", help="a PostgreSQL URL to an empty database instead of SQLite")
+    if sealing:
+        parser.add_argument("--sealing-thread", action="store_true",
+                            help="seal in the worker's thread of the web server's process (JIUDI_SEALING_PROCESS=0)")
     return parser.parse_args()
 
 

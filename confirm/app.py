@@ -23,6 +23,7 @@ from confirm.core.config import Settings
 from confirm.core.db import is_postgresql
 from confirm.core.events import NotificationListener
 from confirm.core.runtime import Runtime
+from confirm.core.sealing_process import SealingProcess
 from confirm.execution import views as execution_views
 from confirm.follow_up import views as follow_up_views
 from confirm.follow_up.schedule import FollowUpNotice
@@ -87,6 +88,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                         runtime.settings.data_dir)
         worker = None
         if runtime.settings.issuance_in_process:
+            if runtime.settings.sealing_process:  # the worker shares this process with the web server
+                runtime.sealing = SealingProcess(runtime.settings)
+                runtime.sealing.start()
             worker = IssuanceWorker(runtime, document_kinds())
             runtime.worker = worker
             worker.start()
@@ -101,6 +105,9 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 listener.stop()
             if worker is not None:
                 worker.stop()
+            if runtime.sealing is not None:
+                runtime.sealing.stop()
+                runtime.sealing = None
 
     app = FastAPI(title="就地 Jiudi — 司法确认电子签章服务", version="1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Judicial confirmation of mediation agreements with electronically sealed rulings.")

@@ -85,8 +85,11 @@ def settings(tmp_path: Path, database_url: str, keys_template: Path):  # type: i
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     shutil.copytree(keys_template / "keys", data_dir / "keys")
+    # the worker seals in its own thread: a sealing process per test app would cost each test ~1 s of start;
+    # the sealing process has tests of its own (tests/system/test_sealing_process.py), and every test that
+    # starts `jiudi serve` (tests/e2e) runs with it, as the service does
     return Settings(data_dir=data_dir, database_url=database_url, public_base_url="http://testserver",
-                    tsa_url=None, signer=None)
+                    tsa_url=None, signer=None, sealing_process=False)
 
 
 @pytest.fixture(scope="session")

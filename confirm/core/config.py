@@ -44,6 +44,9 @@ class Settings:
     tsa_url: str | None
     signer: str | None
     issuance_in_process: bool = True
+    # the in-process worker renders and seals in a child process of its own (core.sealing_process), so that the
+    # seal does not wait for the web server's requests (issue 18 item 5); JIUDI_SEALING_PROCESS=0: in its thread
+    sealing_process: bool = True
     seal_level: str | None = None  # B-B, B-T, B-LT or B-LTA; default B-LTA in development mode
     # B-LT/B-LTA: the seal and TSA chains' revocation data (OCSP, CRL) is given again to seals for at most this
     # many seconds, never past its nextUpdate; 0: every seal asks the responders (signing.revocation_cache)
@@ -97,6 +100,7 @@ class Settings:
             tsa_url=env.get("JIUDI_TSA_URL") or None,
             signer=env.get("JIUDI_SIGNER") or None,
             issuance_in_process=(env.get("JIUDI_ISSUANCE_IN_PROCESS", "1") != "0"),
+            sealing_process=(env.get("JIUDI_SEALING_PROCESS", "1") != "0"),
             seal_level=env.get("JIUDI_SEAL_LEVEL") or None,
             revocation_max_age=require_revocation_max_age(float(env.get("JIUDI_REVOCATION_MAX_AGE") or 300)),
             issuance_lease_seconds=float(env.get("JIUDI_ISSUANCE_LEASE_SECONDS") or 300),

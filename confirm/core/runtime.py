@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,13 +24,15 @@ from confirm.core.config import Settings
 from confirm.core.db import make_engine, pending_after_commit, transaction
 from confirm.core.events import EventBus
 from confirm.core.messaging import Channel
-from confirm.core.seals import CourtSeals
+from confirm.core.sealing_process import SealingProcess
+from confirm.core.seals import CourtSeals, SealedDocument
 from confirm.core.storage import DocumentStore, make_store
 from confirm.core.verify_codes import load_or_create_secret
 from confirm.law.calendar import RestDayCalendar, calendar_from_table
 from confirm.law.evaluation import Weights, weights_from_table
 from confirm.law.signals import merge_table
 from confirm.law.tables import evaluation_table, holiday_table, signal_table
+from templates.model import RenderedDocument
 
 COURT_HOLIDAYS_FILE = "holidays.yaml"  # in the data directory: a court's years over the shipped holidays.yaml
 COURT_SIGNALS_FILE = "signals.yaml"  # in the data directory: a court's thresholds over the shipped signals.yaml
@@ -50,6 +52,7 @@ class Runtime:
     store: DocumentStore = field(init=False)
     bus: EventBus = field(default_factory=EventBus)
     worker: Wakeable | None = None  # the in-process issuance worker, when this process runs one
+    sealing: SealingProcess | None = None  # its sealing process, when it seals in a process of its own
 
     def __post_init__(self) -> None:
         self.engine = make_engine(self.settings.database_url)
@@ -111,6 +114,14 @@ class Runtime:
     def channels(self) -> dict[str, Channel]:
         """The configured message channels (``email``, ``sms``); none in a bare development set-up."""
         return self.settings.messaging.channels()
+
+    def seal(self, render: Callable[[], RenderedDocument], court_code: str, court_name: str,
+             reason: str) -> SealedDocument:
+        """Render a document and seal it with its court's seal: in the sealing process when this process has one
+        (``jiudi serve``: the worker shares its process with the web server), else here."""
+        if self.sealing is not None:
+            return self.sealing.seal(render, court_code, court_name, reason)
+        return self.seals.seal(court_code, court_name, render(), reason)
 
     @cached_property
     def seals(self) -> CourtSeals:

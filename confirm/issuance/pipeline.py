@@ -1,8 +1,9 @@
 """The one sealing pipeline every sealed document goes through: the ruling, the service receipt, each electronic
 service voucher (and the documents to come).
 
-Prepare (read) in a short transaction → render → seal (outside any transaction) → store → record under a unique
-constraint and finish the job, in one transaction. A document *kind* says only what differs: what the document
+Prepare (read) in a short transaction → render → seal (outside any transaction; both in the sealing process when
+there is one: ``core.sealing_process``) → store → record under a unique constraint and finish the job, in one
+transaction. A document *kind* says only what differs: what the document
 says (``prepare``) and where the record goes (``record``), like pyHanko's ``TimeStamper`` backends. A second
 worker's copy, or a retry after a crash between sealing and recording, loses on the unique constraint and keeps
 nothing; a job whose reason went away meanwhile (a voided service) records nothing.
@@ -89,9 +90,8 @@ def run_pipeline(runtime: Runtime, kind: DocumentKind[Any], target: JobTarget, j
         if prepared is None:
             finish_job(session, job_id)
             return False
-    rendered = prepared.render()
     crash_point("during_sealing")
-    sealed = runtime.seals.seal(prepared.court_code, prepared.court_name, rendered, prepared.reason)
+    sealed = runtime.seal(prepared.render, prepared.court_code, prepared.court_name, prepared.reason)
     sha256 = runtime.store.put(sealed.pdf)
     crash_point("after_sealing")
     try:
