@@ -114,11 +114,11 @@ class CachedLookups:
         if gzip is None:
             await self.app(scope, receive, send)
             return
-        record, renderings = scope[FOUND]
+        renderings = scope[FOUND][1]
         variant = (kind, scope.get("scheme") == "https", gzip)
         finished = renderings.get(variant)
         if finished is not None:
-            await send({"type": "http.response.start", "status": 200, "headers": finished[0]})
+            await send({"type": "http.response.start", "status": 200, "headers": list(finished[0])})
             await send({"type": "http.response.body", "body": finished[1]})
             return
         scope[ANSWER] = kind, content_type
