@@ -114,11 +114,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.state.runtime = runtime
     app.state.limits = Limits(runtime.settings, runtime.engine)
     app.state.public_records = PublicRecords()  # the verification look-ups' cache (verification.service)
-    app.add_middleware(verification_views.CachedLookups)  # innermost: its answers pass the middleware below
+    app.add_middleware(verification_views.RulingAnswers)  # innermost: its answers pass the middleware below
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM, exclude_content_types=GZIP_EXCLUDED)
     app.add_middleware(BodyLimit)  # inside SecurityHeaders: a 413 carries the headers too
     redact_access_log()
     app.add_middleware(SecurityHeaders)
+    # outermost: a ruling's look-up answered as the middleware above answered it the first time (issue 18)
+    app.add_middleware(verification_views.CachedLookups)
     install_error_handlers(app)
     # public verification first: its look-ups are most of the traffic, and the router tries routes in order (no
     # other router has a path of its own, so the order changes nothing else)

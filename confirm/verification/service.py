@@ -376,6 +376,11 @@ def with_registry(runtime: Runtime, report: VerificationReport, *, signature_dec
     return answer
 
 
+# A record's renderings, made as the look-ups ask for them: "json" and "html" the endpoint's bytes, and per variant
+# (kind, https, gzip) the finished answer the middleware made of them (``views.CachedLookups``)
+Renderings = dict[Any, Any]
+
+
 class PublicRecords:
     """The public record of each ruling looked up by token, kept in this process with its JSON and its rendered
     page (``/v/{token}``): a look-up then costs one indexed query for the ruling's revocation state instead of
@@ -386,7 +391,7 @@ class PublicRecords:
 
     def __init__(self, max_entries: int = 50_000, ttl: float = 60.0) -> None:
         self.max_entries, self.ttl = max_entries, ttl
-        self._entries: dict[str, tuple[tuple[Any, ...], float, dict[str, Any], dict[str, bytes]]] = {}
+        self._entries: dict[str, tuple[tuple[Any, ...], float, dict[str, Any], Renderings]] = {}
         self._lock = threading.Lock()
 
     def _state(self, runtime: Runtime, hashed: str) -> tuple[Any, ...] | None:
@@ -406,7 +411,7 @@ class PublicRecords:
         return (row.id, row.revoked_at, row.revoked_by), _ruling_record(row, row.court, row.case_number, row.judge,
                                                                         names, revoked_by)
 
-    def cached(self, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]] | None:
+    def cached(self, runtime: Runtime, token: str) -> tuple[dict[str, Any], Renderings] | None:
         """The record and its renderings (``json``, ``html``, filled by the caller) when this process holds them
         for the ruling as it is now; one indexed query, quick enough to run on the event loop. None: ``ruling``."""
         hashed = digest(token[:200])
@@ -417,7 +422,7 @@ class PublicRecords:
             return None
         return entry[2], entry[3]
 
-    def ruling(self, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]] | None:
+    def ruling(self, runtime: Runtime, token: str) -> tuple[dict[str, Any], Renderings] | None:
         """A ruling's record read afresh in one indexed query, quick enough for the event loop, and kept for the
         next look-ups. None: no ruling has this token (an objection ruling's, a certificate's, or none: ``by_token``
         in the thread pool)."""
@@ -426,7 +431,7 @@ class PublicRecords:
         if found is None:
             return None
         state, record = found
-        renderings: dict[str, bytes] = {}
+        renderings: Renderings = {}
         with self._lock:
             if len(self._entries) >= self.max_entries:
                 self._entries.clear()  # a crude bound: a full cache starts over (it refills at one query a token)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from confirm.core.runtime import Runtime
 from confirm.law.errors import DomainError
@@ -54,7 +54,7 @@ async def limited(request: Request) -> None:
 Limited = Depends(limited)
 
 
-async def _lookup(request: Request, runtime: Runtime, token: str) -> tuple[dict[str, Any], dict[str, bytes]]:
+async def _lookup(request: Request, runtime: Runtime, token: str) -> tuple[dict[str, Any], verification.Renderings]:
     """The record behind a token: from this process's ``PublicRecords`` after one indexed query, or a ruling's
     read in one indexed query — both on the event loop (the look-ups that are most of the traffic) — else looked
     up in full in the thread pool."""
@@ -66,7 +66,7 @@ async def _lookup(request: Request, runtime: Runtime, token: str) -> tuple[dict[
     return found
 
 
-def _rendering(scope: Scope, runtime: Runtime, record: dict[str, Any], renderings: dict[str, bytes],
+def _rendering(scope: Scope, runtime: Runtime, record: dict[str, Any], renderings: verification.Renderings,
                kind: str) -> bytes:
     """A ruling's record as the endpoint sends it — its JSON or its page — made once and kept with the record."""
     if kind not in renderings:
@@ -83,11 +83,18 @@ _LOOKUPS = (("/api/v1/verify/", "json", _JSON_HEADERS), ("/v/", "html", _HTML_HE
 
 
 class CachedLookups:
-    """The look-ups of a ruling's token, answered before routing (pure ASGI, issue 18): the same limit counted,
-    the same one indexed query (``PublicRecords.cached``, else ``PublicRecords.ruling``), the same bytes and
-    headers the endpoints below send (``_rendering``; ``Response``'s content-length and content-type, the
-    middleware around it adds the rest). Anything else — a key to check, a shared limit store, a limit reached,
-    a token that is no ruling's, a database error — goes on to the endpoints, which answer it in full."""
+    """The look-ups of a ruling's token, answered in front of the whole middleware stack (pure ASGI, issue 18):
+    the same limit counted, the same one indexed query (``PublicRecords.cached``, else ``PublicRecords.ruling``),
+    and the answer the stack gives — status, every header, body — as the stack gave it the first time. Anything
+    else — a key to check, a shared limit store, a limit reached, a token that is no ruling's, a database error —
+    goes on to the stack and the endpoints, which answer it in full.
+
+    The first look-up of a record in each variant goes through the stack: ``RulingAnswers``, innermost, sends the
+    endpoint's bytes and content headers (``_rendering``), the middleware adds its headers and compresses, and the
+    finished answer is kept with the record (its renderings) under the variant: the kind (JSON or page), whether
+    the request came over https (``SecurityHeaders``' HSTS) and whether it accepts gzip (``GZipMiddleware``) —
+    everything the middleware between reads of a GET without a query string. The next look-ups in that variant
+    send it as it is, without passing the middleware again (about a fifth of a held look-up's CPU)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -97,41 +104,92 @@ class CachedLookups:
             path: str = scope["path"]
             for prefix, kind, content_type in _LOOKUPS:
                 if path.startswith(prefix) and "/" not in path[len(prefix):] and len(path) > len(prefix):
-                    body = self._answer(scope, path[len(prefix):], kind)
-                    if body is not None:
-                        await send({"type": "http.response.start", "status": 200,
-                                    "headers": [(b"content-length", str(len(body)).encode()), content_type]})
-                        await send({"type": "http.response.body", "body": body})
-                        return
-                    break
+                    await self._look_up(scope, receive, send, path[len(prefix):], kind, content_type)
+                    return
         await self.app(scope, receive, send)
 
-    @staticmethod
-    def _answer(scope: Scope, token: str, kind: str) -> bytes | None:
-        state = scope["app"].state
-        lookup_limits: Limits = state.limits
-        if lookup_limits.shared or any(name == _KEY_HEADER for name, _ in scope["headers"]):
+    async def _look_up(self, scope: Scope, receive: Receive, send: Send, token: str, kind: str,
+                       content_type: tuple[bytes, bytes]) -> None:
+        gzip = _found(scope, token)
+        if gzip is None:
+            await self.app(scope, receive, send)
+            return
+        renderings = scope[FOUND][1]
+        variant = (kind, scope.get("scheme") == "https", gzip)
+        finished = renderings.get(variant)
+        if finished is not None:
+            await send({"type": "http.response.start", "status": 200, "headers": list(finished[0])})
+            await send({"type": "http.response.body", "body": finished[1]})
+            return
+        scope[ANSWER] = kind, content_type
+        sent: list[Message] = []
+
+        async def keeping(message: Message) -> None:
+            sent.append(message)
+            await send(message)
+
+        await self.app(scope, receive, keeping)
+        if (len(sent) == 2 and sent[0]["type"] == "http.response.start" and sent[0]["status"] == 200
+                and sent[1]["type"] == "http.response.body" and not sent[1].get("more_body", False)):
+            renderings[variant] = (list(sent[0]["headers"]), bytes(sent[1]["body"]))
+
+
+def _found(scope: Scope, token: str) -> bool | None:
+    """Count the look-up and find the ruling's record (into the scope, ``FOUND``): whether the request accepts
+    gzip, or None when the endpoints must answer it."""
+    state = scope["app"].state
+    lookup_limits: Limits = state.limits
+    if lookup_limits.shared:
+        return None
+    accept_encoding = None
+    for name, value in scope["headers"]:
+        if name == _KEY_HEADER:
             return None
-        client = scope.get("client")
-        try:
-            lookup_limits.hit_address(client[0] if client else "unknown")
-        except DomainError:
-            return None  # refused (a refusal is not counted): the endpoint refuses it again and answers the 429
-        scope[COUNTED] = True
-        records: verification.PublicRecords = state.public_records
-        try:
-            found = records.cached(state.runtime, token) or records.ruling(state.runtime, token)
-        except SQLAlchemyError:
-            return None  # the endpoint asks again, and answers a failure as every endpoint does
-        if found is None:
-            scope[NOT_A_RULING] = True
-            return None
-        return _rendering(scope, state.runtime, found[0], found[1], kind)
+        if name == b"accept-encoding" and accept_encoding is None:
+            accept_encoding = value  # the first, as GZipMiddleware reads it
+    client = scope.get("client")
+    try:
+        lookup_limits.hit_address(client[0] if client else "unknown")
+    except DomainError:
+        return None  # refused (a refusal is not counted): the endpoint refuses it again and answers the 429
+    scope[COUNTED] = True
+    records: verification.PublicRecords = state.public_records
+    try:
+        found = records.cached(state.runtime, token) or records.ruling(state.runtime, token)
+    except SQLAlchemyError:
+        return None  # the endpoint asks again, and answers a failure as every endpoint does
+    if found is None:
+        scope[NOT_A_RULING] = True
+        return None
+    scope[FOUND] = found
+    return accept_encoding is not None and b"gzip" in accept_encoding
+
+
+class RulingAnswers:
+    """Innermost: sends the endpoint's bytes and content headers (``Response``'s content-length and content-type)
+    for a ruling's record ``CachedLookups`` found, without routing; the middleware around it adds the rest."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        answer = scope.get(ANSWER)
+        if answer is None:
+            await self.app(scope, receive, send)
+            return
+        kind, content_type = answer
+        record, renderings = scope[FOUND]
+        body = _rendering(scope, scope["app"].state.runtime, record, renderings, kind)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-length", str(len(body)).encode()), content_type]})
+        await send({"type": "http.response.body", "body": body})
 
 
 _KEY_HEADER = keys.HEADER.lower().encode("latin-1")
 COUNTED = "jiudi.lookup_counted"  # in the ASGI scope: this look-up's hit is counted already
 NOT_A_RULING = "jiudi.not_a_ruling"  # in the ASGI scope: no ruling has this token (read already)
+FOUND = "jiudi.ruling_found"  # in the ASGI scope: the ruling's record and renderings, read for this look-up
+ANSWER = "jiudi.ruling_answer"  # in the ASGI scope: RulingAnswers sends it (the kind and its content type)
 
 
 @router.get("/api/v1/verify/{token}", tags=["verify"], dependencies=[Limited], response_model=dict[str, Any])

@@ -19,7 +19,7 @@ from confirm.core.verify_codes import digest
 from confirm.verification import service as verification
 from confirm.verification.service import PublicRecords
 from confirm.web.ratelimit import VERIFY_PER_MINUTE
-from tests.support import Staff, issued, objected
+from tests.support import LOOPBACK, Staff, issued, objected
 
 
 def test_a_ruling_revoked_on_one_instance_shows_revoked_at_once_on_another_that_cached_it(client, passwords,
@@ -62,21 +62,37 @@ def test_the_one_query_record_is_the_full_look_ups_record_whether_valid_or_revok
     assert joined == full and full["status"] == "revoked" and full["revoked_by"] is not None
 
 
+def _raw(client: TestClient, path: str, headers: dict[str, str]) -> tuple[int, list[tuple[str, str]], bytes]:
+    """An answer as it left the service: status, every header in order, the body's bytes as sent (not decoded)."""
+    with client.stream("GET", path, headers=headers) as answer:
+        return answer.status_code, answer.headers.multi_items(), b"".join(answer.iter_raw())
+
+
+# what the middleware in front of the endpoints reads of a look-up: https (HSTS) and gzip accepted, or not
+_VARIANTS = (("http", "gzip, deflate"), ("http", "identity"), ("https", "gzip"), ("https", "br"),
+             ("http", "deflate, gzip"))
+
+
 def test_the_answers_served_before_routing_are_the_endpoints_answers_byte_for_byte(client, passwords, settings):
-    """A ruling's look-up is answered before routing (``CachedLookups``), whether its record was held or read
-    afresh: the page and the JSON are the endpoints' own answers — same status, headers, body. The endpoint is
-    reached with a query string, which the early answer passes on."""
+    """A ruling's look-up is answered in front of the middleware (``CachedLookups``), whether its record was held
+    or read afresh, and whether its answer passed the middleware (the first in its variant) or was kept from
+    then: the page and the JSON are the endpoints' own answers — same status, headers, body bytes as sent — over
+    http and https, gzip accepted or not. The endpoint is reached with a query string, which the early answer
+    passes on."""
     _, _, app = issued(client, passwords)
     token = app["ruling"]["verify_url"].rsplit("/", 1)[1]
-    other = TestClient(create_app(runtime=Runtime(replace(settings, issuance_in_process=False))))
-    for path in (f"/api/v1/verify/{token}", f"/v/{token}"):
-        endpoint = client.get(path + "?via=endpoint")
-        read, held = other.get(path), other.get(path)  # read afresh, then held by the other instance
-        assert other.app.state.public_records.cached(other.app.state.runtime, token) is not None  # type: ignore[attr-defined]
-        assert endpoint.status_code == 200
-        for answer in (read, held):
-            assert (answer.status_code, answer.headers.multi_items(), answer.content) == (
-                endpoint.status_code, endpoint.headers.multi_items(), endpoint.content)
+    other_app = create_app(runtime=Runtime(replace(settings, issuance_in_process=False)))
+    for scheme, accepted in _VARIANTS:
+        endpoints = TestClient(client.app, base_url=f"{scheme}://testserver", client=LOOPBACK)
+        other = TestClient(other_app, base_url=f"{scheme}://testserver")
+        headers = {"Accept-Encoding": accepted}
+        for path in (f"/api/v1/verify/{token}", f"/v/{token}"):
+            endpoint = _raw(endpoints, path + "?via=endpoint", headers)
+            first, kept = _raw(other, path, headers), _raw(other, path, headers)  # through the middleware, kept
+            assert other_app.state.public_records.cached(other_app.state.runtime, token) is not None
+            assert endpoint[0] == 200
+            assert first == endpoint, (scheme, accepted, path)
+            assert kept == endpoint, (scheme, accepted, path)
 
 
 def test_the_address_limit_counts_look_ups_answered_from_the_cache(client, passwords):
