@@ -37,7 +37,8 @@ from templates.model import RenderedDocument
 log = logging.getLogger("jiudi.issuance")
 
 
-# What CourtSeals reads of the settings: all the child is given (no database, no mail or SMS secrets)
+# What CourtSeals reads of the settings: all the child is given (no database, no mail or SMS secrets). A setting
+# CourtSeals comes to read must be added here, or the child silently has its default.
 SEALING_SETTINGS = ("data_dir", "public_base_url", "tsa_url", "signer", "seal_level", "revocation_max_age")
 
 
