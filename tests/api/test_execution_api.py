@@ -19,6 +19,7 @@ from tests.support import (
     report_not_performed,
     served_confirmation,
     today,
+    verification_now,
 )
 
 OBLIGATIONS = [
@@ -63,8 +64,7 @@ def test_an_issued_but_unserved_ruling_is_409_not_served(client, runtime, passwo
     app_id = m.filed(body())
     judge.post(f"/api/v1/applications/{app_id}/claim")
     r = judge.post(f"/api/v1/applications/{app_id}/decision",
-                   json={"outcome": "confirmed", "grounds": [], "verification": {
-                       "method": "video", "at": f"{today().isoformat()}T09:00:00+08:00"}})
+                   json={"outcome": "confirmed", "grounds": [], "verification": verification_now()})
     assert r.json()["status"] == "issued", r.text
     report_not_performed(runtime, r.json()["obligations"][0]["id"])
     r = m.get(f"/api/v1/applications/{app_id}/execution-application.pdf")
