@@ -101,12 +101,14 @@ def test_with_the_default_max_age_a_revocation_stops_sealing_once_the_kept_data_
     base, runtime, _passwords = live_server
     seal = ensure_court_seal(runtime.seals.pki, "渝0241", COURT_NAME)
     sealer = _fetching_sealer(base, seal, DEFAULT_MAX_AGE)
-    fetched = utcnow()
+    # the data is fetched during the first seal, somewhere between these two moments (seconds apart on a busy machine)
+    before = utcnow()
     assert sealer.seal_with_level(make_pdf(), request()).level == "B-LTA"
+    after = utcnow()
     runtime.seals.revocation.revoke(seal.cert)
     # the consequence the operator accepts with the default: the data fetched before the revocation still serves...
-    with moved_to(fetched + timedelta(seconds=DEFAULT_MAX_AGE - 5)):
+    with moved_to(before + timedelta(seconds=DEFAULT_MAX_AGE - 5)):
         assert sealer.seal_with_level(make_pdf(), request()).level == "B-LTA"
     # ...but never once it is older than the max age: the responder is asked again and the seal refused
-    with moved_to(fetched + timedelta(seconds=DEFAULT_MAX_AGE + 1)), pytest.raises(SealingError, match="revoked"):
+    with moved_to(after + timedelta(seconds=DEFAULT_MAX_AGE + 1)), pytest.raises(SealingError, match="revoked"):
         sealer.seal(make_pdf(), request())
