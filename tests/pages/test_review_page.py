@@ -264,3 +264,36 @@ def test_news_about_the_case_does_not_cancel_the_judge_leaving_for_the_next_one(
         with judge.expect_navigation():
             held[0].continue_()
         assert judge.url.endswith(f"/j/a/{second}")
+
+
+def test_the_sealed_ruling_comes_into_the_judge_s_page_without_a_reload(browser, live_server, monkeypatch):  # type: ignore[no-untyped-def]
+    """The judge reads the second scan while the seal is being made: the ruling comes into the right-hand side, the
+    scan stays open as it was (the same element, the same tab), and 下一件 has the focus as after a load."""
+    import threading
+
+    base, runtime, passwords = live_server
+    first, _second = (filed(base, passwords, parties=unrelated_parties(i)) for i in (7, 8))  # 下一件 has a case
+    gate, real_seal = threading.Event(), runtime.seal
+    monkeypatch.setattr(runtime, "seal", lambda *a, **kw: (gate.wait(60), real_seal(*a, **kw))[1])  # held, then real
+    judge = judge_page(browser, base, passwords["judge"])
+    judge.goto(f"{base}/j/a/{first}")
+    judge.keyboard.press("l")
+    judge.wait_for_selector("#decision-form input[name=outcome]")
+    judge.check("input[name=outcome][value=confirmed]")
+    judge.select_option("#verification_method", "video")
+    judge.click("#verification-now")
+    with judge.expect_navigation():
+        judge.click("#decide")
+    with judge.expect_navigation():
+        judge.click("#seal")
+    assert judge.locator("#ruling-link").count() == 0 and judge.locator("[data-poll]").count() == 1  # held
+    wait_until(judge, "document.getElementById('live').dataset.connected === '1'")
+    judge.keyboard.press("]")  # the second scan
+    judge.evaluate("window.__samePage = true; document.querySelector('#doc-2 embed').__kept = true")
+    gate.set()
+    judge.wait_for_selector("#ruling-link", timeout=30_000)
+    assert judge.evaluate("window.__samePage") is True
+    assert judge.evaluate("document.querySelector('#doc-2 embed').__kept") is True
+    assert judge.get_attribute("#doc-tab-2", "aria-selected") == "true" and judge.is_hidden("#doc-1")
+    assert "裁定书已出具" in judge.inner_text("#review-side") and "民特" in judge.inner_text("#review-head")
+    wait_until(judge, "document.activeElement && document.activeElement.id === 'next-case'")

@@ -420,6 +420,7 @@
     if (edited) { announceNews(); return; }
     var url = new URL(location.href); url.searchParams.delete("done"); url.searchParams.delete("created");
     if (live && live.dataset.swapMain && window.fetch && window.DOMParser) swapMain(url.toString());
+    else if (document.getElementById("review-side") && window.fetch && window.DOMParser) swapReview(url.toString());
     else location.replace(url.toString());
   };
   var polling = null;
@@ -467,6 +468,55 @@
           var heading = fresh.querySelector("#ruling-h") || fresh.querySelector("h1");
           if (heading) { heading.tabIndex = -1; heading.focus(); }
         }
+      });
+    }).catch(function () {
+      swapping = false;
+      if (leaving) return;
+      if (edited) { announceNews(); return; }
+      location.replace(url);
+    });
+  };
+  // The judge's review page keeps the open documents (their PDFs need not load again, the chosen tab and the place
+  // in it stay): only the header and the right-hand side change, with the page's notice and live stream's state.
+  // Used when the case is claimed and when the live stream brings news of the case (its sealed ruling).
+  var swapReviewParts = function (doc, url) {
+    var focusWas = document.activeElement, fresh = [];
+    ["#review-head", "#review-side"].forEach(function (sel) {
+      var a = document.querySelector(sel), b = doc.querySelector(sel);
+      if (a && b) { b = document.adoptNode(b); a.replaceWith(b); fresh.push(b); bindParts(b); }
+    });
+    var freshLive = doc.querySelector("#live");
+    if (live && freshLive) { live.dataset.events = freshLive.dataset.events; live.dataset.status = freshLive.dataset.status; }
+    var alert = doc.querySelector("main > .alert"), main = document.querySelector("main");
+    document.querySelectorAll("main > .alert").forEach(function (n) { n.remove(); });
+    if (alert && main) main.insertBefore(document.adoptNode(alert), main.firstChild);
+    document.title = doc.title;
+    history.replaceState(null, "", url);
+    swapping = false;
+    if (live && window.EventSource) connect();
+    initDecision(); armPoll(document);
+    // the focus was in a part that is gone (or nowhere): where a load of the fresh page would put it (下一件)
+    if (!focusWas || focusWas === document.body || !document.contains(focusWas)) {
+      var auto = null;
+      fresh.forEach(function (part) { auto = auto || part.querySelector("[autofocus]"); });
+      if (auto) auto.focus();
+    }
+  };
+  var swapReview = function (url) {
+    if (swapping) return;
+    swapping = true;
+    if (polling) { clearTimeout(polling); polling = null; }
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } }).catch(function () {
+      return null;  // no network
+    }).then(function (r) {
+      if (r === null) { swapping = false; if (!leaving) polling = setTimeout(refresh, 5000); return; }
+      if (!r.ok || r.redirected) throw new Error("not this page");
+      return r.text().then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        if (!doc.querySelector("#review-side") || !doc.querySelector("#review-head")) throw new Error("not this page");
+        if (leaving) { swapping = false; return; }
+        if (edited) { swapping = false; announceNews(); return; }  // typed meanwhile: nothing is thrown away
+        swapReviewParts(doc, url);
       });
     }).catch(function () {
       swapping = false;
@@ -529,22 +579,9 @@
     fetch(form.getAttribute("action"), { method: "POST", body: new FormData(form), credentials: "same-origin" }).then(function (r) {
       return r.text().then(function (html) { return { ok: r.ok && r.redirected, html: html }; });
     }).then(function (answer) {
-      var doc = new DOMParser().parseFromString(answer.html, "text/html"), fresh = doc.querySelector(target);
-      var old = document.querySelector(target);
-      if (!answer.ok || !fresh || !old) { swapping = false; form.submit(); return; }
-      // keep the open documents (their PDFs need not load again): only the right-hand side and the header change
-      ["#review-head", "#review-side"].forEach(function (sel) {
-        var a = old.querySelector(sel), b = fresh.querySelector(sel); if (a && b) a.replaceWith(b);
-      });
-      var freshLive = doc.querySelector("#live");
-      if (live && freshLive) { live.dataset.events = freshLive.dataset.events; live.dataset.status = freshLive.dataset.status; }
-      var alert = doc.querySelector("main > .alert"), main = document.querySelector("main");
-      document.querySelectorAll("main > .alert").forEach(function (n) { n.remove(); });
-      if (alert && main) main.insertBefore(alert, main.firstChild);
-      history.replaceState(null, "", location.pathname);
-      swapping = false;
-      if (live && window.EventSource) connect();
-      initDecision();
+      var doc = new DOMParser().parseFromString(answer.html, "text/html");
+      if (!answer.ok || !doc.querySelector(target) || !document.querySelector(target)) { swapping = false; form.submit(); return; }
+      swapReviewParts(doc, location.pathname);
       var first = document.querySelector("#decision-form input[name=outcome]"); if (first) first.focus();
     }).catch(function () { swapping = false; form.submit(); });
   });
