@@ -9,7 +9,7 @@ import httpx
 from tests.pages.conftest import SHOTS, UPDATE_SCREENSHOTS, _screenshots_are_ignored_by_git
 from tests.pages.effort import Effort, click, press, tab_to
 from tests.pages.test_staff_pages import wait_until
-from tests.support import Staff, application_body
+from tests.support import Staff, application_body, decided_on_review_page
 
 DESKTOP = {"width": 1440, "height": 900}
 
@@ -276,14 +276,7 @@ def test_the_sealed_ruling_comes_into_the_judge_s_page_without_a_reload(browser,
     gate, real_seal = threading.Event(), runtime.seal
     monkeypatch.setattr(runtime, "seal", lambda *a, **kw: (gate.wait(60), real_seal(*a, **kw))[1])  # held, then real
     judge = judge_page(browser, base, passwords["judge"])
-    judge.goto(f"{base}/j/a/{first}")
-    judge.keyboard.press("l")
-    judge.wait_for_selector("#decision-form input[name=outcome]")
-    judge.check("input[name=outcome][value=confirmed]")
-    judge.select_option("#verification_method", "video")
-    judge.click("#verification-now")
-    with judge.expect_navigation():
-        judge.click("#decide")
+    decided_on_review_page(judge, base, first)
     with judge.expect_navigation():
         judge.click("#seal")
     assert judge.locator("#ruling-link").count() == 0 and judge.locator("[data-poll]").count() == 1  # held

@@ -431,49 +431,59 @@
   };
   armPoll(document);
   var live = document.querySelector("[data-events]"), es = null, swapping = false, awaiting = null;
-  // The mediator's case page takes its new state without a reload (data-swap-main): the page is asked for again and
-  // its main part replaces this one's, so the tablet neither loads its styles and scripts again nor goes blank
-  // while the ruling arrives. The live stream resumes from the newest event the fresh page had seen. Anything
-  // unexpected (a redirect to the sign-in page, an error) falls back to the plain reload; a lost network keeps the
-  // page as it is and asks again a few seconds later (a reload would show the browser's offline page).
-  var swapMain = function (url) {
-    if (swapping) return;  // one at a time: the fresh page's stream replays whatever came meanwhile
+  // The page asked for again, its answer handed to apply once fits says it is this page (one at a time: the fresh
+  // page's stream replays whatever came meanwhile). Typed text is never thrown away; a lost network keeps the page
+  // as it is and asks again a few seconds later (a reload would show the browser's offline page); a redirect (to the
+  // sign-in page), an error or another page falls back to the plain reload.
+  var fetchPage = function (url, fits, apply) {
+    if (swapping) return;
     swapping = true;
     if (awaiting) { clearTimeout(awaiting); awaiting = null; }
     if (polling) { clearTimeout(polling); polling = null; }
-    var status = live.dataset.status;
     fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } }).catch(function () {
       return null;  // no network
     }).then(function (r) {
       if (r === null) { swapping = false; if (!leaving) polling = setTimeout(refresh, 5000); return; }
       if (!r.ok || r.redirected) throw new Error("not this page");
       return r.text().then(function (html) {
-        var doc = new DOMParser().parseFromString(html, "text/html"), fresh = doc.querySelector("main");
-        var main = document.querySelector("main"), freshLive = fresh && fresh.querySelector("#live");
-        if (!main || !freshLive) throw new Error("not this page");
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        if (!fits(doc)) throw new Error("not this page");
         swapping = false;
         if (leaving) return;
         if (edited) { announceNews(); return; }  // typed or signed meanwhile: nothing is thrown away
-        var focusWasHere = main.contains(document.activeElement);
-        fresh = document.adoptNode(fresh);
-        main.replaceWith(fresh);
-        document.title = doc.title;
-        history.replaceState(null, "", url);  // the one-time notice (?done=) is gone from the fresh page too
-        live = freshLive;
-        bindParts(fresh); initDecision(); switchDoc = initDocTabs(); armPoll(fresh);
-        document.dispatchEvent(new CustomEvent("jiudi:parts", { detail: fresh }));  // the other scripts bind theirs
-        if (window.EventSource) connect();
-        // what a reload gave: the news read out and in view (the ruling's heading, else the page's)
-        if (focusWasHere || status !== live.dataset.status) {
-          var heading = fresh.querySelector("#ruling-h") || fresh.querySelector("h1");
-          if (heading) { heading.tabIndex = -1; heading.focus(); }
-        }
+        apply(doc);
       });
     }).catch(function () {
       swapping = false;
       if (leaving) return;
       if (edited) { announceNews(); return; }
       location.replace(url);
+    });
+  };
+  // The mediator's case page takes its new state without a reload (data-swap-main): the fresh page's main part
+  // replaces this one's, so the tablet neither loads its styles and scripts again nor goes blank while the ruling
+  // arrives. The live stream resumes from the newest event the fresh page had seen.
+  var swapMain = function (url) {
+    var status = live.dataset.status;
+    fetchPage(url, function (doc) {
+      var fresh = doc.querySelector("main");
+      return document.querySelector("main") && fresh && fresh.querySelector("#live");
+    }, function (doc) {
+      var fresh = doc.querySelector("main"), main = document.querySelector("main"), freshLive = fresh.querySelector("#live");
+      var focusWasHere = main.contains(document.activeElement);
+      fresh = document.adoptNode(fresh);
+      main.replaceWith(fresh);
+      document.title = doc.title;
+      history.replaceState(null, "", url);  // the one-time notice (?done=) is gone from the fresh page too
+      live = freshLive;
+      bindParts(fresh); initDecision(); switchDoc = initDocTabs(); armPoll(fresh);
+      document.dispatchEvent(new CustomEvent("jiudi:parts", { detail: fresh }));  // the other scripts bind theirs
+      if (window.EventSource) connect();
+      // what a reload gave: the news read out and in view (the ruling's heading, else the page's)
+      if (focusWasHere || status !== live.dataset.status) {
+        var heading = fresh.querySelector("#ruling-h") || fresh.querySelector("h1");
+        if (heading) { heading.tabIndex = -1; heading.focus(); }
+      }
     });
   };
   // The judge's review page keeps the open documents (their PDFs need not load again, the chosen tab and the place
@@ -503,27 +513,8 @@
     }
   };
   var swapReview = function (url) {
-    if (swapping) return;
-    swapping = true;
-    if (polling) { clearTimeout(polling); polling = null; }
-    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } }).catch(function () {
-      return null;  // no network
-    }).then(function (r) {
-      if (r === null) { swapping = false; if (!leaving) polling = setTimeout(refresh, 5000); return; }
-      if (!r.ok || r.redirected) throw new Error("not this page");
-      return r.text().then(function (html) {
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        if (!doc.querySelector("#review-side") || !doc.querySelector("#review-head")) throw new Error("not this page");
-        if (leaving) { swapping = false; return; }
-        if (edited) { swapping = false; announceNews(); return; }  // typed meanwhile: nothing is thrown away
-        swapReviewParts(doc, url);
-      });
-    }).catch(function () {
-      swapping = false;
-      if (leaving) return;
-      if (edited) { announceNews(); return; }
-      location.replace(url);
-    });
+    fetchPage(url, function (doc) { return doc.querySelector("#review-side") && doc.querySelector("#review-head"); },
+              function (doc) { swapReviewParts(doc, url); });
   };
   var refreshQueue = function (announce) {
     fetch(live.dataset.fragment, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
