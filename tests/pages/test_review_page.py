@@ -242,7 +242,8 @@ def test_a_returned_application_is_corrected_on_the_same_form_and_offers_no_with
 
 def test_news_about_the_case_does_not_cancel_the_judge_leaving_for_the_next_one(browser, live_server):  # type: ignore[no-untyped-def]
     """下一件 pressed while the case's own event arrives (its ruling issued, its acceptance): the page must go where
-    the judge asked, not reload the case it is leaving (the landing CI once saw the navigation aborted)."""
+    the judge asked, not reload the case it is leaving (the landing CI once saw the navigation aborted). The page
+    takes news by swapping in its fresh parts; here its fresh copy fails (502), so it would fall back to the reload."""
     base, _runtime, passwords = live_server
     first, second = filed(base, passwords), filed(base, passwords)
     with httpx.Client(base_url=base, timeout=30) as client:
@@ -253,6 +254,7 @@ def test_news_about_the_case_does_not_cancel_the_judge_leaving_for_the_next_one(
         wait_until(judge, "document.getElementById('live').dataset.connected === '1'")
         held = []
         judge.route("**/j/next*", lambda route: held.append(route))  # the next case is slow to answer
+        judge.route(f"**/j/a/{first}", lambda route: route.fulfill(status=502, body="bad gateway"))
         judge.click("#next-case", no_wait_after=True)
         for _ in range(100):
             if held:
