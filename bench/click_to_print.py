@@ -37,7 +37,7 @@ from confirm.app import create_app, freeze_heap  # noqa: E402
 from confirm.bootstrap import initialize  # noqa: E402
 from confirm.core.config import Settings  # noqa: E402
 from tests.e2e.conftest import _free_port  # noqa: E402
-from tests.support import Staff, application_body  # noqa: E402
+from tests.support import Staff, application_body, decided_on_review_page  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 DESKTOP, TABLET = {"width": 1440, "height": 900}, {"width": 1024, "height": 768}
@@ -124,14 +124,7 @@ def main() -> None:
             judge = logged_in(browsers[0], base, "judge", passwords["judge"], DESKTOP)
             mediator = logged_in(browsers[1], base, "mediator", passwords["mediator"], TABLET)
             for i, app_id in enumerate(ids):
-                judge.goto(f"{base}/j/a/{app_id}")
-                judge.click("#claim")
-                judge.wait_for_selector("#decision-form input[name=outcome]")
-                judge.check("input[name=outcome][value=confirmed]")
-                judge.select_option("#verification_method", "video")
-                judge.click("#verification-now")
-                with judge.expect_navigation():
-                    judge.click("#decide")
+                decided_on_review_page(judge, base, app_id)
                 mediator.goto(f"{base}/m/a/{app_id}")
                 mediator.wait_for_load_state("networkidle")  # its live connection is open
                 # both clocks are this machine's wall clock (Date.now, performance.timeOrigin); window.name

@@ -205,6 +205,19 @@ def page_login(client: Any, username: str, password: str) -> Any:
 
 
 
+def decided_on_review_page(page: Any, base: str, app_id: str) -> None:
+    """In the judge's browser, on the review page: claim the case, choose 确认调解协议有效 with a video verification
+    now, and decide; the page then shows the last look with 盖章出具 (#seal)."""
+    page.goto(f"{base}/j/a/{app_id}")
+    page.click("#claim")
+    page.wait_for_selector("#decision-form input[name=outcome]")
+    page.check("input[name=outcome][value=confirmed]")
+    page.select_option("#verification_method", "video")
+    page.click("#verification-now")
+    with page.expect_navigation():
+        page.click("#decide")
+
+
 def issued_ruling_text(staff: Staff, app_id: str, timeout: float = 30) -> str:
     """The sealed ruling's text once the worker has issued it, whitespace removed (pdftotext, the real tool: a
     missing one fails, never skips)."""

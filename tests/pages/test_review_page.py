@@ -9,7 +9,7 @@ import httpx
 from tests.pages.conftest import SHOTS, UPDATE_SCREENSHOTS, _screenshots_are_ignored_by_git
 from tests.pages.effort import Effort, click, press, tab_to
 from tests.pages.test_staff_pages import wait_until
-from tests.support import Staff, application_body
+from tests.support import Staff, application_body, decided_on_review_page
 
 DESKTOP = {"width": 1440, "height": 900}
 
@@ -242,7 +242,8 @@ def test_a_returned_application_is_corrected_on_the_same_form_and_offers_no_with
 
 def test_news_about_the_case_does_not_cancel_the_judge_leaving_for_the_next_one(browser, live_server):  # type: ignore[no-untyped-def]
     """下一件 pressed while the case's own event arrives (its ruling issued, its acceptance): the page must go where
-    the judge asked, not reload the case it is leaving (the landing CI once saw the navigation aborted)."""
+    the judge asked, not reload the case it is leaving (the landing CI once saw the navigation aborted). The page
+    takes news by swapping in its fresh parts; here its fresh copy fails (502), so it would fall back to the reload."""
     base, _runtime, passwords = live_server
     first, second = filed(base, passwords), filed(base, passwords)
     with httpx.Client(base_url=base, timeout=30) as client:
@@ -253,6 +254,7 @@ def test_news_about_the_case_does_not_cancel_the_judge_leaving_for_the_next_one(
         wait_until(judge, "document.getElementById('live').dataset.connected === '1'")
         held = []
         judge.route("**/j/next*", lambda route: held.append(route))  # the next case is slow to answer
+        judge.route(f"**/j/a/{first}", lambda route: route.fulfill(status=502, body="bad gateway"))
         judge.click("#next-case", no_wait_after=True)
         for _ in range(100):
             if held:
@@ -264,3 +266,29 @@ def test_news_about_the_case_does_not_cancel_the_judge_leaving_for_the_next_one(
         with judge.expect_navigation():
             held[0].continue_()
         assert judge.url.endswith(f"/j/a/{second}")
+
+
+def test_the_sealed_ruling_comes_into_the_judge_s_page_without_a_reload(browser, live_server, monkeypatch):  # type: ignore[no-untyped-def]
+    """The judge reads the second scan while the seal is being made: the ruling comes into the right-hand side, the
+    scan stays open as it was (the same element, the same tab), and 下一件 has the focus as after a load."""
+    import threading
+
+    base, runtime, passwords = live_server
+    first, _second = (filed(base, passwords, parties=unrelated_parties(i)) for i in (7, 8))  # 下一件 has a case
+    gate, real_seal = threading.Event(), runtime.seal
+    monkeypatch.setattr(runtime, "seal", lambda *a, **kw: (gate.wait(60), real_seal(*a, **kw))[1])  # held, then real
+    judge = judge_page(browser, base, passwords["judge"])
+    decided_on_review_page(judge, base, first)
+    with judge.expect_navigation():
+        judge.click("#seal")
+    assert judge.locator("#ruling-link").count() == 0 and judge.locator("[data-poll]").count() == 1  # held
+    wait_until(judge, "document.getElementById('live').dataset.connected === '1'")
+    judge.keyboard.press("]")  # the second scan
+    judge.evaluate("window.__samePage = true; document.querySelector('#doc-2 embed').__kept = true")
+    gate.set()
+    judge.wait_for_selector("#ruling-link", timeout=30_000)
+    assert judge.evaluate("window.__samePage") is True
+    assert judge.evaluate("document.querySelector('#doc-2 embed').__kept") is True
+    assert judge.get_attribute("#doc-tab-2", "aria-selected") == "true" and judge.is_hidden("#doc-1")
+    assert "裁定书已出具" in judge.inner_text("#review-side") and "民特" in judge.inner_text("#review-head")
+    wait_until(judge, "document.activeElement && document.activeElement.id === 'next-case'")

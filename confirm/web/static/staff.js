@@ -420,6 +420,7 @@
     if (edited) { announceNews(); return; }
     var url = new URL(location.href); url.searchParams.delete("done"); url.searchParams.delete("created");
     if (live && live.dataset.swapMain && window.fetch && window.DOMParser) swapMain(url.toString());
+    else if (document.getElementById("review-side") && window.fetch && window.DOMParser) swapReview(url.toString());
     else location.replace(url.toString());
   };
   var polling = null;
@@ -430,43 +431,27 @@
   };
   armPoll(document);
   var live = document.querySelector("[data-events]"), es = null, swapping = false, awaiting = null;
-  // The mediator's case page takes its new state without a reload (data-swap-main): the page is asked for again and
-  // its main part replaces this one's, so the tablet neither loads its styles and scripts again nor goes blank
-  // while the ruling arrives. The live stream resumes from the newest event the fresh page had seen. Anything
-  // unexpected (a redirect to the sign-in page, an error) falls back to the plain reload; a lost network keeps the
-  // page as it is and asks again a few seconds later (a reload would show the browser's offline page).
-  var swapMain = function (url) {
-    if (swapping) return;  // one at a time: the fresh page's stream replays whatever came meanwhile
+  // The page asked for again, its answer handed to apply once fits says it is this page (one at a time: the fresh
+  // page's stream replays whatever came meanwhile). Typed text is never thrown away; a lost network keeps the page
+  // as it is and asks again a few seconds later (a reload would show the browser's offline page); a redirect (to the
+  // sign-in page), an error or another page falls back to the plain reload.
+  var fetchPage = function (url, fits, apply) {
+    if (swapping) return;
     swapping = true;
     if (awaiting) { clearTimeout(awaiting); awaiting = null; }
     if (polling) { clearTimeout(polling); polling = null; }
-    var status = live.dataset.status;
     fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } }).catch(function () {
       return null;  // no network
     }).then(function (r) {
       if (r === null) { swapping = false; if (!leaving) polling = setTimeout(refresh, 5000); return; }
       if (!r.ok || r.redirected) throw new Error("not this page");
       return r.text().then(function (html) {
-        var doc = new DOMParser().parseFromString(html, "text/html"), fresh = doc.querySelector("main");
-        var main = document.querySelector("main"), freshLive = fresh && fresh.querySelector("#live");
-        if (!main || !freshLive) throw new Error("not this page");
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        if (!fits(doc)) throw new Error("not this page");
         swapping = false;
         if (leaving) return;
         if (edited) { announceNews(); return; }  // typed or signed meanwhile: nothing is thrown away
-        var focusWasHere = main.contains(document.activeElement);
-        fresh = document.adoptNode(fresh);
-        main.replaceWith(fresh);
-        document.title = doc.title;
-        history.replaceState(null, "", url);  // the one-time notice (?done=) is gone from the fresh page too
-        live = freshLive;
-        bindParts(fresh); initDecision(); switchDoc = initDocTabs(); armPoll(fresh);
-        document.dispatchEvent(new CustomEvent("jiudi:parts", { detail: fresh }));  // the other scripts bind theirs
-        if (window.EventSource) connect();
-        // what a reload gave: the news read out and in view (the ruling's heading, else the page's)
-        if (focusWasHere || status !== live.dataset.status) {
-          var heading = fresh.querySelector("#ruling-h") || fresh.querySelector("h1");
-          if (heading) { heading.tabIndex = -1; heading.focus(); }
-        }
+        apply(doc);
       });
     }).catch(function () {
       swapping = false;
@@ -474,6 +459,62 @@
       if (edited) { announceNews(); return; }
       location.replace(url);
     });
+  };
+  // The mediator's case page takes its new state without a reload (data-swap-main): the fresh page's main part
+  // replaces this one's, so the tablet neither loads its styles and scripts again nor goes blank while the ruling
+  // arrives. The live stream resumes from the newest event the fresh page had seen.
+  var swapMain = function (url) {
+    var status = live.dataset.status;
+    fetchPage(url, function (doc) {
+      var fresh = doc.querySelector("main");
+      return document.querySelector("main") && fresh && fresh.querySelector("#live");
+    }, function (doc) {
+      var fresh = doc.querySelector("main"), main = document.querySelector("main"), freshLive = fresh.querySelector("#live");
+      var focusWasHere = main.contains(document.activeElement);
+      fresh = document.adoptNode(fresh);
+      main.replaceWith(fresh);
+      document.title = doc.title;
+      history.replaceState(null, "", url);  // the one-time notice (?done=) is gone from the fresh page too
+      live = freshLive;
+      bindParts(fresh); initDecision(); switchDoc = initDocTabs(); armPoll(fresh);
+      document.dispatchEvent(new CustomEvent("jiudi:parts", { detail: fresh }));  // the other scripts bind theirs
+      if (window.EventSource) connect();
+      // what a reload gave: the news read out and in view (the ruling's heading, else the page's)
+      if (focusWasHere || status !== live.dataset.status) {
+        var heading = fresh.querySelector("#ruling-h") || fresh.querySelector("h1");
+        if (heading) { heading.tabIndex = -1; heading.focus(); }
+      }
+    });
+  };
+  // The judge's review page keeps the open documents (their PDFs need not load again, the chosen tab and the place
+  // in it stay): only the header and the right-hand side change, with the page's notice and live stream's state.
+  // Used when the case is claimed and when the live stream brings news of the case (its sealed ruling).
+  var swapReviewParts = function (doc, url) {
+    var focusWas = document.activeElement, fresh = [];
+    ["#review-head", "#review-side"].forEach(function (sel) {
+      var a = document.querySelector(sel), b = doc.querySelector(sel);
+      if (a && b) { b = document.adoptNode(b); a.replaceWith(b); fresh.push(b); bindParts(b); }
+    });
+    var freshLive = doc.querySelector("#live");
+    if (live && freshLive) { live.dataset.events = freshLive.dataset.events; live.dataset.status = freshLive.dataset.status; }
+    var alert = doc.querySelector("main > .alert"), main = document.querySelector("main");
+    document.querySelectorAll("main > .alert").forEach(function (n) { n.remove(); });
+    if (alert && main) main.insertBefore(document.adoptNode(alert), main.firstChild);
+    document.title = doc.title;
+    history.replaceState(null, "", url);
+    swapping = false;
+    if (live && window.EventSource) connect();
+    initDecision(); armPoll(document);
+    // the focus was in a part that is gone (or nowhere): where a load of the fresh page would put it (下一件)
+    if (!focusWas || focusWas === document.body || !document.contains(focusWas)) {
+      var auto = null;
+      fresh.forEach(function (part) { auto = auto || part.querySelector("[autofocus]"); });
+      if (auto) auto.focus();
+    }
+  };
+  var swapReview = function (url) {
+    fetchPage(url, function (doc) { return doc.querySelector("#review-side") && doc.querySelector("#review-head"); },
+              function (doc) { swapReviewParts(doc, url); });
   };
   var refreshQueue = function (announce) {
     fetch(live.dataset.fragment, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
@@ -529,22 +570,9 @@
     fetch(form.getAttribute("action"), { method: "POST", body: new FormData(form), credentials: "same-origin" }).then(function (r) {
       return r.text().then(function (html) { return { ok: r.ok && r.redirected, html: html }; });
     }).then(function (answer) {
-      var doc = new DOMParser().parseFromString(answer.html, "text/html"), fresh = doc.querySelector(target);
-      var old = document.querySelector(target);
-      if (!answer.ok || !fresh || !old) { swapping = false; form.submit(); return; }
-      // keep the open documents (their PDFs need not load again): only the right-hand side and the header change
-      ["#review-head", "#review-side"].forEach(function (sel) {
-        var a = old.querySelector(sel), b = fresh.querySelector(sel); if (a && b) a.replaceWith(b);
-      });
-      var freshLive = doc.querySelector("#live");
-      if (live && freshLive) { live.dataset.events = freshLive.dataset.events; live.dataset.status = freshLive.dataset.status; }
-      var alert = doc.querySelector("main > .alert"), main = document.querySelector("main");
-      document.querySelectorAll("main > .alert").forEach(function (n) { n.remove(); });
-      if (alert && main) main.insertBefore(alert, main.firstChild);
-      history.replaceState(null, "", location.pathname);
-      swapping = false;
-      if (live && window.EventSource) connect();
-      initDecision();
+      var doc = new DOMParser().parseFromString(answer.html, "text/html");
+      if (!answer.ok || !doc.querySelector(target) || !document.querySelector(target)) { swapping = false; form.submit(); return; }
+      swapReviewParts(doc, location.pathname);
       var first = document.querySelector("#decision-form input[name=outcome]"); if (first) first.focus();
     }).catch(function () { swapping = false; form.submit(); });
   });
