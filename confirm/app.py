@@ -3,7 +3,6 @@ in-process issuance worker with the document kinds it seals."""
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +21,7 @@ from confirm.applications import views as applications_views
 from confirm.core.config import Settings
 from confirm.core.db import is_postgresql
 from confirm.core.events import NotificationListener
+from confirm.core.heap import freeze_heap
 from confirm.core.runtime import Runtime
 from confirm.core.sealing_process import SealingProcess
 from confirm.execution import views as execution_views
@@ -147,18 +147,3 @@ def app_from_env() -> FastAPI:
     app = create_app(Settings.from_env())
     freeze_heap()
     return app
-
-
-def freeze_heap() -> None:
-    """Leave what a server process has built before serving — the imported libraries, the keys, the templates —
-    out of every garbage collection from now on (``gc.freeze``). A full collection walks every container object
-    the process holds; with pyHanko, SQLAlchemy and the rest loaded that is ~230,000, and each walk held the
-    interpreter for 100–350 ms while look-ups waited (issue 18: measured in the server processes under the
-    verification load; on PostgreSQL one process answering 1,000 look-ups a second fell seconds behind without
-    it, p99 3.8 s against 12 ms with it). The cost, where rulings are sealed in the same process: CPython then
-    starts a full collection more often (its trigger compares the young survivors with the long-lived objects,
-    which the frozen ones no longer are), and the bare render and B-LTA seal in bench/click_to_print.py took 73 ms
-    instead of 46 — while the click-to-print figures themselves did not get worse (docs/performance.md). Called
-    by ``jiudi serve`` once the application is built, never by the tests' apps."""
-    gc.collect()
-    gc.freeze()

@@ -31,6 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from confirm.core.config import Settings
+from confirm.core.heap import freeze_heap
 from confirm.core.seals import CourtSeals, SealedDocument
 from templates.model import RenderedDocument
 
@@ -126,6 +127,9 @@ def _child_start(fields: dict[str, Any], parent: int) -> None:
         ensure_fonts()
     except FontUnavailableError:  # each seal reports it, with the worker's retries
         log.exception("ALERT the documents' fonts are missing: every document will fail until they are installed")
+    # pyHanko, reportlab, the keys and the fonts out of every collection: without it a full collection now and
+    # then held a seal up by 40-60 ms (150 seals through this process: slowest 84 and 95 ms, with it 55 and 57 ms)
+    freeze_heap()
 
 
 def _exit_with(parent: int) -> None:

@@ -1,9 +1,11 @@
 """The in-process worker renders and seals in a process of its own (confirm.core.sealing_process, issue 18 item 5):
 the ruling it makes there is the genuine sealed ruling, the web server's process never loads a seal key, a child
-that dies is replaced and its job sealed by the next one, and a failure inside the child comes back with its cause."""
+that dies is replaced and its job sealed by the next one, a failure inside the child comes back with its cause, and the
+child's heap is left out of garbage collection once it is ready."""
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -83,6 +85,17 @@ def test_a_failure_in_the_sealing_process_comes_back_with_its_type_and_message(s
         with pytest.raises(SealingProcessError, match="ValueError: 模板缺少字段"):
             sealing.seal(partial(not_a_document), "1001", "测试法院", "test")
         assert sealing.pid is not None and sealing.pid != os.getpid()  # the child is still there for the next one
+    finally:
+        sealing.stop()
+
+
+def test_the_sealing_process_leaves_its_libraries_keys_and_fonts_out_of_garbage_collection(settings):  # type: ignore[no-untyped-def]
+    sealing = SealingProcess(settings)
+    sealing.start()
+    try:  # asked in the child itself, after its start (the pool runs a call only once its initializer is done)
+        assert sealing._pool is not None
+        frozen = sealing._pool.submit(gc.get_freeze_count).result(timeout=60)
+        assert frozen > 50_000, frozen  # pyHanko and reportlab alone are far more objects than that
     finally:
         sealing.stop()
 
