@@ -1,7 +1,10 @@
 """Click to print: the time from the judge's 盖章出具 click to the sealed ruling on the mediator's open page, measured
 in a real browser (issue 18 item 5).
 
-Run: .venv/bin/python bench/click_to_print.py [N] [--postgres URL] [--sealing-thread]
+Run: .venv/bin/python bench/click_to_print.py [N] [--postgres URL] [--sealing-thread | --workers W]
+
+``--workers W`` measures ``jiudi serve --workers W`` (the real command in processes of its own: W server processes,
+the issuance worker in their supervisor) instead of the one in-process server.
 
 A live service (real uvicorn on a loopback port, the in-process issuance worker, SQLite in a temporary directory or
 an empty PostgreSQL database) and Debian's Chromium driven by Playwright: one browser is the judge's desktop, one
@@ -31,6 +34,7 @@ from pathlib import Path
 
 import httpx  # noqa: E402
 import uvicorn  # noqa: E402
+from served import Server as Served  # bench/served.py
 from service import arguments, bare_seal_ms, pct  # bench/service.py (puts the project on the path)
 
 from confirm.app import create_app, freeze_heap  # noqa: E402
@@ -99,16 +103,21 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         settings = Settings(data_dir=Path(tmp) / "data", database_url=args.postgres or f"sqlite:///{tmp}/bench.sqlite3",
                             public_base_url=base, tsa_url=None, signer=None, sealing_process=not args.sealing_thread)
-        runtime, result = initialize(settings, say=lambda _t: None)
+        runtime, result = initialize(settings, say=lambda _t: None)  # the first start: the demo users' passwords
         passwords = {u: p for u, _r, p in result.credentials}
-        app = create_app(runtime=runtime)
-        freeze_heap()  # as jiudi serve does once the app is built
-        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                               timeout_graceful_shutdown=1))
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.05)
+        if args.workers:  # the real command, in processes of its own, on the same data directory and database
+            served = Served(args.workers, port, {"JIUDI_DATA_DIR": str(settings.data_dir),
+                                                 "JIUDI_DATABASE_URL": settings.database_url,
+                                                 "JIUDI_PUBLIC_BASE_URL": base})
+        else:
+            app = create_app(runtime=runtime)
+            freeze_heap()  # as jiudi serve does once the app is built
+            server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                                   timeout_graceful_shutdown=1))
+            thread = threading.Thread(target=server.run, daemon=True)
+            thread.start()
+            while not server.started:
+                time.sleep(0.05)
         with httpx.Client(base_url=base, timeout=60) as client:
             mediator_api = Staff(client, "mediator", passwords["mediator"])
             ids = [mediator_api.filed(application_body(parties=unrelated_parties(i))) for i in range(args.n + 2)]
@@ -165,15 +174,19 @@ def main() -> None:
         assert states == {"issued"}, states
 
         plain_ms = bare_seal_ms(runtime, ids[-1], args.n)
-        server.should_exit = True
-        thread.join(timeout=15)
+        if args.workers:
+            served.stop()
+        else:
+            server.should_exit = True
+            thread.join(timeout=15)
         if runtime.worker is not None:
             runtime.worker.stop()
         runtime.engine.dispose()
 
     backend = "postgresql" if args.postgres else "sqlite"
     c_med, p_med = statistics.median(click_ms), statistics.median(plain_ms)
-    where = "the worker's thread" if args.sealing_thread else "the sealing process"
+    where = ("the worker's thread" if args.sealing_thread else "the sealing process") if not args.workers else \
+        f"jiudi serve --workers {args.workers}'s issuance worker"
     print(f"click 盖章出具 → ruling on the mediator's page ({backend}, sealed in {where}, Chromium, n={len(click_ms)}): "
           f"p50 {c_med:.0f} ms, p99 {pct(click_ms, 0.99):.0f} ms, max {max(click_ms):.0f} ms "
           f"({swapped} swapped in, {len(click_ms) - swapped} reloaded)")

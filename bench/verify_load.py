@@ -28,16 +28,15 @@ import asyncio
 import itertools
 import os
 import random
-import signal
 import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from served import Server  # bench/served.py
 
 PATHS = {"api": "/api/v1/verify/{}", "page": "/v/{}"}
 SLOW = 0.200
@@ -194,49 +193,6 @@ def prewarm() -> str:
     return f"page cache: {int(blocks) * 8 >> 10} MB of tables and indexes read (pg_prewarm)"
 
 
-class Server:
-    """``jiudi serve --workers N`` on the environment's data directory, until stopped."""
-
-    def __init__(self, workers: int) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        root = Path(__file__).resolve().parents[1]
-        self.proc = subprocess.Popen([sys.executable, "-m", "confirm.cli", "serve", "--port", str(self.port),
-                                      "--workers", str(workers)], cwd=root, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(root)})
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2):
-                    break
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"jiudi serve --workers {workers} did not start") from None
-                time.sleep(0.3)
-        time.sleep(1.0 if workers > 1 else 0.2)  # every server process up, not only the first
-
-    def cpu_seconds(self) -> float:
-        """CPU time used so far by the supervisor and its server processes (from /proc): the service's cost per
-        request, whatever else shares the machine."""
-        total = 0.0
-        tick = os.sysconf("SC_CLK_TCK")
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(stat.parent.name) == self.proc.pid or int(fields[1]) == self.proc.pid:
-                total += (int(fields[11]) + int(fields[12])) / tick
-        return total
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
 def run(args: argparse.Namespace, label: str, url: str, tokens: list[str], first_address: int,
         server: Server | None = None) -> Result:
     paths = [PATHS[p] for p in (["api", "page"] if args.paths == "both" else [args.paths])]
@@ -282,7 +238,7 @@ def main() -> None:
         return
     results = []
     for i, workers in enumerate((args.baseline_workers, args.workers)):
-        server = Server(workers)
+        server = Server(workers, _free_port())
         try:
             results.append(run(args, f"--workers {workers}", server.url, tokens, i * 1_000_000, server))
         finally:
