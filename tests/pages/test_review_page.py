@@ -98,8 +98,10 @@ def test_keyboard_and_mouse_path_from_the_queue_to_a_sealed_ruling(browser, live
         press(judge, "Control+Enter", keys)
     wait_until(judge, "document.activeElement && document.activeElement.id === 'seal'")
     assert "当面核实" in judge.inner_text("#decision-summary")
-    with judge.expect_navigation():
-        press(judge, "Enter", keys)
+    judge.evaluate("window.__samePage = true")
+    press(judge, "Enter", keys)  # 盖章出具, without a reload: the documents stay open
+    wait_until(judge, "!document.getElementById('decision-summary')")
+    assert judge.evaluate("window.__samePage") is True
     wait_until(judge, "document.activeElement && document.activeElement.id === 'next-case'")  # 下一件 awaits
     print(f"\nshortcuts, queue → sealed ruling: {keys}")
 
@@ -121,8 +123,8 @@ def test_keyboard_and_mouse_path_from_the_queue_to_a_sealed_ruling(browser, live
     with judge.expect_navigation():
         press(judge, "Enter", tabs)
     wait_until(judge, "document.activeElement && document.activeElement.id === 'seal'")
-    with judge.expect_navigation():
-        press(judge, "Enter", tabs)
+    press(judge, "Enter", tabs)
+    wait_until(judge, "!document.getElementById('decision-summary')")
     print(f"Tab alone, 下一件 → sealed ruling: {tabs}\n  {tabs.path}")
 
     # 3. the mouse alone, from the queue
@@ -139,8 +141,7 @@ def test_keyboard_and_mouse_path_from_the_queue_to_a_sealed_ruling(browser, live
     click(judge, "#verification-now", mouse)
     with judge.expect_navigation():
         click(judge, "#decide", mouse)
-    with judge.expect_navigation():
-        click(judge, "#seal", mouse)
+    click(judge, "#seal", mouse)
     print(f"mouse, one case from the queue: {mouse}")
     judge.wait_for_selector("#ruling-link", timeout=30_000)
     shoot_desktop(judge, "14b-judge-ruling")
@@ -175,8 +176,7 @@ def test_a_rejection_decided_with_the_keyboard_states_nothing_unrecorded_and_rea
         judge.keyboard.press("Control+Enter")
     summary = judge.inner_text("#decision-summary")
     assert "未记录共同核实" in summary and "以“驳回司法确认申请”出具" in summary
-    with judge.expect_navigation():
-        judge.keyboard.press("Enter")
+    judge.keyboard.press("Enter")
     judge.wait_for_selector("#ruling-link", timeout=30_000)
     with httpx.Client(base_url=base, timeout=30) as client:
         mediator = Staff(client, "mediator", passwords["mediator"])
@@ -269,8 +269,9 @@ def test_news_about_the_case_does_not_cancel_the_judge_leaving_for_the_next_one(
 
 
 def test_the_sealed_ruling_comes_into_the_judge_s_page_without_a_reload(browser, live_server, monkeypatch):  # type: ignore[no-untyped-def]
-    """The judge reads the second scan while the seal is being made: the ruling comes into the right-hand side, the
-    scan stays open as it was (the same element, the same tab), and 下一件 has the focus as after a load."""
+    """The judge reads the second scan, seals and reads on while the seal is being made: neither the seal nor the
+    ruling's arrival reloads the page; the ruling comes into the right-hand side, the scan stays open as it was (the
+    same element, the same tab), and 下一件 has the focus as after a load, after each."""
     import threading
 
     base, runtime, passwords = live_server
@@ -279,12 +280,15 @@ def test_the_sealed_ruling_comes_into_the_judge_s_page_without_a_reload(browser,
     monkeypatch.setattr(runtime, "seal", lambda *a, **kw: (gate.wait(60), real_seal(*a, **kw))[1])  # held, then real
     judge = judge_page(browser, base, passwords["judge"])
     decided_on_review_page(judge, base, first)
-    with judge.expect_navigation():
-        judge.click("#seal")
-    assert judge.locator("#ruling-link").count() == 0 and judge.locator("[data-poll]").count() == 1  # held
-    wait_until(judge, "document.getElementById('live').dataset.connected === '1'")
-    judge.keyboard.press("]")  # the second scan
+    judge.keyboard.press("]")  # the second scan, read through the seal
     judge.evaluate("window.__samePage = true; document.querySelector('#doc-2 embed').__kept = true")
+    judge.click("#seal")  # 盖章出具: the decision is recorded without a reload
+    wait_until(judge, "!document.getElementById('decision-summary') && !!document.querySelector('[data-poll]')")
+    assert judge.locator("#ruling-link").count() == 0  # held
+    assert judge.evaluate("window.__samePage") is True
+    assert judge.url == f"{base}/j/a/{first}"  # the case's page (a reload here is this page, not the POST's address)
+    wait_until(judge, "document.activeElement && document.activeElement.id === 'next-case'")
+    wait_until(judge, "document.getElementById('live').dataset.connected === '1'")
     gate.set()
     judge.wait_for_selector("#ruling-link", timeout=30_000)
     assert judge.evaluate("window.__samePage") is True

@@ -487,13 +487,15 @@
     });
   };
   // The judge's review page keeps the open documents (their PDFs need not load again, the chosen tab and the place
-  // in it stay): only the header and the right-hand side change, with the page's notice and live stream's state.
-  // Used when the case is claimed and when the live stream brings news of the case (its sealed ruling).
+  // in it stay): only the header, the last look before the seal and the right-hand side change, with the page's
+  // notice and live stream's state. Used when the case is claimed, when the judge seals (盖章出具) and when the live
+  // stream brings news of the case (its sealed ruling).
   var swapReviewParts = function (doc, url) {
     var focusWas = document.activeElement, fresh = [];
-    ["#review-head", "#review-side"].forEach(function (sel) {
+    ["#review-head", "#decision-summary", "#review-side"].forEach(function (sel) {
       var a = document.querySelector(sel), b = doc.querySelector(sel);
       if (a && b) { b = document.adoptNode(b); a.replaceWith(b); fresh.push(b); bindParts(b); }
+      else if (a) a.remove();  // not on the fresh page: the last look, once the ruling is decided
     });
     var freshLive = doc.querySelector("#live");
     if (live && freshLive) { live.dataset.events = freshLive.dataset.events; live.dataset.status = freshLive.dataset.status; }
@@ -557,9 +559,9 @@
   };
   if (live && window.EventSource) connect();
 
-  // ---- claiming without a reload: the documents stay open, only the case's state and the form change ----------
-  // The answer is the page after the claim; its part #review replaces this one's, and the live stream resumes from
-  // the newest event that page had seen. Anything unexpected falls back to the plain form post.
+  // ---- claiming and sealing without a reload: the documents stay open, only the case's state and the form change
+  // The answer is the page after the claim (or the decision); its parts of #review replace this one's, and the live
+  // stream resumes from the newest event that page had seen. Anything unexpected falls back to the plain form post.
   document.addEventListener("submit", function (ev) {
     var form = ev.target, target = form.dataset && form.dataset.swap;
     if (!target || !window.fetch || !window.DOMParser) return;
@@ -568,11 +570,12 @@
     swapping = true;
     var button = form.querySelector("button[type=submit]"); if (button) button.disabled = true;
     fetch(form.getAttribute("action"), { method: "POST", body: new FormData(form), credentials: "same-origin" }).then(function (r) {
-      return r.text().then(function (html) { return { ok: r.ok && r.redirected, html: html }; });
+      return r.text().then(function (html) { return { ok: r.ok && r.redirected, html: html, url: r.url }; });
     }).then(function (answer) {
       var doc = new DOMParser().parseFromString(answer.html, "text/html");
       if (!answer.ok || !doc.querySelector(target) || !document.querySelector(target)) { swapping = false; form.submit(); return; }
-      swapReviewParts(doc, location.pathname);
+      // the page the answer is (the decision's page was its POST's address: a reload there would not be this page)
+      swapReviewParts(doc, new URL(answer.url).pathname);
       var first = document.querySelector("#decision-form input[name=outcome]"); if (first) first.focus();
     }).catch(function () { swapping = false; form.submit(); });
   });
