@@ -3,11 +3,10 @@ in a real browser (issue 18 item 5).
 
 Run: .venv/bin/python bench/click_to_print.py [N] [--postgres URL] [--sealing-thread | --workers W]
 
-``--workers W`` measures ``jiudi serve --workers W`` (the real command in processes of its own: W server processes,
-the issuance worker in their supervisor) instead of the one in-process server.
-
-A live service (real uvicorn on a loopback port, the in-process issuance worker, SQLite in a temporary directory or
-an empty PostgreSQL database) and Debian's Chromium driven by Playwright: one browser is the judge's desktop, one
+The service is the real command, ``jiudi serve`` (``--workers W``: ``jiudi serve --workers W``, W server processes
+and the issuance worker in their supervisor; ``--sealing-thread``: ``JIUDI_SEALING_PROCESS=0``), in processes of its
+own on a loopback port, with SQLite in a temporary directory or an empty PostgreSQL database: the measuring client
+shares no interpreter with it. Debian's Chromium driven by Playwright: one browser is the judge's desktop, one
 the mediator's tablet. For each of N cases (after two warm-ups) the judge claims the case and decides on the review page; the
 mediator has the case's page open; the clock starts as the judge's click on 盖章出具 (#seal) reaches the page
 (a capturing listener reads Date.now()) and stops when the mediator's page shows 打开裁定书 PDF (#ruling-link): the frame after
@@ -15,7 +14,8 @@ the link entered the page when the page swaps in its fresh main part (what it do
 paint of the reloaded page (its fallback): the decision's request, the seal by the worker, the live event, the
 page's update and its paint, as the mediator sees them. Both ends are read from the browser's wall clock, so the
 automation's own delays (Playwright's actionability checks, its polling) are not counted. Every ruling is then
-checked to be issued.
+checked to be issued. On PostgreSQL a probe times one-row commits meanwhile (``CommitProbe``): a slow decision
+that met a slow flush of the database server's disk shows there.
 
 The baseline, measured in the same run, is the bare pipeline for the same ruling: render_ruling + the same court
 sealer (B-LTA in development mode, the in-process TSA). The ratio says what the browser, the HTTP round trips, the
@@ -33,11 +33,9 @@ import time
 from pathlib import Path
 
 import httpx  # noqa: E402
-import uvicorn  # noqa: E402
 from served import Server as Served  # bench/served.py
 from service import arguments, bare_seal_ms, pct  # bench/service.py (puts the project on the path)
 
-from confirm.app import create_app, freeze_heap  # noqa: E402
 from confirm.bootstrap import initialize  # noqa: E402
 from confirm.core.config import Settings  # noqa: E402
 from tests.e2e.conftest import _free_port  # noqa: E402
@@ -93,6 +91,40 @@ def logged_in(browser, base: str, username: str, password: str, viewport: dict[s
     return page
 
 
+class CommitProbe:
+    """One-row durable commits every 20 ms on a table of its own, in a thread, while the browsers decide the cases:
+    what a commit cost on this database server meanwhile (each decision waits for several: the decision, the job's
+    lease, the stored ruling, its record). On a virtual disk a commit's flush to the disk now and then takes far
+    longer than its median; this shows whether a slow decision met one."""
+
+    def __init__(self, url: str) -> None:
+        import sqlalchemy as sa
+
+        self.engine = sa.create_engine(url)
+        with self.engine.begin() as conn:
+            conn.execute(sa.text("CREATE TABLE IF NOT EXISTS bench_commit_probe (n integer)"))
+        self.ms: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import sqlalchemy as sa
+
+        with self.engine.connect() as conn:
+            while not self._stop.wait(0.02):
+                conn.execute(sa.text("INSERT INTO bench_commit_probe VALUES (1)"))
+                start = time.perf_counter()
+                conn.commit()
+                self.ms.append((time.perf_counter() - start) * 1000)
+
+    def stop(self) -> list[float]:
+        self._stop.set()
+        self._thread.join(timeout=30)
+        self.engine.dispose()
+        return self.ms
+
+
 def main() -> None:
     args = arguments(default_n=30, sealing=True)
     from playwright.sync_api import Error as PlaywrightError
@@ -105,25 +137,19 @@ def main() -> None:
                             public_base_url=base, tsa_url=None, signer=None, sealing_process=not args.sealing_thread)
         runtime, result = initialize(settings, say=lambda _t: None)  # the first start: the demo users' passwords
         passwords = {u: p for u, _r, p in result.credentials}
-        if args.workers:  # the real command, in processes of its own, on the same data directory and database
-            served = Served(args.workers, port, {"JIUDI_DATA_DIR": str(settings.data_dir),
-                                                 "JIUDI_DATABASE_URL": settings.database_url,
-                                                 "JIUDI_PUBLIC_BASE_URL": base})
-        else:
-            app = create_app(runtime=runtime)
-            freeze_heap()  # as jiudi serve does once the app is built
-            server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                                   timeout_graceful_shutdown=1))
-            thread = threading.Thread(target=server.run, daemon=True)
-            thread.start()
-            while not server.started:
-                time.sleep(0.05)
+        # the real command in processes of its own (the measuring client shares no interpreter with the service),
+        # on the same data directory and database
+        served = Served(args.workers, port, {"JIUDI_DATA_DIR": str(settings.data_dir),
+                                             "JIUDI_DATABASE_URL": settings.database_url,
+                                             "JIUDI_PUBLIC_BASE_URL": base,
+                                             "JIUDI_SEALING_PROCESS": "0" if args.sealing_thread else "1"})
         with httpx.Client(base_url=base, timeout=60) as client:
             mediator_api = Staff(client, "mediator", passwords["mediator"])
             ids = [mediator_api.filed(application_body(parties=unrelated_parties(i))) for i in range(args.n + 2)]
 
         click_ms: list[float] = []
         swapped = 0
+        probe = CommitProbe(settings.database_url) if args.postgres else None
         with sync_playwright() as p:
             # two devices, two browsers: the judge's desktop and the mediator's tablet (one browser would put both
             # pages' work through one browser process and one GPU process, as no two devices do)
@@ -172,20 +198,15 @@ def main() -> None:
             states = {mediator_api.get(f"/api/v1/applications/{a}").json()["status"] for a in ids}
         assert states == {"issued"}, states
 
+        commits = probe.stop() if probe is not None else None
         plain_ms = bare_seal_ms(runtime, ids[-1], args.n)
-        if args.workers:
-            served.stop()
-        else:
-            server.should_exit = True
-            thread.join(timeout=15)
-        if runtime.worker is not None:
-            runtime.worker.stop()
+        served.stop()
         runtime.engine.dispose()
 
     backend = "postgresql" if args.postgres else "sqlite"
     c_med, p_med = statistics.median(click_ms), statistics.median(plain_ms)
-    where = ("the worker's thread" if args.sealing_thread else "the sealing process") if not args.workers else \
-        f"jiudi serve --workers {args.workers}'s issuance worker"
+    where = (f"jiudi serve --workers {args.workers}, the supervisor's worker" if args.workers > 1 else
+             "jiudi serve, the worker's thread" if args.sealing_thread else "jiudi serve, the sealing process")
     print(f"click 盖章出具 → ruling on the mediator's page ({backend}, sealed in {where}, Chromium, n={len(click_ms)}): "
           f"p50 {c_med:.0f} ms, p99 {pct(click_ms, 0.99):.0f} ms, max {max(click_ms):.0f} ms "
           f"({swapped} swapped in, {len(click_ms) - swapped} reloaded)")
@@ -193,6 +214,10 @@ def main() -> None:
     print(f"bare render + {runtime.seals.level} seal of the same ruling (n={len(plain_ms)}): median {p_med:.0f} ms, "
           f"p99 {pct(plain_ms, 0.99):.0f} ms")
     print(f"ratio click-to-print/bare seal (medians): {c_med / p_med:.2f}×")
+    if commits:
+        print(f"PostgreSQL's commit meanwhile (a probe's one-row commits every 20 ms, n={len(commits)}): "
+              f"p50 {statistics.median(commits):.1f} ms, p99 {pct(commits, 0.99):.0f} ms, max {max(commits):.0f} ms, "
+              f"{sum(c > 200 for c in commits)} over 200 ms")
     sys.exit(0)
 
 

@@ -29,9 +29,9 @@ def arguments(default_n: int = 20, *, sealing: bool = False) -> argparse.Namespa
     if sealing:
         parser.add_argument("--sealing-thread", action="store_true",
                             help="seal in the worker's thread of the web server's process (JIUDI_SEALING_PROCESS=0)")
-        parser.add_argument("--workers", type=int, default=0,
-                            help="run `jiudi serve --workers N` (N server processes, the issuance worker in the "
-                                 "supervisor) instead of the one in-process server")
+        parser.add_argument("--workers", type=int, default=1,
+                            help="`jiudi serve --workers N`: above 1, N server processes and the issuance worker in "
+                                 "their supervisor")
     return parser.parse_args()
 
 
