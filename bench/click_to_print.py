@@ -127,6 +127,8 @@ class CommitProbe:
 
 def main() -> None:
     args = arguments(default_n=30, sealing=True)
+    if args.sealing_thread and args.workers > 1:
+        raise SystemExit("--sealing-thread is for one process: with --workers W the supervisor's worker seals")
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
@@ -134,7 +136,7 @@ def main() -> None:
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         settings = Settings(data_dir=Path(tmp) / "data", database_url=args.postgres or f"sqlite:///{tmp}/bench.sqlite3",
-                            public_base_url=base, tsa_url=None, signer=None, sealing_process=not args.sealing_thread)
+                            public_base_url=base, tsa_url=None, signer=None)
         runtime, result = initialize(settings, say=lambda _t: None)  # the first start: the demo users' passwords
         passwords = {u: p for u, _r, p in result.credentials}
         # the real command in processes of its own (the measuring client shares no interpreter with the service),

@@ -296,3 +296,21 @@ def test_the_sealed_ruling_comes_into_the_judge_s_page_without_a_reload(browser,
     assert judge.get_attribute("#doc-tab-2", "aria-selected") == "true" and judge.is_hidden("#doc-1")
     assert "裁定书已出具" in judge.inner_text("#review-side") and "民特" in judge.inner_text("#review-head")
     wait_until(judge, "document.activeElement && document.activeElement.id === 'next-case'")
+
+
+
+def test_a_seal_answered_with_another_page_is_not_posted_again(browser, live_server):  # type: ignore[no-untyped-def]
+    """The seal's post is answered with a redirect to a page that is not this case's (the sign-in page, once the
+    session has ended): the page goes there instead of posting the seal a second time."""
+    base, _runtime, passwords = live_server
+    app_id = filed(base, passwords, parties=unrelated_parties(9))
+    judge = judge_page(browser, base, passwords["judge"])
+    decided_on_review_page(judge, base, app_id)
+    posts: list[str] = []
+    judge.on("request", lambda r: posts.append(r.url) if r.method == "POST" and r.url.endswith("/decision") else None)
+    judge.route(f"{base}/j/a/{app_id}/decision",
+                lambda route: route.fulfill(status=303, headers={"Location": f"{base}/login"}))
+    with judge.expect_navigation(url=f"{base}/login"):
+        judge.click("#seal")
+    judge.wait_for_selector("#username")
+    assert len(posts) == 1, posts  # posted once; a second post would be a second seal

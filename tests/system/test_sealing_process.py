@@ -89,7 +89,7 @@ def test_a_failure_in_the_sealing_process_comes_back_with_its_type_and_message(s
         sealing.stop()
 
 
-def test_the_sealing_process_leaves_its_libraries_keys_and_fonts_out_of_garbage_collection(settings):  # type: ignore[no-untyped-def]
+def test_the_sealing_process_freezes_its_heap_once_it_is_ready(settings):  # type: ignore[no-untyped-def]
     sealing = SealingProcess(settings)
     sealing.start()
     try:  # asked in the child itself, after its start (the pool runs a call only once its initializer is done)

@@ -570,10 +570,16 @@
     swapping = true;
     var button = form.querySelector("button[type=submit]"); if (button) button.disabled = true;
     fetch(form.getAttribute("action"), { method: "POST", body: new FormData(form), credentials: "same-origin" }).then(function (r) {
-      return r.text().then(function (html) { return { ok: r.ok && r.redirected, html: html, url: r.url }; });
+      return r.text().then(function (html) { return { ok: r.ok && r.redirected, redirected: r.redirected, html: html, url: r.url }; });
     }).then(function (answer) {
       var doc = new DOMParser().parseFromString(answer.html, "text/html");
-      if (!answer.ok || !doc.querySelector(target) || !document.querySelector(target)) { swapping = false; form.submit(); return; }
+      if (!answer.ok || !doc.querySelector(target) || !document.querySelector(target)) {
+        swapping = false;
+        // redirected: the post was answered (done, or to the sign-in page) and is not sent again (a seal is not
+        // to be posted twice); its page is loaded instead. Anything else: the plain form post.
+        if (answer.redirected) location.assign(answer.url); else form.submit();
+        return;
+      }
       // the page the answer is (the decision's page was its POST's address: a reload there would not be this page)
       swapReviewParts(doc, new URL(answer.url).pathname);
       var first = document.querySelector("#decision-form input[name=outcome]"); if (first) first.focus();
