@@ -4,6 +4,7 @@ claiming, releasing, returning, the decision with its unsealed preview, and void
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -20,6 +21,7 @@ from confirm.core.clock import CHINA, china_time, china_today
 from confirm.core.runtime import Runtime
 from confirm.follow_up.due import case_performance
 from confirm.issuance.ruling import preview_ruling
+from confirm.issuance.worker import wait_for_worker
 from confirm.law.acceptance import accepted_by_decision, ground_groups_open, outcomes_before_or_after
 from confirm.law.errors import DomainError
 from confirm.law.parties import REQUIRED
@@ -284,7 +286,20 @@ async def decide(request: Request, application_id: str) -> Response:
         with runtime.unit_of_work() as session:
             transitions.decide(session, staff.user, application_id, decision,
                                clerk_username=str(form.get("clerk", "")) or None)
+        await run_in_threadpool(wait_for_worker, runtime, partial(_issued, runtime, application_id),
+                                SEAL_WAIT_SECONDS)
     return await _court_action(request, application_id, act)
+
+
+SEAL_WAIT_SECONDS = 3.0  # 盖章出具 answers with the sealed ruling when it comes this soon, else with the notice
+
+
+def _issued(runtime: Runtime, application_id: str) -> bool | None:
+    """True once the ruling of ``application_id`` is recorded (``wait_for_worker``'s readiness: None until then).
+    The seal's answer is then the page with the ruling, not a notice followed at once by a second fetch of the page:
+    in the moment the ruling is made, the server renders the judge's page once, not twice."""
+    with runtime.unit_of_work() as session:
+        return applications.is_issued(session, application_id) or None
 
 
 def _optional(form: FormData, key: str) -> str | None:

@@ -299,6 +299,35 @@ def test_the_sealed_ruling_comes_into_the_judge_s_page_without_a_reload(browser,
 
 
 
+def test_a_prompt_seal_answers_with_the_ruling_itself(browser, live_server, monkeypatch):  # type: ignore[no-untyped-def]
+    """盖章出具 waits a moment for the seal: the button says so meanwhile, and the answer is the case's page with
+    the sealed ruling, fetched once. No notice comes first, to be followed at once by a second fetch of the page
+    (in the moment the ruling is made, the server would render the judge's page twice)."""
+    import threading
+
+    base, runtime, passwords = live_server
+    app_id = filed(base, passwords, parties=unrelated_parties(6))
+    gate, real_seal = threading.Event(), runtime.seal
+    monkeypatch.setattr(runtime, "seal", lambda *a, **kw: (gate.wait(60), real_seal(*a, **kw))[1])  # held, then real
+    judge = judge_page(browser, base, passwords["judge"])
+    decided_on_review_page(judge, base, app_id)
+    judge.evaluate("""window.__samePage = true; window.__notice = false;
+        new MutationObserver(() => { if (document.querySelector('[data-poll]')) window.__notice = true; })
+          .observe(document.body, { childList: true, subtree: true });""")
+    fetched: list[str] = []
+    judge.on("request", lambda r: fetched.append(r.url) if r.method == "GET" and r.url == f"{base}/j/a/{app_id}" else None)
+    judge.click("#seal", no_wait_after=True)
+    wait_until(judge, "document.getElementById('seal').disabled")
+    assert judge.inner_text("#seal") == "正在盖章……"
+    gate.set()  # sealed within the wait
+    judge.wait_for_selector("#ruling-link", timeout=30_000)
+    assert judge.evaluate("window.__samePage") is True
+    assert judge.evaluate("window.__notice") is False  # the notice never showed
+    judge.wait_for_timeout(500)  # (a second fetch, were the live stream to bring the ruling as news, goes out now)
+    assert fetched == [f"{base}/j/a/{app_id}"], fetched  # the seal's answer, once
+    assert "裁定书已出具" in judge.inner_text("#review-side")
+
+
 def test_a_seal_answered_with_another_page_is_not_posted_again(browser, live_server):  # type: ignore[no-untyped-def]
     """The seal's post is answered with a redirect to a page that is not this case's (the sign-in page, once the
     session has ended): the page goes there instead of posting the seal a second time."""

@@ -568,7 +568,8 @@
     ev.preventDefault();
     leaving = false;  // (the listener above took this for a navigation)
     swapping = true;
-    var button = form.querySelector("button[type=submit]"); if (button) button.disabled = true;
+    var button = form.querySelector("button[type=submit]");
+    if (button) { button.disabled = true; if (button.dataset.busy) button.textContent = button.dataset.busy; }  // 正在盖章……
     fetch(form.getAttribute("action"), { method: "POST", body: new FormData(form), credentials: "same-origin" }).then(function (r) {
       return r.text().then(function (html) { return { ok: r.ok && r.redirected, redirected: r.redirected, html: html, url: r.url }; });
     }).then(function (answer) {
