@@ -41,23 +41,23 @@ def _resume_from(text: str | None) -> int | None:
     return int(text) if text and text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
-def _events_after(runtime: Runtime, user: User, after: int | None) -> tuple[int, list[Event]]:
+def _events_after(session: Session, user: User, after: int | None) -> tuple[int, list[Event]]:
+    if after is None:
+        return latest_event_id(session), []
+    rows = list(session.exec(select(Event).where(col(Event.id) > after, scope_clause(user, Event)).order_by(col(Event.id)).limit(500)))
+    newest = session.exec(select(sa.func.max(Event.id))).one()
+    return max(after, int(newest or 0)) if not rows else rows[-1].id or after, rows
+
+
+def _read(runtime: Runtime, user: User, token: str, after: int | None) -> tuple[int, list[Event]] | None:
+    """The events after ``after`` in the user's scope, in one transaction with the check that the stream's token
+    still opens the service (made before every read, not only at the start); None once it does not."""
     with runtime.unit_of_work() as session:
-        if after is None:
-            return latest_event_id(session), []
-        rows = list(session.exec(select(Event).where(col(Event.id) > after, scope_clause(user, Event)).order_by(col(Event.id)).limit(500)))
-        newest = session.exec(select(sa.func.max(Event.id))).one()
-        return max(after, int(newest or 0)) if not rows else rows[-1].id or after, rows
-
-
-def _still_signed_in(runtime: Runtime, token: str) -> bool:
-    """Whether the stream's token still opens the service (checked before every read, not only at the start)."""
-    try:
-        with runtime.unit_of_work() as session:
+        try:
             user_for_token(session, token)
-    except DomainError:
-        return False
-    return True
+        except DomainError:
+            return None
+        return _events_after(session, user, after)
 
 
 def _format(event: Event) -> str:
@@ -72,7 +72,10 @@ async def events(request: Request, runtime: RuntimeDep, user: UserDep) -> Stream
     token = request_token(request)
 
     async def stream() -> AsyncIterator[str]:
-        last, pending = await run_in_threadpool(_events_after, runtime, user, start)
+        first = await run_in_threadpool(_read, runtime, user, token, start)
+        if first is None:
+            return  # (signed out between the request's check and now)
+        last, pending = first
         yield "retry: 2000\n\n"
         for event in pending:
             yield _format(event)
@@ -81,9 +84,10 @@ async def events(request: Request, runtime: RuntimeDep, user: UserDep) -> Stream
         while not await request.is_disconnected():
             # woken by this instance's commits at once; every POLL_SECONDS regardless (other instances' events)
             seen_generation = await runtime.bus.changed(seen_generation, POLL_SECONDS)
-            if not await run_in_threadpool(_still_signed_in, runtime, token):
+            read = await run_in_threadpool(_read, runtime, user, token, last)
+            if read is None:
                 return  # logged out, disabled or expired: the stream ends (the client's reconnect gets 401)
-            last, rows = await run_in_threadpool(_events_after, runtime, user, last)
+            last, rows = read
             for event in rows:
                 yield _format(event)
                 quiet_since = time.monotonic()

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from confirm.accounts import auth
-from confirm.accounts.deps import SESSION_COOKIE, user_for_session
+from confirm.accounts.deps import SESSION_COOKIE
 from confirm.applications.live import latest_event_id
 from confirm.core.runtime import Runtime
 from confirm.law.errors import DomainError
@@ -48,12 +48,12 @@ def signed_in(request: Request, *roles: Role) -> Staff | Response:
     token = request.cookies.get(SESSION_COOKIE, "")
     user = None
     if token:
-        try:
-            user = user_for_session(request, token)
-        except DomainError:
-            user = None
-        # before the page reads anything: its live stream resumes from here, so no event it does not show is lost
-        with get_runtime(request).unit_of_work() as session:
+        with get_runtime(request).unit_of_work() as session:  # one transaction (a page asks for many)
+            try:
+                user = auth.user_for_token(session, token)
+            except DomainError:
+                user = None
+            # before the page reads anything: its live stream resumes from here, so no event it does not show is lost
             request.state.last_event_id = latest_event_id(session)
     if user is None:
         return RedirectResponse(f"/login?next={request.url.path}&expired={'1' if token else ''}", status_code=303)

@@ -24,7 +24,7 @@ def test_the_administrator_sees_no_case_file(client, runtime, passwords):
     assert listed.status_code in (200, 403) and app_id not in listed.text
     with runtime.unit_of_work() as session:
         admin_user = session.query(User).filter(User.username == "admin").one()
-    _last, events = _events_after(runtime, admin_user, 0)
+        _last, events = _events_after(session, admin_user, 0)
     assert events == []  # nor its live events
 
 
