@@ -47,7 +47,10 @@ def signed_in(request: Request, *roles: Role) -> Staff | Response:
     """The session's user, or a redirect to the login page (or 403 for the wrong role)."""
     token = request.cookies.get(SESSION_COOKIE, "")
     user = None
-    if token:
+    checked = getattr(request.state, "signed_in", None)  # (token, user): asked again in one request (a form's
+    if checked is not None and checked[0] == token:      # action after its handler), answered once
+        user = checked[1]
+    elif token:
         with get_runtime(request).unit_of_work() as session:  # one transaction (a page asks for many)
             try:
                 user = auth.user_for_token(session, token)
@@ -55,6 +58,7 @@ def signed_in(request: Request, *roles: Role) -> Staff | Response:
                 user = None
             # before the page reads anything: its live stream resumes from here, so no event it does not show is lost
             request.state.last_event_id = latest_event_id(session)
+        request.state.signed_in = (token, user)
     if user is None:
         return RedirectResponse(f"/login?next={request.url.path}&expired={'1' if token else ''}", status_code=303)
     if roles and user.role not in roles:

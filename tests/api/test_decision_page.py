@@ -79,3 +79,26 @@ def test_the_page_records_who_withdrew_and_when_and_the_ruling_states_it(client,
     assert sealed.status_code == 200
     text = issued_ruling_text(m, app_id)
     assert f"申请人张三于{today.year}年{today.month}月{today.day}日向本院申请撤回司法确认申请。" in text
+
+
+def test_the_seal_s_post_looks_up_the_session_once(client, runtime, passwords):
+    """The decision's handler and the form action it hands the seal to both ask who is signed in: one look-up of
+    the session answers both (each is a transaction on the seal's path)."""
+    import sqlalchemy as sa
+
+    _m, app_id, page = claimed_on_the_page(client, passwords)
+    body = {"csrf": csrf(page), "outcome": "rejected", "grounds_rejected": "violates_mandatory_law",
+            "verification_method": "", "verification_at": "", "reasoning": "", "clerk": "clerk", "confirmed": "1"}
+    looked_up: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_rest):  # type: ignore[no-untyped-def]
+        if "FROM auth_tokens" in statement:
+            looked_up.append(statement)
+
+    sa.event.listen(runtime.engine, "before_cursor_execute", seen)
+    try:
+        sealed = client.post(f"/j/a/{app_id}/decision", data=body, follow_redirects=False)
+    finally:
+        sa.event.remove(runtime.engine, "before_cursor_execute", seen)
+    assert sealed.status_code == 303
+    assert len(looked_up) == 1, looked_up
