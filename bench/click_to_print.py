@@ -91,6 +91,19 @@ def logged_in(browser, base: str, username: str, password: str, viewport: dict[s
     return page
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time so far by kind, in clock ticks (/proc/stat's first line: user, nice, system, idle,
+    iowait, irq, softirq, steal)."""
+    return [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+
+
+def stolen_share(before: list[int], after: list[int]) -> float:
+    """The share of this virtual machine's CPU time that its host gave to others meanwhile (steal): a run slowed
+    by a busy neighbour shows it here, not in the service."""
+    spent = [b - a for a, b in zip(before, after, strict=True)]
+    return spent[7] / max(1, sum(spent))
+
+
 class CommitProbe:
     """One-row durable commits every 20 ms on a table of its own, in a thread, while the browsers decide the cases:
     what a commit cost on this database server meanwhile (each decision waits for several: the decision, the job's
@@ -150,6 +163,7 @@ def main() -> None:
             ids = [mediator_api.filed(application_body(parties=unrelated_parties(i))) for i in range(args.n + 2)]
 
         click_ms: list[float] = []
+        cpu_before = cpu_times()
         swapped = 0
         probe = CommitProbe(settings.database_url) if args.postgres else None
         with sync_playwright() as p:
@@ -200,6 +214,7 @@ def main() -> None:
             states = {mediator_api.get(f"/api/v1/applications/{a}").json()["status"] for a in ids}
         assert states == {"issued"}, states
 
+        stolen = stolen_share(cpu_before, cpu_times())
         commits = probe.stop() if probe is not None else None
         plain_ms = bare_seal_ms(runtime, ids[-1], args.n)
         served.stop()
@@ -212,6 +227,7 @@ def main() -> None:
     print(f"click 盖章出具 → ruling on the mediator's page ({backend}, sealed in {where}, Chromium, n={len(click_ms)}): "
           f"p50 {c_med:.0f} ms, p99 {pct(click_ms, 0.99):.0f} ms, max {max(click_ms):.0f} ms "
           f"({swapped} swapped in, {len(click_ms) - swapped} reloaded)")
+    print(f"CPU time stolen by the host meanwhile (steal, /proc/stat): {stolen:.1%}")
     print(f"the first decision after the service started (not counted above): {first_ms:.0f} ms")
     print(f"bare render + {runtime.seals.level} seal of the same ruling (n={len(plain_ms)}): median {p_med:.0f} ms, "
           f"p99 {pct(plain_ms, 0.99):.0f} ms")
