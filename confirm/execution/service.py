@@ -155,7 +155,7 @@ def offered_obligees(session: Session, application_id: str) -> list[tuple[int, s
     """The parties (id, name) an application can be prepared for now: each owed an obligation reported unperformed,
     under a standing confirmation served on every party."""
     app = session.get(Application, application_id)
-    if app is None:
+    if app is None or app.status != Status.SERVED:  # (unserved: never executable, and nothing more to read)
         return []
     records = case_records(session, app)
     try:

@@ -102,3 +102,26 @@ def test_the_seal_s_post_looks_up_the_session_once(client, runtime, passwords):
         sa.event.remove(runtime.engine, "before_cursor_execute", seen)
     assert sealed.status_code == 303
     assert len(looked_up) == 1, looked_up
+
+
+def test_the_mediator_s_page_of_an_unserved_ruling_reads_no_execution_records(client, runtime, passwords):
+    """The page the mediator's tablet fetches the moment the ruling is sealed: an unserved ruling can found no
+    execution (CPL 247: served on every party first), so the page reads none of the records an application for it
+    would need."""
+    import sqlalchemy as sa
+
+    from tests.support import issued
+
+    _m, app_id, _app = issued(client, passwords)
+    signed_in_page(client, "mediator", passwords["mediator"])
+    read: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_rest):  # type: ignore[no-untyped-def]
+        read.append(statement)
+
+    sa.event.listen(runtime.engine, "before_cursor_execute", seen)
+    try:
+        assert client.get(f"/m/a/{app_id}").status_code == 200
+    finally:
+        sa.event.remove(runtime.engine, "before_cursor_execute", seen)
+    assert sum("FROM service_records" in s for s in read) == 1, read  # the page's own look, not the execution's
