@@ -3,6 +3,7 @@ claiming, releasing, returning, the decision with its unsealed preview, and void
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Any
@@ -41,6 +42,7 @@ from confirm.reports.document import MAX_CHART_CATEGORIES
 from confirm.serving import service as serving
 from confirm.web.deps import DbId, PartyId, get_runtime
 
+log = logging.getLogger("jiudi.pages")
 router = APIRouter(include_in_schema=False)
 COURT_STAFF = (Role.JUDGE, Role.CLERK)
 
@@ -286,8 +288,11 @@ async def decide(request: Request, application_id: str) -> Response:
         with runtime.unit_of_work() as session:
             transitions.decide(session, staff.user, application_id, decision,
                                clerk_username=str(form.get("clerk", "")) or None)
-        await run_in_threadpool(wait_for_worker, runtime, partial(_issued, runtime, application_id),
-                                SEAL_WAIT_SECONDS)
+        try:
+            await run_in_threadpool(wait_for_worker, runtime, partial(_issued, runtime, application_id),
+                                    SEAL_WAIT_SECONDS)
+        except Exception:  # the decision is recorded: a failed wait means the notice, never an error (re-posted)
+            log.exception("waiting for the ruling of %s failed; answered with the notice", application_id)
     return await _court_action(request, application_id, act)
 
 

@@ -125,3 +125,21 @@ def test_the_mediator_s_page_of_an_unserved_ruling_reads_no_execution_records(cl
     finally:
         sa.event.remove(runtime.engine, "before_cursor_execute", seen)
     assert sum("FROM service_records" in s for s in read) == 1, read  # the page's own look, not the execution's
+
+
+def test_a_seal_whose_wait_for_the_ruling_fails_still_answers_with_the_case_page(client, passwords, monkeypatch):
+    """The decision is committed before the page waits for its ruling: if the wait fails (the database busy, say),
+    the answer is still the case's page (with the notice), never an error that the page would answer by posting
+    the seal again."""
+    from confirm.pages import review
+
+    def busy(*_args):  # type: ignore[no-untyped-def]
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(review, "_issued", busy)
+    m, app_id, page = claimed_on_the_page(client, passwords)
+    body = {"csrf": csrf(page), "outcome": "rejected", "grounds_rejected": "violates_mandatory_law",
+            "verification_method": "", "verification_at": "", "reasoning": "", "clerk": "clerk", "confirmed": "1"}
+    sealed = client.post(f"/j/a/{app_id}/decision", data=body, follow_redirects=False)
+    assert sealed.status_code == 303 and sealed.headers["location"] == f"/j/a/{app_id}"
+    assert m.get(f"/api/v1/applications/{app_id}").json()["decision"]["outcome"] == "rejected"

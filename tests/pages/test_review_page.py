@@ -306,6 +306,7 @@ def test_a_prompt_seal_answers_with_the_ruling_itself(browser, live_server, monk
     import threading
 
     base, runtime, passwords = live_server
+    monkeypatch.setattr("confirm.pages.review.SEAL_WAIT_SECONDS", 30.0)  # the held seal is released well within it
     app_id = filed(base, passwords, parties=unrelated_parties(6))
     gate, real_seal = threading.Event(), runtime.seal
     monkeypatch.setattr(runtime, "seal", lambda *a, **kw: (gate.wait(60), real_seal(*a, **kw))[1])  # held, then real
