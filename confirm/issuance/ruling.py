@@ -14,13 +14,14 @@ from typing import Any, Literal, cast
 
 from sqlmodel import Session, select
 
-from confirm.applications.service import get_visible, party_facts, require_role
+from confirm.applications.service import get_visible, is_issued, party_facts, require_role
 from confirm.applications.transitions import clerk_for, mark_issued, require_fits_acceptance
 from confirm.core.clock import as_utc, china_time, china_today, utcnow
 from confirm.core.runtime import Runtime
 from confirm.core.seals import SealedDocument
 from confirm.core.verify_codes import check_code_for, digest, new_nonce, token_for, verify_url
 from confirm.issuance.pipeline import DocumentKind, Prepared, prepared_for
+from confirm.issuance.worker import wait_for_worker
 from confirm.law.acceptance import accepted_by_decision
 from confirm.law.errors import DomainError
 from confirm.law.identity import FOREIGN_DOCUMENTS, ID_DOCUMENTS, RESIDENT_ID, mask_document_number
@@ -199,6 +200,16 @@ class RulingDocument(DocumentKind[RulingFacts]):
         session.flush()
         mark_issued(session, app, outcome=content.outcome, sha256=sha256)
         send_ruling(runtime, session, app)
+
+
+def wait_for_ruling(runtime: Runtime, application_id: str, seconds: float) -> bool:
+    """Hold a request until the ruling of a decision just committed is recorded by this process's worker; False
+    when ``seconds`` pass first, or when this process runs no worker (the ruling then comes with the live events)."""
+    def issued() -> bool | None:
+        with runtime.unit_of_work() as session:
+            return is_issued(session, application_id) or None
+
+    return bool(wait_for_worker(runtime, issued, seconds))
 
 
 def preview_ruling(runtime: Runtime, user: User, application_id: str, decision: DecisionIn,

@@ -16,8 +16,7 @@ from confirm.applications import transitions
 from confirm.applications.schemas import ApplicationOut
 from confirm.applications.views import application_json
 from confirm.core import audit
-from confirm.issuance.ruling import preview_ruling
-from confirm.issuance.worker import wait_for_worker
+from confirm.issuance.ruling import preview_ruling, wait_for_ruling
 from confirm.law.errors import DomainError
 from confirm.law.lifecycle import Status
 from confirm.law.review import DecisionIn
@@ -40,12 +39,7 @@ def decide(runtime: RuntimeDep, user: UserDep, application_id: str, body: Decisi
     decision = DecisionIn.model_validate(body.model_dump(exclude={"clerk"}))
     with runtime.unit_of_work() as session:
         transitions.decide(session, user, application_id, decision, clerk_username=body.clerk)
-
-    def issued() -> bool | None:
-        with runtime.unit_of_work() as session:
-            return applications.is_issued(session, application_id) or None
-
-    wait_for_worker(runtime, issued, DECISION_WAIT_SECONDS)
+    wait_for_ruling(runtime, application_id, DECISION_WAIT_SECONDS)
     with runtime.unit_of_work() as session:
         payload = application_json(runtime, session, applications.get_visible(session, user, application_id))
     return JSONResponse(payload, status_code=200 if payload["ruling"] else 202)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, time, timedelta
-from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -21,8 +20,7 @@ from confirm.applications.schemas import summary_json
 from confirm.core.clock import CHINA, china_time, china_today
 from confirm.core.runtime import Runtime
 from confirm.follow_up.due import case_performance
-from confirm.issuance.ruling import preview_ruling
-from confirm.issuance.worker import wait_for_worker
+from confirm.issuance.ruling import preview_ruling, wait_for_ruling
 from confirm.law.acceptance import accepted_by_decision, ground_groups_open, outcomes_before_or_after
 from confirm.law.errors import DomainError
 from confirm.law.parties import REQUIRED
@@ -288,23 +286,16 @@ async def decide(request: Request, application_id: str) -> Response:
         with runtime.unit_of_work() as session:
             transitions.decide(session, staff.user, application_id, decision,
                                clerk_username=str(form.get("clerk", "")) or None)
+        # the answer is the page with the sealed ruling when it comes soon, not a notice followed at once by a
+        # second fetch: in the moment the ruling is made the server renders the judge's page once, not twice
         try:
-            await run_in_threadpool(wait_for_worker, runtime, partial(_issued, runtime, application_id),
-                                    SEAL_WAIT_SECONDS)
+            await run_in_threadpool(wait_for_ruling, runtime, application_id, SEAL_WAIT_SECONDS)
         except Exception:  # the decision is recorded: a failed wait means the notice, never an error (re-posted)
             log.exception("waiting for the ruling of %s failed; answered with the notice", application_id)
     return await _court_action(request, application_id, act)
 
 
 SEAL_WAIT_SECONDS = 3.0  # 盖章出具 answers with the sealed ruling when it comes this soon, else with the notice
-
-
-def _issued(runtime: Runtime, application_id: str) -> bool | None:
-    """True once the ruling of ``application_id`` is recorded (``wait_for_worker``'s readiness: None until then).
-    The seal's answer is then the page with the ruling, not a notice followed at once by a second fetch of the page:
-    in the moment the ruling is made, the server renders the judge's page once, not twice."""
-    with runtime.unit_of_work() as session:
-        return applications.is_issued(session, application_id) or None
 
 
 def _optional(form: FormData, key: str) -> str | None:

@@ -136,7 +136,7 @@ def test_a_seal_whose_wait_for_the_ruling_fails_still_answers_with_the_case_page
     def busy(*_args):  # type: ignore[no-untyped-def]
         raise RuntimeError("database is locked")
 
-    monkeypatch.setattr(review, "_issued", busy)
+    monkeypatch.setattr(review, "wait_for_ruling", busy)
     m, app_id, page = claimed_on_the_page(client, passwords)
     body = {"csrf": csrf(page), "outcome": "rejected", "grounds_rejected": "violates_mandatory_law",
             "verification_method": "", "verification_at": "", "reasoning": "", "clerk": "clerk", "confirmed": "1"}
